@@ -1,0 +1,61 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "notebook",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "notebook", targets: ["notebook"]),
+        .library(name: "NotebookKit", targets: ["NotebookKit"]),
+        .library(name: "ODE", targets: ["ODE"]),
+        .library(name: "Plot", targets: ["Plot"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // Thin command-line front end: argument parsing and exit codes only.
+        .executableTarget(
+            name: "notebook",
+            dependencies: [
+                "NotebookKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Parsing, option schemas, the kind registry, the runner and results.json.
+        .target(
+            name: "NotebookKit",
+            dependencies: ["Experiments", "Report", "Plot", "CCmark", .product(name: "Yams", package: "Yams")]
+        ),
+        // One type per block kind: options -> computation -> artifacts.
+        .target(name: "Experiments", dependencies: ["ODE", "Plot"]),
+        // Numerics: tableaus, steppers, solutions, typed failures. Imports nothing of notebooks.
+        .target(name: "ODE"),
+        // Figure model and the Cairo renderer.
+        .target(name: "Plot", dependencies: ["CCairo"]),
+        // HTML writer with escaping by construction; report and index pages.
+        .target(name: "Report"),
+        .systemLibrary(
+            name: "CCairo",
+            pkgConfig: "cairo",
+            providers: [.apt(["libcairo2-dev"])]
+        ),
+        .systemLibrary(
+            name: "CCmark",
+            pkgConfig: "libcmark-gfm",
+            providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
+        ),
+        .testTarget(name: "ODETests", dependencies: ["ODE"]),
+        .testTarget(name: "PlotTests", dependencies: ["Plot"], resources: [.copy("Golden")]),
+        .testTarget(name: "ReportTests", dependencies: ["Report"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "ODE"]),
+        .testTarget(
+            name: "NotebookKitTests",
+            dependencies: ["NotebookKit"],
+            resources: [.copy("Corpus"), .copy("Golden")]
+        ),
+        .testTarget(name: "CLITests", dependencies: ["notebook"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,192 @@
+/// A figure: one or more panels laid out in a grid, with an optional overall title.
+///
+/// Sizes are in points; the renderer multiplies them by `pixelDensity` (2 by default, so a
+/// 640 x 420 figure becomes a 1280 x 840 PNG that stays sharp on high-density screens).
+public struct Figure: Sendable, Equatable {
+    /// The title drawn above all panels, if any.
+    public var title: String?
+    /// The panels, filled row by row into a grid of `columns` columns.
+    public var panels: [Panel]
+    /// Number of panel columns in the grid.
+    public var columns: Int
+    /// Width of the whole figure, in points.
+    public var width: Double
+    /// Height of the whole figure, in points.
+    public var height: Double
+    /// Device pixels per point in the PNG.
+    public var pixelDensity: Double
+
+    /// Creates a figure; `columns` defaults to all panels in one row.
+    public init(
+        title: String? = nil,
+        panels: [Panel],
+        columns: Int? = nil,
+        width: Double = 640,
+        height: Double = 420,
+        pixelDensity: Double = 2
+    ) {
+        self.title = title
+        self.panels = panels
+        self.columns = max(1, columns ?? panels.count)
+        self.width = width
+        self.height = height
+        self.pixelDensity = pixelDensity
+    }
+}
+
+/// One set of axes with its series, titles and legend.
+public struct Panel: Sendable, Equatable {
+    /// The panel's own title, drawn above its plotting area.
+    public var title: String?
+    /// The horizontal axis.
+    public var x: Axis
+    /// The vertical axis.
+    public var y: Axis
+    /// The data drawn in this panel, in drawing order.
+    public var series: [Series]
+    /// Where the legend goes; series without a label are left out of it.
+    public var legend: LegendPlacement
+    /// When true, one unit on x has the same length as one unit on y (phase portraits).
+    public var equalAspect: Bool
+
+    /// Creates a panel.
+    public init(
+        title: String? = nil,
+        x: Axis,
+        y: Axis,
+        series: [Series],
+        legend: LegendPlacement = .best,
+        equalAspect: Bool = false
+    ) {
+        self.title = title
+        self.x = x
+        self.y = y
+        self.series = series
+        self.legend = legend
+        self.equalAspect = equalAspect
+    }
+}
+
+/// An axis: its title, scale and (optionally) a fixed range.
+public struct Axis: Sendable, Equatable {
+    /// The axis title, e.g. "t" or "population".
+    public var title: String
+    /// Linear or base-10 logarithmic.
+    public var scale: Scale
+    /// A fixed range; `nil` fits the data, widened to nice tick values.
+    public var range: ClosedRange<Double>?
+
+    /// Creates an axis.
+    public init(_ title: String, scale: Scale = .linear, range: ClosedRange<Double>? = nil) {
+        self.title = title
+        self.scale = scale
+        self.range = range
+    }
+}
+
+/// How data values map to positions along an axis.
+public enum Scale: String, Sendable, Equatable {
+    /// Positions proportional to values.
+    case linear
+    /// Positions proportional to log10 of values; non-positive values are not drawn.
+    case log
+}
+
+/// Where a panel's legend is drawn.
+public enum LegendPlacement: Sendable, Equatable {
+    /// The inside corner that overlaps the fewest data points.
+    case best
+    case upperLeft, upperRight, lowerLeft, lowerRight
+    /// No legend.
+    case none
+}
+
+/// A data series: points and how to draw them.
+public struct Series: Sendable, Equatable {
+    /// The legend entry; `nil` leaves the series out of the legend.
+    public var label: String?
+    /// Horizontal coordinates.
+    public var x: [Double]
+    /// Vertical coordinates, one per `x`.
+    public var y: [Double]
+    /// Line, markers, or both.
+    public var style: SeriesStyle
+    /// The colour; `nil` takes the next colour of the palette within the panel.
+    public var color: Color?
+
+    /// Creates a series. Non-finite points are skipped (a line breaks at them).
+    public init(label: String?, x: [Double], y: [Double], style: SeriesStyle, color: Color? = nil) {
+        self.label = label
+        self.x = x
+        self.y = y
+        self.style = style
+        self.color = color
+    }
+
+    /// A connected line through the points.
+    public static func line(
+        _ label: String?, x: [Double], y: [Double], color: Color? = nil,
+        dash: Dash = .solid, width: Double = 1.75
+    ) -> Series {
+        Series(label: label, x: x, y: y, style: .line(width: width, dash: dash), color: color)
+    }
+
+    /// Unconnected markers at the points.
+    public static func scatter(
+        _ label: String?, x: [Double], y: [Double], color: Color? = nil,
+        marker: Marker = .circle, size: Double = 6
+    ) -> Series {
+        Series(label: label, x: x, y: y, style: .markers(marker, size: size), color: color)
+    }
+}
+
+/// How a series is drawn.
+public enum SeriesStyle: Sendable, Equatable {
+    /// A polyline of the given width (points) and dash pattern.
+    case line(width: Double, dash: Dash)
+    /// A marker of the given size (points, diameter) at each point.
+    case markers(Marker, size: Double)
+    /// A polyline with a marker at each point.
+    case lineAndMarkers(width: Double, dash: Dash, marker: Marker, size: Double)
+}
+
+/// A line's dash pattern.
+public enum Dash: Sendable, Equatable {
+    case solid, dashed, dotted
+}
+
+/// A marker shape.
+public enum Marker: Sendable, Equatable {
+    case circle, square, triangle, cross
+}
+
+/// An RGBA colour with components in 0...1.
+public struct Color: Sendable, Equatable {
+    public var red: Double
+    public var green: Double
+    public var blue: Double
+    public var alpha: Double
+
+    /// Creates a colour from components in 0...1.
+    public init(red: Double, green: Double, blue: Double, alpha: Double = 1) {
+        self.red = red
+        self.green = green
+        self.blue = blue
+        self.alpha = alpha
+    }
+
+    /// Creates an opaque colour from a 0xRRGGBB value.
+    public init(hex: UInt32) {
+        self.init(
+            red: Double((hex >> 16) & 0xFF) / 255,
+            green: Double((hex >> 8) & 0xFF) / 255,
+            blue: Double(hex & 0xFF) / 255
+        )
+    }
+
+    /// The default series colours, in order (a colour-blind-friendly qualitative palette).
+    public static let palette: [Color] = [
+        Color(hex: 0x1F77B4), Color(hex: 0xFF7F0E), Color(hex: 0x2CA02C), Color(hex: 0xD62728),
+        Color(hex: 0x9467BD), Color(hex: 0x8C564B), Color(hex: 0xE377C2), Color(hex: 0x7F7F7F),
+    ]
+}
