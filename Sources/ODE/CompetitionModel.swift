@@ -1,0 +1,33 @@
+/// The two-species competition model of the seed articles (Lotka–Volterra competition with
+/// logistic growth):
+///
+///     dx1/dt = r1 x1 (1 − iN1 x1) − a1 x1 x2
+///     dx2/dt = r2 x2 (1 − iN2 x2) − a2 x1 x2
+///
+/// `r` are growth rates, `iN` inverse carrying capacities and `a` competition coefficients.
+public struct CompetitionModel: VectorField, Equatable {
+    public var r1: Double, r2: Double, a1: Double, a2: Double, iN1: Double, iN2: Double
+
+    /// The parameter names in the order the seed articles use.
+    public static let parameterNames = ["r1", "r2", "a1", "a2", "iN1", "iN2"]
+
+    /// Creates the model from its six parameters.
+    public init(r1: Double, r2: Double, a1: Double, a2: Double, iN1: Double, iN2: Double) {
+        self.r1 = r1
+        self.r2 = r2
+        self.a1 = a1
+        self.a2 = a2
+        self.iN1 = iN1
+        self.iN2 = iN2
+    }
+
+    /// Two species.
+    public var dimension: Int { 2 }
+
+    /// Writes the two growth rates.
+    public func evaluate(t: Double, state: UnsafeBufferPointer<Double>, derivative: UnsafeMutableBufferPointer<Double>) {
+        let x1 = state[0], x2 = state[1]
+        derivative[0] = r1 * x1 * (1 - iN1 * x1) - a1 * x1 * x2
+        derivative[1] = r2 * x2 * (1 - iN2 * x2) - a2 * x1 * x2
+    }
+}
