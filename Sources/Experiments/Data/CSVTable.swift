@@ -1,0 +1,72 @@
+import Foundation
+
+/// A CSV file of numbers with a header row: the format every `data/*.csv` output uses, read back.
+///
+/// Fields are separated by commas; an empty field is a missing value; lines may end in `\r\n`.
+public struct CSVTable: Sendable {
+    /// The columns in file order, each with its values (`nil` for an empty field).
+    public var columns: [(name: String, values: [Double?])]
+
+    /// Reads and checks a file.
+    public static func read(_ url: URL) throws(CSVError) -> CSVTable {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+            throw CSVError("no such file \(url.path)")
+        }
+        guard !isDirectory.boolValue else { throw CSVError("\(url.path) is a directory, not a CSV file") }
+        guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else {
+            throw CSVError("\(url.path) is not readable UTF-8 text")
+        }
+        return try parse(text, name: url.lastPathComponent)
+    }
+
+    /// Parses CSV text; `name` appears in error messages.
+    public static func parse(_ text: String, name: String) throws(CSVError) -> CSVTable {
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+            .enumerated().map { ($0.offset + 1, $0.element.trimmingCharacters(in: .whitespaces)) }
+            .filter { !$0.1.isEmpty }
+        guard let header = lines.first else { throw CSVError("\(name) is empty") }
+        let names = header.1.split(separator: ",", omittingEmptySubsequences: false)
+            .map { $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
+        guard !names.contains(where: \.isEmpty) else { throw CSVError("\(name) line \(header.0): empty column name in the header") }
+        if let duplicate = names.first(where: { name in names.filter { $0 == name }.count > 1 }) {
+            throw CSVError("\(name) line \(header.0): column '\(duplicate)' appears twice in the header")
+        }
+        var values = [[Double?]](repeating: [], count: names.count)
+        for (number, line) in lines.dropFirst() {
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+            guard fields.count == names.count else {
+                throw CSVError("\(name) line \(number): \(fields.count) fields, but the header has \(names.count)")
+            }
+            for (index, field) in fields.enumerated() {
+                let text = field.trimmingCharacters(in: .whitespaces)
+                if text.isEmpty {
+                    values[index].append(nil)
+                } else if let value = OptionSchema.parseNumber(text) {
+                    values[index].append(value)
+                } else {
+                    throw CSVError("\(name) line \(number): '\(text)' in column '\(names[index])' is not a number")
+                }
+            }
+        }
+        return CSVTable(columns: zip(names, values).map { ($0, $1) })
+    }
+
+    /// Formats rows as CSV text with a header, numbers in shortest round-trip form.
+    public static func format(columns: [String], rows: [[Double]]) -> String {
+        var text = columns.joined(separator: ",") + "\n"
+        for row in rows {
+            text += row.map { $0.isFinite ? OptionValue.format($0) : "" }.joined(separator: ",") + "\n"
+        }
+        return text
+    }
+}
+
+/// A CSV file that cannot be used, with the line to look at.
+public struct CSVError: Error, Sendable, CustomStringConvertible {
+    /// What is wrong.
+    public var description: String
+    init(_ description: String) {
+        self.description = description
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+
+/// A block kind: a schema of options, a check of those options against each other and the
+/// files they name, and a computation that turns them into artifacts.
+///
+/// An instance is a block that passed every check and is ready to run; creating it does no
+/// heavy work, so `notebook check` can validate a notebook without running it.
+public protocol ExperimentKind: Sendable {
+    /// The name written between braces (`species`).
+    static var name: String { get }
+    /// One line on what the kind does.
+    static var summary: String { get }
+    /// The kind's own options (the common keys are added by `schema`).
+    static var options: [OptionSpec] { get }
+
+    /// Checks the options together and loads what they refer to (data files).
+    init(options: ResolvedOptions, context: BlockContext) throws(OptionError)
+
+    /// Runs the computation.
+    func run() throws(BlockFailure) -> Artifacts
+}
+
+extension ExperimentKind {
+    /// The full schema: common keys and the kind's own.
+    public static var schema: OptionSchema {
+        OptionSchema(kind: name, summary: summary, options: options)
+    }
+}
+
+/// What a kind may know about where its block sits.
+public struct BlockContext: Sendable {
+    /// The folder of the notebook, against which relative data paths resolve.
+    public var notebookDirectory: URL
+    /// The block's id.
+    public var blockID: String
+
+    /// Creates a context.
+    public init(notebookDirectory: URL, blockID: String) {
+        self.notebookDirectory = notebookDirectory
+        self.blockID = blockID
+    }
+}
+
+/// Why a block's computation failed, with the advice the user needs.
+public struct BlockFailure: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What went wrong and what to try.
+    public var message: String
+    /// The notebook line to point at, when a specific option is to blame.
+    public var line: Int?
+
+    /// Creates a failure.
+    public init(_ message: String, line: Int? = nil) {
+        self.message = message
+        self.line = line
+    }
+
+    /// The message.
+    public var description: String { message }
+}

@@ -1,0 +1,16 @@
+/// The keys every block kind accepts (FORMAT.md §2).
+public enum CommonOptions {
+    /// The block's id: lowercase letters, digits and `-`, unique in the notebook.
+    public static let id = Option<String>.identifier("id", "the block's id, unique in the notebook (default <kind>-<n>)")
+    /// A caption shown above the block's results.
+    public static let caption = Option<String?>.text("caption", "a caption shown with the block's results")
+    /// The random seed.
+    public static let seed = Option<Int>.integer("seed", minimum: 0, default: 0, "random seed (default: the notebook's seed)")
+    /// Whether results may be reused from the cache.
+    public static let cache = Option<Bool>.boolean("cache", default: true, "reuse the cached result when nothing changed")
+    /// A time limit in seconds.
+    public static let timeout = Option<Double?>.optionalNumber("timeout", .positive, "stop the block after this many seconds")
+
+    /// All common keys, in the order `notebook kinds` lists them.
+    public static let all: [OptionSpec] = [id.spec, caption.spec, seed.spec, cache.spec, timeout.spec]
+}

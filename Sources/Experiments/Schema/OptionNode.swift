@@ -1,0 +1,74 @@
+/// Where a piece of option text came from: a notebook line and column, or a `-p` override.
+public struct SourcePosition: Sendable, Equatable, Hashable {
+    /// 1-based line in the notebook file (for an override: the line of the block it applies to).
+    public var line: Int
+    /// 1-based column, 0 when unknown.
+    public var column: Int
+    /// The override text (`steps=500`) when the value came from `-p`.
+    public var override: String?
+
+    /// A position in the notebook.
+    public init(line: Int, column: Int = 0) {
+        self.line = line
+        self.column = column
+        self.override = nil
+    }
+
+    /// A value that came from `-p text`, applied to a block at `line`.
+    public init(override text: String, line: Int) {
+        self.line = line
+        self.column = 0
+        self.override = text
+    }
+}
+
+/// Option text as written, before it is checked against a schema: the shape of YAML (scalars,
+/// sequences, mappings) with the source position of every node. Scalars stay strings until the
+/// schema says what they should be, so `1e-4` is a number where a number is expected.
+public indirect enum OptionNode: Sendable, Equatable {
+    /// A scalar; `plain` is false for quoted scalars, which are never read as numbers or null.
+    case scalar(String, plain: Bool, position: SourcePosition)
+    /// A sequence of nodes.
+    case sequence([OptionNode], position: SourcePosition)
+    /// A mapping with its entries in source order.
+    case mapping([OptionEntry], position: SourcePosition)
+
+    /// Where the node starts.
+    public var position: SourcePosition {
+        switch self {
+        case let .scalar(_, _, position), let .sequence(_, position), let .mapping(_, position): return position
+        }
+    }
+
+    /// True for `null`, `~` and an empty plain scalar.
+    public var isNull: Bool {
+        if case let .scalar(text, true, _) = self { return ["", "~", "null", "Null", "NULL"].contains(text) }
+        return false
+    }
+
+    /// A short description of the node for error messages.
+    var summary: String {
+        switch self {
+        case let .scalar(text, _, _): return "'\(text.count > 40 ? String(text.prefix(40)) + "…" : text)'"
+        case .sequence: return "a list"
+        case .mapping: return "a mapping"
+        }
+    }
+}
+
+/// One `key: value` entry of a mapping.
+public struct OptionEntry: Sendable, Equatable {
+    /// The key text.
+    public var key: String
+    /// Where the key is written.
+    public var keyPosition: SourcePosition
+    /// The value.
+    public var value: OptionNode
+
+    /// Creates an entry.
+    public init(key: String, keyPosition: SourcePosition, value: OptionNode) {
+        self.key = key
+        self.keyPosition = keyPosition
+        self.value = value
+    }
+}

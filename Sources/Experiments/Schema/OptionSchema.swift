@@ -1,0 +1,271 @@
+import Foundation
+
+/// The options of one block kind: the common keys every kind accepts plus the kind's own.
+/// Decoding, validation, defaults, `notebook kinds` and overrides all read this one declaration.
+public struct OptionSchema: Sendable {
+    /// The kind's name (`species`).
+    public let kind: String
+    /// One line on what the kind does.
+    public let summary: String
+    /// Every option, common keys first.
+    public let options: [OptionSpec]
+
+    /// Creates a schema from the kind's own options; the common keys are added in front.
+    public init(kind: String, summary: String, options: [OptionSpec]) {
+        self.kind = kind
+        self.summary = summary
+        self.options = CommonOptions.all.map(\.self) + options
+    }
+
+    /// The option called `name`.
+    public func option(named name: String) -> OptionSpec? {
+        options.first { $0.name == name }
+    }
+
+    /// Whether `path` (`steps`, or `params.r1`) names an option of this kind.
+    public func accepts(path: [String]) -> Bool {
+        guard let first = path.first, let spec = option(named: first) else { return false }
+        switch path.count {
+        case 1: return true
+        case 2:
+            if case let .record(fields) = spec.type { return fields.contains { $0.name == path[1] } }
+            return false
+        default: return false
+        }
+    }
+
+    /// Checks a block's body against the schema and fills in defaults.
+    ///
+    /// - Parameters:
+    ///   - body: the block's YAML, `nil` for an empty block.
+    ///   - blockLine: the line of the opening fence, used for defaults and messages.
+    ///   - defaults: values that replace schema defaults for this block (the id `<kind>-<n>`, the
+    ///     notebook's seed).
+    /// - Throws: every problem found, each with its line.
+    public func decode(
+        _ body: OptionNode?, blockLine: Int, defaults: [String: OptionValue] = [:]
+    ) throws(OptionErrors) -> ResolvedOptions {
+        var errors = [OptionError]()
+        let entries: [OptionEntry]
+        switch body {
+        case nil:
+            entries = []
+        case let .mapping(items, _)?:
+            entries = items
+        case let node?:
+            if node.isNull {
+                entries = []
+            } else {
+                throw OptionErrors([OptionError(
+                    "the body of a {\(kind)} block must be YAML 'key: value' lines, not \(node.summary)",
+                    at: node.position)])
+            }
+        }
+        let blockName = Self.blockName(kind: kind, entries: entries, defaults: defaults)
+        var given = [String: OptionValue]()
+        var keyLines = [String: Int]()
+        var overridden = Set<String>()
+        var seen = [String: Int]()
+        for entry in entries {
+            guard let spec = option(named: entry.key) else {
+                let advice = Suggestion.didYouMean(entry.key, in: options.map(\.name))
+                errors.append(OptionError(
+                    "unknown key '\(entry.key)' in \(blockName)\(advice.isEmpty ? " (keys: \(options.map(\.name).joined(separator: ", ")))" : advice)",
+                    at: entry.keyPosition))
+                continue
+            }
+            if let first = seen[entry.key], entry.keyPosition.override == nil {
+                errors.append(OptionError("duplicate key '\(entry.key)' in \(blockName) (first at line \(first))", at: entry.keyPosition))
+                continue
+            }
+            seen[entry.key] = entry.keyPosition.line
+            if entry.keyPosition.override == nil { keyLines[entry.key] = entry.keyPosition.line }
+            if entry.keyPosition.override != nil || entry.value.position.override != nil { overridden.insert(entry.key) }
+            if entry.value.isNull { continue }
+            do {
+                given[entry.key] = try Self.decodeValue(entry.value, as: spec.type, name: spec.name, in: blockName,
+                                                        default: defaults[spec.name] ?? spec.defaultValue)
+            } catch {
+                errors.append(contentsOf: error.errors)
+            }
+        }
+        if !errors.isEmpty { throw OptionErrors(errors) }
+        let fields = options.map { spec in
+            RecordField(spec.name, given[spec.name] ?? defaults[spec.name] ?? spec.defaultValue ?? .null)
+        }
+        return ResolvedOptions(kind: kind, fields: fields, keyLines: keyLines, overridden: overridden, blockLine: blockLine)
+    }
+
+    /// `{species} block 'competition'`.
+    static func blockName(kind: String, entries: [OptionEntry], defaults: [String: OptionValue]) -> String {
+        if let idEntry = entries.first(where: { $0.key == "id" }), case let .scalar(text, _, _) = idEntry.value {
+            return "{\(kind)} block '\(text)'"
+        }
+        if case let .text(id)? = defaults["id"] { return "{\(kind)} block '\(id)'" }
+        return "{\(kind)} block"
+    }
+
+    // MARK: - Values
+
+    static func decodeValue(
+        _ node: OptionNode, as type: OptionType, name: String, in blockName: String, default defaultValue: OptionValue?
+    ) throws(OptionErrors) -> OptionValue {
+        func fail(_ problem: String, at position: SourcePosition? = nil) -> OptionErrors {
+            OptionErrors([OptionError(problem, at: position ?? node.position)])
+        }
+        func expected() -> OptionErrors {
+            fail("'\(name)' in \(blockName) must be \(article(type.description)), not \(node.summary)")
+        }
+        switch type {
+        case let .number(bounds):
+            guard case let .scalar(text, true, _) = node, let value = parseNumber(text) else { throw expected() }
+            guard bounds.contains(value) else { throw expected() }
+            return .number(value)
+        case let .integer(minimum, maximum):
+            guard case let .scalar(text, true, _) = node, let value = parseInteger(text) else { throw expected() }
+            guard value >= minimum, maximum.map({ value <= $0 }) ?? true else { throw expected() }
+            return .integer(value)
+        case .boolean:
+            guard case let .scalar(text, true, _) = node else { throw expected() }
+            switch text {
+            case "true", "True", "TRUE": return .boolean(true)
+            case "false", "False", "FALSE": return .boolean(false)
+            default: throw expected()
+            }
+        case .text:
+            guard case let .scalar(text, _, _) = node else { throw expected() }
+            return .text(text)
+        case .identifier:
+            guard case let .scalar(text, _, _) = node else { throw expected() }
+            guard isIdentifier(text) else {
+                throw fail("invalid id '\(text)': use lowercase letters, digits and '-', starting with a letter or digit")
+            }
+            return .text(text)
+        case let .choice(words):
+            guard case let .scalar(text, _, _) = node else { throw expected() }
+            guard words.contains(text) else {
+                throw fail("'\(name)' in \(blockName) must be one of \(words.joined(separator: ", ")), not '\(text)'"
+                    + Suggestion.didYouMean(text, in: words))
+            }
+            return .text(text)
+        case let .list(element, singleAllowed):
+            let items: [OptionNode]
+            switch node {
+            case let .sequence(nodes, _): items = nodes
+            case .scalar where singleAllowed: items = [node]
+            default: throw expected()
+            }
+            var values = [OptionValue]()
+            var errors = [OptionError]()
+            for item in items {
+                do { values.append(try decodeValue(item, as: element, name: name, in: blockName, default: nil)) } catch {
+                    errors.append(contentsOf: error.errors)
+                }
+            }
+            if !errors.isEmpty { throw OptionErrors(errors) }
+            return .list(values)
+        case let .record(specs):
+            guard case let .mapping(entries, _) = node else { throw expected() }
+            var given = [String: OptionValue]()
+            var errors = [OptionError]()
+            for entry in entries {
+                guard let spec = specs.first(where: { $0.name == entry.key }) else {
+                    let keys = specs.map(\.name)
+                    let advice = Suggestion.didYouMean(entry.key, in: keys)
+                    errors.append(OptionError(
+                        "unknown key '\(entry.key)' in '\(name)' of \(blockName)\(advice.isEmpty ? " (keys: \(keys.joined(separator: ", ")))" : advice)",
+                        at: entry.keyPosition))
+                    continue
+                }
+                if given[entry.key] != nil {
+                    errors.append(OptionError("duplicate key '\(entry.key)' in '\(name)' of \(blockName)", at: entry.keyPosition))
+                    continue
+                }
+                do {
+                    given[entry.key] = try decodeValue(entry.value, as: spec.type, name: "\(name).\(entry.key)",
+                                                       in: blockName, default: spec.defaultValue)
+                } catch { errors.append(contentsOf: error.errors) }
+            }
+            if !errors.isEmpty { throw OptionErrors(errors) }
+            return .record(specs.map { spec in
+                RecordField(spec.name, given[spec.name] ?? defaultValue?[field: spec.name] ?? spec.defaultValue ?? .null)
+            })
+        case .columns:
+            return try decodeColumns(node, name: name, in: blockName)
+        }
+    }
+
+    private static func decodeColumns(_ node: OptionNode, name: String, in blockName: String) throws(OptionErrors) -> OptionValue {
+        let shape = "'\(name)' in \(blockName) must be columns of numbers ({t: [...], x1: [...]}) or {csv: path}"
+        guard case let .mapping(entries, _) = node, !entries.isEmpty else {
+            throw OptionErrors([OptionError("\(shape), not \(node.summary)", at: node.position)])
+        }
+        if entries.count == 1, entries[0].key == "csv" {
+            guard case let .scalar(path, _, _) = entries[0].value, !path.isEmpty else {
+                throw OptionErrors([OptionError("'\(name).csv' in \(blockName) must be a file path", at: entries[0].value.position)])
+            }
+            return .record([RecordField("csv", .text(path))])
+        }
+        var fields = [RecordField]()
+        var errors = [OptionError]()
+        var length: (name: String, count: Int)?
+        for entry in entries {
+            if entry.key == "csv" {
+                errors.append(OptionError("'\(name)' in \(blockName) takes either {csv: path} or inline columns, not both", at: entry.keyPosition))
+                continue
+            }
+            if fields.contains(where: { $0.name == entry.key }) {
+                errors.append(OptionError("duplicate column '\(entry.key)' in '\(name)' of \(blockName)", at: entry.keyPosition))
+                continue
+            }
+            guard case let .sequence(items, _) = entry.value else {
+                errors.append(OptionError("column '\(name).\(entry.key)' in \(blockName) must be a list of numbers, not \(entry.value.summary)", at: entry.value.position))
+                continue
+            }
+            var values = [OptionValue]()
+            for item in items {
+                if item.isNull {
+                    values.append(.null)
+                } else if case let .scalar(text, true, _) = item, let number = parseNumber(text) {
+                    values.append(.number(number))
+                } else {
+                    errors.append(OptionError("column '\(name).\(entry.key)' in \(blockName) must hold numbers (or null for a missing value), not \(item.summary)", at: item.position))
+                }
+            }
+            if let length, length.count != items.count {
+                errors.append(OptionError("columns of '\(name)' in \(blockName) must have the same length: '\(length.name)' has \(length.count) values, '\(entry.key)' has \(items.count)", at: entry.keyPosition))
+            }
+            length = length ?? (entry.key, items.count)
+            fields.append(RecordField(entry.key, .list(values)))
+        }
+        if !errors.isEmpty { throw OptionErrors(errors) }
+        return .record(fields)
+    }
+
+    /// Reads a finite number in any common notation (`42`, `0.0001`, `1e-4`, `1.0E-4`, `.5`).
+    public static func parseNumber(_ text: String) -> Double? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty, trimmed.allSatisfy({ "0123456789+-.eE".contains($0) }),
+              let value = Double(trimmed), value.isFinite else { return nil }
+        return value
+    }
+
+    /// Reads a whole number, also written as `1e3` or `1000.0`.
+    public static func parseInteger(_ text: String) -> Int? {
+        if let value = Int(text.trimmingCharacters(in: .whitespaces)) { return value }
+        guard let value = parseNumber(text), value == value.rounded(), abs(value) < 1e15 else { return nil }
+        return Int(value)
+    }
+
+    /// Lowercase letters, digits and `-`, starting with a letter or digit.
+    public static func isIdentifier(_ text: String) -> Bool {
+        guard let first = text.first, first.isASCII, first.isLetter || first.isNumber else { return false }
+        return text.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") } && !first.isUppercase
+    }
+
+    private static func article(_ text: String) -> String {
+        if text.hasPrefix("one of") || text.hasPrefix("true or") || text.hasPrefix("list") || text.hasPrefix("map")
+            || text.hasPrefix("columns") || text.hasPrefix("text") { return text }
+        return (text.first.map { "aeiou".contains($0) } ?? false ? "an " : "a ") + text
+    }
+}
