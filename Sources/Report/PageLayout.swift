@@ -1,6 +1,7 @@
 /// Pieces shared by the report and index pages: the document skeleton and status badges.
 enum PageLayout {
     /// A complete HTML5 document with the embedded stylesheet; `body` is the content of `<body>`.
+    /// An empty title becomes "Untitled" (an empty `<title>` is not valid HTML).
     static func document(title: String, body: [HTML]) -> String {
         let head = HTML.element(
             "head", [],
@@ -8,7 +9,7 @@ enum PageLayout {
             .element("meta", [.init("charset", "utf-8")]), .newline,
             .element("meta", [.init("name", "viewport"), .init("content", "width=device-width, initial-scale=1")]),
             .newline,
-            .element("title", [], .text(title)), .newline,
+            .element("title", [], .text(title.isEmpty ? "Untitled" : title)), .newline,
             .style(Stylesheet.css), .newline
         )
         let html = HTML.element(

@@ -93,7 +93,8 @@ public enum ReportWriter {
                     .element(
                         "details", [.init("class", "log")],
                         .element("summary", [], .text(summary)),
-                        .element("pre", [], .text(block.log.joined(separator: "\n"))))))
+                        // A newline right after <pre> is dropped by parsers; writing one keeps a leading empty line.
+                        .element("pre", [], .newline, .text(block.log.joined(separator: "\n"))))))
         }
         return PageLayout.line(
             .element(

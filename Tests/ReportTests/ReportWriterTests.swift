@@ -104,7 +104,7 @@ struct ReportWriterTests {
         #expect(section.contains("<td class=\"num\">1,234</td>"))
         #expect(section.contains("<a href=\"data/competition.csv\">data/competition.csv</a>"))
         #expect(section.contains("<details class=\"options\"><summary>Options</summary><dl><div><dt>t1</dt><dd>100</dd></div>"))
-        #expect(section.contains("<details class=\"log\"><summary>Log (2 lines)</summary><pre>step 1\nstep 2 &lt;ok&gt;</pre></details>"))
+        #expect(section.contains("<details class=\"log\"><summary>Log (2 lines)</summary><pre>\nstep 1\nstep 2 &lt;ok&gt;</pre></details>"))
         #expect(html.contains("img{max-width:100%;height:auto}"))
     }
 
@@ -153,3 +153,4 @@ struct ReportWriterTests {
         return rest.components(separatedBy: "</section>").first { $0.contains("id=\"\(id)\"") }
     }
 }
+
