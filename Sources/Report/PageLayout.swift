@@ -1,0 +1,32 @@
+/// Pieces shared by the report and index pages: the document skeleton and status badges.
+enum PageLayout {
+    /// A complete HTML5 document with the embedded stylesheet; `body` is the content of `<body>`.
+    /// An empty title becomes "Untitled" (an empty `<title>` is not valid HTML).
+    static func document(title: String, body: [HTML]) -> String {
+        let head = HTML.element(
+            "head", [],
+            .newline,
+            .element("meta", [.init("charset", "utf-8")]), .newline,
+            .element("meta", [.init("name", "viewport"), .init("content", "width=device-width, initial-scale=1")]),
+            .newline,
+            .element("title", [], .text(title.isEmpty ? "Untitled" : title)), .newline,
+            .style(Stylesheet.css), .newline
+        )
+        let html = HTML.element(
+            "html", [.init("lang", "en")],
+            .newline, head, .newline,
+            .element("body", [], [.newline] + body), .newline
+        )
+        return (HTML.doctype + html + .newline).rendered
+    }
+
+    /// A status badge: `ok`, `failed` or `cached`, styled by class `badge-<status>`.
+    static func badge(_ status: BlockStatus) -> HTML {
+        .element("span", [.init("class", "badge badge-\(status.rawValue)")], .text(status.rawValue))
+    }
+
+    /// `element` followed by a source line break, for readable output.
+    static func line(_ element: HTML) -> HTML {
+        element + .newline
+    }
+}

@@ -1,0 +1,62 @@
+/// The small stylesheet embedded in every page: system fonts, a readable measure, light and dark.
+enum Stylesheet {
+    /// The CSS, a compile-time constant (it never contains user text).
+    static let css: StaticString = """
+
+        :root{color-scheme:light dark;--fg:#1d1f23;--muted:#5b6270;--bg:#fff;--panel:#f5f6f8;--line:#d9dce1;\
+        --link:#0b5cad;--ok:#1a7f37;--ok-bg:#dcf5e3;--fail:#b42318;--fail-bg:#fde7e5;--cached:#6a4bb5;\
+        --cached-bg:#ece6fb}
+        @media (prefers-color-scheme:dark){:root{--fg:#e6e8eb;--muted:#9aa3b1;--bg:#15171a;--panel:#1e2126;\
+        --line:#343a42;--link:#7cb7ff;--ok:#6fdc8c;--ok-bg:#123620;--fail:#ff8a80;--fail-bg:#3d1613;\
+        --cached:#c3b1ff;--cached-bg:#2a2145}}
+        *{box-sizing:border-box}
+        body{margin:0 auto;max-width:50rem;padding:1.5rem 1rem 3rem;color:var(--fg);background:var(--bg);\
+        font:16px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
+        a{color:var(--link)}
+        code,pre,.num{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation Mono",monospace;\
+        font-size:.9em}
+        pre{background:var(--panel);padding:.6rem .8rem;border-radius:6px;overflow-x:auto;white-space:pre}
+        img{max-width:100%;height:auto}
+        h1{line-height:1.2}
+        .page-header{border-bottom:1px solid var(--line);padding-bottom:.8rem;margin-bottom:1rem}
+        .page-header h1{margin:0 0 .3rem}
+        .source{margin:0;color:var(--muted)}
+        .run-info{display:grid;grid-template-columns:max-content 1fr;gap:.1rem 1rem;margin:.6rem 0 0;\
+        font-size:.9rem}
+        .run-info dt{color:var(--muted)}.run-info dd{margin:0}dl>div{display:contents}
+        .badge{display:inline-block;padding:0 .5em;border-radius:999px;font-size:.8rem;font-weight:600;\
+        line-height:1.6;vertical-align:middle}
+        .badge-ok{color:var(--ok);background:var(--ok-bg)}
+        .badge-failed{color:var(--fail);background:var(--fail-bg)}
+        .badge-cached{color:var(--cached);background:var(--cached-bg)}
+        .toc{background:var(--panel);border-radius:6px;padding:.6rem 1rem;margin:1rem 0 1.5rem}
+        .toc h2{font-size:1rem;margin:0 0 .3rem}
+        .toc ul{margin:0;padding-left:1.2rem}.toc>ul{padding-left:0;list-style:none}
+        .block{border:1px solid var(--line);border-radius:8px;padding:.8rem 1rem;margin:1.2rem 0}
+        .block-failed{border-color:var(--fail)}
+        .block-header{display:flex;flex-wrap:wrap;gap:.3rem .7rem;align-items:baseline}
+        .block-id{font-weight:700}.block-meta{color:var(--muted);font-size:.9rem}
+        .caption{margin:.3rem 0 0;flex-basis:100%}
+        .error{border-left:4px solid var(--fail);background:var(--fail-bg);padding:.5rem .8rem;margin:.8rem 0;\
+        border-radius:0 6px 6px 0}
+        .error-title{margin:0;font-weight:700;color:var(--fail)}
+        .error-message{margin:.3rem 0 0;white-space:pre-wrap}
+        table{border-collapse:collapse;margin:.6rem 0;font-size:.9rem}
+        th,td{border-bottom:1px solid var(--line);padding:.2rem .6rem;text-align:left;vertical-align:top}
+        .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+        .table-wrap{overflow-x:auto}
+        caption{text-align:left;font-weight:600;padding:.2rem 0}
+        figure{margin:1rem 0}figcaption{color:var(--muted);font-size:.9rem;margin-top:.3rem}
+        .data-title{margin:.6rem 0 0;font-weight:600;font-size:.9rem}
+        .data-files{margin:.2rem 0 .6rem;padding-left:1.2rem;font-size:.9rem}
+        details{margin:.6rem 0}summary{cursor:pointer;color:var(--muted)}
+        .options dl{display:grid;grid-template-columns:max-content 1fr;gap:.1rem 1rem;margin:.4rem 0;\
+        font-size:.9rem}
+        .options dd{margin:0}
+        .empty{color:var(--muted);font-style:italic}
+        .summary{color:var(--muted)}
+        .run-stamp{border-top:1px solid var(--line);margin-top:2rem;padding-top:.6rem;color:var(--muted);\
+        font-size:.85rem}
+
+        """
+}
