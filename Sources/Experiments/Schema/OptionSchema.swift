@@ -107,7 +107,8 @@ public struct OptionSchema: Sendable {
 
     // MARK: - Values
 
-    static func decodeValue(
+    /// Checks one value against `type`; `name` and `blockName` appear in error messages.
+    public static func decodeValue(
         _ node: OptionNode, as type: OptionType, name: String, in blockName: String, default defaultValue: OptionValue?
     ) throws(OptionErrors) -> OptionValue {
         func fail(_ problem: String, at position: SourcePosition? = nil) -> OptionErrors {

@@ -1,0 +1,166 @@
+import Experiments
+import Foundation
+
+/// What the command-line tool does, one function per subcommand, each returning the exit status
+/// FORMAT.md §1 defines: 0 success, 1 a block failed, 2 usage errors and invalid notebooks.
+public enum Commands {
+    /// Options of `notebook run`.
+    public struct RunOptions: Sendable {
+        public var paths: [String]
+        public var outputDirectory: String
+        public var overrides: [String]
+        public var allowHTML: Bool
+        public var failFast: Bool
+        public var quiet: Bool
+
+        /// Creates run options.
+        public init(paths: [String], outputDirectory: String = "output", overrides: [String] = [],
+                    allowHTML: Bool = false, failFast: Bool = false, quiet: Bool = false) {
+            self.paths = paths
+            self.outputDirectory = outputDirectory
+            self.overrides = overrides
+            self.allowHTML = allowHTML
+            self.failFast = failFast
+            self.quiet = quiet
+        }
+    }
+
+    /// `notebook run`: parse and validate every notebook, run every block, write the reports.
+    public static func run(_ options: RunOptions) -> Int32 {
+        let notebooks: [Notebook]
+        switch NotebookLoader.load(options.paths, overrides: options.overrides, allowHTML: options.allowHTML) {
+        case let .failure(diagnostics):
+            printError(diagnostics.description)
+            return 2
+        case let .success(loaded):
+            notebooks = loaded
+        }
+        let output = URL(fileURLWithPath: options.outputDirectory)
+        let information = RunInformation(overrides: options.overrides, date: Date())
+        let clock = ContinuousClock()
+        var failures = [(notebook: Notebook, outcome: BlockOutcome)]()
+        var stopped = false
+        for notebook in notebooks {
+            let start = clock.now
+            var outcomes = [BlockOutcome]()
+            for block in notebook.blocks where !stopped {
+                let outcome = BlockRunner.run(block)
+                outcomes.append(outcome)
+                if !options.quiet { printError(progressLine(notebook, outcome)) }
+                if !outcome.succeeded {
+                    failures.append((notebook, outcome))
+                    if options.failFast { stopped = true }
+                }
+            }
+            let elapsed = clock.now - start
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            let report = ReportBuilder.build(notebook, outcomes: outcomes, run: information, totalSeconds: seconds)
+            let destination = output.appendingPathComponent(notebook.stem)
+            do {
+                try ReportFolder.write(report, to: destination)
+            } catch {
+                printError("error: could not write the report of \(notebook.path) to \(destination.path): \(error.localizedDescription)")
+                return 2
+            }
+            if !options.quiet {
+                printError("wrote \(options.outputDirectory)/\(notebook.stem)/index.html")
+            }
+            if stopped { break }
+        }
+        do {
+            try ReportFolder.writeIndex(of: output)
+        } catch {
+            printError("error: could not write \(output.appendingPathComponent("index.html").path): \(error.localizedDescription)")
+            return 2
+        }
+        guard failures.isEmpty else {
+            printError("\n\(failures.count) block\(failures.count == 1 ? "" : "s") failed:")
+            for (notebook, outcome) in failures {
+                if case let .failure(failure) = outcome.result {
+                    printError("\(notebook.path):\(failure.line ?? outcome.block.line): error: block '\(outcome.block.id)': \(failure.message)")
+                }
+            }
+            if stopped { printError("stopped at the first failure (--fail-fast)") }
+            return 1
+        }
+        return 0
+    }
+
+    /// `notebook check`: parse and validate, run nothing.
+    public static func check(paths: [String], overrides: [String] = []) -> Int32 {
+        switch NotebookLoader.load(paths, overrides: overrides) {
+        case let .failure(diagnostics):
+            printError(diagnostics.description)
+            return 2
+        case let .success(notebooks):
+            for notebook in notebooks {
+                let blocks = notebook.blocks
+                print("\(notebook.path): ok (\(blocks.count) block\(blocks.count == 1 ? "" : "s"): \(blocks.map { "\($0.id) {\($0.kind)}" }.joined(separator: ", ")))")
+            }
+            return 0
+        }
+    }
+
+    /// `notebook kinds [KIND]`: every kind's options with type, default and meaning.
+    public static func kinds(_ name: String?) -> Int32 {
+        if let name {
+            let bare = name.trimmingCharacters(in: CharacterSet(charactersIn: "{}"))
+            guard let kind = Kinds.named(bare) else {
+                let names = Kinds.all.map { $0.name }
+                printError("error: unknown kind '\(name)'\(Suggestion.didYouMean(bare, in: names)) (kinds: \(names.joined(separator: ", ")))")
+                return 2
+            }
+            print(KindCatalog.describe(kind), terminator: "")
+        } else {
+            print(Kinds.all.map { KindCatalog.describe($0) }.joined(separator: "\n"), terminator: "")
+        }
+        return 0
+    }
+
+    /// `notebook clean`: removes the reports, the index and the cache under the output folder,
+    /// and nothing else.
+    public static func clean(outputDirectory: String) -> Int32 {
+        let manager = FileManager.default
+        let directory = URL(fileURLWithPath: outputDirectory)
+        guard let children = try? manager.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil) else {
+            print("nothing to clean in \(outputDirectory)")
+            return 0
+        }
+        var removed = [String]()
+        for child in children {
+            let name = child.lastPathComponent
+            let isReport = manager.fileExists(atPath: child.appendingPathComponent("results.json").path) && !name.hasPrefix(".")
+            let isLeftover = name.hasPrefix(".") && (name.contains(".partial-") || name.contains(".old-"))
+            if isReport || isLeftover || name == ".cache" || name == "index.html" {
+                do {
+                    try manager.removeItem(at: child)
+                    removed.append(name)
+                } catch {
+                    printError("error: could not remove \(child.path): \(error.localizedDescription)")
+                    return 2
+                }
+            }
+        }
+        print(removed.isEmpty ? "nothing to clean in \(outputDirectory)" : "removed from \(outputDirectory): \(removed.sorted().joined(separator: ", "))")
+        return 0
+    }
+
+    private static func progressLine(_ notebook: Notebook, _ outcome: BlockOutcome) -> String {
+        let block = outcome.block
+        let time = formatSeconds(outcome.seconds)
+        switch outcome.result {
+        case .success:
+            return "\(notebook.stem): \(block.id) {\(block.kind)} ok in \(time)"
+        case let .failure(failure):
+            return "\(notebook.stem): \(block.id) {\(block.kind)} FAILED in \(time): \(failure.message)"
+        }
+    }
+
+    private static func formatSeconds(_ seconds: Double) -> String {
+        seconds < 1 ? String(format: "%.0f ms", seconds * 1000) : String(format: "%.2f s", seconds)
+    }
+
+    static func printError(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+}

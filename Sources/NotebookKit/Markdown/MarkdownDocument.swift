@@ -1,0 +1,155 @@
+import CCmark
+import Foundation
+
+/// A CommonMark document with GitHub's extensions (tables, strikethrough, autolinks, task lists),
+/// parsed by cmark-gfm. Gives its top-level blocks with their source lines and renders them to HTML.
+final class MarkdownDocument {
+    private let root: UnsafeMutablePointer<cmark_node>
+    private let parser: OpaquePointer
+    private let extensions: UnsafeMutablePointer<cmark_llist>?
+
+    /// The GitHub extensions attached to every parser.
+    private static let extensionNames = ["table", "strikethrough", "autolink", "tasklist"]
+
+    /// cmark-gfm's extension registry is global; register it once.
+    private static let registered: Bool = {
+        cmark_gfm_core_extensions_ensure_registered()
+        return true
+    }()
+
+    /// Parses `text`. Line numbers of nodes are lines of `text`, 1-based.
+    init(_ text: String) {
+        _ = Self.registered
+        parser = cmark_parser_new(CMARK_OPT_DEFAULT)
+        for name in Self.extensionNames {
+            if let syntax = cmark_find_syntax_extension(name) {
+                cmark_parser_attach_syntax_extension(parser, syntax)
+            }
+        }
+        var bytes = Array(text.utf8)
+        bytes.withUnsafeMutableBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                cmark_parser_feed(parser, $0, buffer.count)
+            }
+        }
+        root = cmark_parser_finish(parser)
+        extensions = cmark_parser_get_syntax_extensions(parser)
+    }
+
+    deinit {
+        cmark_node_free(root)
+        cmark_parser_free(parser)
+    }
+
+    /// The document's top-level blocks, in order.
+    var topLevelNodes: [MarkdownNode] {
+        var nodes = [MarkdownNode]()
+        var node = cmark_node_first_child(root)
+        while let current = node {
+            nodes.append(MarkdownNode(pointer: current))
+            node = cmark_node_next(current)
+        }
+        return nodes
+    }
+
+    /// Every node of the document in document order.
+    private func allNodes() -> [UnsafeMutablePointer<cmark_node>] {
+        var nodes = [UnsafeMutablePointer<cmark_node>]()
+        let iterator = cmark_iter_new(root)
+        defer { cmark_iter_free(iterator) }
+        while true {
+            let event = cmark_iter_next(iterator)
+            if event == CMARK_EVENT_DONE { break }
+            if event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator) { nodes.append(node) }
+        }
+        return nodes
+    }
+
+    /// Replaces raw HTML with text showing the same characters, so that it is displayed, not
+    /// interpreted (what a report does unless the run passes `--allow-html`).
+    func escapeRawHTML() {
+        for node in allNodes() {
+            let type = cmark_node_get_type(node)
+            guard type == CMARK_NODE_HTML_INLINE || type == CMARK_NODE_HTML_BLOCK else { continue }
+            let literal = cmark_node_get_literal(node).map { String(cString: $0) } ?? ""
+            let text = cmark_node_new(CMARK_NODE_TEXT)!
+            if type == CMARK_NODE_HTML_INLINE {
+                cmark_node_set_literal(text, literal)
+                cmark_node_insert_before(node, text)
+            } else {
+                var trimmed = literal
+                while trimmed.hasSuffix("\n") { trimmed.removeLast() }
+                cmark_node_set_literal(text, trimmed)
+                let paragraph = cmark_node_new(CMARK_NODE_PARAGRAPH)!
+                cmark_node_append_child(paragraph, text)
+                cmark_node_insert_before(node, paragraph)
+            }
+            cmark_node_unlink(node)
+            cmark_node_free(node)
+        }
+    }
+
+    /// Calls `rewrite` with the URL of every image and sets the URL it returns.
+    func rewriteImageURLs(_ rewrite: (String) -> String?) {
+        for node in allNodes() where cmark_node_get_type(node) == CMARK_NODE_IMAGE {
+            guard let url = cmark_node_get_url(node).map({ String(cString: $0) }), let replacement = rewrite(url) else { continue }
+            cmark_node_set_url(node, replacement)
+        }
+    }
+
+    /// Renders one node (and its children) to HTML. Raw HTML passes through only when `unsafe`.
+    func html(_ node: MarkdownNode, unsafe: Bool) -> String {
+        let options = CMARK_OPT_DEFAULT | (unsafe ? CMARK_OPT_UNSAFE : 0)
+        guard let rendered = cmark_render_html(node.pointer, options, extensions) else { return "" }
+        defer { free(rendered) }
+        return String(cString: rendered)
+    }
+}
+
+/// A node of a `MarkdownDocument`; valid while its document is alive.
+struct MarkdownNode {
+    let pointer: UnsafeMutablePointer<cmark_node>
+
+    /// The node's type name (`heading`, `code_block`, `table`, ...).
+    var typeName: String { String(cString: cmark_node_get_type_string(pointer)) }
+    /// Whether this is a fenced or indented code block.
+    var isCodeBlock: Bool { cmark_node_get_type(pointer) == CMARK_NODE_CODE_BLOCK }
+    /// Whether this is a heading.
+    var isHeading: Bool { cmark_node_get_type(pointer) == CMARK_NODE_HEADING }
+    /// First source line.
+    var startLine: Int { Int(cmark_node_get_start_line(pointer)) }
+    /// Last source line.
+    var endLine: Int { Int(cmark_node_get_end_line(pointer)) }
+    /// The info string of a fenced code block (`{species}`, `python`).
+    var fenceInfo: String { cmark_node_get_fence_info(pointer).map { String(cString: $0) } ?? "" }
+    /// The content of a code block.
+    var literal: String { cmark_node_get_literal(pointer).map { String(cString: $0) } ?? "" }
+    /// The heading level, 1...6.
+    var headingLevel: Int { Int(cmark_node_get_heading_level(pointer)) }
+
+    /// Whether the block is fenced (not indented), with its fence character and length.
+    var fence: (character: Character, length: Int)? {
+        var length: Int32 = 0, offset: Int32 = 0, character: Int8 = 0
+        guard cmark_node_get_fencing(pointer, &length, &offset, &character) == 1, length > 0 else { return nil }
+        return (Character(UnicodeScalar(UInt8(bitPattern: character))), Int(length))
+    }
+
+    /// The plain text of the node's inline content (for headings in the table of contents).
+    var plainText: String {
+        var text = ""
+        let iterator = cmark_iter_new(pointer)
+        defer { cmark_iter_free(iterator) }
+        while true {
+            let event = cmark_iter_next(iterator)
+            if event == CMARK_EVENT_DONE { break }
+            guard event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator) else { continue }
+            let type = cmark_node_get_type(node)
+            if type == CMARK_NODE_TEXT || type == CMARK_NODE_CODE || type == CMARK_NODE_HTML_INLINE {
+                text += cmark_node_get_literal(node).map { String(cString: $0) } ?? ""
+            } else if type == CMARK_NODE_SOFTBREAK || type == CMARK_NODE_LINEBREAK {
+                text += " "
+            }
+        }
+        return text
+    }
+}

@@ -1,0 +1,74 @@
+import Experiments
+import Foundation
+
+/// A parsed, validated notebook: prose cells rendered to HTML and experiment blocks ready to run.
+public struct Notebook: Sendable {
+    /// The path as the user gave it.
+    public let path: String
+    /// The file's URL.
+    public let url: URL
+    /// The report folder's name (the file name without extension).
+    public let stem: String
+    /// Front matter title, else the first level-1 heading, else the stem.
+    public let title: String
+    /// The notebook's default seed.
+    public let seed: Int
+    /// The cells in document order.
+    public let cells: [NotebookCell]
+    /// Local images the prose shows, copied into the report folder.
+    public let assets: [Asset]
+
+    /// The experiment blocks in document order.
+    public var blocks: [ExperimentBlock] {
+        cells.compactMap { if case let .block(block) = $0 { return block } else { return nil } }
+    }
+}
+
+/// A cell: prose, or an experiment block.
+public enum NotebookCell: Sendable {
+    case prose(ProseCell)
+    case block(ExperimentBlock)
+}
+
+/// Consecutive Markdown blocks between experiment blocks, rendered to HTML.
+public struct ProseCell: Sendable, Equatable {
+    /// First and last source lines.
+    public let lines: ClosedRange<Int>
+    /// The rendered HTML.
+    public let html: String
+    /// The headings in the cell, for the table of contents.
+    public let headings: [Heading]
+}
+
+/// A heading of the prose, with the anchor its HTML carries.
+public struct Heading: Sendable, Equatable {
+    public let level: Int
+    public let text: String
+    public let anchor: String
+    public let line: Int
+}
+
+/// An experiment block: its kind, where it is, its resolved options and the configured kind.
+public struct ExperimentBlock: Sendable {
+    /// The kind's name.
+    public let kind: String
+    /// The line of the opening fence.
+    public let line: Int
+    /// Options after defaults and overrides.
+    public let options: ResolvedOptions
+    /// The configured experiment, ready to run.
+    public let experiment: any ExperimentKind
+
+    /// The block id.
+    public var id: String { options.id }
+    /// The caption, if any.
+    public var caption: String? { options[CommonOptions.caption] }
+}
+
+/// A local file the prose refers to, and where the report keeps its copy.
+public struct Asset: Sendable, Equatable {
+    /// The file on disk.
+    public let source: URL
+    /// The path inside the report folder (`assets/figure.png`).
+    public let reportPath: String
+}

@@ -1,0 +1,217 @@
+import Experiments
+import Foundation
+
+/// A notebook split into prose and experiment blocks whose options are not yet decoded, so that
+/// `-p` overrides can be matched against every notebook of a run before anything is checked.
+struct ParsedNotebook {
+    let source: NotebookSource
+    let frontMatter: FrontMatter
+    let title: String
+    let cells: [ParsedCell]
+    let assets: [Asset]
+}
+
+/// A cell before option decoding.
+enum ParsedCell {
+    case prose(ProseCell)
+    case block(RawBlock)
+}
+
+/// An experiment block as written: its kind, lines and YAML body.
+struct RawBlock {
+    let kind: any ExperimentKind.Type
+    /// The line of the opening fence.
+    let line: Int
+    /// The body, `nil` when empty.
+    let body: OptionNode?
+    /// The id written in the body, if any.
+    var writtenID: String? {
+        guard case let .mapping(entries, _)? = body,
+              case let .scalar(id, _, _)? = entries.last(where: { $0.key == "id" })?.value else { return nil }
+        return id
+    }
+}
+
+/// Turns a notebook's text into cells: Markdown through cmark-gfm, experiment blocks recognised
+/// by their `{kind}` fence, their YAML bodies read with line numbers.
+enum NotebookParser {
+    /// Parses `source`, collecting every problem found rather than stopping at the first.
+    static func parse(_ source: NotebookSource, allowHTML: Bool) -> (ParsedNotebook?, [Diagnostic]) {
+        var diagnostics = [Diagnostic]()
+        func report(_ error: OptionError) {
+            diagnostics.append(Diagnostic(file: source.path, line: error.position.line, message: error.message))
+        }
+        let frontMatter: FrontMatter
+        let body: String
+        do {
+            (frontMatter, body) = try FrontMatter.split(source.text)
+        } catch {
+            report(error)
+            return (nil, diagnostics)
+        }
+        let sourceLines = body.split(separator: "\n", omittingEmptySubsequences: false)
+        let document = MarkdownDocument(MathProtection.protect(body))
+        if !allowHTML { document.escapeRawHTML() }
+        let directory = source.url.deletingLastPathComponent()
+        var assets = [Asset]()
+        document.rewriteImageURLs { url in
+            guard let asset = localAsset(url, directory: directory, existing: assets) else { return nil }
+            assets.append(asset)
+            return asset.reportPath
+        }
+
+        var cells = [ParsedCell]()
+        var pending = [(node: MarkdownNode, html: String, heading: Heading?)]()
+        var anchors = Set<String>()
+        var title = frontMatter.title
+        var droppedTitleHeading = false
+        var rawBlocks = [RawBlock]()
+        let nodes = document.topLevelNodes
+
+        // Block ids are anchors too: collect them first so heading anchors avoid them.
+        for node in nodes where node.isCodeBlock && node.fence != nil {
+            if case let .kind(name)? = experimentInfo(node.fenceInfo), Kinds.named(name) != nil {
+                let literal = node.literal
+                if let id = firstID(in: literal) { anchors.insert(id) }
+            }
+        }
+
+        func flushProse() {
+            guard let first = pending.first, let last = pending.last else { return }
+            cells.append(.prose(ProseCell(
+                lines: first.node.startLine...max(first.node.startLine, last.node.endLine),
+                html: pending.map(\.html).joined(),
+                headings: pending.compactMap(\.heading))))
+            pending.removeAll()
+        }
+
+        for node in nodes {
+            if node.isCodeBlock, node.fence != nil, let info = experimentInfo(node.fenceInfo) {
+                flushProse()
+                let line = node.startLine
+                switch info {
+                case let .malformed(text):
+                    diagnostics.append(Diagnostic(file: source.path, line: line,
+                        message: "malformed block info '\(text)': write the kind in braces, e.g. ```{species}"))
+                    continue
+                case let .kind(name):
+                    guard let kind = Kinds.named(name) else {
+                        let names = Kinds.all.map { $0.name }
+                        let advice = Suggestion.closest(to: name, in: names).map { "; did you mean '{\($0)}'?" } ?? ""
+                        diagnostics.append(Diagnostic(file: source.path, line: line,
+                            message: "unknown block kind '{\(name)}'\(advice) (kinds: \(names.map { "{\($0)}" }.joined(separator: ", ")))"))
+                        continue
+                    }
+                    if !isClosed(node, lines: sourceLines) {
+                        diagnostics.append(Diagnostic(file: source.path, line: line,
+                            message: "the {\(name)} block opened here is never closed: end it with a line of \(node.fence.map { String(repeating: $0.character, count: $0.length) } ?? "```")"))
+                        continue
+                    }
+                    do {
+                        let body = try YAMLReader.read(node.literal, firstLine: line + 1, context: "the {\(name)} block")
+                        let block = RawBlock(kind: kind, line: line, body: body)
+                        rawBlocks.append(block)
+                        cells.append(.block(block))
+                    } catch {
+                        report(error)
+                    }
+                }
+                continue
+            }
+            var html = document.html(node, unsafe: allowHTML)
+            var heading: Heading?
+            if node.isHeading {
+                let text = node.plainText.trimmingCharacters(in: .whitespaces)
+                if title == nil, node.headingLevel == 1, !droppedTitleHeading {
+                    title = text
+                    droppedTitleHeading = true
+                    continue
+                }
+                let anchor = uniqueAnchor(slug(text), taken: &anchors)
+                let level = node.headingLevel
+                let tag = "<h\(level)"
+                if html.hasPrefix(tag) {
+                    html = tag + " id=\"\(anchor)\"" + html.dropFirst(tag.count)
+                }
+                heading = Heading(level: level, text: text, anchor: anchor, line: node.startLine)
+            }
+            pending.append((node, html, heading))
+        }
+        flushProse()
+        let notebook = ParsedNotebook(
+            source: source, frontMatter: frontMatter, title: title ?? source.stem, cells: cells, assets: assets)
+        return (notebook, diagnostics)
+    }
+
+    enum ExperimentInfo: Equatable {
+        case kind(String)
+        case malformed(String)
+    }
+
+    /// `{species}` → the kind; a fence that starts with `{` but is not `{word}` is malformed;
+    /// anything else is an ordinary listing.
+    static func experimentInfo(_ info: String) -> ExperimentInfo? {
+        let trimmed = info.trimmingCharacters(in: .whitespaces)
+        guard trimmed.hasPrefix("{") else { return nil }
+        guard trimmed.hasSuffix("}") else { return .malformed(trimmed) }
+        let name = trimmed.dropFirst().dropLast().trimmingCharacters(in: .whitespaces)
+        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
+            return .malformed(trimmed)
+        }
+        return .kind(name)
+    }
+
+    /// Whether a fenced block has its closing fence (cmark runs an unclosed fence to the end).
+    private static func isClosed(_ node: MarkdownNode, lines: [Substring]) -> Bool {
+        guard let fence = node.fence, node.endLine > node.startLine, node.endLine - 1 < lines.count else { return false }
+        let line = lines[node.endLine - 1].drop { $0 == " " }
+        let run = line.prefix { $0 == fence.character }.count
+        return run >= fence.length && line.dropFirst(run).allSatisfy(\.isWhitespace)
+    }
+
+    /// A quick look for `id: x` in a block body (for anchor reservation only).
+    private static func firstID(in body: String) -> String? {
+        for line in body.split(separator: "\n") where line.hasPrefix("id:") {
+            return line.dropFirst(3).trimmingCharacters(in: .whitespaces)
+        }
+        return nil
+    }
+
+    /// GitHub-style heading anchor: lowercase, punctuation dropped, spaces to `-`.
+    static func slug(_ text: String) -> String {
+        var slug = ""
+        for character in text.lowercased() {
+            if character.isLetter || character.isNumber || character == "-" || character == "_" {
+                slug.append(character)
+            } else if character == " " {
+                slug.append("-")
+            }
+        }
+        return slug.isEmpty ? "section" : slug
+    }
+
+    private static func uniqueAnchor(_ base: String, taken: inout Set<String>) -> String {
+        var candidate = base
+        var counter = 1
+        while taken.contains(candidate) {
+            candidate = "\(base)-\(counter)"
+            counter += 1
+        }
+        taken.insert(candidate)
+        return candidate
+    }
+
+    /// A relative image path that exists next to the notebook becomes an asset of the report.
+    private static func localAsset(_ url: String, directory: URL, existing: [Asset]) -> Asset? {
+        guard !url.isEmpty, !url.contains("://"), !url.hasPrefix("/"), !url.hasPrefix("#"), !url.hasPrefix("data:") else {
+            return nil
+        }
+        let path = url.split(separator: "?").first.map(String.init) ?? url
+        let file = URL(fileURLWithPath: path.removingPercentEncoding ?? path, relativeTo: directory).standardizedFileURL
+        guard FileManager.default.fileExists(atPath: file.path) else { return nil }
+        if let known = existing.first(where: { $0.source == file }) { return known }
+        var name = file.lastPathComponent
+        if existing.contains(where: { $0.reportPath == "assets/\(name)" }) { name = "\(existing.count)-\(name)" }
+        return Asset(source: file, reportPath: "assets/\(name)")
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+
+/// A notebook file's text, checked to be a readable UTF-8 text file.
+struct NotebookSource {
+    /// The path as the user gave it.
+    let path: String
+    /// The file's URL.
+    let url: URL
+    /// The text, with `\r\n` line ends made `\n`.
+    let text: String
+
+    /// Reads `path`, or explains why it cannot be a notebook.
+    static func read(_ path: String) throws(Diagnostic) -> NotebookSource {
+        let url = URL(fileURLWithPath: path).standardizedFileURL
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+            throw Diagnostic(file: path, message: "no such file")
+        }
+        guard !isDirectory.boolValue else {
+            throw Diagnostic(file: path, message: "is a directory; give the notebook's .md file (for example \(path)/experiments.md)")
+        }
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw Diagnostic(file: path, message: "cannot be read (check its permissions)")
+        }
+        guard !data.isEmpty else {
+            throw Diagnostic(file: path, message: "the notebook is empty; write Markdown prose and ```{species} blocks into it")
+        }
+        if let zero = data.firstIndex(of: 0) {
+            throw Diagnostic(file: path, message: "is a binary file (NUL byte at offset \(zero)), not a Markdown notebook")
+        }
+        guard var text = String(data: data, encoding: .utf8) else {
+            throw Diagnostic(file: path, message: "is not UTF-8 text; save the notebook as UTF-8")
+        }
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        text = text.replacingOccurrences(of: "\r\n", with: "\n")
+        guard !text.allSatisfy(\.isWhitespace) else {
+            throw Diagnostic(file: path, message: "the notebook is empty; write Markdown prose and ```{species} blocks into it")
+        }
+        return NotebookSource(path: path, url: url, text: text)
+    }
+
+    /// The notebook's file name without extension: the name of its report folder.
+    var stem: String { url.deletingPathExtension().lastPathComponent }
+}

@@ -1,0 +1,99 @@
+import Experiments
+import Yams
+
+/// Reads YAML text (a block body, front matter, or a `-p` value) into option nodes whose
+/// positions are lines of the notebook.
+enum YAMLReader {
+    /// Parses `text`, whose first line is notebook line `firstLine`.
+    ///
+    /// - Returns: `nil` for empty text.
+    /// - Throws: the YAML error at its notebook line, phrased for a person.
+    static func read(_ text: String, firstLine: Int, context: String) throws(OptionError) -> OptionNode? {
+        if let tab = tabIndentation(in: text) {
+            throw OptionError(
+                "tab character in the indentation of \(context); YAML indents with spaces",
+                at: SourcePosition(line: firstLine + tab - 1, column: 1))
+        }
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw describe(error, firstLine: firstLine, context: context)
+        } catch {
+            throw OptionError("invalid YAML in \(context): \(error)", at: SourcePosition(line: firstLine))
+        }
+        guard let node else { return nil }
+        return try convert(node, firstLine: firstLine, context: context)
+    }
+
+    /// Parses the value of a `-p KEY=VALUE` override: a YAML scalar or flow sequence/mapping.
+    static func readOverride(_ value: String, text: String, blockLine: Int) throws(OptionError) -> OptionNode {
+        let position = SourcePosition(override: text, line: blockLine)
+        guard let node = try read(value, firstLine: 1, context: "-p \(text)") else {
+            return .scalar("", plain: true, position: position)
+        }
+        return relocated(node, to: position)
+    }
+
+    /// The 1-based line of the first line indented with a tab, if any.
+    static func tabIndentation(in text: String) -> Int? {
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let indentation = line.prefix { $0 == " " || $0 == "\t" }
+            if indentation.contains("\t"), indentation.count < line.count { return index + 1 }
+        }
+        return nil
+    }
+
+    private static func convert(_ node: Node, firstLine: Int, context: String) throws(OptionError) -> OptionNode {
+        let position = SourcePosition(line: firstLine + (node.mark?.line ?? 1) - 1, column: node.mark?.column ?? 0)
+        switch node {
+        case let .scalar(scalar):
+            return .scalar(scalar.string, plain: scalar.style == .plain || scalar.style == .any, position: position)
+        case let .sequence(sequence):
+            var items = [OptionNode]()
+            for item in sequence { items.append(try convert(item, firstLine: firstLine, context: context)) }
+            return .sequence(items, position: position)
+        case let .mapping(mapping):
+            var entries = [OptionEntry]()
+            for (key, value) in mapping {
+                guard case let .scalar(keyScalar) = key else {
+                    throw OptionError("keys in \(context) must be plain words", at: position)
+                }
+                let keyPosition = SourcePosition(line: firstLine + (key.mark?.line ?? 1) - 1, column: key.mark?.column ?? 0)
+                entries.append(OptionEntry(key: keyScalar.string, keyPosition: keyPosition,
+                                           value: try convert(value, firstLine: firstLine, context: context)))
+            }
+            return .mapping(entries, position: position)
+        case .alias:
+            throw OptionError("YAML aliases (*name) are not supported in \(context)", at: position)
+        }
+    }
+
+    private static func relocated(_ node: OptionNode, to position: SourcePosition) -> OptionNode {
+        switch node {
+        case let .scalar(text, plain, _): return .scalar(text, plain: plain, position: position)
+        case let .sequence(items, _): return .sequence(items.map { relocated($0, to: position) }, position: position)
+        case let .mapping(entries, _):
+            return .mapping(entries.map {
+                OptionEntry(key: $0.key, keyPosition: position, value: relocated($0.value, to: position))
+            }, position: position)
+        }
+    }
+
+    private static func describe(_ error: YamlError, firstLine: Int, context: String) -> OptionError {
+        func at(_ mark: Mark) -> SourcePosition { SourcePosition(line: firstLine + mark.line - 1, column: mark.column) }
+        switch error {
+        case let .scanner(yamlContext, problem, mark, _), let .parser(yamlContext, problem, mark, _),
+             let .composer(yamlContext, problem, mark, _):
+            let detail = yamlContext.map { " (\($0.text))" } ?? ""
+            return OptionError("invalid YAML in \(context): \(problem)\(detail)", at: at(mark))
+        case let .duplicatedKeysInMapping(duplicates, yamlContext):
+            let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
+            return OptionError("duplicate key \(keys) in \(context)", at: at(yamlContext.mark))
+        case let .reader(problem, _, _, _):
+            return OptionError("unreadable YAML in \(context): \(problem)", at: SourcePosition(line: firstLine))
+        default:
+            return OptionError("invalid YAML in \(context): \(error)", at: SourcePosition(line: firstLine))
+        }
+    }
+}

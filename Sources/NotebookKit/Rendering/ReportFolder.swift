@@ -1,0 +1,66 @@
+import Foundation
+import Report
+
+/// Writes report folders so that a reader never sees a half-written one: everything goes to a
+/// hidden temporary folder beside the destination, which then replaces the old report.
+enum ReportFolder {
+    /// Writes `report` to `destination`, replacing what was there only once all files are written.
+    static func write(_ report: RenderedReport, to destination: URL) throws {
+        let manager = FileManager.default
+        let parent = destination.deletingLastPathComponent()
+        try manager.createDirectory(at: parent, withIntermediateDirectories: true)
+        let token = "\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
+        let staging = parent.appendingPathComponent(".\(destination.lastPathComponent).partial-\(token)")
+        let retired = parent.appendingPathComponent(".\(destination.lastPathComponent).old-\(token)")
+        do {
+            try manager.createDirectory(at: staging, withIntermediateDirectories: true)
+            for file in report.files {
+                let url = staging.appendingPathComponent(file.path)
+                try manager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try file.contents.write(to: url)
+            }
+            for copy in report.copies {
+                let url = staging.appendingPathComponent(copy.path)
+                try manager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try manager.copyItem(at: copy.source, to: url)
+            }
+            if manager.fileExists(atPath: destination.path) {
+                try manager.moveItem(at: destination, to: retired)
+            }
+            try manager.moveItem(at: staging, to: destination)
+        } catch {
+            try? manager.removeItem(at: staging)
+            if manager.fileExists(atPath: retired.path), !manager.fileExists(atPath: destination.path) {
+                try? manager.moveItem(at: retired, to: destination)
+            }
+            throw error
+        }
+        try? manager.removeItem(at: retired)
+    }
+
+    /// Writes `text` to `url` through a temporary file and a rename.
+    static func writeAtomically(_ text: String, to url: URL) throws {
+        try Data(text.utf8).write(to: url, options: .atomic)
+    }
+
+    /// Rewrites `directory/index.html`, listing every report folder under `directory`.
+    static func writeIndex(of directory: URL) throws {
+        let manager = FileManager.default
+        let children = (try? manager.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)) ?? []
+        var entries = [IndexEntry]()
+        for child in children where !child.lastPathComponent.hasPrefix(".") {
+            let results = child.appendingPathComponent("results.json")
+            guard let data = manager.contents(atPath: results.path),
+                  let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { continue }
+            let blocks = object["blocks"] as? [[String: Any]] ?? []
+            let failed = blocks.filter { ($0["status"] as? String) == "failed" }.count
+            let modified = (try? manager.attributesOfItem(atPath: results.path)[.modificationDate] as? Date) ?? Date(timeIntervalSince1970: 0)
+            entries.append(IndexEntry(
+                title: object["title"] as? String ?? child.lastPathComponent,
+                href: "\(child.lastPathComponent)/index.html",
+                status: BlockStatus(rawValue: object["status"] as? String ?? "") ?? .failed,
+                date: ReportBuilder.iso8601(modified), blocks: blocks.count, failedBlocks: failed))
+        }
+        try writeAtomically(IndexWriter.page(title: "Notebook reports", entries: entries), to: directory.appendingPathComponent("index.html"))
+    }
+}

@@ -1,0 +1,113 @@
+import ArgumentParser
+import Foundation
+import NotebookKit
+
+/// `notebook`: runs Markdown notebooks of ODE experiments and writes HTML reports.
+struct NotebookCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "notebook",
+        abstract: "Run Markdown notebooks of ODE and neural-ODE experiments and write HTML reports.",
+        discussion: """
+            Examples:
+              notebook run notebooks/experiments.md             # report in output/experiments/index.html
+              notebook run notebooks/*.md -o site               # one report per notebook under site/
+              notebook run notebooks/experiments.md -p steps=500 -p competition.h=0.05
+              notebook check notebooks/experiments.md           # validate every block, run nothing
+              notebook kinds species                            # the options of {species} blocks
+              notebook clean                                    # remove the reports under output/
+
+            Exit status: 0 all blocks succeeded; 1 a block failed (the report is still written);
+            2 usage error, unreadable file or a notebook that does not validate.
+            """,
+        version: ProgramVersion.current,
+        subcommands: [Run.self, Check.self, Kinds.self, Clean.self]
+    )
+}
+
+extension NotebookCommand {
+    struct Run: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run notebooks and write one report per notebook.",
+            discussion: """
+                Writes DIR/<stem>/index.html, figures/, data/ and results.json for each notebook, and
+                DIR/index.html listing every report under DIR.
+
+                Examples:
+                  notebook run notebooks/experiments.md
+                  notebook run notebooks/experiments.md -o /tmp/reports -p steps=500
+                  notebook run a.md b.md -p competition.h=0.05 --fail-fast
+                """)
+
+        @Argument(help: "Notebook files (Markdown).")
+        var notebooks: [String]
+
+        @Option(name: .shortAndLong, help: "Folder for the reports.")
+        var output = "output"
+
+        @Option(name: [.customShort("p"), .customLong("param")],
+                help: ArgumentHelp("Override a block option: KEY=VALUE for every block with that key, or BLOCK-ID.KEY=VALUE.", valueName: "KEY=VALUE"))
+        var overrides: [String] = []
+
+        @Flag(help: "Stop at the first failing block.")
+        var failFast = false
+
+        @Flag(help: "Pass raw HTML in the prose through instead of escaping it.")
+        var allowHTML = false
+
+        @Flag(name: .shortAndLong, help: "Print nothing but errors.")
+        var quiet = false
+
+        func run() throws {
+            let status = Commands.run(Commands.RunOptions(
+                paths: notebooks, outputDirectory: output, overrides: overrides,
+                allowHTML: allowHTML, failFast: failFast, quiet: quiet))
+            if status != 0 { throw ExitCode(status) }
+        }
+    }
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Parse and validate notebooks without running anything.",
+            discussion: "Example:\n  notebook check notebooks/*.md -p steps=500")
+
+        @Argument(help: "Notebook files (Markdown).")
+        var notebooks: [String]
+
+        @Option(name: [.customShort("p"), .customLong("param")],
+                help: ArgumentHelp("Check with this override applied.", valueName: "KEY=VALUE"))
+        var overrides: [String] = []
+
+        func run() throws {
+            let status = Commands.check(paths: notebooks, overrides: overrides)
+            if status != 0 { throw ExitCode(status) }
+        }
+    }
+
+    struct Kinds: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the block kinds, each option with its type, default and meaning.",
+            discussion: "Examples:\n  notebook kinds\n  notebook kinds species")
+
+        @Argument(help: "Show only this kind.")
+        var kind: String?
+
+        func run() throws {
+            let status = Commands.kinds(kind)
+            if status != 0 { throw ExitCode(status) }
+        }
+    }
+
+    struct Clean: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Remove the reports, the index and the result cache under the output folder.",
+            discussion: "Only report folders (those holding results.json), index.html and .cache are removed.")
+
+        @Option(name: .shortAndLong, help: "The output folder.")
+        var output = "output"
+
+        func run() throws {
+            let status = Commands.clean(outputDirectory: output)
+            if status != 0 { throw ExitCode(status) }
+        }
+    }
+}
