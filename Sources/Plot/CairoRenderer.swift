@@ -84,6 +84,17 @@ public enum CairoRenderer {
         try withContext(figure) { canvas in FigureLayout(figure: figure, canvas: canvas) }
     }
 
+    /// Where the legend of panel `index` goes (`.best` resolved), nil when it has no legend; for tests.
+    static func legendCorner(_ figure: Figure, panel index: Int) throws -> LegendPlacement? {
+        try withContext(figure) { canvas in
+            let layout = FigureLayout(figure: figure, canvas: canvas)
+            let panel = figure.panels[index]
+            let legend = Legend(
+                panel: panel, colors: PanelRenderer.colors(panel), layout: layout.panels[index], canvas: canvas)
+            return legend.placement
+        }
+    }
+
     /// The pixel size of the figure's image, or a thrown `PlotError.invalidSize`.
     static func pixelSize(_ figure: Figure) throws -> (width: Int32, height: Int32) {
         let w = figure.width * figure.pixelDensity

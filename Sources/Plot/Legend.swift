@@ -78,12 +78,19 @@ struct Legend {
         return corners[best]
     }
 
+    /// The corner the legend is drawn in, or nil when there is no legend.
+    var placement: LegendPlacement? {
+        let entries = self.entries
+        guard !entries.isEmpty, panel.legend != .none else { return nil }
+        let size = boxSize(entries)
+        return panel.legend == .best ? bestCorner(width: size.width, height: size.height) : panel.legend
+    }
+
     func draw() {
         let entries = self.entries
-        guard !entries.isEmpty else { return }
+        guard !entries.isEmpty, let corner = placement else { return }
         let cr = canvas.cr
         let size = boxSize(entries)
-        let corner = panel.legend == .best ? bestCorner(width: size.width, height: size.height) : panel.legend
         let frame = box(corner, width: size.width, height: size.height)
 
         canvas.addRoundedRect(frame, radius: 3)

@@ -11,7 +11,14 @@ public enum TickLabels {
     /// Uses fixed notation (`"0.25"`, `"1500"`) unless the largest magnitude is at least 10⁵
     /// or below 10⁻³, in which case C-style scientific notation (`"2.5e-05"`) is used.
     public static func linear(_ values: [Double], step: Double) -> [String] {
-        let exponent = step.isFinite && step > 0 ? Int(Ticks.snap(Ticks.log10(step)).rounded(.down)) : 0
+        guard step.isFinite, step > 0 else { return linear(values, stepExponent: 0) }
+        // The exponent of the step's last significant digit: 2.5e-5 needs 10^-6.
+        var exponent = decimalExponent(step)
+        for _ in 0..<15 {
+            let scaled = step / Ticks.pow10(exponent)
+            if Swift.abs(scaled - scaled.rounded()) <= 1e-9 * scaled { break }
+            exponent -= 1
+        }
         return linear(values, stepExponent: exponent)
     }
 
