@@ -265,16 +265,27 @@ public struct Ticks: Sendable, Equatable {
             }
         } else {
             let labelledDecades = (firstDecade...lastDecade).filter { inside(pow10($0)) }
-            var stride = 1
-            while (labelledDecades.count + stride - 1) / stride > maxLabels { stride += 1 }
+            // Label every decade, or every 2nd, 3rd, 5th, 10th, 20th, 25th, 50th, 100th...
+            var strides = [1, 2, 3, 4, 5]
+            var scale = 10
+            while scale <= 1000 {
+                strides += [scale, 2 * scale, 5 * scale / 2, 5 * scale]
+                scale *= 10
+            }
+            let stride = strides.first { s in
+                let count = labelledDecades.filter { $0.isMultiple(of: s) }.count
+                return count <= maxLabels && count >= Swift.min(2, labelledDecades.count)
+            } ?? 1
             let withSubdecades = lastDecade - firstDecade <= 12
+            // Unlabelled decades get minor ticks only while they stay a few points apart.
+            let minorDecades = lastDecade - firstDecade <= 60
             for k in firstDecade...lastDecade {
                 let v = pow10(k)
                 if inside(v) {
                     if k.isMultiple(of: stride) {
                         major.append(v)
                         majorMantissas.append(1)
-                    } else {
+                    } else if minorDecades {
                         minor.append(v)
                     }
                 }

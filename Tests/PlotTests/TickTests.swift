@@ -184,3 +184,12 @@ struct TickLabelTests {
         #expect(TickLabels.superscript(0) == "⁰")
     }
 }
+
+@Suite("Extreme log ranges")
+struct ExtremeLogTickTests {
+    @Test func hugeRangeUsesNiceDecadeSteps() {
+        let t = Ticks.log(dataRange: 1e-300...1e300, maxLabels: 8)
+        #expect(t.labels == ["10⁻³⁰⁰", "10⁻²⁰⁰", "10⁻¹⁰⁰", "10⁰", "10¹⁰⁰", "10²⁰⁰", "10³⁰⁰"])
+        #expect(t.minor.isEmpty)
+    }
+}
