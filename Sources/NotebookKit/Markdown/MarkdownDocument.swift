@@ -4,7 +4,7 @@ import Foundation
 /// A CommonMark document with GitHub's extensions (tables, strikethrough, autolinks, task lists),
 /// parsed by cmark-gfm. Gives its top-level blocks with their source lines and renders them to HTML.
 final class MarkdownDocument {
-    private let root: UnsafeMutablePointer<cmark_node>
+    private let root: OpaquePointer
     private let parser: OpaquePointer
     private let extensions: UnsafeMutablePointer<cmark_llist>?
 
@@ -20,7 +20,7 @@ final class MarkdownDocument {
     /// Parses `text`. Line numbers of nodes are lines of `text`, 1-based.
     init(_ text: String) {
         _ = Self.registered
-        parser = cmark_parser_new(CMARK_OPT_DEFAULT)
+        let parser = cmark_parser_new(CMARK_OPT_DEFAULT)!
         for name in Self.extensionNames {
             if let syntax = cmark_find_syntax_extension(name) {
                 cmark_parser_attach_syntax_extension(parser, syntax)
@@ -28,10 +28,12 @@ final class MarkdownDocument {
         }
         var bytes = Array(text.utf8)
         bytes.withUnsafeMutableBufferPointer { buffer in
-            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+            guard let base = buffer.baseAddress else { return }
+            base.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
                 cmark_parser_feed(parser, $0, buffer.count)
             }
         }
+        self.parser = parser
         root = cmark_parser_finish(parser)
         extensions = cmark_parser_get_syntax_extensions(parser)
     }
@@ -53,8 +55,8 @@ final class MarkdownDocument {
     }
 
     /// Every node of the document in document order.
-    private func allNodes() -> [UnsafeMutablePointer<cmark_node>] {
-        var nodes = [UnsafeMutablePointer<cmark_node>]()
+    private func allNodes() -> [OpaquePointer] {
+        var nodes = [OpaquePointer]()
         let iterator = cmark_iter_new(root)
         defer { cmark_iter_free(iterator) }
         while true {
@@ -108,7 +110,7 @@ final class MarkdownDocument {
 
 /// A node of a `MarkdownDocument`; valid while its document is alive.
 struct MarkdownNode {
-    let pointer: UnsafeMutablePointer<cmark_node>
+    let pointer: OpaquePointer
 
     /// The node's type name (`heading`, `code_block`, `table`, ...).
     var typeName: String { String(cString: cmark_node_get_type_string(pointer)) }
@@ -130,7 +132,7 @@ struct MarkdownNode {
     /// Whether the block is fenced (not indented), with its fence character and length.
     var fence: (character: Character, length: Int)? {
         var length: Int32 = 0, offset: Int32 = 0, character: Int8 = 0
-        guard cmark_node_get_fencing(pointer, &length, &offset, &character) == 1, length > 0 else { return nil }
+        guard cmark_node_get_fenced(pointer, &length, &offset, &character) == 1, length > 0 else { return nil }
         return (Character(UnicodeScalar(UInt8(bitPattern: character))), Int(length))
     }
 

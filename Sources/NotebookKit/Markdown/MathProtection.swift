@@ -13,7 +13,7 @@ enum MathProtection {
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
             let trimmed = line.drop { $0 == " " }
             if let open = fence {
-                if trimmed.first == open.character, trimmed.prefix { $0 == open.character }.count >= open.length,
+                if trimmed.first == open.character, trimmed.prefix(while: { $0 == open.character }).count >= open.length,
                    trimmed.drop(while: { $0 == open.character }).allSatisfy(\.isWhitespace) {
                     fence = nil
                 }

@@ -88,7 +88,7 @@ enum ReportBuilder {
                 error: failure.map { BlockError(message: $0.message, line: errorLine) })
             blockJSON.append(.object([
                 ("id", .string(block.id)), ("kind", .string(block.kind)), ("line", .integer(block.line)),
-                ("status", .string(status.rawValue)), ("seconds", .number(outcome.seconds)),
+                ("status", .string(status.rawValue)), ("seconds", .number((outcome.seconds * 1e6).rounded() / 1e6)),
                 ("metrics", .object(metricJSON)), ("figures", .array(figures.map { .string($0.path) })),
                 ("data", .array(dataFiles.map { .string($0) })),
                 ("error", failure.map { .object([("message", .string($0.message)), ("line", .integer(errorLine))]) } ?? .null),
