@@ -9,15 +9,18 @@ struct NotebookCommand: ParsableCommand {
         abstract: "Run Markdown notebooks of ODE and neural-ODE experiments and write HTML reports.",
         discussion: """
             Examples:
-              notebook run notebooks/experiments.md             # report in output/experiments/index.html
-              notebook run notebooks/*.md -o site               # one report per notebook under site/
+              notebook run notebooks/experiments.md
+              notebook run notebooks/*.md -o site
               notebook run notebooks/experiments.md -p steps=500 -p competition.h=0.05
-              notebook check notebooks/experiments.md           # validate every block, run nothing
-              notebook kinds species                            # the options of {species} blocks
-              notebook clean                                    # remove the reports under output/
+              notebook check notebooks/experiments.md
+              notebook kinds species
+              notebook clean
 
-            Exit status: 0 all blocks succeeded; 1 a block failed (the report is still written);
-            2 usage error, unreadable file or a notebook that does not validate.
+            Reports go to output/<stem>/index.html (or -o DIR), with figures/, data/ and
+            results.json beside each, and output/index.html listing them all.
+
+            Exit status: 0 when every block succeeded; 1 when a block failed (the report
+            is still written); 2 for usage errors, unreadable files and invalid notebooks.
             """,
         version: ProgramVersion.current,
         subcommands: [Run.self, Check.self, Kinds.self, Clean.self]
