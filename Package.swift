@@ -53,9 +53,9 @@ let package = Package(
         .testTarget(
             name: "NotebookKitTests",
             dependencies: ["NotebookKit"],
-            resources: [.copy("Corpus"), .copy("Golden")]
+            resources: [.copy("Golden")]
         ),
-        .testTarget(name: "CLITests", dependencies: ["notebook"]),
+        .testTarget(name: "CLITests", dependencies: ["notebook"], resources: [.copy("Corpus")]),
     ],
     swiftLanguageModes: [.v6]
 )

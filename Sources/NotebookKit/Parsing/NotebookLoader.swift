@@ -120,7 +120,14 @@ public enum NotebookLoader {
             diagnostics.append(Diagnostic(file: nil, override: override.text,
                 message: "matches no block: no block of \(paths.count == 1 ? "the notebook" : "these notebooks") has an option '\(override.segments.joined(separator: "."))'\(advice)"))
         }
-        return diagnostics.isEmpty ? .success(notebooks) : .failure(Diagnostics(diagnostics))
+        // Problems in file order, then line order; command-line problems last.
+        let fileOrder = Dictionary(paths.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        let ordered = diagnostics.enumerated().sorted { a, b in
+            let keyA = (a.element.file.flatMap { fileOrder[$0] } ?? Int.max, a.element.line ?? 0, a.offset)
+            let keyB = (b.element.file.flatMap { fileOrder[$0] } ?? Int.max, b.element.line ?? 0, b.offset)
+            return keyA < keyB
+        }.map(\.element)
+        return ordered.isEmpty ? .success(notebooks) : .failure(Diagnostics(ordered))
     }
 
     private static func diagnostic(_ error: OptionError, file: String) -> Diagnostic {

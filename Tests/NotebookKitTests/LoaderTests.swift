@@ -1,0 +1,202 @@
+import Experiments
+import Foundation
+import Testing
+@testable import NotebookKit
+
+/// Writes `text` as a notebook in a fresh temporary folder and returns its path.
+func temporaryNotebook(_ text: String, name: String = "note.md") throws -> String {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("nbtest-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let url = directory.appendingPathComponent(name)
+    try text.write(to: url, atomically: true, encoding: .utf8)
+    return url.path
+}
+
+private let twoBlocks = """
+    # Two blocks
+
+    ```{species}
+    id: fine
+    h: 0.1
+    ```
+
+    ```{species}
+    id: coarse
+    h: 1
+    steps: 50
+    ```
+    """
+
+@Suite("Notebook loader and overrides")
+struct LoaderTests {
+    @Test("-p KEY=VALUE sets the key in every block that has it")
+    func globalOverride() throws {
+        let path = try temporaryNotebook(twoBlocks)
+        let notebook = try NotebookLoader.load([path], overrides: ["steps=500"]).get()[0]
+        #expect(notebook.blocks.map { $0.options.value(named: "steps") } == [.integer(500), .integer(500)])
+        #expect(notebook.blocks.allSatisfy { $0.options.overridden.contains("steps") })
+    }
+
+    @Test("-p ID.KEY=VALUE sets it in one block only")
+    func scopedOverride() throws {
+        let path = try temporaryNotebook(twoBlocks)
+        let notebook = try NotebookLoader.load([path], overrides: ["coarse.h=0.5"]).get()[0]
+        #expect(notebook.blocks[0].options.value(named: "h") == .number(0.1))
+        #expect(notebook.blocks[1].options.value(named: "h") == .number(0.5))
+    }
+
+    @Test("-p map.key=VALUE sets one entry of a map and keeps the others")
+    func nestedOverride() throws {
+        let path = try temporaryNotebook(twoBlocks)
+        let notebook = try NotebookLoader.load([path], overrides: ["fine.params.r1=0.25"]).get()[0]
+        let params = notebook.blocks[0].options.value(named: "params")
+        #expect(params?[field: "r1"] == .number(0.25))
+        #expect(params?[field: "r2"] == .number(0.3))
+    }
+
+    @Test("-p values are YAML: flow sequences work")
+    func flowSequenceOverride() throws {
+        let path = try temporaryNotebook(twoBlocks)
+        let notebook = try NotebookLoader.load([path], overrides: ["plot=[phase]"]).get()[0]
+        #expect(notebook.blocks[0].options.value(named: "plot") == .list([.text("phase")]))
+    }
+
+    @Test("An override that matches no block is an error with advice")
+    func unmatchedOverride() throws {
+        let path = try temporaryNotebook(twoBlocks)
+        let result = NotebookLoader.load([path], overrides: ["stps=5"])
+        guard case let .failure(diagnostics) = result else {
+            Issue.record("expected failure")
+            return
+        }
+        #expect(diagnostics.all.count == 1)
+        #expect(diagnostics.description.contains("-p stps=5"))
+        #expect(diagnostics.description.contains("did you mean 'steps'?"))
+    }
+
+    @Test("An override with a bad value names the override")
+    func badOverrideValue() throws {
+        let path = try temporaryNotebook(twoBlocks)
+        guard case let .failure(diagnostics) = NotebookLoader.load([path], overrides: ["h=-1"]) else {
+            Issue.record("expected failure")
+            return
+        }
+        #expect(diagnostics.all.allSatisfy { $0.override == "h=-1" })
+        #expect(diagnostics.description.contains("'h'"))
+    }
+
+    @Test("Front matter seed is every block's default seed; a block's own seed wins")
+    func seeds() throws {
+        let path = try temporaryNotebook("""
+            ---
+            seed: 11
+            ---
+            ```{species}
+            ```
+            ```{species}
+            seed: 2
+            ```
+            """)
+        let notebook = try NotebookLoader.load([path]).get()[0]
+        #expect(notebook.blocks.map { $0.options[CommonOptions.seed] } == [11, 2])
+        #expect(notebook.blocks.map(\.id) == ["species-1", "species-2"])
+    }
+
+    @Test("Numbers are read in any common notation")
+    func numberNotations() throws {
+        for text in ["0.0001", "1e-4", "1.0e-4", "1E-4", ".0001"] {
+            let path = try temporaryNotebook("```{species}\nh: \(text)\n```\n")
+            let notebook = try NotebookLoader.load([path]).get()[0]
+            #expect(notebook.blocks[0].options.value(named: "h") == .number(0.0001), "h: \(text)")
+        }
+    }
+
+    @Test("Every problem of a notebook is reported, each at its line")
+    func severalErrors() throws {
+        let path = try temporaryNotebook("""
+            ```{species}
+            step: 5
+            h: 0
+            ```
+
+            ```{ode-x}
+            ```
+            """)
+        guard case let .failure(diagnostics) = NotebookLoader.load([path]) else {
+            Issue.record("expected failure")
+            return
+        }
+        #expect(diagnostics.all.map(\.line) == [2, 3, 6])
+        #expect(diagnostics.all[0].message.contains("did you mean 'steps'?"))
+    }
+
+    @Test("Title: front matter, else first level-1 heading (removed from the prose), else the stem")
+    func titles() throws {
+        let fromHeading = try NotebookLoader.load([try temporaryNotebook("# Heading title\n\nText.\n")]).get()[0]
+        #expect(fromHeading.title == "Heading title")
+        guard case let .prose(prose) = fromHeading.cells[0] else {
+            Issue.record("expected prose")
+            return
+        }
+        #expect(!prose.html.contains("<h1"))
+        let fromStem = try NotebookLoader.load([try temporaryNotebook("Just text.\n", name: "my-notes.md")]).get()[0]
+        #expect(fromStem.title == "my-notes")
+    }
+
+    @Test("Raw HTML passes through only with allowHTML")
+    func allowHTML() throws {
+        let path = try temporaryNotebook("Some <b>bold</b> text.\n")
+        let escaped = try NotebookLoader.load([path]).get()[0]
+        let allowed = try NotebookLoader.load([path], allowHTML: true).get()[0]
+        guard case let .prose(a) = escaped.cells[0], case let .prose(b) = allowed.cells[0] else {
+            Issue.record("expected prose")
+            return
+        }
+        #expect(a.html.contains("&lt;b&gt;bold&lt;/b&gt;"))
+        #expect(b.html.contains("<b>bold</b>"))
+    }
+
+    @Test("Relative images are collected as report assets")
+    func imageAssets() throws {
+        let path = try temporaryNotebook("![a plot](pictures/plot.png) and ![remote](https://example.org/x.png)\n")
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("pictures"), withIntermediateDirectories: true)
+        try Data([0x89, 0x50]).write(to: directory.appendingPathComponent("pictures/plot.png"))
+        let notebook = try NotebookLoader.load([path]).get()[0]
+        #expect(notebook.assets.map(\.reportPath) == ["assets/plot.png"])
+        guard case let .prose(prose) = notebook.cells[0] else { return }
+        #expect(prose.html.contains("src=\"assets/plot.png\""))
+        #expect(prose.html.contains("src=\"https://example.org/x.png\""))
+    }
+
+    @Test("Block ids keep heading anchors unique")
+    func anchorsAvoidBlockIDs() throws {
+        let path = try temporaryNotebook("## Competition\n\n```{species}\nid: competition\n```\n")
+        let notebook = try NotebookLoader.load([path]).get()[0]
+        guard case let .prose(prose) = notebook.cells[0] else { return }
+        #expect(prose.headings[0].anchor == "competition-1")
+    }
+}
+
+@Suite("Math protection")
+struct MathProtectionTests {
+    @Test("Inline and display math keep their characters", arguments: [
+        ("$a_1 * b_2$", "$a\\_1 \\* b\\_2$"),
+        ("$$x^2_i$$", "$$x\\^2\\_i$$"),
+        ("costs $5 and $6", "costs $5 and $6"),
+        ("`$a_b$` in code", "`$a_b$` in code"),
+        ("\\$a_b$ escaped", "\\$a_b$ escaped"),
+    ])
+    func protect(input: String, expected: String) {
+        #expect(MathProtection.protect(input) == expected)
+    }
+
+    @Test("Fenced code is left alone and the line count is kept")
+    func fences() {
+        let text = "```\n$a_b$\n```\n$$\na_b\n$$"
+        let protected = MathProtection.protect(text)
+        #expect(protected.split(separator: "\n", omittingEmptySubsequences: false).count == 6)
+        #expect(protected.hasPrefix("```\n$a_b$\n```"))
+        #expect(protected.contains("a\\_b\n$$"))
+    }
+}
