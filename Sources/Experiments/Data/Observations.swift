@@ -39,7 +39,7 @@ public struct Observations: Sendable, Equatable {
             columns = inline
             origin = "'\(option)'"
         case let .csv(path):
-            let url = URL(fileURLWithPath: path, relativeTo: directory).standardizedFileURL
+            let url = (path.hasPrefix("/") ? URL(fileURLWithPath: path) : directory.appendingPathComponent(path)).standardizedFileURL
             do {
                 columns = try CSVTable.read(url).columns
             } catch {
