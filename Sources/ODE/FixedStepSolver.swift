@@ -41,7 +41,8 @@ public struct FixedStepSolver: Sendable {
         var slopes = [Double](repeating: 0, count: stageCount * n)
         let a = tableau.a, b = tableau.b, c = tableau.c, h = stepSize
 
-        if saving.saves(0, of: steps) {
+        var saveCursor = 0
+        if saving.saves(0, of: steps, cursor: &saveCursor) {
             times.append(startTime)
             saved.append(contentsOf: state)
             savedSteps.append(0)
@@ -73,7 +74,7 @@ public struct FixedStepSolver: Sendable {
                             }
                         }
                         if !finite { return }
-                        if saving.saves(step, of: steps) {
+                        if saving.saves(step, of: steps, cursor: &saveCursor) {
                             times.append(startTime + Double(step) * h)
                             saved.append(contentsOf: UnsafeBufferPointer(y))
                             savedSteps.append(step)
