@@ -14,13 +14,36 @@ public struct ButcherTableau: Sendable, Equatable {
     public let a: [[Double]]
     /// Solution weights.
     public let b: [Double]
+    /// Weights of the embedded lower-order solution, for error estimation; `nil` for fixed-step methods.
+    public let embeddedWeights: [Double]?
+    /// Order of the embedded solution.
+    public let embeddedOrder: Int?
+    /// Continuous extension: stage `i`'s weight at fraction θ of the step is
+    /// `Σ_k denseOutput[i][k] θ^(k+1)`; `nil` means cubic Hermite interpolation is used.
+    public let denseOutput: [[Double]]?
+    /// Order of the continuous extension (3 for Hermite).
+    public let denseOrder: Int
 
     /// Number of stages.
     public var stages: Int { b.count }
 
+    /// Whether the method has an embedded error estimate (can adapt its step size).
+    public var isAdaptive: Bool { embeddedWeights != nil }
+
+    /// First same as last: the last stage is evaluated at the new solution, so it is the next
+    /// step's first stage.
+    public var isFSAL: Bool {
+        guard stages > 1, c[stages - 1] == 1 else { return false }
+        let lastRow = a[stages - 1]
+        return zip(lastRow, b).allSatisfy { $0 == $1 } && b[stages - 1] == 0
+    }
+
     /// Creates a tableau, checking that its shape is explicit and that it is consistent:
     /// each row of `a` sums to its `c`, and the weights `b` sum to one.
-    public init(name: String, order: Int, c: [Double], a: [[Double]], b: [Double]) throws(TableauError) {
+    public init(
+        name: String, order: Int, c: [Double], a: [[Double]], b: [Double],
+        embeddedWeights: [Double]? = nil, embeddedOrder: Int? = nil, denseOutput: [[Double]]? = nil, denseOrder: Int? = nil
+    ) throws(TableauError) {
         let s = b.count
         guard s > 0, c.count == s, a.count == s else {
             throw TableauError(method: name, problem: "c, a and b must all have one entry per stage")
@@ -41,11 +64,32 @@ public struct ButcherTableau: Sendable, Equatable {
         guard abs(weightSum - 1) <= 1e-14 else {
             throw TableauError(method: name, problem: "the weights b sum to \(weightSum), not 1")
         }
+        if let embeddedWeights {
+            guard embeddedWeights.count == s, let embeddedOrder, embeddedOrder >= 1, embeddedOrder != order else {
+                throw TableauError(method: name, problem: "embedded weights need one entry per stage and an order other than the method's")
+            }
+            let sum = embeddedWeights.reduce(0, +)
+            guard abs(sum - 1) <= 1e-13 else {
+                throw TableauError(method: name, problem: "the embedded weights sum to \(sum), not 1")
+            }
+        }
+        if let denseOutput {
+            guard denseOutput.count == s, let degree = denseOutput.first?.count, denseOutput.allSatisfy({ $0.count == degree }) else {
+                throw TableauError(method: name, problem: "dense output needs one row per stage, all of the same degree")
+            }
+            for (i, row) in denseOutput.enumerated() where abs(row.reduce(0, +) - b[i]) > 1e-12 {
+                throw TableauError(method: name, problem: "dense output weight \(i) at θ = 1 is \(row.reduce(0, +)), not b[\(i)] = \(b[i])")
+            }
+        }
         self.name = name
         self.order = order
         self.c = c
         self.a = a
         self.b = b
+        self.embeddedWeights = embeddedWeights
+        self.embeddedOrder = embeddedOrder
+        self.denseOutput = denseOutput
+        self.denseOrder = denseOrder ?? (denseOutput == nil ? 3 : order - 1)
     }
 }
 

@@ -27,10 +27,14 @@ extension ButcherTableau {
     }
 
     /// Builds a built-in tableau. Their consistency is checked by the test suite, so a failure
-    /// here is a programming error in this file.
-    private static func builtIn(name: String, order: Int, c: [Double], a: [[Double]], b: [Double]) -> ButcherTableau {
+    /// here is a programming error in the tableau files.
+    static func builtIn(
+        name: String, order: Int, c: [Double], a: [[Double]], b: [Double],
+        embeddedWeights: [Double]? = nil, embeddedOrder: Int? = nil, denseOutput: [[Double]]? = nil, denseOrder: Int? = nil
+    ) -> ButcherTableau {
         do {
-            return try ButcherTableau(name: name, order: order, c: c, a: a, b: b)
+            return try ButcherTableau(name: name, order: order, c: c, a: a, b: b, embeddedWeights: embeddedWeights,
+                                      embeddedOrder: embeddedOrder, denseOutput: denseOutput, denseOrder: denseOrder)
         } catch {
             fatalError(error.description)
         }

@@ -4,6 +4,10 @@ public enum SolveFailure: Error, Sendable, Equatable, CustomStringConvertible {
     case nonFiniteState(t: Double, step: Int, component: Int)
     /// The problem itself is ill-posed (wrong initial-state length, non-positive step, ...).
     case invalidProblem(String)
+    /// The step size fell below what floating point can resolve at t.
+    case stepSizeUnderflow(t: Double, h: Double)
+    /// The solve took `maxSteps` steps before reaching the end.
+    case maxStepsReached(t: Double, maxSteps: Int)
 
     /// What happened.
     public var message: String {
@@ -12,6 +16,10 @@ public enum SolveFailure: Error, Sendable, Equatable, CustomStringConvertible {
             return "state component \(component + 1) became non-finite at t = \(formatted(t)) (step \(step))"
         case let .invalidProblem(problem):
             return problem
+        case let .stepSizeUnderflow(t, h):
+            return "the step size fell to \(h) at t = \(formatted(t)), too small to make progress"
+        case let .maxStepsReached(t, maxSteps):
+            return "max_steps (\(maxSteps)) reached at t = \(formatted(t))"
         }
     }
 
@@ -23,6 +31,10 @@ public enum SolveFailure: Error, Sendable, Equatable, CustomStringConvertible {
                 + "or use a higher-order or stiff solver"
         case .invalidProblem:
             return "check the solver options"
+        case .stepSizeUnderflow:
+            return "the solution may be singular there, or the problem stiff: try a stiff solver or looser rtol/atol"
+        case .maxStepsReached:
+            return "raise max_steps, loosen rtol/atol, or use a stiff solver if the problem is stiff"
         }
     }
 

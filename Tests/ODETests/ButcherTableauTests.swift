@@ -33,3 +33,36 @@ struct ButcherTableauTests {
         }
     }
 }
+
+@Suite("Order conditions")
+struct OrderConditionTests {
+    @Test("Rooted trees are counted correctly up to order 8")
+    func treeCounts() {
+        let trees = OrderConditions.trees(upTo: 8)
+        let counts = (1...8).map { order in trees.filter { $0.order == order }.count }
+        #expect(counts == [1, 1, 2, 4, 9, 20, 48, 115])
+    }
+
+    @Test("Every explicit method satisfies the order conditions of its order, and not the next",
+          arguments: ButcherTableau.explicitMethods)
+    func methodOrder(tableau: ButcherTableau) {
+        let measured = OrderConditions.order(of: tableau, weights: tableau.b, checkingUpTo: tableau.order + 1)
+        #expect(measured == tableau.order, "\(tableau.name): conditions hold to order \(measured)")
+    }
+
+    @Test("Embedded weights have their stated order", arguments: ButcherTableau.adaptiveMethods)
+    func embeddedOrder(tableau: ButcherTableau) throws {
+        let weights = try #require(tableau.embeddedWeights)
+        let order = try #require(tableau.embeddedOrder)
+        let measured = OrderConditions.order(of: tableau, weights: weights, checkingUpTo: order + 1, tolerance: 1e-12)
+        #expect(measured == order, "\(tableau.name) embedded: order \(measured)")
+    }
+
+    @Test("FSAL is detected where the last stage is the new solution")
+    func fsal() {
+        #expect(ButcherTableau.dopri5.isFSAL)
+        #expect(ButcherTableau.tsit5.isFSAL)
+        #expect(ButcherTableau.bosh3.isFSAL)
+        #expect(!ButcherTableau.rk4.isFSAL)
+    }
+}

@@ -2,28 +2,11 @@ import Foundation
 import Testing
 @testable import ODE
 
-/// dy/dt = λ y, exact solution y0 e^{λ t}.
-private struct ExponentialDecay: VectorField {
-    var rate: Double
-    var dimension: Int { 1 }
-    func evaluate(t: Double, state: UnsafeBufferPointer<Double>, derivative: UnsafeMutableBufferPointer<Double>) {
-        derivative[0] = rate * state[0]
-    }
-}
-
 /// dy/dt = cos t (time-dependent), exact solution y0 + sin t.
 private struct CosineForcing: VectorField {
     var dimension: Int { 1 }
     func evaluate(t: Double, state: UnsafeBufferPointer<Double>, derivative: UnsafeMutableBufferPointer<Double>) {
         derivative[0] = cos(t)
-    }
-}
-
-/// A field that blows up in finite time: dy/dt = y^2.
-private struct Blowup: VectorField {
-    var dimension: Int { 1 }
-    func evaluate(t: Double, state: UnsafeBufferPointer<Double>, derivative: UnsafeMutableBufferPointer<Double>) {
-        derivative[0] = state[0] * state[0]
     }
 }
 

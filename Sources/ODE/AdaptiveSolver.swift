@@ -1,0 +1,267 @@
+/// Solves an ODE with an embedded explicit Runge–Kutta pair, adapting the step size to the error
+/// estimate: the solver proposes, the controller decides (diffrax's split of solver and
+/// controller). Integrates forward or backward in time.
+public struct AdaptiveSolver: Sendable {
+    /// The method; must have embedded weights.
+    public let tableau: ButcherTableau
+    /// Step-size control and limits.
+    public var controller: StepSizeController
+
+    /// Creates a solver.
+    public init(tableau: ButcherTableau, controller: StepSizeController) {
+        self.tableau = tableau
+        self.controller = controller
+    }
+
+    /// Integrates `field` from `initialState` at `startTime` to `endTime`.
+    public func solve(
+        _ field: some VectorField, initialState: [Double], from startTime: Double, to endTime: Double, saveAt: SaveAt = .steps
+    ) throws(SolveFailure) -> Solution {
+        let workspace = AdaptiveWorkspace(dimension: field.dimension, stages: tableau.stages)
+        return try solve(field, initialState: initialState, from: startTime, to: endTime, saveAt: saveAt, workspace: workspace)
+    }
+
+    /// Integrates using `workspace` for every buffer of the step loop.
+    public func solve(
+        _ field: some VectorField, initialState: [Double], from startTime: Double, to endTime: Double,
+        saveAt: SaveAt, workspace: AdaptiveWorkspace
+    ) throws(SolveFailure) -> Solution {
+        let n = field.dimension
+        guard tableau.isAdaptive, let embedded = tableau.embeddedWeights, let embeddedOrder = tableau.embeddedOrder else {
+            throw .invalidProblem("\(tableau.name) has no error estimate; use h and steps, or an adaptive method")
+        }
+        guard initialState.count == n else {
+            throw .invalidProblem("the initial state has \(initialState.count) components but the system has \(n)")
+        }
+        guard workspace.dimension == n, workspace.stages == tableau.stages else {
+            throw .invalidProblem("the workspace was made for another system or method")
+        }
+        guard startTime.isFinite, endTime.isFinite else { throw .invalidProblem("the time interval must be finite") }
+        if let problem = controller.tolerances.problem(dimension: n) { throw .invalidProblem(problem) }
+        let direction: Double = endTime >= startTime ? 1 : -1
+        var saveTimes = [Double]()
+        if case let .times(times) = saveAt {
+            saveTimes = times
+            for (index, time) in times.enumerated() {
+                guard time.isFinite, (time - startTime) * direction >= 0, (endTime - time) * direction >= 0 else {
+                    throw .invalidProblem("t_eval value \(time) lies outside the interval [\(startTime), \(endTime)]")
+                }
+                if index > 0, (time - times[index - 1]) * direction <= 0 {
+                    throw .invalidProblem("t_eval must be strictly \(direction > 0 ? "increasing" : "decreasing")")
+                }
+            }
+        }
+
+        let s = tableau.stages
+        let y = workspace.state, yNew = workspace.newState, yStage = workspace.stageState
+        let errorVector = workspace.error, k = workspace.slopes
+        let rtol = workspace.relative, atol = workspace.absolute
+        let tolerances = controller.tolerances
+        for i in 0..<n {
+            rtol[i] = tolerances.relative.count == 1 ? tolerances.relative[0] : tolerances.relative[i]
+            atol[i] = tolerances.absolute.count == 1 ? tolerances.absolute[0] : tolerances.absolute[i]
+            y[i] = initialState[i]
+        }
+        // Flattened coefficients: a[i][j] at i*s + j.
+        var aFlat = [Double](repeating: 0, count: s * s)
+        for i in 0..<s { for j in 0..<i { aFlat[i * s + j] = tableau.a[i][j] } }
+        let e = (0..<s).map { tableau.b[$0] - embedded[$0] }
+        let b = tableau.b, c = tableau.c
+        let q = min(tableau.order, embeddedOrder) + 1
+        let fsal = tableau.isFSAL
+
+        var times = [Double](), states = [Double]()
+        var statistics = SolveStatistics()
+        func record(_ time: Double, _ values: UnsafeMutablePointer<Double>) {
+            times.append(time)
+            for i in 0..<n { states.append(values[i]) }
+        }
+        var t = startTime
+        var nextSave = 0
+        if saveAt == .steps { record(t, y) }
+        while nextSave < saveTimes.count, saveTimes[nextSave] == startTime {
+            record(t, y)
+            nextSave += 1
+        }
+        if startTime == endTime {
+            if saveAt == .final { record(t, y) }
+            return Solution(dimension: n, times: times, states: states, stepIndices: [], statistics: statistics)
+        }
+
+        let yBuffer = UnsafeBufferPointer(start: UnsafePointer(yStage), count: n)
+        func evaluate(_ time: Double, _ input: UnsafeMutablePointer<Double>, into stage: Int) {
+            if input != yStage { yStage.update(from: input, count: n) }
+            field.evaluate(t: time, state: yBuffer, derivative: UnsafeMutableBufferPointer(start: k + stage * n, count: n))
+            statistics.functionEvaluations += 1
+        }
+        func scaledNorm(_ vector: UnsafeMutablePointer<Double>, reference: UnsafeMutablePointer<Double>) -> Double {
+            var sum = 0.0
+            for i in 0..<n {
+                let scale = atol[i] + rtol[i] * abs(reference[i])
+                let ratio = vector[i] / scale
+                sum += ratio * ratio
+            }
+            return (sum / Double(n)).squareRoot()
+        }
+
+        // k[0] = f(t0, y0).
+        evaluate(t, y, into: 0)
+        if !(0..<n).allSatisfy({ k[$0].isFinite }) {
+            throw .nonFiniteState(t: t, step: 0, component: (0..<n).first { !k[$0].isFinite } ?? 0)
+        }
+        let span = abs(endTime - startTime)
+        var h = controller.firstStep.map(abs) ?? initialStep(n: n, t: t, y: y, f0: k, span: span, direction: direction,
+                                                             order: q - 1, evaluate: evaluate, norm: scaledNorm,
+                                                             scratch: workspace.scratch, rtol: rtol, atol: atol)
+        h = min(h, controller.maximumStep, span)
+        var previousError = 1e-4
+        var justRejected = false
+        var lastNonFinite: (t: Double, component: Int)?
+
+        while (endTime - t) * direction > 0 {
+            if statistics.steps >= controller.maximumSteps {
+                throw .maxStepsReached(t: t, maxSteps: controller.maximumSteps)
+            }
+            let remaining = abs(endTime - t)
+            var last = false
+            if h >= remaining * (1 - 1e-12) {
+                h = remaining
+                last = true
+            }
+            if h < 16 * Double.ulpOfOne * max(abs(t), 1e-300) || h == 0 {
+                if let nonFinite = lastNonFinite {
+                    throw .nonFiniteState(t: nonFinite.t, step: statistics.accepted, component: nonFinite.component)
+                }
+                throw .stepSizeUnderflow(t: t, h: h)
+            }
+            let signedH = h * direction
+            // Stages 1..s-1 (stage 0 is k[0], from FSAL or the previous evaluation).
+            for i in 1..<s {
+                for component in 0..<n {
+                    var sum = 0.0
+                    for j in 0..<i { sum += aFlat[i * s + j] * k[j * n + component] }
+                    yStage[component] = y[component] + signedH * sum
+                }
+                evaluate(t + c[i] * signedH, yStage, into: i)
+            }
+            for component in 0..<n {
+                var sum = 0.0, errorSum = 0.0
+                for i in 0..<s {
+                    let slope = k[i * n + component]
+                    sum += b[i] * slope
+                    errorSum += e[i] * slope
+                }
+                yNew[component] = fsal ? yStage[component] : y[component] + signedH * sum
+                errorVector[component] = signedH * errorSum
+            }
+            statistics.steps += 1
+            var maxReference = 0.0
+            var sum = 0.0
+            for i in 0..<n {
+                let scale = atol[i] + rtol[i] * max(abs(y[i]), abs(yNew[i]))
+                let ratio = errorVector[i] / scale
+                sum += ratio * ratio
+                maxReference = max(maxReference, abs(yNew[i]))
+            }
+            let error = (sum / Double(n)).squareRoot()
+            guard error.isFinite, maxReference.isFinite, error <= 1 else {
+                if !error.isFinite || !maxReference.isFinite {
+                    lastNonFinite = (t + signedH, (0..<n).first { !yNew[$0].isFinite } ?? 0)
+                }
+                statistics.rejected += 1
+                h *= controller.rejectedFactor(error: error, q: q)
+                justRejected = true
+                continue
+            }
+            lastNonFinite = nil
+            let tNew = last ? endTime : t + signedH
+            // The slope at the new point: the FSAL stage, or one more evaluation (needed for the next step anyway).
+            let lastStage = s
+            if fsal {
+                (k + lastStage * n).update(from: k + (s - 1) * n, count: n)
+            } else {
+                evaluate(tNew, yNew, into: lastStage)
+            }
+            // Dense output for requested times in (t, tNew].
+            while nextSave < saveTimes.count, (saveTimes[nextSave] - tNew) * direction <= 0 {
+                let theta = (saveTimes[nextSave] - t) / signedH
+                interpolate(theta: theta, h: signedH, n: n, y: y, yNew: yNew, k: k, into: workspace.scratch)
+                record(saveTimes[nextSave], workspace.scratch)
+                nextSave += 1
+            }
+            statistics.accepted += 1
+            t = tNew
+            y.update(from: yNew, count: n)
+            k.update(from: k + lastStage * n, count: n)
+            if saveAt == .steps { record(t, y) }
+            let factor = controller.acceptedFactor(error: error, previousError: previousError, q: q, justRejected: justRejected)
+            previousError = max(error, 1e-4)
+            justRejected = false
+            h = min(h * factor, controller.maximumStep)
+        }
+        if saveAt == .final { record(t, y) }
+        return Solution(dimension: n, times: times, states: states, stepIndices: [], statistics: statistics)
+    }
+
+    /// y(t + θh) from the step's stages: the method's continuous extension, or cubic Hermite
+    /// interpolation between the two ends and their slopes (`k[0]` at the start, `k[s]` at the end).
+    private func interpolate(
+        theta: Double, h: Double, n: Int, y: UnsafeMutablePointer<Double>, yNew: UnsafeMutablePointer<Double>,
+        k: UnsafeMutablePointer<Double>, into output: UnsafeMutablePointer<Double>
+    ) {
+        let s = tableau.stages
+        if let dense = tableau.denseOutput {
+            for component in 0..<n {
+                var sum = 0.0
+                for i in 0..<s {
+                    let row = dense[i]
+                    var weight = 0.0, power = theta
+                    for coefficient in row {
+                        weight += coefficient * power
+                        power *= theta
+                    }
+                    sum += weight * k[i * n + component]
+                }
+                output[component] = y[component] + h * sum
+            }
+        } else {
+            let h00 = (1 + 2 * theta) * (1 - theta) * (1 - theta), h10 = theta * (1 - theta) * (1 - theta)
+            let h01 = theta * theta * (3 - 2 * theta), h11 = theta * theta * (theta - 1)
+            for component in 0..<n {
+                output[component] = h00 * y[component] + h10 * h * k[component]
+                    + h01 * yNew[component] + h11 * h * k[s * n + component]
+            }
+        }
+    }
+
+    /// Hairer's starting step (*Solving ODEs I*, §II.4): a step whose Euler error would be about
+    /// 1% of the tolerance, refined by one estimate of the second derivative.
+    private func initialStep(
+        n: Int, t: Double, y: UnsafeMutablePointer<Double>, f0: UnsafeMutablePointer<Double>, span: Double, direction: Double,
+        order: Int, evaluate: (Double, UnsafeMutablePointer<Double>, Int) -> Void,
+        norm: (UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>) -> Double,
+        scratch: UnsafeMutablePointer<Double>, rtol: UnsafeMutablePointer<Double>, atol: UnsafeMutablePointer<Double>
+    ) -> Double {
+        let d0 = norm(y, y), d1 = norm(f0, y)
+        var h0 = d0 < 1e-5 || d1 < 1e-5 ? 1e-6 : 0.01 * d0 / d1
+        h0 = min(h0, span)
+        let y1 = scratch
+        for i in 0..<n { y1[i] = y[i] + direction * h0 * f0[i] }
+        // Evaluate f(t + h0, y1) into the last slope slot, then compare with f0.
+        let slot = tableau.stages
+        evaluate(t + direction * h0, y1, slot)
+        let f1 = f0 + slot * n
+        let difference = scratch + n
+        for i in 0..<n { difference[i] = (f1[i] - f0[i]) / h0 }
+        let d2 = norm(difference, y)
+        let largest = max(d1, d2)
+        let h1 = largest <= 1e-15 ? max(1e-6, h0 * 1e-3) : pow(0.01 / largest, 1 / Double(order + 1))
+        return min(100 * h0, h1)
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -1,0 +1,41 @@
+/// The buffers of one adaptive solve, allocated once and reused across solves of the same size
+/// (a batch of trajectories solved one after another allocates nothing per trajectory).
+public final class AdaptiveWorkspace: @unchecked Sendable {
+    /// State dimension.
+    public let dimension: Int
+    /// Number of stages.
+    public let stages: Int
+    let state: UnsafeMutablePointer<Double>
+    let newState: UnsafeMutablePointer<Double>
+    let stageState: UnsafeMutablePointer<Double>
+    let error: UnsafeMutablePointer<Double>
+    let slopes: UnsafeMutablePointer<Double>
+    let scratch: UnsafeMutablePointer<Double>
+    let relative: UnsafeMutablePointer<Double>
+    let absolute: UnsafeMutablePointer<Double>
+
+    /// Allocates buffers for a system of `dimension` components and a method of `stages` stages.
+    public init(dimension: Int, stages: Int) {
+        self.dimension = dimension
+        self.stages = stages
+        func buffer(_ count: Int) -> UnsafeMutablePointer<Double> {
+            let pointer = UnsafeMutablePointer<Double>.allocate(capacity: max(count, 1))
+            pointer.initialize(repeating: 0, count: max(count, 1))
+            return pointer
+        }
+        state = buffer(dimension)
+        newState = buffer(dimension)
+        stageState = buffer(dimension)
+        error = buffer(dimension)
+        slopes = buffer(dimension * (stages + 1))
+        scratch = buffer(dimension * 2)
+        relative = buffer(dimension)
+        absolute = buffer(dimension)
+    }
+
+    deinit {
+        for pointer in [state, newState, stageState, error, slopes, scratch, relative, absolute] {
+            pointer.deallocate()
+        }
+    }
+}
