@@ -56,10 +56,10 @@ enum YAMLReader {
         case let .mapping(mapping):
             var entries = [OptionEntry]()
             for (key, value) in mapping {
-                guard case let .scalar(keyScalar) = key else {
-                    throw OptionError("keys in \(context) must be plain words", at: position)
-                }
                 let keyPosition = SourcePosition(line: firstLine + (key.mark?.line ?? 1) - 1, column: key.mark?.column ?? 0)
+                guard case let .scalar(keyScalar) = key else {
+                    throw OptionError("keys in \(context) must be plain words, not \(key.isSequence ? "a list" : "a mapping")", at: keyPosition)
+                }
                 entries.append(OptionEntry(key: keyScalar.string, keyPosition: keyPosition,
                                            value: try convert(value, firstLine: firstLine, context: context)))
             }
@@ -90,6 +90,9 @@ enum YAMLReader {
         switch error {
         case let .scanner(yamlContext, problem, mark, _), let .parser(yamlContext, problem, mark, _),
              let .composer(yamlContext, problem, mark, _):
+            if problem.hasPrefix("but found another document") {
+                return OptionError("\(context) holds one YAML document: remove the '---' line", at: at(mark))
+            }
             var detail = ""
             if let yamlContext {
                 let start = at(yamlContext.mark).line
@@ -124,5 +127,12 @@ enum YAMLReader {
             if rest.hasPrefix(key), rest.dropFirst(key.count).drop(while: { $0 == " " }).hasPrefix(":") { return index + 1 }
         }
         return nil
+    }
+}
+
+private extension Node {
+    var isSequence: Bool {
+        if case .sequence = self { return true }
+        return false
     }
 }
