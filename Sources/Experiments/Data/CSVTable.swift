@@ -13,9 +13,9 @@ public struct CSVTable: Sendable {
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
             throw CSVError("no such file \(url.path)")
         }
-        guard !isDirectory.boolValue else { throw CSVError("\(url.path) is a directory, not a CSV file") }
+        guard !isDirectory.boolValue else { throw CSVError("\(url.lastPathComponent) is a directory, not a CSV file") }
         guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else {
-            throw CSVError("\(url.path) is not readable UTF-8 text")
+            throw CSVError("\(url.lastPathComponent) is not readable UTF-8 text")
         }
         return try parse(text, name: url.lastPathComponent)
     }

@@ -40,6 +40,9 @@ public struct Observations: Sendable, Equatable {
             origin = "'\(option)'"
         case let .csv(path):
             let url = (path.hasPrefix("/") ? URL(fileURLWithPath: path) : directory.appendingPathComponent(path)).standardizedFileURL
+            guard FileManager.default.fileExists(atPath: url.path) else {
+                throw OptionError("'\(option).csv': no such file '\(path)' (paths are relative to the notebook's folder)", at: position)
+            }
             do {
                 columns = try CSVTable.read(url).columns
             } catch {

@@ -49,7 +49,10 @@ public indirect enum OptionNode: Sendable, Equatable {
     /// A short description of the node for error messages.
     var summary: String {
         switch self {
-        case let .scalar(text, _, _): return "'\(text.count > 40 ? String(text.prefix(40)) + "…" : text)'"
+        case let .scalar(text, plain, _):
+            let shown = text.count > 40 ? String(text.prefix(40)) + "…" : text
+            // A quoted scalar is text even when it reads like a number: say so.
+            return plain ? "'\(shown)'" : "the quoted text \"\(shown)\""
         case .sequence: return "a list"
         case .mapping: return "a mapping"
         }

@@ -139,7 +139,9 @@ public struct OptionSchema: Sendable {
         case .identifier:
             guard case let .scalar(text, _, _) = node else { throw expected() }
             guard isIdentifier(text) else {
-                throw fail("invalid id '\(text)': use lowercase letters, digits and '-', starting with a letter or digit")
+                let candidate = String(text.lowercased().map { $0 == "_" || $0 == " " ? "-" : $0 })
+                let advice = candidate != text && isIdentifier(candidate) ? "; did you mean '\(candidate)'?" : ""
+                throw fail("invalid id '\(text)': use lowercase letters, digits and '-', starting with a letter or digit\(advice)")
             }
             return .text(text)
         case let .choice(words):

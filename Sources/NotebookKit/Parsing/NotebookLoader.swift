@@ -114,20 +114,35 @@ public enum NotebookLoader {
         }
         for (index, override) in overrides.enumerated() where !matched[index] {
             let keys = Set(Kinds.all.flatMap { $0.schema.options.map(\.name) }).sorted()
+            if override.segments.count > 1, !keys.contains(override.segments[0]) {
+                // `nope.steps=3`: the first segment can only be meant as a block id.
+                let ids = allIDs.sorted()
+                diagnostics.append(Diagnostic(file: nil, override: override.text,
+                    message: "matches no block: no block has the id '\(override.segments[0])'"
+                        + Suggestion.didYouMean(override.segments[0], in: ids)
+                        + (ids.isEmpty ? "" : " (ids: \(ids.joined(separator: ", ")))")))
+                continue
+            }
             let key = override.segments.count > 1 && !keys.contains(override.segments[0]) ? override.segments[0] : override.segments.last!
             var advice = Suggestion.didYouMean(key, in: keys)
             if advice.isEmpty, override.segments.count > 1 { advice = Suggestion.didYouMean(override.segments[0], in: Array(allIDs)) }
             diagnostics.append(Diagnostic(file: nil, override: override.text,
                 message: "matches no block: no block of \(paths.count == 1 ? "the notebook" : "these notebooks") has an option '\(override.segments.joined(separator: "."))'\(advice)"))
         }
-        // Problems in file order, then line order; command-line problems last.
-        let fileOrder = Dictionary(paths.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
-        let ordered = diagnostics.enumerated().sorted { a, b in
-            let keyA = (a.element.file.flatMap { fileOrder[$0] } ?? Int.max, a.element.line ?? 0, a.offset)
-            let keyB = (b.element.file.flatMap { fileOrder[$0] } ?? Int.max, b.element.line ?? 0, b.offset)
-            return keyA < keyB
+        return diagnostics.isEmpty ? .success(notebooks) : .failure(Diagnostics(ordered(diagnostics, paths: paths)))
+    }
+
+    /// Command-line problems first, then each notebook's problems in line order (parsing and
+    /// option checks find them in separate passes), keeping the order of equal positions.
+    private static func ordered(_ diagnostics: [Diagnostic], paths: [String]) -> [Diagnostic] {
+        func rank(_ diagnostic: Diagnostic) -> (Int, Int) {
+            guard let file = diagnostic.file else { return (-1, 0) }
+            return (paths.firstIndex(of: file) ?? paths.count, diagnostic.line ?? 0)
+        }
+        return diagnostics.enumerated().sorted { a, b in
+            let (rankA, rankB) = (rank(a.element), rank(b.element))
+            return rankA != rankB ? rankA < rankB : a.offset < b.offset
         }.map(\.element)
-        return ordered.isEmpty ? .success(notebooks) : .failure(Diagnostics(ordered))
     }
 
     private static func diagnostic(_ error: OptionError, file: String) -> Diagnostic {

@@ -27,7 +27,8 @@ struct RawBlock {
     /// The id written in the body, if any.
     var writtenID: String? {
         guard case let .mapping(entries, _)? = body,
-              case let .scalar(id, _, _)? = entries.last(where: { $0.key == "id" })?.value else { return nil }
+              let value = entries.last(where: { $0.key == "id" })?.value,
+              case let .scalar(id, _, _) = value, !value.isNull else { return nil }
         return id
     }
 }

@@ -17,7 +17,10 @@ struct NotebookSource {
             throw Diagnostic(file: path, message: "no such file")
         }
         guard !isDirectory.boolValue else {
-            throw Diagnostic(file: path, message: "is a directory; give the notebook's .md file (for example \(path)/experiments.md)")
+            let notebooks = ((try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? [])
+                .filter { $0.hasSuffix(".md") }.sorted()
+            let example = notebooks.first.map { " (for example \((path as NSString).appendingPathComponent($0)))" } ?? ""
+            throw Diagnostic(file: path, message: "is a directory, not a notebook; give the .md files to run\(example)")
         }
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw Diagnostic(file: path, message: "cannot be read (check its permissions)")

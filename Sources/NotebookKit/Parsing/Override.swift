@@ -19,9 +19,13 @@ public struct Override: Sendable, Equatable {
         guard !key.isEmpty, !segments.contains(where: \.isEmpty) else {
             throw Diagnostic(file: nil, message: "-p \(text): the key before '=' must be KEY or BLOCK-ID.KEY")
         }
+        let value = String(text[text.index(after: equals)...])
+        guard !value.allSatisfy(\.isWhitespace) else {
+            throw Diagnostic(file: nil, message: "-p \(text): no value after '=': write KEY=VALUE (for example -p steps=500)")
+        }
         self.text = text
         self.segments = segments
-        self.value = String(text[text.index(after: equals)...])
+        self.value = value
     }
 
     /// Splits the key into the block it targets (when its first segment is one of `blockIDs`)

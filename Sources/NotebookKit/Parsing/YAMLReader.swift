@@ -18,7 +18,7 @@ enum YAMLReader {
         do {
             node = try Yams.compose(yaml: text)
         } catch let error as YamlError {
-            throw describe(error, firstLine: firstLine, context: context)
+            throw describe(error, text: text, firstLine: firstLine, context: context)
         } catch {
             throw OptionError("invalid YAML in \(context): \(error)", at: SourcePosition(line: firstLine))
         }
@@ -29,7 +29,7 @@ enum YAMLReader {
     /// Parses the value of a `-p KEY=VALUE` override: a YAML scalar or flow sequence/mapping.
     static func readOverride(_ value: String, text: String, blockLine: Int) throws(OptionError) -> OptionNode {
         let position = SourcePosition(override: text, line: blockLine)
-        guard let node = try read(value, firstLine: 1, context: "-p \(text)") else {
+        guard let node = try read(value, firstLine: 1, context: "the value") else {
             return .scalar("", plain: true, position: position)
         }
         return relocated(node, to: position)
@@ -56,10 +56,10 @@ enum YAMLReader {
         case let .mapping(mapping):
             var entries = [OptionEntry]()
             for (key, value) in mapping {
-                guard case let .scalar(keyScalar) = key else {
-                    throw OptionError("keys in \(context) must be plain words", at: position)
-                }
                 let keyPosition = SourcePosition(line: firstLine + (key.mark?.line ?? 1) - 1, column: key.mark?.column ?? 0)
+                guard case let .scalar(keyScalar) = key else {
+                    throw OptionError("keys in \(context) must be plain words, not \(key.isSequence ? "a list" : "a mapping")", at: keyPosition)
+                }
                 entries.append(OptionEntry(key: keyScalar.string, keyPosition: keyPosition,
                                            value: try convert(value, firstLine: firstLine, context: context)))
             }
@@ -80,20 +80,59 @@ enum YAMLReader {
         }
     }
 
-    private static func describe(_ error: YamlError, firstLine: Int, context: String) -> OptionError {
-        func at(_ mark: Mark) -> SourcePosition { SourcePosition(line: firstLine + mark.line - 1, column: mark.column) }
+    private static func describe(_ error: YamlError, text: String, firstLine: Int, context: String) -> OptionError {
+        let lineCount = text.split(separator: "\n", omittingEmptySubsequences: false).count
+        // libyaml reports a missing closing bracket where the text ends, which may be past the
+        // last line of the YAML (on the fence or the front matter's `---`): point inside it.
+        func at(_ mark: Mark) -> SourcePosition {
+            SourcePosition(line: firstLine + min(max(mark.line, 1), max(lineCount, 1)) - 1, column: mark.column)
+        }
         switch error {
         case let .scanner(yamlContext, problem, mark, _), let .parser(yamlContext, problem, mark, _),
              let .composer(yamlContext, problem, mark, _):
-            let detail = yamlContext.map { " (\($0.text))" } ?? ""
+            if problem.hasPrefix("but found another document") {
+                return OptionError("\(context) holds one YAML document: remove the '---' line", at: at(mark))
+            }
+            var detail = ""
+            if let yamlContext {
+                let start = at(yamlContext.mark).line
+                detail = start == at(mark).line ? " (\(yamlContext.text))" : " (\(yamlContext.text) that starts at line \(start))"
+            }
             return OptionError("invalid YAML in \(context): \(problem)\(detail)", at: at(mark))
         case let .duplicatedKeysInMapping(duplicates, yamlContext):
             let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
-            return OptionError("duplicate key \(keys) in \(context)", at: at(yamlContext.mark))
+            let first = at(yamlContext.mark)
+            guard let key = duplicates.first,
+                  let again = repeatedKeyLine(key, in: text, after: yamlContext.mark).map({ firstLine + $0 - 1 }) else {
+                return OptionError("duplicate key \(keys) in \(context)", at: first)
+            }
+            return OptionError("duplicate key \(keys) in \(context) (first at line \(first.line))", at: SourcePosition(line: again))
         case let .reader(problem, _, _, _):
             return OptionError("unreadable YAML in \(context): \(problem)", at: SourcePosition(line: firstLine))
         default:
             return OptionError("invalid YAML in \(context): \(error)", at: SourcePosition(line: firstLine))
         }
+    }
+
+    /// The 1-based line of the next `key:` after the one at `mark`, at the same indentation
+    /// (a repeated key of a block mapping), if there is one.
+    private static func repeatedKeyLine(_ key: String, in text: String, after mark: Mark) -> Int? {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard mark.line >= 1, mark.line < lines.count else { return nil }
+        for index in mark.line..<lines.count {
+            let line = lines[index]
+            let indentation = line.prefix { $0 == " " }.count
+            guard indentation == mark.column - 1 else { continue }
+            let rest = line.dropFirst(indentation)
+            if rest.hasPrefix(key), rest.dropFirst(key.count).drop(while: { $0 == " " }).hasPrefix(":") { return index + 1 }
+        }
+        return nil
+    }
+}
+
+private extension Node {
+    var isSequence: Bool {
+        if case .sequence = self { return true }
+        return false
     }
 }
