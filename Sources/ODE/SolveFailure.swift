@@ -10,10 +10,14 @@ public enum SolveFailure: Error, Sendable, Equatable, CustomStringConvertible {
     case maxStepsReached(t: Double, maxSteps: Int)
 
     /// What happened.
-    public var message: String {
+    public var message: String { message(stateNames: []) }
+
+    /// What happened, naming state components by `stateNames` when given.
+    public func message(stateNames: [String]) -> String {
         switch self {
         case let .nonFiniteState(t, step, component):
-            return "state component \(component + 1) became non-finite at t = \(formatted(t)) (step \(step))"
+            let name = component < stateNames.count ? stateNames[component] : "state component \(component + 1)"
+            return "\(name) became non-finite at t = \(formatted(t)) (step \(step))"
         case let .invalidProblem(problem):
             return problem
         case let .stepSizeUnderflow(t, h):
@@ -40,6 +44,9 @@ public enum SolveFailure: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// The message followed by the advice.
     public var description: String { "\(message); \(advice)" }
+
+    /// The message, with state names, followed by the advice.
+    public func description(stateNames: [String]) -> String { "\(message(stateNames: stateNames)); \(advice)" }
 }
 
 /// A compact rendering of a time for messages (`12.3`, `1e-05`).

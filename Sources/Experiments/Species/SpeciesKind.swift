@@ -60,7 +60,7 @@ public struct SpeciesKind: ExperimentKind {
                 let index = exact.rounded()
                 guard abs(exact - index) <= 1e-9 * max(1, abs(exact)), index >= 0, Int(index) <= stepCount else {
                     throw OptionError(
-                        "observation time \(OptionValue.format(time)) is not a step of the solve (t_start = \(OptionValue.format(startTimeValue)), h = \(OptionValue.format(h)), \(stepCount) steps)",
+                        "'data': observation time \(OptionValue.format(time)) is not a step of the solve (t_start = \(OptionValue.format(startTimeValue)), h = \(OptionValue.format(h)), \(stepCount) steps)",
                         at: SourcePosition(line: line))
                 }
                 indices.append(Int(index))
@@ -84,7 +84,7 @@ public struct SpeciesKind: ExperimentKind {
                 steps: solverConfiguration.steps, saving: .steps(observationSteps)
             ).solve(model, initialState: initialState, startTime: startTimeValue)
         } catch {
-            throw BlockFailure(error.description)
+            throw BlockFailure(error.description(stateNames: Self.states))
         }
         var artifacts = Artifacts()
         let x1 = solution.component(0), x2 = solution.component(1)
