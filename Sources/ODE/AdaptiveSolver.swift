@@ -110,9 +110,9 @@ public struct AdaptiveSolver: Sendable {
             throw .nonFiniteState(t: t, step: 0, component: (0..<n).first { !k[$0].isFinite } ?? 0)
         }
         let span = abs(endTime - startTime)
-        var h = controller.firstStep.map(abs) ?? initialStep(n: n, t: t, y: y, f0: k, span: span, direction: direction,
-                                                             order: q - 1, evaluate: evaluate, norm: scaledNorm,
-                                                             scratch: workspace.scratch, rtol: rtol, atol: atol)
+        var h = controller.firstStep.map(abs) ?? InitialStep.estimate(
+            n: n, t: t, y: y, f0: k, f1: k + s * n, span: span, direction: direction, order: q - 1,
+            evaluate: { time, input in evaluate(time, input, into: s) }, norm: scaledNorm, scratch: workspace.scratch)
         h = min(h, controller.maximumStep, span)
         var previousError = 1e-4
         var justRejected = false
@@ -232,31 +232,6 @@ public struct AdaptiveSolver: Sendable {
                     + h01 * yNew[component] + h11 * h * k[s * n + component]
             }
         }
-    }
-
-    /// Hairer's starting step (*Solving ODEs I*, §II.4): a step whose Euler error would be about
-    /// 1% of the tolerance, refined by one estimate of the second derivative.
-    private func initialStep(
-        n: Int, t: Double, y: UnsafeMutablePointer<Double>, f0: UnsafeMutablePointer<Double>, span: Double, direction: Double,
-        order: Int, evaluate: (Double, UnsafeMutablePointer<Double>, Int) -> Void,
-        norm: (UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>) -> Double,
-        scratch: UnsafeMutablePointer<Double>, rtol: UnsafeMutablePointer<Double>, atol: UnsafeMutablePointer<Double>
-    ) -> Double {
-        let d0 = norm(y, y), d1 = norm(f0, y)
-        var h0 = d0 < 1e-5 || d1 < 1e-5 ? 1e-6 : 0.01 * d0 / d1
-        h0 = min(h0, span)
-        let y1 = scratch
-        for i in 0..<n { y1[i] = y[i] + direction * h0 * f0[i] }
-        // Evaluate f(t + h0, y1) into the last slope slot, then compare with f0.
-        let slot = tableau.stages
-        evaluate(t + direction * h0, y1, slot)
-        let f1 = f0 + slot * n
-        let difference = scratch + n
-        for i in 0..<n { difference[i] = (f1[i] - f0[i]) / h0 }
-        let d2 = norm(difference, y)
-        let largest = max(d1, d2)
-        let h1 = largest <= 1e-15 ? max(1e-6, h0 * 1e-3) : pow(0.01 / largest, 1 / Double(order + 1))
-        return min(100 * h0, h1)
     }
 }
 

@@ -47,6 +47,10 @@ public struct SolveStatistics: Sendable, Equatable {
     public var rejected: Int
     /// Evaluations of the vector field.
     public var functionEvaluations: Int
+    /// Evaluations of the Jacobian (stiff solvers).
+    public var jacobianEvaluations: Int = 0
+    /// LU factorisations (stiff solvers).
+    public var factorizations: Int = 0
 
     /// Creates a set of counters.
     public init(steps: Int = 0, accepted: Int = 0, rejected: Int = 0, functionEvaluations: Int = 0) {

@@ -1,0 +1,211 @@
+/// Solves stiff ODEs with an adaptive Rosenbrock method: one Jacobian and one LU factorisation
+/// of `I/(hγ) − J` per step, no Newton iterations (Hairer & Wanner, *Solving ODEs II*, §IV.7).
+/// Shares the step-size controller, saving and failures with the explicit solvers.
+public struct RosenbrockSolver: Sendable {
+    /// The method.
+    public let method: RosenbrockMethod
+    /// Step-size control and limits.
+    public var controller: StepSizeController
+
+    /// Creates a solver.
+    public init(method: RosenbrockMethod = .rodas4, controller: StepSizeController) {
+        self.method = method
+        self.controller = controller
+    }
+
+    /// Integrates `field` from `initialState` at `startTime` to `endTime`.
+    public func solve(
+        _ field: some JacobianField, initialState: [Double], from startTime: Double, to endTime: Double, saveAt: SaveAt = .steps
+    ) throws(SolveFailure) -> Solution {
+        let n = field.dimension
+        guard initialState.count == n else {
+            throw .invalidProblem("the initial state has \(initialState.count) components but the system has \(n)")
+        }
+        guard startTime.isFinite, endTime.isFinite else { throw .invalidProblem("the time interval must be finite") }
+        if let problem = controller.tolerances.problem(dimension: n) { throw .invalidProblem(problem) }
+        let direction: Double = endTime >= startTime ? 1 : -1
+        var saveTimes = [Double]()
+        if case let .times(times) = saveAt {
+            saveTimes = times
+            for (index, time) in times.enumerated() {
+                guard time.isFinite, (time - startTime) * direction >= 0, (endTime - time) * direction >= 0 else {
+                    throw .invalidProblem("t_eval value \(time) lies outside the interval [\(startTime), \(endTime)]")
+                }
+                if index > 0, (time - times[index - 1]) * direction <= 0 {
+                    throw .invalidProblem("t_eval must be strictly \(direction > 0 ? "increasing" : "decreasing")")
+                }
+            }
+        }
+        let s = method.stages
+        // One contiguous buffer for every vector and matrix of the step loop.
+        let layout = (vectors: 9 * n + s * n, matrices: 2 * n * n)
+        let storage = UnsafeMutablePointer<Double>.allocate(capacity: layout.vectors + layout.matrices)
+        storage.initialize(repeating: 0, count: layout.vectors + layout.matrices)
+        let pivots = UnsafeMutablePointer<Int>.allocate(capacity: max(n, 1))
+        pivots.initialize(repeating: 0, count: max(n, 1))
+        defer {
+            storage.deallocate()
+            pivots.deallocate()
+        }
+        let y = storage, yNew = storage + n, stageInput = storage + 2 * n, f0 = storage + 3 * n, f1 = storage + 4 * n
+        let dfdt = storage + 5 * n, errorVector = storage + 6 * n, scratch = storage + 7 * n  // scratch: 2n
+        let k = storage + 9 * n
+        let jacobian = storage + layout.vectors, iteration = storage + layout.vectors + n * n
+        let rtol = controller.tolerances.expanded(controller.tolerances.relative, n)
+        let atol = controller.tolerances.expanded(controller.tolerances.absolute, n)
+        for i in 0..<n { y[i] = initialState[i] }
+
+        var statistics = SolveStatistics()
+        var times = [Double](), states = [Double]()
+        func record(_ time: Double, _ values: UnsafeMutablePointer<Double>) {
+            times.append(time)
+            for i in 0..<n { states.append(values[i]) }
+        }
+        func evaluate(_ time: Double, _ input: UnsafeMutablePointer<Double>, into output: UnsafeMutablePointer<Double>) {
+            field.evaluate(t: time, state: UnsafeBufferPointer(start: input, count: n),
+                           derivative: UnsafeMutableBufferPointer(start: output, count: n))
+            statistics.functionEvaluations += 1
+        }
+        func scaledNorm(_ vector: UnsafeMutablePointer<Double>, reference: UnsafeMutablePointer<Double>) -> Double {
+            var sum = 0.0
+            for i in 0..<n {
+                let ratio = vector[i] / (atol[i] + rtol[i] * abs(reference[i]))
+                sum += ratio * ratio
+            }
+            return (sum / Double(n)).squareRoot()
+        }
+
+        var t = startTime
+        var nextSave = 0
+        if saveAt == .steps { record(t, y) }
+        while nextSave < saveTimes.count, saveTimes[nextSave] == startTime {
+            record(t, y)
+            nextSave += 1
+        }
+        if startTime == endTime {
+            if saveAt == .final { record(t, y) }
+            return Solution(dimension: n, times: times, states: states, stepIndices: [], statistics: statistics)
+        }
+        evaluate(t, y, into: f0)
+        if let bad = (0..<n).first(where: { !f0[$0].isFinite }) {
+            throw .nonFiniteState(t: t, step: 0, component: bad)
+        }
+        let span = abs(endTime - startTime)
+        var h = controller.firstStep.map(abs) ?? InitialStep.estimate(
+            n: n, t: t, y: y, f0: f0, f1: f1, span: span, direction: direction, order: method.order,
+            evaluate: { time, input in evaluate(time, input, into: f1) }, norm: scaledNorm, scratch: scratch)
+        h = min(h, controller.maximumStep, span)
+        let q = method.embeddedOrder + 1
+        var previousError = 1e-4
+        var justRejected = false
+        var jacobianCurrent = false
+        var lastNonFinite: (t: Double, component: Int)?
+
+        while (endTime - t) * direction > 0 {
+            if statistics.steps >= controller.maximumSteps {
+                throw .maxStepsReached(t: t, maxSteps: controller.maximumSteps)
+            }
+            let remaining = abs(endTime - t)
+            var last = false
+            if h >= remaining * (1 - 1e-12) {
+                h = remaining
+                last = true
+            }
+            if h < 16 * Double.ulpOfOne * max(abs(t), 1e-300) || h == 0 {
+                if let nonFinite = lastNonFinite {
+                    throw .nonFiniteState(t: nonFinite.t, step: statistics.accepted, component: nonFinite.component)
+                }
+                throw .stepSizeUnderflow(t: t, h: h)
+            }
+            let signedH = h * direction
+            if !jacobianCurrent {
+                field.jacobian(t: t, state: UnsafeBufferPointer(start: y, count: n),
+                               into: UnsafeMutableBufferPointer(start: jacobian, count: n * n))
+                field.timeDerivative(t: t, state: UnsafeBufferPointer(start: y, count: n),
+                                     into: UnsafeMutableBufferPointer(start: dfdt, count: n))
+                statistics.jacobianEvaluations += 1
+                jacobianCurrent = true
+            }
+            let diagonal = 1 / (signedH * method.gamma)
+            for i in 0..<(n * n) { iteration[i] = -jacobian[i] }
+            for i in 0..<n { iteration[i * n + i] += diagonal }
+            statistics.steps += 1
+            guard LUDecomposition.factor(iteration, n: n, pivots: pivots) else {
+                statistics.rejected += 1
+                h *= 0.5
+                justRejected = true
+                continue
+            }
+            statistics.factorizations += 1
+            for i in 0..<s {
+                let ki = k + i * n
+                if i == 0 {
+                    ki.update(from: f0, count: n)
+                } else {
+                    let row = method.a[i]
+                    for component in 0..<n {
+                        var sum = 0.0
+                        for j in 0..<i { sum += row[j] * k[j * n + component] }
+                        stageInput[component] = y[component] + sum
+                    }
+                    evaluate(t + method.alpha[i] * signedH, stageInput, into: ki)
+                }
+                let cRow = method.c[i], gammaTerm = signedH * method.gammaSums[i]
+                for component in 0..<n {
+                    var sum = 0.0
+                    for j in 0..<i { sum += cRow[j] * k[j * n + component] }
+                    ki[component] += sum / signedH + gammaTerm * dfdt[component]
+                }
+                LUDecomposition.solve(iteration, n: n, pivots: pivots, vector: ki)
+            }
+            var sum = 0.0, largest = 0.0
+            for component in 0..<n {
+                var step = 0.0, error = 0.0
+                for i in 0..<s {
+                    step += method.m[i] * k[i * n + component]
+                    error += method.e[i] * k[i * n + component]
+                }
+                yNew[component] = y[component] + step
+                errorVector[component] = error
+                let ratio = error / (atol[component] + rtol[component] * max(abs(y[component]), abs(yNew[component])))
+                sum += ratio * ratio
+                largest = max(largest, abs(yNew[component]))
+            }
+            let error = (sum / Double(n)).squareRoot()
+            guard error.isFinite, largest.isFinite, error <= 1 else {
+                if !error.isFinite || !largest.isFinite {
+                    lastNonFinite = (t + signedH, (0..<n).first { !yNew[$0].isFinite } ?? 0)
+                }
+                statistics.rejected += 1
+                h *= controller.rejectedFactor(error: error, q: q)
+                justRejected = true
+                continue
+            }
+            lastNonFinite = nil
+            let tNew = last ? endTime : t + signedH
+            evaluate(tNew, yNew, into: f1)
+            while nextSave < saveTimes.count, (saveTimes[nextSave] - tNew) * direction <= 0 {
+                let theta = (saveTimes[nextSave] - t) / signedH
+                let h00 = (1 + 2 * theta) * (1 - theta) * (1 - theta), h10 = theta * (1 - theta) * (1 - theta)
+                let h01 = theta * theta * (3 - 2 * theta), h11 = theta * theta * (theta - 1)
+                for i in 0..<n {
+                    scratch[i] = h00 * y[i] + h10 * signedH * f0[i] + h01 * yNew[i] + h11 * signedH * f1[i]
+                }
+                record(saveTimes[nextSave], scratch)
+                nextSave += 1
+            }
+            statistics.accepted += 1
+            t = tNew
+            y.update(from: yNew, count: n)
+            f0.update(from: f1, count: n)
+            jacobianCurrent = false
+            if saveAt == .steps { record(t, y) }
+            let factor = controller.acceptedFactor(error: error, previousError: previousError, q: q, justRejected: justRejected)
+            previousError = max(error, 1e-4)
+            justRejected = false
+            h = min(h * factor, controller.maximumStep)
+        }
+        if saveAt == .final { record(t, y) }
+        return Solution(dimension: n, times: times, states: states, stepIndices: [], statistics: statistics)
+    }
+}
