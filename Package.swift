@@ -23,6 +23,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The benchmark workloads the issues name; `--json` prints one object per line.
+        .executableTarget(
+            name: "notebook-bench",
+            dependencies: ["ODE", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         // Parsing, option schemas, the kind registry, the runner and results.json.
         .target(
             name: "NotebookKit",

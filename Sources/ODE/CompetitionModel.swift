@@ -22,9 +22,11 @@ public struct CompetitionModel: VectorField, Equatable {
     }
 
     /// Two species.
+    @inlinable
     public var dimension: Int { 2 }
 
     /// Writes the two growth rates.
+    @inlinable
     public func evaluate(t: Double, state: UnsafeBufferPointer<Double>, derivative: UnsafeMutableBufferPointer<Double>) {
         let x1 = state[0], x2 = state[1]
         derivative[0] = r1 * x1 * (1 - iN1 * x1) - a1 * x1 * x2

@@ -22,78 +22,95 @@ public struct FixedStepSolver: Sendable {
     }
 
     /// Integrates `field` from `initialState` at `startTime` for `steps` steps.
-    public func solve(
-        _ field: some VectorField, initialState: [Double], startTime: Double = 0
+    @inlinable
+    public func solve<Field: VectorField>(
+        _ field: Field, initialState: [Double], startTime: Double = 0
     ) throws(SolveFailure) -> Solution {
-        try validate(field: field, initialState: initialState)
+        try validate(dimension: field.dimension, initialState: initialState)
         let n = field.dimension
-        let stageCount = tableau.stages
+        let s = tableau.stages
         let savedCount = saving.count(of: steps)
-        var times = [Double]()
+        var times = [Double](), saved = [Double](), savedSteps = [Int]()
         times.reserveCapacity(savedCount)
-        var saved = [Double]()
         saved.reserveCapacity(savedCount * n)
-        var savedSteps = [Int]()
         savedSteps.reserveCapacity(savedCount)
 
-        var state = initialState
-        var stage = [Double](repeating: 0, count: n)
-        var slopes = [Double](repeating: 0, count: stageCount * n)
-        let a = tableau.a, b = tableau.b, c = tableau.c, h = stepSize
-
-        var saveCursor = 0
-        if saving.saves(0, of: steps, cursor: &saveCursor) {
+        // One allocation for every buffer of the loop: state, stage input, slopes, coefficients.
+        let coefficientCount = s * s + 2 * s
+        let buffer = UnsafeMutablePointer<Double>.allocate(capacity: 2 * n + s * n + coefficientCount)
+        defer { buffer.deallocate() }
+        let y = buffer, yStage = buffer + n, k = buffer + 2 * n
+        let a = buffer + 2 * n + s * n, b = a + s * s, c = b + s
+        for i in 0..<s {
+            for j in 0..<s { a[i * s + j] = j < i ? tableau.a[i][j] : 0 }
+            b[i] = tableau.b[i]
+            c[i] = tableau.c[i]
+        }
+        for i in 0..<n { y[i] = initialState[i] }
+        let h = stepSize
+        // The saved step indices, walked with a cursor: no division or search in the loop.
+        let saveIndices: [Int]
+        switch saving {
+        case let .every(every):
+            saveIndices = Array(stride(from: 0, through: steps, by: every)) + (steps % every == 0 ? [] : [steps])
+        case let .steps(indices):
+            saveIndices = indices
+        }
+        var cursor = 0
+        if saveIndices.first == 0 {
             times.append(startTime)
-            saved.append(contentsOf: state)
+            for i in 0..<n { saved.append(y[i]) }
             savedSteps.append(0)
+            cursor = 1
         }
-        var failure: SolveFailure?
-        state.withUnsafeMutableBufferPointer { y in
-            stage.withUnsafeMutableBufferPointer { yStage in
-                slopes.withUnsafeMutableBufferPointer { k in
-                    for step in stride(from: 1, through: steps, by: 1) {
-                        let t = startTime + Double(step - 1) * h
-                        for i in 0..<stageCount {
-                            let row = a[i]
-                            for component in 0..<n {
-                                var sum = 0.0
-                                for j in 0..<i { sum += row[j] * k[j * n + component] }
-                                yStage[component] = y[component] + h * sum
-                            }
-                            let ki = UnsafeMutableBufferPointer(rebasing: k[(i * n)..<((i + 1) * n)])
-                            field.evaluate(t: t + c[i] * h, state: UnsafeBufferPointer(yStage), derivative: ki)
-                        }
-                        var finite = true
-                        for component in 0..<n {
-                            var sum = 0.0
-                            for i in 0..<stageCount { sum += b[i] * k[i * n + component] }
-                            y[component] += h * sum
-                            if !y[component].isFinite, finite {
-                                finite = false
-                                failure = .nonFiniteState(t: startTime + Double(step) * h, step: step, component: component)
-                            }
-                        }
-                        if !finite { return }
-                        if saving.saves(step, of: steps, cursor: &saveCursor) {
-                            times.append(startTime + Double(step) * h)
-                            saved.append(contentsOf: UnsafeBufferPointer(y))
-                            savedSteps.append(step)
-                        }
-                    }
+        var nextSave = cursor < saveIndices.count ? saveIndices[cursor] : -1
+        let input = UnsafeBufferPointer(start: UnsafePointer(yStage), count: n)
+        var step = 1
+        while step <= steps {
+            let t = startTime + Double(step - 1) * h
+            for i in 0..<s {
+                if i == 0 {
+                    field.evaluate(t: t, state: UnsafeBufferPointer(start: UnsafePointer(y), count: n),
+                                   derivative: UnsafeMutableBufferPointer(start: k, count: n))
+                    continue
                 }
+                for component in 0..<n {
+                    var sum = 0.0
+                    for j in 0..<i { sum += a[i * s + j] * k[j * n + component] }
+                    yStage[component] = y[component] + h * sum
+                }
+                field.evaluate(t: t + c[i] * h, state: input, derivative: UnsafeMutableBufferPointer(start: k + i * n, count: n))
             }
+            var finite = true
+            for component in 0..<n {
+                var sum = 0.0
+                for i in 0..<s { sum += b[i] * k[i * n + component] }
+                let value = y[component] + h * sum
+                y[component] = value
+                finite = finite && value.isFinite
+            }
+            if !finite {
+                let component = (0..<n).first { !y[$0].isFinite } ?? 0
+                throw .nonFiniteState(t: startTime + Double(step) * h, step: step, component: component)
+            }
+            if step == nextSave {
+                times.append(startTime + Double(step) * h)
+                for i in 0..<n { saved.append(y[i]) }
+                savedSteps.append(step)
+                cursor += 1
+                nextSave = cursor < saveIndices.count ? saveIndices[cursor] : -1
+            }
+            step += 1
         }
-        if let failure { throw failure }
-        let statistics = SolveStatistics(
-            steps: steps, accepted: steps, rejected: 0, functionEvaluations: steps * stageCount
-        )
+        let statistics = SolveStatistics(steps: steps, accepted: steps, rejected: 0, functionEvaluations: steps * s)
         return Solution(dimension: n, times: times, states: saved, stepIndices: savedSteps, statistics: statistics)
     }
 
-    private func validate(field: some VectorField, initialState: [Double]) throws(SolveFailure) {
-        guard initialState.count == field.dimension else {
+    @usableFromInline
+    func validate(dimension: Int, initialState: [Double]) throws(SolveFailure) {
+        guard initialState.count == dimension else {
             throw .invalidProblem(
-                "the initial state has \(initialState.count) components but the system has \(field.dimension)")
+                "the initial state has \(initialState.count) components but the system has \(dimension)")
         }
         guard stepSize.isFinite, stepSize > 0 else {
             throw .invalidProblem("the step size h must be a positive number, not \(stepSize)")

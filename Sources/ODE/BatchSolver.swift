@@ -1,0 +1,108 @@
+import Dispatch
+
+/// Solves one vector field from many initial states, each trajectory with its own adaptive
+/// steps, spread over the machine's cores; each worker reuses one workspace, so the loop over
+/// trajectories allocates only the results.
+public struct BatchSolver: Sendable {
+    /// The per-trajectory solver.
+    public let solver: AdaptiveSolver
+    /// Worker threads (default: the number of active processors).
+    public var workers: Int
+
+    /// Creates a batch solver.
+    public init(solver: AdaptiveSolver, workers: Int? = nil) {
+        self.solver = solver
+        self.workers = max(1, workers ?? ProcessInfo.processInfo.activeProcessorCount)
+    }
+
+    /// The result of a batch: final states (trajectory-major) and summed statistics.
+    public struct Result: Sendable {
+        /// `count × dimension` final states.
+        public var finalStates: [Double]
+        /// Work summed over trajectories.
+        public var statistics: SolveStatistics
+    }
+
+    /// Solves from each initial state in `initialStates` (`count × dimension`, trajectory-major)
+    /// over `[startTime, endTime]` and returns the final states.
+    public func solveEach<Field: VectorField>(
+        _ field: Field, initialStates: [Double], from startTime: Double, to endTime: Double
+    ) throws(SolveFailure) -> Result {
+        let n = field.dimension
+        guard n > 0, initialStates.count % n == 0 else {
+            throw .invalidProblem("the batch of initial states does not divide into states of \(n) components")
+        }
+        let count = initialStates.count / n
+        let chunks = min(workers, max(count, 1))
+        let results = ResultBuffer(count: count * n, chunks: chunks)
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            let workspace = AdaptiveWorkspace(dimension: n, stages: solver.tableau.stages)
+            var statistics = SolveStatistics()
+            var initial = [Double](repeating: 0, count: n)
+            let range = (count * chunk / chunks)..<(count * (chunk + 1) / chunks)
+            for trajectory in range {
+                for i in 0..<n { initial[i] = initialStates[trajectory * n + i] }
+                do throws(SolveFailure) {
+                    let solution = try solver.solve(field, initialState: initial, from: startTime, to: endTime,
+                                                    saveAt: .final, workspace: workspace)
+                    results.store(solution.finalState, at: trajectory * n)
+                    statistics.add(solution.statistics)
+                } catch {
+                    results.fail(error, chunk: chunk)
+                    return
+                }
+            }
+            results.finish(chunk: chunk, statistics: statistics)
+        }
+        if let failure = results.failure { throw failure }
+        return Result(finalStates: results.values(), statistics: results.totalStatistics)
+    }
+}
+
+/// Results written by workers into disjoint ranges of one buffer.
+private final class ResultBuffer: @unchecked Sendable {
+    private let storage: UnsafeMutablePointer<Double>
+    private let count: Int
+    private var statistics: [SolveStatistics]
+    private var failures: [SolveFailure?]
+
+    init(count: Int, chunks: Int) {
+        self.count = count
+        storage = .allocate(capacity: max(count, 1))
+        storage.initialize(repeating: 0, count: max(count, 1))
+        statistics = Array(repeating: SolveStatistics(), count: chunks)
+        failures = Array(repeating: nil, count: chunks)
+    }
+
+    deinit { storage.deallocate() }
+
+    func store(_ values: ArraySlice<Double>, at offset: Int) {
+        var index = offset
+        for value in values {
+            storage[index] = value
+            index += 1
+        }
+    }
+
+    func fail(_ failure: SolveFailure, chunk: Int) { failures[chunk] = failure }
+    func finish(chunk: Int, statistics: SolveStatistics) { self.statistics[chunk] = statistics }
+    var failure: SolveFailure? { failures.compactMap { $0 }.first }
+    func values() -> [Double] { Array(UnsafeBufferPointer(start: storage, count: count)) }
+    var totalStatistics: SolveStatistics {
+        statistics.reduce(into: SolveStatistics()) { $0.add($1) }
+    }
+}
+
+extension SolveStatistics {
+    /// Adds another solve's counters to these.
+    public mutating func add(_ other: SolveStatistics) {
+        steps += other.steps
+        accepted += other.accepted
+        rejected += other.rejected
+        functionEvaluations += other.functionEvaluations
+        jacobianEvaluations += other.jacobianEvaluations
+        factorizations += other.factorizations
+    }
+}
+
+import Foundation

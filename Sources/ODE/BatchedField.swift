@@ -1,0 +1,32 @@
+/// Many copies of one vector field integrated as a single system: `count` states of
+/// `field.dimension` components each, stored contiguously (trajectory-major). An adaptive solve
+/// of it takes one shared step for the whole batch, its error norm taken over every trajectory
+/// (as diffrax does when a batch is integrated as one system).
+public struct BatchedField<Field: VectorField>: VectorField {
+    /// The field of one trajectory.
+    public let field: Field
+    /// Number of trajectories.
+    public let count: Int
+
+    /// Creates a batch of `count` trajectories of `field`.
+    public init(_ field: Field, count: Int) {
+        self.field = field
+        self.count = count
+    }
+
+    /// `count × field.dimension` components.
+    @inlinable
+    public var dimension: Int { field.dimension * count }
+
+    /// Evaluates every trajectory's derivative.
+    @inlinable
+    public func evaluate(t: Double, state: UnsafeBufferPointer<Double>, derivative: UnsafeMutableBufferPointer<Double>) {
+        let n = field.dimension
+        for trajectory in 0..<count {
+            let offset = trajectory * n
+            field.evaluate(
+                t: t, state: UnsafeBufferPointer(rebasing: state[offset..<(offset + n)]),
+                derivative: UnsafeMutableBufferPointer(rebasing: derivative[offset..<(offset + n)]))
+        }
+    }
+}

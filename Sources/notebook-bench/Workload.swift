@@ -1,0 +1,86 @@
+import Foundation
+import ODE
+
+/// One benchmark workload: a name (as the issues give it) and a body that returns the work done.
+struct Workload {
+    /// What one run did, for the report and for checking the answer.
+    struct Outcome {
+        var functionEvaluations: Int
+        var steps: Int
+        /// A value to compare against a reference (the final x1), so a broken solver is visible.
+        var check: Double
+    }
+
+    let name: String
+    let run: () throws -> Outcome
+}
+
+/// The seed's competition model and the workloads of the solver issue.
+enum CompetitionWorkloads {
+    static let model = CompetitionModel(r1: 0.1, r2: 0.3, a1: 1e-4, a2: 2e-4, iN1: 0.002, iN2: 0.003)
+    static let initialState: [Double] = [100, 150]
+
+    /// 10,000 initial conditions x0 · U(0.5, 1.5) per component, from a fixed seed.
+    static let batchInitialStates: [Double] = {
+        var generator = SplitMix64(seed: 0)
+        var states = [Double]()
+        states.reserveCapacity(20_000)
+        for _ in 0..<10_000 {
+            for component in initialState {
+                states.append(component * (0.5 + generator.nextUnitInterval()))
+            }
+        }
+        return states
+    }()
+
+    static var all: [Workload] {
+        let dopri5 = AdaptiveSolver(tableau: .dopri5, controller: StepSizeController(rtol: 1e-8, atol: 1e-10))
+        return [
+            Workload(name: "competition-euler") {
+                let solution = try FixedStepSolver(tableau: .euler, stepSize: 0.1, steps: 1000, saving: .steps([1000]))
+                    .solve(model, initialState: initialState)
+                return .init(functionEvaluations: solution.statistics.functionEvaluations,
+                             steps: solution.statistics.steps, check: solution.finalState.first!)
+            },
+            Workload(name: "competition-dopri5") {
+                let solution = try dopri5.solve(model, initialState: initialState, from: 0, to: 100, saveAt: .final)
+                return .init(functionEvaluations: solution.statistics.functionEvaluations,
+                             steps: solution.statistics.steps, check: solution.finalState.first!)
+            },
+            Workload(name: "competition-euler-batch10k") {
+                let batch = BatchedField(model, count: 10_000)
+                let solution = try FixedStepSolver(tableau: .euler, stepSize: 0.1, steps: 1000, saving: .steps([1000]))
+                    .solve(batch, initialState: batchInitialStates)
+                return .init(functionEvaluations: solution.statistics.functionEvaluations,
+                             steps: solution.statistics.steps, check: solution.finalState.first!)
+            },
+            Workload(name: "competition-dopri5-batch10k") {
+                let result = try BatchSolver(solver: dopri5).solveEach(model, initialStates: batchInitialStates, from: 0, to: 100)
+                return .init(functionEvaluations: result.statistics.functionEvaluations,
+                             steps: result.statistics.steps, check: result.finalStates[0])
+            },
+            Workload(name: "competition-dopri5-batch10k-shared") {
+                let batch = BatchedField(model, count: 10_000)
+                let solution = try dopri5.solve(batch, initialState: batchInitialStates, from: 0, to: 100, saveAt: .final)
+                return .init(functionEvaluations: solution.statistics.functionEvaluations,
+                             steps: solution.statistics.steps, check: solution.finalState.first!)
+            },
+        ]
+    }
+}
+
+/// SplitMix64 (Steele, Lea & Flood, OOPSLA 2014): a small seeded generator, the same sequence on
+/// every machine.
+struct SplitMix64 {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    /// A uniform value in [0, 1) with 53 random bits.
+    mutating func nextUnitInterval() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+}
