@@ -4,12 +4,13 @@
 /// deletions, substitutions and swaps of two adjacent characters each cost 1), so the typo
 /// `sigam` is one edit from `sigma`.
 enum NameSuggestion {
-    /// The candidate closest to `name`, if it is close enough: at most 1 edit for names of up to
-    /// 5 characters, at most a third of the length for longer ones. Ties go to the earlier candidate.
+    /// The candidate closest to `name`, if it is close enough: at most 1 edit when both names have
+    /// up to 5 characters, otherwise at most a third of the longer length. Ties go to the earlier candidate.
     static func closest(to name: String, among candidates: [String]) -> String? {
-        let limit = name.count <= 5 ? 1 : name.count / 3
         var best: (String, Int)?
         for c in candidates where c != name {
+            let length = Swift.max(name.count, c.count)
+            let limit = length <= 5 ? 1 : length / 3
             let d = distance(name, c)
             if d <= limit, best == nil || d < best!.1 { best = (c, d) }
         }

@@ -12,12 +12,7 @@ extension EquationSystem {
     /// "'x' is not finite" for a non-finite input, otherwise "non-finite value"; each followed by
     /// "at t = …".
     public func firstNonFinite(t: Double, state: [Double], parameters: [Double]) -> (state: String, error: ExpressionError)? {
-        precondition(state.count == dimension && parameters.count == parameterNames.count, "wrong number of values")
-        var values: [String: Double] = ["t": t]
-        if !stateNames.contains("pi") && !parameterNames.contains("pi") { values["pi"] = Double.pi }
-        if !stateNames.contains("e") && !parameterNames.contains("e") { values["e"] = Foundation.exp(1.0) }
-        for (name, v) in zip(stateNames, state) { values[name] = v }
-        for (name, v) in zip(parameterNames, parameters) { values[name] = v }
+        let values = nameValues(t: t, state: state, parameters: parameters)
         let at = " at t = " + Expression.format(t)
         for (i, equation) in equations.enumerated() {
             if case .culprit(let node, let reason) = NonFinite.walk(equation, values) {
@@ -27,6 +22,23 @@ extension EquationSystem {
             }
         }
         return nil
+    }
+
+    /// f(t, y; θ) computed by walking the expression trees — the slow reference the compiled tape is tested against.
+    public func evaluateByWalkingTrees(t: Double, state: [Double], parameters: [Double]) -> [Double] {
+        let values = nameValues(t: t, state: state, parameters: parameters)
+        return equations.map { $0.evaluate { values[$0] ?? .nan } }
+    }
+
+    /// The value of every name: states, parameters, `t`, and `pi`/`e` unless shadowed.
+    func nameValues(t: Double, state: [Double], parameters: [Double]) -> [String: Double] {
+        precondition(state.count == dimension && parameters.count == parameterNames.count, "wrong number of values")
+        var values: [String: Double] = ["t": t]
+        if !stateNames.contains("pi") && !parameterNames.contains("pi") { values["pi"] = Double.pi }
+        if !stateNames.contains("e") && !parameterNames.contains("e") { values["e"] = Foundation.exp(1.0) }
+        for (name, v) in zip(stateNames, state) { values[name] = v }
+        for (name, v) in zip(parameterNames, parameters) { values[name] = v }
+        return values
     }
 }
 

@@ -49,6 +49,7 @@ extension Expression {
         case .number(let v, _): return num(-v)
         case .negate(let x, _): return x
         case .binary(.multiply, .number(let c, _), let x, _): return mul(num(-c), x)
+        case .binary(.divide, .number(let c, _), let y, _): return div(num(-c), y)
         case .binary(.subtract, let x, let y, _): return sub(y, x)
         default: return .negate(a, range: nil)
         }
@@ -92,8 +93,20 @@ extension Expression {
             // (c*x)*y → c*(x*y)
             return mul(num(c), mul(x, b))
         }
-        if a == b { return pow(a, num(2)) }
+        if case .binary(.multiply, .number(let c, _), let y, _) = b {
+            // x*(c*y) → c*(x*y)
+            return mul(num(c), mul(a, y))
+        }
+        // x^m * x^n → x^(m+n) for numeric m, n (x alone counts as x^1).
+        let (base1, m) = a.powerForm, (base2, n) = b.powerForm
+        if let m, let n, base1 == base2 { return pow(base1, num(m + n)) }
         return .binary(.multiply, a, b, range: nil)
+    }
+
+    /// The expression as base^exponent with a numeric exponent, if it has that form (`x` is `x^1`).
+    private var powerForm: (Expression, Double?) {
+        if case .binary(.power, let x, .number(let m, _), _) = self { return (x, m) }
+        return (self, 1)
     }
 
     static func div(_ a: Expression, _ b: Expression) -> Expression {
