@@ -78,13 +78,14 @@ final class CompiledTape: @unchecked Sendable {
         parameters: UnsafeBufferPointer<Double>, extra: UnsafeBufferPointer<Double>?,
         into out: UnsafeMutableBufferPointer<Double>
     ) {
+        // Element loops rather than memmove: the vectors are short and the call would cost more.
         r[0] = t
         var slot = r + 1
-        if let s = state.baseAddress { slot.update(from: s, count: state.count) }
+        for i in 0..<state.count { slot[i] = state[i] }
         slot += state.count
-        if let p = parameters.baseAddress { slot.update(from: p, count: parameters.count) }
+        for i in 0..<parameters.count { slot[i] = parameters[i] }
         slot += parameters.count
-        if let extra, let v = extra.baseAddress { slot.update(from: v, count: extra.count) }
+        if let extra { for i in 0..<extra.count { slot[i] = extra[i] } }
         execute(r)
         let o = outputs.baseAddress!
         let dst = out.baseAddress!
