@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "notebook", targets: ["notebook"]),
         .library(name: "NotebookKit", targets: ["NotebookKit"]),
         .library(name: "ODE", targets: ["ODE"]),
+        .library(name: "Expressions", targets: ["Expressions"]),
         .library(name: "Plot", targets: ["Plot"]),
     ],
     dependencies: [
@@ -34,9 +35,11 @@ let package = Package(
             dependencies: ["Experiments", "Report", "Plot", "CCmark", .product(name: "Yams", package: "Yams")]
         ),
         // One type per block kind: options -> computation -> artifacts.
-        .target(name: "Experiments", dependencies: ["ODE", "Plot"]),
+        .target(name: "Experiments", dependencies: ["ODE", "Expressions", "Plot"]),
         // Numerics: tableaus, steppers, solutions, typed failures. Imports nothing of notebooks.
         .target(name: "ODE"),
+        // The equation language: parsing with positions, compiled tapes, symbolic derivatives.
+        .target(name: "Expressions"),
         // Figure model and the Cairo renderer.
         .target(name: "Plot", dependencies: ["CCairo"]),
         // HTML writer with escaping by construction; report and index pages.
@@ -52,6 +55,7 @@ let package = Package(
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
         .testTarget(name: "ODETests", dependencies: ["ODE"]),
+        .testTarget(name: "ExpressionsTests", dependencies: ["Expressions"]),
         .testTarget(name: "PlotTests", dependencies: ["Plot"], resources: [.copy("Golden")]),
         .testTarget(name: "ReportTests", dependencies: ["Report"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "ODE"]),
