@@ -66,6 +66,7 @@ public struct OptionSchema: Sendable {
         var keyLines = [String: Int]()
         var overridden = Set<String>()
         var seen = [String: Int]()
+        var positions = [String: SourcePosition]()
         for entry in entries {
             guard let spec = option(named: entry.key) else {
                 let advice = Suggestion.didYouMean(entry.key, in: options.map(\.name))
@@ -84,7 +85,7 @@ public struct OptionSchema: Sendable {
             if entry.value.isNull { continue }
             do {
                 given[entry.key] = try Self.decodeValue(entry.value, as: spec.type, name: spec.name, in: blockName,
-                                                        default: defaults[spec.name] ?? spec.defaultValue)
+                                                        default: defaults[spec.name] ?? spec.defaultValue, positions: &positions)
             } catch {
                 errors.append(contentsOf: error.errors)
             }
@@ -93,7 +94,8 @@ public struct OptionSchema: Sendable {
         let fields = options.map { spec in
             RecordField(spec.name, given[spec.name] ?? defaults[spec.name] ?? spec.defaultValue ?? .null)
         }
-        return ResolvedOptions(kind: kind, fields: fields, keyLines: keyLines, overridden: overridden, blockLine: blockLine)
+        return ResolvedOptions(kind: kind, fields: fields, keyLines: keyLines, overridden: overridden, blockLine: blockLine,
+                               valuePositions: positions)
     }
 
     /// `{species} block 'competition'`.
@@ -111,6 +113,16 @@ public struct OptionSchema: Sendable {
     public static func decodeValue(
         _ node: OptionNode, as type: OptionType, name: String, in blockName: String, default defaultValue: OptionValue?
     ) throws(OptionErrors) -> OptionValue {
+        var positions = [String: SourcePosition]()
+        return try decodeValue(node, as: type, name: name, in: blockName, default: defaultValue, positions: &positions)
+    }
+
+    /// As `decodeValue`, recording the position of every nested value under its dotted name.
+    static func decodeValue(
+        _ node: OptionNode, as type: OptionType, name: String, in blockName: String, default defaultValue: OptionValue?,
+        positions: inout [String: SourcePosition]
+    ) throws(OptionErrors) -> OptionValue {
+        positions[name] = node.position
         func fail(_ problem: String, at position: SourcePosition? = nil) -> OptionErrors {
             OptionErrors([OptionError(problem, at: position ?? node.position)])
         }
@@ -161,7 +173,7 @@ public struct OptionSchema: Sendable {
             var values = [OptionValue]()
             var errors = [OptionError]()
             for item in items {
-                do { values.append(try decodeValue(item, as: element, name: name, in: blockName, default: nil)) } catch {
+                do { values.append(try decodeValue(item, as: element, name: name, in: blockName, default: nil, positions: &positions)) } catch {
                     errors.append(contentsOf: error.errors)
                 }
             }
@@ -186,7 +198,7 @@ public struct OptionSchema: Sendable {
                 }
                 do {
                     given[entry.key] = try decodeValue(entry.value, as: spec.type, name: "\(name).\(entry.key)",
-                                                       in: blockName, default: spec.defaultValue)
+                                                       in: blockName, default: spec.defaultValue, positions: &positions)
                 } catch { errors.append(contentsOf: error.errors) }
             }
             if !errors.isEmpty { throw OptionErrors(errors) }
@@ -195,6 +207,64 @@ public struct OptionSchema: Sendable {
             })
         case .columns:
             return try decodeColumns(node, name: name, in: blockName)
+        case let .map(valueType):
+            guard case let .mapping(entries, _) = node else { throw expected() }
+            var fields = [RecordField]()
+            var errors = [OptionError]()
+            for entry in entries {
+                guard isName(entry.key) else {
+                    errors.append(OptionError("'\(entry.key)' in '\(name)' of \(blockName) is not a name: use letters, digits and '_', starting with a letter", at: entry.keyPosition))
+                    continue
+                }
+                if fields.contains(where: { $0.name == entry.key }) {
+                    errors.append(OptionError("duplicate key '\(entry.key)' in '\(name)' of \(blockName)", at: entry.keyPosition))
+                    continue
+                }
+                do {
+                    let value = try decodeValue(entry.value, as: valueType, name: "\(name).\(entry.key)", in: blockName,
+                                                default: nil, positions: &positions)
+                    fields.append(RecordField(entry.key, value))
+                } catch { errors.append(contentsOf: error.errors) }
+            }
+            if !errors.isEmpty { throw OptionErrors(errors) }
+            return .record(fields)
+        case let .numberOrMap(bounds):
+            if case .scalar = node {
+                return try decodeValue(node, as: .number(bounds), name: name, in: blockName, default: nil, positions: &positions)
+            }
+            return try decodeValue(node, as: .map(.number(bounds)), name: name, in: blockName, default: nil, positions: &positions)
+        case let .figures(words):
+            let items: [OptionNode]
+            switch node {
+            case let .sequence(nodes, _): items = nodes
+            default: items = [node]
+            }
+            var values = [OptionValue]()
+            var errors = [OptionError]()
+            for item in items {
+                switch item {
+                case let .scalar(text, _, position):
+                    if words.contains(text) {
+                        values.append(.text(text))
+                    } else {
+                        errors.append(OptionError("'\(name)' in \(blockName) takes \(words.joined(separator: ", ")), not '\(text)'"
+                            + Suggestion.didYouMean(text, in: words), at: position))
+                    }
+                case let .mapping(entries, position) where entries.count == 1 && words.contains(entries[0].key):
+                    guard case let .sequence(names, _) = entries[0].value,
+                          case let strings = names.compactMap({ node -> String? in
+                              if case let .scalar(text, _, _) = node { return text } else { return nil }
+                          }), strings.count == names.count, !strings.isEmpty else {
+                        errors.append(OptionError("'\(entries[0].key)' in '\(name)' of \(blockName) takes a list of state names, e.g. [x, z]", at: position))
+                        continue
+                    }
+                    values.append(.record([RecordField(entries[0].key, .list(strings.map { .text($0) }))]))
+                default:
+                    errors.append(OptionError("'\(name)' in \(blockName) takes \(words.joined(separator: ", ")) or {\(words.last ?? "phase"): [x, y]}, not \(item.summary)", at: item.position))
+                }
+            }
+            if !errors.isEmpty { throw OptionErrors(errors) }
+            return .list(values)
         }
     }
 
@@ -258,6 +328,12 @@ public struct OptionSchema: Sendable {
         if let value = Int(text.trimmingCharacters(in: .whitespaces)) { return value }
         guard let value = parseNumber(text), value == value.rounded(), abs(value) < 1e15 else { return nil }
         return Int(value)
+    }
+
+    /// Letters, digits and `_`, starting with a letter (state and parameter names).
+    public static func isName(_ text: String) -> Bool {
+        guard let first = text.first, first.isASCII, first.isLetter else { return false }
+        return text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
     }
 
     /// Lowercase letters, digits and `-`, starting with a letter or digit.

@@ -17,6 +17,14 @@ public indirect enum OptionType: Sendable {
     case list(OptionType, singleAllowed: Bool)
     /// A mapping with fixed keys, each an option of its own; keys left out keep their defaults.
     case record([OptionSpec])
+    /// A mapping with keys the user chooses (state or parameter names), each value of one type;
+    /// kept in source order.
+    case map(OptionType)
+    /// A number, or a mapping from names to numbers (per-state tolerances).
+    case numberOrMap(NumberBounds)
+    /// Figures to draw: words from the list, or single-key mappings naming what to plot
+    /// (`[time, {phase: [x, z]}]`); a single word is a list of one.
+    case figures([String])
     /// Named columns of numbers (`{t: [...], x1: [...]}`, `null` marks a missing value), or
     /// `{csv: path}` naming a CSV file relative to the notebook.
     case columns
@@ -35,6 +43,9 @@ public indirect enum OptionType: Sendable {
         case let .list(element, _): return "list of (\(element.description))"
         case let .record(fields): return "map {" + fields.map { "\($0.name): \($0.type.description)" }.joined(separator: ", ") + "}"
         case .columns: return "columns {t: [numbers], <state>: [numbers]} or {csv: path}"
+        case let .map(value): return "map {name: \(value.description)}"
+        case let .numberOrMap(bounds): return "\(bounds.description), or a map {state: \(bounds.description)}"
+        case let .figures(words): return "list of " + words.joined(separator: ", ") + " (each may name its states: {phase: [x, z]})"
         }
     }
 }

@@ -11,14 +11,28 @@ public struct ResolvedOptions: Sendable, Equatable {
     public let overridden: Set<String>
     /// The line of the block's opening fence.
     public let blockLine: Int
+    /// Where each written value starts, by dotted name (`h`, `equations.x`, `params.sigma`).
+    public let valuePositions: [String: SourcePosition]
 
     /// Creates resolved options (the schema's decoder does this).
-    public init(kind: String, fields: [RecordField], keyLines: [String: Int], overridden: Set<String>, blockLine: Int) {
+    public init(
+        kind: String, fields: [RecordField], keyLines: [String: Int], overridden: Set<String>, blockLine: Int,
+        valuePositions: [String: SourcePosition] = [:]
+    ) {
         self.kind = kind
         self.fields = fields
         self.keyLines = keyLines
         self.overridden = overridden
         self.blockLine = blockLine
+        self.valuePositions = valuePositions
+    }
+
+    /// Where the value called `name` (dotted) is written, falling back to its key's line, then
+    /// the block's line.
+    public func position(of name: String) -> SourcePosition {
+        if let position = valuePositions[name] { return position }
+        let top = name.split(separator: ".").first.map(String.init) ?? name
+        return SourcePosition(line: line(of: top))
     }
 
     /// The value of `option`. The schema's decoder fills every option, so a missing one is a

@@ -1,0 +1,35 @@
+import Expressions
+import ODE
+
+/// An ODE system written as equations in a notebook, with its parameter values: a vector field
+/// with the exact Jacobian the equation language derives symbolically.
+public struct ExpressionField: JacobianField {
+    /// The compiled equations.
+    public let system: EquationSystem
+    /// Parameter values, in `system.parameterNames` order.
+    public let parameters: [Double]
+
+    /// Creates the field.
+    public init(system: EquationSystem, parameters: [Double]) {
+        self.system = system
+        self.parameters = parameters
+    }
+
+    /// Number of states.
+    public var dimension: Int { system.dimension }
+
+    /// Evaluates the right-hand sides.
+    public func evaluate(t: Double, state: UnsafeBufferPointer<Double>, derivative: UnsafeMutableBufferPointer<Double>) {
+        parameters.withUnsafeBufferPointer { system.evaluate(t: t, state: state, parameters: $0, derivative: derivative) }
+    }
+
+    /// The symbolic Jacobian ∂f/∂y.
+    public func jacobian(t: Double, state: UnsafeBufferPointer<Double>, into jacobian: UnsafeMutableBufferPointer<Double>) {
+        parameters.withUnsafeBufferPointer { system.jacobianState(t: t, state: state, parameters: $0, into: jacobian) }
+    }
+
+    /// The symbolic ∂f/∂t.
+    public func timeDerivative(t: Double, state: UnsafeBufferPointer<Double>, into derivative: UnsafeMutableBufferPointer<Double>) {
+        parameters.withUnsafeBufferPointer { system.timeDerivative(t: t, state: state, parameters: $0, into: derivative) }
+    }
+}

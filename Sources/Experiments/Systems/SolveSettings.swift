@@ -1,0 +1,181 @@
+import Foundation
+import ODE
+
+/// The solver choice and its controls, as the `{ode}` and `{species}` options give them: the one
+/// place that turns options into a call of a fixed-step, adaptive or stiff solver.
+public struct SolveSettings: Sendable, Equatable {
+    /// How a solver named in a notebook works.
+    public enum Family: Sendable, Equatable {
+        case fixedStep(ButcherTableau)
+        case adaptive(ButcherTableau)
+        case stiff(RosenbrockMethod)
+    }
+
+    /// Every solver name a notebook may use, fixed-step first.
+    public static let solverNames: [String] =
+        ButcherTableau.fixedStepMethods.map(\.name) + ButcherTableau.adaptiveMethods.map(\.name) + RosenbrockMethod.all.map(\.name)
+
+    /// The family of the solver called `name`.
+    public static func family(of name: String) -> Family? {
+        if let tableau = ButcherTableau.fixedStep(named: name) { return .fixedStep(tableau) }
+        if let tableau = ButcherTableau.named(name), tableau.isAdaptive { return .adaptive(tableau) }
+        if let method = RosenbrockMethod.named(name) { return .stiff(method) }
+        return nil
+    }
+
+    public var family: Family
+    public var startTime: Double
+    public var endTime: Double
+    /// Fixed-step size and count.
+    public var stepSize: Double
+    public var steps: Int
+    public var tolerances: Tolerances
+    public var maximumSteps: Int
+    public var firstStep: Double?
+    public var maximumStep: Double?
+    public var saveEvery: Int
+    public var outputTimes: [Double]?
+
+    /// The solver's name.
+    public var solverName: String {
+        switch family {
+        case let .fixedStep(tableau), let .adaptive(tableau): return tableau.name
+        case let .stiff(method): return method.name
+        }
+    }
+
+    /// Reads and cross-checks the solve options of a block. `states` names the components, for
+    /// per-state tolerances; `defaultEnd` is the end time when the block gives neither `t_end` nor `h`
+    /// and `steps`.
+    static func make(_ options: ResolvedOptions, states: [String]) throws(OptionError) -> SolveSettings {
+        let solver = options[SystemOptionSet.solver]
+        guard let family = family(of: solver) else {
+            throw OptionError("unknown solver '\(solver)'", at: options.position(of: "solver"))
+        }
+        let start = options[SystemOptionSet.startTime]
+        let h = options[SystemOptionSet.stepSize]
+        let steps = options[SystemOptionSet.steps]
+        let end = options[SystemOptionSet.endTime]
+        var settings = SolveSettings(
+            family: family, startTime: start, endTime: start, stepSize: h ?? 0, steps: steps ?? 0,
+            tolerances: Tolerances(relative: 1e-7, absolute: 1e-9), maximumSteps: options[SystemOptionSet.maxSteps],
+            firstStep: options[SystemOptionSet.firstStep], maximumStep: options[SystemOptionSet.maxStep],
+            saveEvery: options[SystemOptionSet.saveEvery], outputTimes: options[SystemOptionSet.tEval])
+        switch family {
+        case .fixedStep:
+            guard let h else {
+                throw OptionError("solver '\(solver)' takes fixed steps: give the step size h (and steps or t_end)", at: options.position(of: "solver"))
+            }
+            if let steps {
+                settings.steps = steps
+                if let end, abs(start + h * Double(steps) - end) > 1e-9 * max(1, abs(end)) {
+                    throw OptionError("t_end = \(OptionValue.format(end)) does not match t_start + h·steps = \(OptionValue.format(start + h * Double(steps))); give steps or t_end, not both", at: options.position(of: "t_end"))
+                }
+            } else if let end {
+                let count = (end - start) / h
+                guard count >= 1, abs(count - count.rounded()) <= 1e-9 * max(1, count) else {
+                    throw OptionError("(t_end − t_start)/h = \(OptionValue.format(count)) is not a whole number of steps; adjust h or t_end", at: options.position(of: "h"))
+                }
+                settings.steps = Int(count.rounded())
+            } else {
+                throw OptionError("solver '\(solver)' needs steps or t_end as well as h", at: options.position(of: "h"))
+            }
+            settings.endTime = start + h * Double(settings.steps)
+            if let times = settings.outputTimes {
+                for time in times {
+                    let index = (time - start) / h
+                    guard abs(index - index.rounded()) <= 1e-9 * max(1, abs(index)), index >= 0, Int(index.rounded()) <= settings.steps else {
+                        throw OptionError("t_eval value \(OptionValue.format(time)) is not a step of the fixed-step solve (t_start = \(OptionValue.format(start)), h = \(OptionValue.format(h)))", at: options.position(of: "t_eval"))
+                    }
+                }
+            }
+        case .adaptive, .stiff:
+            if let end {
+                settings.endTime = end
+            } else if let h, let steps {
+                settings.endTime = start + h * Double(steps)
+            } else {
+                throw OptionError("solver '\(solver)' adapts its steps: give t_end", at: options.position(of: "solver"))
+            }
+            guard settings.endTime != start else {
+                throw OptionError("t_end must differ from t_start", at: options.position(of: "t_end"))
+            }
+            settings.tolerances = Tolerances(
+                relative: try tolerance(options[SystemOptionSet.rtol], name: "rtol", states: states, options: options),
+                absolute: try tolerance(options[SystemOptionSet.atol], name: "atol", states: states, options: options))
+            if let times = settings.outputTimes {
+                let direction: Double = settings.endTime > start ? 1 : -1
+                for (index, time) in times.enumerated() {
+                    guard (time - start) * direction >= 0, (settings.endTime - time) * direction >= 0 else {
+                        throw OptionError("t_eval value \(OptionValue.format(time)) lies outside [\(OptionValue.format(start)), \(OptionValue.format(settings.endTime))]", at: options.position(of: "t_eval"))
+                    }
+                    if index > 0, (time - times[index - 1]) * direction <= 0 {
+                        throw OptionError("t_eval must be in increasing order", at: options.position(of: "t_eval"))
+                    }
+                }
+            }
+        }
+        return settings
+    }
+
+    private static func tolerance(_ value: ToleranceValue, name: String, states: [String], options: ResolvedOptions) throws(OptionError) -> [Double] {
+        switch value {
+        case let .scalar(number): return [number]
+        case let .perState(entries):
+            var values = [Double]()
+            for state in states {
+                guard let entry = entries.first(where: { $0.name == state }) else {
+                    throw OptionError("'\(name)' gives no value for state '\(state)'", at: options.position(of: name))
+                }
+                values.append(entry.value)
+            }
+            if let extra = entries.first(where: { !states.contains($0.name) }) {
+                throw OptionError("'\(name)' names '\(extra.name)', which is not a state" + Suggestion.didYouMean(extra.name, in: states),
+                                  at: options.position(of: "\(name).\(extra.name)"))
+            }
+            return values
+        }
+    }
+
+    /// Solves `field` from `initialState`; `times` overrides the output times (observation times).
+    public func solve<Field: JacobianField>(_ field: Field, initialState: [Double], at times: [Double]? = nil) throws(SolveFailure) -> Solution {
+        let outputTimes = times ?? self.outputTimes
+        switch family {
+        case let .fixedStep(tableau):
+            let saving: SaveSchedule
+            if let outputTimes {
+                saving = .steps(outputTimes.map { Int((($0 - startTime) / stepSize).rounded()) })
+            } else {
+                saving = .every(saveEvery)
+            }
+            return try FixedStepSolver(tableau: tableau, stepSize: stepSize, steps: steps, saving: saving)
+                .solve(field, initialState: initialState, startTime: startTime)
+        case let .adaptive(tableau):
+            let solution = try AdaptiveSolver(tableau: tableau, controller: controller)
+                .solve(field, initialState: initialState, from: startTime, to: endTime, saveAt: outputTimes.map { .times($0) } ?? .steps)
+            return outputTimes == nil ? thinned(solution) : solution
+        case let .stiff(method):
+            let solution = try RosenbrockSolver(method: method, controller: controller)
+                .solve(field, initialState: initialState, from: startTime, to: endTime, saveAt: outputTimes.map { .times($0) } ?? .steps)
+            return outputTimes == nil ? thinned(solution) : solution
+        }
+    }
+
+    /// The step-size controller these settings describe.
+    public var controller: StepSizeController {
+        var controller = StepSizeController(tolerances: tolerances)
+        controller.maximumSteps = maximumSteps
+        controller.firstStep = firstStep
+        if let maximumStep { controller.maximumStep = maximumStep }
+        return controller
+    }
+
+    /// Every `saveEvery`-th accepted step (and the last) of a solve that saved every step.
+    private func thinned(_ solution: Solution) -> Solution {
+        guard saveEvery > 1 else { return solution }
+        let keep = (0..<solution.count).filter { $0 % saveEvery == 0 || $0 == solution.count - 1 }
+        return Solution(
+            dimension: solution.dimension, times: keep.map { solution.times[$0] },
+            states: keep.flatMap { solution.state(at: $0) }, stepIndices: [], statistics: solution.statistics)
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+import ODE
+import Plot
+
+/// An ODE system ready to solve, with everything a block asked for: the shared computation of
+/// `{ode}` and `{species}` (solve, figures, CSV, metrics, observations, work–precision).
+struct SystemExperiment<Field: JacobianField>: Sendable {
+    let field: Field
+    let stateNames: [String]
+    let initialState: [Double]
+    let settings: SolveSettings
+    let figures: [FigureRequest]
+    let logAxes: [String]
+    let compare: [String]
+    let observations: Observations?
+    let title: String
+
+    /// Reads the shared options, checking the figure requests and observations against the states.
+    init(field: Field, stateNames: [String], initialState: [Double], options: ResolvedOptions,
+         context: BlockContext, title: String) throws(OptionError) {
+        self.field = field
+        self.stateNames = stateNames
+        self.initialState = initialState
+        self.title = title
+        settings = try SolveSettings.make(options, states: stateNames)
+        var requests = [FigureRequest]()
+        let explicitPlot = options.keyLines["plot"] != nil || options.overridden.contains("plot")
+        for request in options[SystemOptionSet.plot] {
+            for state in request.states where !stateNames.contains(state) {
+                throw OptionError("'plot': '\(state)' is not a state" + Suggestion.didYouMean(state, in: stateNames),
+                                  at: options.position(of: "plot"))
+            }
+            if request.kind == "phase" {
+                let chosen = request.states.isEmpty ? Array(stateNames.prefix(2)) : request.states
+                guard chosen.count == 2 else {
+                    if !explicitPlot && request.states.isEmpty { continue }  // one-state systems: no default phase plot
+                    throw OptionError("a phase plot needs two states: write phase: [x, y]", at: options.position(of: "plot"))
+                }
+                requests.append(FigureRequest(kind: "phase", states: chosen))
+            } else {
+                requests.append(FigureRequest(kind: "time", states: request.states.isEmpty ? stateNames : request.states))
+            }
+        }
+        figures = requests
+        logAxes = options[SystemOptionSet.logAxes]
+        compare = options[SystemOptionSet.compare]
+        if let columns = options[SystemOptionSet.data] {
+            let loaded = try Observations.load(columns, states: stateNames, option: "data", line: options.line(of: "data"),
+                                               relativeTo: context.notebookDirectory)
+            if case .fixedStep = settings.family {
+                for time in loaded.times {
+                    let index = (time - settings.startTime) / settings.stepSize
+                    guard abs(index - index.rounded()) <= 1e-9 * max(1, abs(index)), index >= 0, Int(index.rounded()) <= settings.steps else {
+                        throw OptionError(
+                            "'data': observation time \(OptionValue.format(time)) is not a step of the solve (t_start = \(OptionValue.format(settings.startTime)), h = \(OptionValue.format(settings.stepSize)), \(settings.steps) steps)",
+                            at: SourcePosition(line: options.line(of: "data")))
+                    }
+                }
+            } else {
+                let low = min(settings.startTime, settings.endTime), high = max(settings.startTime, settings.endTime)
+                if let outside = loaded.times.first(where: { $0 < low || $0 > high }) {
+                    throw OptionError("'data': observation time \(OptionValue.format(outside)) lies outside the solve [\(OptionValue.format(low)), \(OptionValue.format(high))]",
+                                      at: SourcePosition(line: options.line(of: "data")))
+                }
+            }
+            observations = loaded
+        } else {
+            observations = nil
+        }
+    }
+
+    func run() throws(BlockFailure) -> Artifacts {
+        let solution: Solution
+        let atObservations: Solution?
+        do {
+            solution = try settings.solve(field, initialState: initialState)
+            atObservations = try observations.map { observations throws(SolveFailure) in
+                try settings.solve(field, initialState: initialState, at: observations.times)
+            }
+        } catch {
+            throw BlockFailure(error.description(stateNames: stateNames))
+        }
+        var artifacts = Artifacts()
+        let columns = (0..<stateNames.count).map { solution.component($0) }
+        artifacts.series.append(NumericTable(
+            name: "", columns: ["t"] + stateNames,
+            rows: (0..<solution.count).map { row in [solution.times[row]] + columns.map { $0[row] } }))
+        let statistics = solution.statistics
+        let final = Array(solution.finalState)
+        artifacts.metrics = zip(stateNames, final).map { Metric("final.\($0)", .real($1)) }
+        artifacts.metrics += [
+            Metric("steps", .count(statistics.steps)),
+            Metric("nfe", .count(statistics.functionEvaluations)),
+            Metric("rejected", .count(statistics.rejected)),
+        ]
+        if case .stiff = settings.family {
+            artifacts.metrics.append(Metric("jacobian_evaluations", .count(statistics.jacobianEvaluations)))
+        }
+        if let observations, let atObservations {
+            artifacts.series.append(NumericTable(
+                name: "observations", columns: ["t"] + observations.columns.map(\.name),
+                rows: observations.times.indices.map { row in
+                    [observations.times[row]] + observations.columns.map { $0.values[row] ?? .nan }
+                }))
+            let comparison = ObservationComparison(observations: observations, computed: atObservations, stateNames: stateNames)
+            artifacts.tables.append(comparison.table)
+            artifacts.metrics.append(Metric("data.max_abs_error", .real(comparison.maxError)))
+            artifacts.metrics.append(Metric("data.rmse", .real(comparison.rms)))
+        }
+        artifacts.log = logLines(solution)
+        for request in figures {
+            if request.kind == "time" {
+                artifacts.figures.append(NamedFigure(
+                    name: "time", caption: "\(request.states.joined(separator: ", ")) against time",
+                    figure: SystemFigures.time(solution, stateNames: stateNames, shown: request.states, observations: observations,
+                                               logTime: logAxes.contains("t"), logValues: logAxes.contains("y"), title: title)))
+            } else {
+                let name = figures.filter { $0.kind == "phase" }.count > 1 ? "phase-\(request.states.joined(separator: "-"))" : "phase"
+                artifacts.figures.append(NamedFigure(
+                    name: name, caption: "Phase portrait: \(request.states[1]) against \(request.states[0])",
+                    figure: SystemFigures.phase(solution, stateNames: stateNames, pair: request.states, observations: observations)))
+            }
+        }
+        if !compare.isEmpty {
+            let study = WorkPrecision(field: field, initialState: initialState, settings: settings, solvers: compare)
+            let result = try study.run()
+            artifacts.figures.append(NamedFigure(name: "work-precision", caption: "Work–precision: error against evaluations and time",
+                                                 figure: result.figure))
+            artifacts.tables.append(result.table)
+            artifacts.series += result.series
+            artifacts.log += result.log
+        }
+        return artifacts
+    }
+
+    private func logLines(_ solution: Solution) -> [String] {
+        let statistics = solution.statistics
+        var lines = [String]()
+        switch settings.family {
+        case .fixedStep:
+            lines.append("\(settings.solverName): h = \(OptionValue.format(settings.stepSize)), \(statistics.steps) steps from t = \(OptionValue.format(settings.startTime)) to \(OptionValue.format(settings.endTime))")
+        case .adaptive, .stiff:
+            let tolerances = settings.tolerances
+            lines.append("\(settings.solverName): t = \(OptionValue.format(settings.startTime)) → \(OptionValue.format(settings.endTime)), rtol = \(tolerances.relative.map(OptionValue.format).joined(separator: ",")), atol = \(tolerances.absolute.map(OptionValue.format).joined(separator: ","))")
+            lines.append("\(statistics.accepted) steps accepted, \(statistics.rejected) rejected")
+            if statistics.jacobianEvaluations > 0 {
+                lines.append("\(statistics.jacobianEvaluations) Jacobians, \(statistics.factorizations) LU factorisations")
+            }
+        }
+        lines.append("\(statistics.functionEvaluations) evaluations of the vector field; \(solution.count) points saved")
+        lines.append("final state: " + zip(stateNames, solution.finalState).map { "\($0) = \($1)" }.joined(separator: ", "))
+        return lines
+    }
+}
