@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import importlib
+import json
 import os
 import platform
 import sys
@@ -19,6 +20,7 @@ from . import report, swift
 LIBRARIES = ["numpy", "scipy", "jax", "torch"]
 PEERS_DIR = Path(__file__).resolve().parent.parent
 REPO_ROOT = PEERS_DIR.parent.parent
+FOREIGN_LOAD_WARN = 0.15  # cores used by other processes during a row before it is flagged
 
 
 def parse_args(argv=None):
@@ -40,6 +42,10 @@ def parse_args(argv=None):
     g.add_argument("--no-swift", action="store_true", help="peers only")
     g.add_argument("--swift-timeout", type=float, default=3600.0, metavar="S",
                    help="give up on the Swift command after S seconds (default 3600, includes the build)")
+    p.add_argument("--in-process", action="store_true",
+                   help="run every library in this process (default: one subprocess per library)")
+    p.add_argument("--worker", choices=LIBRARIES, help=argparse.SUPPRESS)
+    p.add_argument("--worker-out", help=argparse.SUPPRESS)
     t = p.add_argument_group("timing")
     t.add_argument("--min-runs", type=int, default=5)
     t.add_argument("--max-runs", type=int, default=20)
@@ -78,13 +84,57 @@ def versions() -> str:
 
 
 def row_dict(bench, result=None, failure=None) -> dict:
-    d = {"workload": bench.workload, "implementation": bench.implementation, "library": bench.library}
+    d = {"workload": bench.workload, "implementation": bench.implementation, "library": bench.library,
+         "order": bench.order}
     if failure is not None:
         d.update(failed=True, notes=failure)
         return d
     d.update(median_s=result.median_s, min_s=result.min_s, runs=result.runs, steps=result.steps,
              nfe=result.nfe, error=result.error, check=result.check, notes=result.notes)
     return d
+
+
+def run_benches(benches, ctx, modules) -> list[dict]:
+    from . import core
+    for m in modules:  # a workload module may check its own references first
+        if hasattr(m, "self_check") and any(b.fn.__module__.startswith(m.__name__) for b in benches):
+            m.self_check()
+    rows = []
+    for b in benches:
+        print(f"[peers] {b.workload}: {b.implementation} ...", file=sys.stderr, flush=True)
+        t0 = time.perf_counter()
+        load = core.ForeignLoad()
+        try:
+            r = b.fn(ctx)
+            foreign = load.cores()
+            if foreign is not None and foreign > FOREIGN_LOAD_WARN:
+                r.notes = (r.notes + "; " if r.notes else "") + \
+                    f"UNRELIABLE: other processes used {foreign:.2f} cores meanwhile"
+            row = row_dict(b, r)
+            row["foreign_load_cores"] = foreign
+            print(f"[peers]   median {report.fmt_time(r.median_s)}, error {report.fmt_err(r.error)} "
+                  f"({time.perf_counter() - t0:.1f} s)", file=sys.stderr, flush=True)
+        except Exception as e:  # keep going: one broken peer must not hide the others
+            traceback.print_exc(file=sys.stderr)
+            row = row_dict(b, failure=f"{type(e).__name__}: {e}")
+        rows.append(row)
+    return rows
+
+
+def run_worker(library: str, benches, argv) -> list[dict]:
+    """One fresh Python process per library, so that XLA's and torch's thread
+    pools never share a process and one library's imports cannot slow another."""
+    import subprocess
+    import tempfile
+    with tempfile.TemporaryDirectory(prefix="notebook-peers-") as tmp:
+        out = os.path.join(tmp, "rows.json")
+        cmd = [sys.executable, str(PEERS_DIR / "run_peers.py"),
+               *(sys.argv[1:] if argv is None else argv), "--worker", library, "--worker-out", out]
+        proc = subprocess.run(cmd, stdout=sys.stderr)
+        if proc.returncode == 0 and os.path.exists(out):
+            with open(out) as fh:
+                return json.load(fh)
+    return [row_dict(b, failure=f"{library} worker process exited with {proc.returncode}") for b in benches]
 
 
 def main(argv=None) -> int:
@@ -111,8 +161,8 @@ def main(argv=None) -> int:
     out = sys.stderr if args.json == "-" else sys.stdout
 
     # The Swift side first, on its own, so the two never share the cores.
-    swift_rows, swift_status = swift.load(args.swift_json, None if args.no_swift else args.swift_cmd,
-                                          REPO_ROOT, args.swift_timeout)
+    swift_rows, swift_status = ({}, "") if args.worker else swift.load(
+        args.swift_json, None if args.no_swift else args.swift_cmd, REPO_ROOT, args.swift_timeout)
     if args.only:
         swift_rows = {k: v for k, v in swift_rows.items() if k in args.only}
 
@@ -123,25 +173,20 @@ def main(argv=None) -> int:
     ctx = core.Context(core.Timing(args.min_runs, args.max_runs, args.budget), args.threads,
                        {"scipy_loop_sample": args.scipy_loop_sample})
 
-    for m in modules:  # a workload module may check its own references first
-        if hasattr(m, "self_check") and any(b.fn.__module__.startswith(m.__name__) for b in benches):
-            m.self_check()
-
-    load_before = os.getloadavg()[0]
     started = time.time()
-    peer_rows: list[dict] = []
-    for b in benches:
-        print(f"[peers] {b.workload}: {b.implementation} ...", file=sys.stderr, flush=True)
-        t0 = time.perf_counter()
-        try:
-            r = b.fn(ctx)
-            row = row_dict(b, r)
-            print(f"[peers]   median {report.fmt_time(r.median_s)}, error {report.fmt_err(r.error)} "
-                  f"({time.perf_counter() - t0:.1f} s)", file=sys.stderr, flush=True)
-        except Exception as e:  # keep going: one broken peer must not hide the others
-            traceback.print_exc(file=sys.stderr)
-            row = row_dict(b, failure=f"{type(e).__name__}: {e}")
-        peer_rows.append(row)
+    overall_load = core.ForeignLoad()
+    if args.worker:
+        peer_rows = run_benches([b for b in benches if b.library == args.worker], ctx, modules)
+        with open(args.worker_out, "w") as fh:
+            json.dump(peer_rows, fh)
+        return 0
+    if args.in_process:
+        peer_rows = run_benches(benches, ctx, modules)
+    else:
+        peer_rows = []
+        for lib in dict.fromkeys(b.library for b in benches):
+            peer_rows += run_worker(lib, [b for b in benches if b.library == lib], argv)
+    peer_rows.sort(key=lambda r: r["order"])
 
     # Assemble: per workload, the notebook row first, then its peers.
     order = {w: i for i, w in enumerate(known)}
@@ -181,11 +226,11 @@ def main(argv=None) -> int:
           f"euler check = vs the Euler recurrence in Python floats; peer/notebook = peer median / notebook median",
           file=out)
     print(swift_status, file=out)
-    load_after = os.getloadavg()[0]
-    busy = max(load_before, load_after) > 0.5 * (os.cpu_count() or 1)
-    print(f"load average (1 min) before/after the peers: {load_before:.2f}/{load_after:.2f}"
-          + ("  WARNING: other processes were using the cores; timings are unreliable" if busy else ""),
-          file=out)
+    foreign = overall_load.cores()
+    if foreign is not None:
+        print(f"other processes used {foreign:.2f} cores on average while the peers ran"
+              + ("  WARNING: timings are unreliable (rows marked UNRELIABLE)" if foreign > FOREIGN_LOAD_WARN else ""),
+              file=out)
     print("", file=out)
     print(report.render(rows, markdown=args.markdown), file=out)
     if notes:

@@ -103,3 +103,42 @@ def max_rel_error(x, ref) -> float:
     if x.shape != ref.shape:
         raise ValueError(f"final state has shape {x.shape}, reference {ref.shape}")
     return float(np.max(np.abs(x - ref) / np.maximum(np.abs(ref), 1e-300)))
+
+
+class ForeignLoad:
+    """CPU used by OTHER processes while a block runs (Linux /proc/stat minus
+    this process's own CPU time), in cores: other builds on a shared machine
+    make timings unreliable, and the table says so."""
+
+    def __init__(self):
+        self.start()
+
+    @staticmethod
+    def _busy_s() -> Optional[float]:
+        try:
+            import os
+            with open("/proc/stat") as fh:
+                f = [int(v) for v in fh.readline().split()[1:]]
+            busy = f[0] + f[1] + f[2] + f[5] + f[6] + (f[7] if len(f) > 7 else 0)  # user nice system irq softirq steal
+            return busy / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError):
+            return None
+
+    @staticmethod
+    def _self_s() -> float:
+        import resource
+        r = resource.getrusage(resource.RUSAGE_SELF)
+        c = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return r.ru_utime + r.ru_stime + c.ru_utime + c.ru_stime
+
+    def start(self) -> None:
+        self._wall = time.perf_counter()
+        self._busy = self._busy_s()
+        self._self = self._self_s()
+
+    def cores(self) -> Optional[float]:
+        busy = self._busy_s()
+        wall = time.perf_counter() - self._wall
+        if busy is None or self._busy is None or wall <= 0:
+            return None
+        return max(0.0, (busy - self._busy) - (self._self_s() - self._self)) / wall

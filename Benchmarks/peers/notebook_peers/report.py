@@ -30,7 +30,11 @@ def fmt_err(e) -> str:
 def fmt_ratio(r) -> str:
     if r is None:
         return "-"
-    return f"{r:.3g}x"
+    if r >= 100:
+        return f"{r:,.0f}x"
+    if r >= 10:
+        return f"{r:.1f}x"
+    return f"{r:.2f}x"
 
 
 COLUMNS = ["workload", "implementation", "median", "min", "runs", "steps", "nfe",
@@ -74,4 +78,4 @@ def render(rows: list[dict], *, markdown: bool = False) -> str:
 
 def write_json(rows: list[dict], fh: TextIO) -> None:
     for r in rows:
-        fh.write(json.dumps({k: v for k, v in r.items() if k != "note_index"}) + "\n")
+        fh.write(json.dumps({k: v for k, v in r.items() if k not in ("note_index", "order")}) + "\n")
