@@ -139,6 +139,7 @@ def run_worker(library: str, benches, argv) -> list[dict]:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    started_at = datetime.datetime.now().isoformat(timespec="seconds")
     configure_environment(args.threads)
     from . import core
     from .workloads import MODULES, WORKLOAD_ORDER
@@ -218,7 +219,7 @@ def main(argv=None) -> int:
             r["note_index"] = len(notes)
 
     print("", file=out)
-    print(f"notebook peer benchmarks, {datetime.datetime.now().isoformat(timespec='seconds')}, "
+    print(f"notebook peer benchmarks, {started_at}, "
           f"{platform.machine()} {os.cpu_count()} cores, {args.threads} threads", file=out)
     print(versions(), file=out)
     print(f"timing: median/min of {args.min_runs}..{args.max_runs} runs (budget {args.budget:g} s) after warm-up; "
