@@ -1,0 +1,17 @@
+"""Workload modules. Each is imported by the runner and registers its
+benchmarks with ``notebook_peers.core.benchmark``; add later workloads
+(spiral-iteration, spiral-iteration-adjoint, latent-ode-iteration) as new
+modules and list them here."""
+
+MODULES = [
+    "notebook_peers.workloads.competition",
+]
+
+# Canonical order of workload names in the table (unknown names go last).
+WORKLOAD_ORDER = [
+    "competition-euler",
+    "competition-dopri5",
+    "competition-euler-batch10k",
+    "competition-dopri5-batch10k",
+    # later: "spiral-iteration", "spiral-iteration-adjoint", "latent-ode-iteration"
+]
