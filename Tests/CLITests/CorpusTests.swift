@@ -80,9 +80,10 @@ struct CorpusTests {
         let expected = try String(contentsOf: item.expectedURL, encoding: .utf8)
         #expect(check.stderr == expected, "check \(file)\n--- expected\n\(expected)--- actual\n\(check.stderr)")
         #expect(run.stderr == expected, "run \(file)\n--- expected\n\(expected)--- actual\n\(run.stderr)")
-        // The contract of every message: the notebook path as given, or a command-line `-p`.
-        for line in check.stderr.split(separator: "\n") {
-            #expect(line.hasPrefix("\(file):") || line.hasPrefix("\(file): ") || line.hasPrefix("error: -p "),
+        // The contract of every message: the notebook path as given, or a command-line `-p`;
+        // indented lines continue the message above them (an equation with a caret under it).
+        for line in check.stderr.split(separator: "\n") where !line.hasPrefix("    ") {
+            #expect(line.hasPrefix("\(file):") || line.hasPrefix("error: -p "),
                     "'\(line)' names neither the file nor the -p option")
         }
     }
