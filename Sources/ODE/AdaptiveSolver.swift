@@ -14,16 +14,19 @@ public struct AdaptiveSolver: Sendable {
     }
 
     /// Integrates `field` from `initialState` at `startTime` to `endTime`.
-    public func solve(
-        _ field: some VectorField, initialState: [Double], from startTime: Double, to endTime: Double, saveAt: SaveAt = .steps
+    @inlinable
+    public func solve<Field: VectorField>(
+        _ field: Field, initialState: [Double], from startTime: Double, to endTime: Double, saveAt: SaveAt = .steps
     ) throws(SolveFailure) -> Solution {
         let workspace = AdaptiveWorkspace(dimension: field.dimension, stages: tableau.stages)
         return try solve(field, initialState: initialState, from: startTime, to: endTime, saveAt: saveAt, workspace: workspace)
     }
 
-    /// Integrates using `workspace` for every buffer of the step loop.
-    public func solve(
-        _ field: some VectorField, initialState: [Double], from startTime: Double, to endTime: Double,
+    /// Integrates using `workspace` for every buffer of the step loop. Inlinable, so that each
+    /// caller gets a copy specialised for its field (no dynamic dispatch per evaluation).
+    @inlinable
+    public func solve<Field: VectorField>(
+        _ field: Field, initialState: [Double], from startTime: Double, to endTime: Double,
         saveAt: SaveAt, workspace: AdaptiveWorkspace
     ) throws(SolveFailure) -> Solution {
         let n = field.dimension
@@ -205,7 +208,8 @@ public struct AdaptiveSolver: Sendable {
 
     /// y(t + θh) from the step's stages: the method's continuous extension, or cubic Hermite
     /// interpolation between the two ends and their slopes (`k[0]` at the start, `k[s]` at the end).
-    private func interpolate(
+    @usableFromInline
+    func interpolate(
         theta: Double, h: Double, n: Int, y: UnsafeMutablePointer<Double>, yNew: UnsafeMutablePointer<Double>,
         k: UnsafeMutablePointer<Double>, into output: UnsafeMutablePointer<Double>
     ) {

@@ -5,14 +5,14 @@ public final class AdaptiveWorkspace: @unchecked Sendable {
     public let dimension: Int
     /// Number of stages.
     public let stages: Int
-    let state: UnsafeMutablePointer<Double>
-    let newState: UnsafeMutablePointer<Double>
-    let stageState: UnsafeMutablePointer<Double>
-    let error: UnsafeMutablePointer<Double>
-    let slopes: UnsafeMutablePointer<Double>
-    let scratch: UnsafeMutablePointer<Double>
-    let relative: UnsafeMutablePointer<Double>
-    let absolute: UnsafeMutablePointer<Double>
+    @usableFromInline let state: UnsafeMutablePointer<Double>
+    @usableFromInline let newState: UnsafeMutablePointer<Double>
+    @usableFromInline let stageState: UnsafeMutablePointer<Double>
+    @usableFromInline let error: UnsafeMutablePointer<Double>
+    @usableFromInline let slopes: UnsafeMutablePointer<Double>
+    @usableFromInline let scratch: UnsafeMutablePointer<Double>
+    @usableFromInline let relative: UnsafeMutablePointer<Double>
+    @usableFromInline let absolute: UnsafeMutablePointer<Double>
 
     /// Allocates buffers for a system of `dimension` components and a method of `stages` stages.
     public init(dimension: Int, stages: Int) {

@@ -21,10 +21,17 @@ public struct BatchSolver: Sendable {
         public var finalStates: [Double]
         /// Work summed over trajectories.
         public var statistics: SolveStatistics
+
+        /// Creates a result.
+        public init(finalStates: [Double], statistics: SolveStatistics) {
+            self.finalStates = finalStates
+            self.statistics = statistics
+        }
     }
 
     /// Solves from each initial state in `initialStates` (`count × dimension`, trajectory-major)
     /// over `[startTime, endTime]` and returns the final states.
+    @inlinable
     public func solveEach<Field: VectorField>(
         _ field: Field, initialStates: [Double], from startTime: Double, to endTime: Double
     ) throws(SolveFailure) -> Result {
@@ -60,12 +67,14 @@ public struct BatchSolver: Sendable {
 }
 
 /// Results written by workers into disjoint ranges of one buffer.
-private final class ResultBuffer: @unchecked Sendable {
+@usableFromInline
+final class ResultBuffer: @unchecked Sendable {
     private let storage: UnsafeMutablePointer<Double>
     private let count: Int
     private var statistics: [SolveStatistics]
     private var failures: [SolveFailure?]
 
+    @usableFromInline
     init(count: Int, chunks: Int) {
         self.count = count
         storage = .allocate(capacity: max(count, 1))
@@ -76,6 +85,7 @@ private final class ResultBuffer: @unchecked Sendable {
 
     deinit { storage.deallocate() }
 
+    @usableFromInline
     func store(_ values: ArraySlice<Double>, at offset: Int) {
         var index = offset
         for value in values {
@@ -84,10 +94,15 @@ private final class ResultBuffer: @unchecked Sendable {
         }
     }
 
+    @usableFromInline
     func fail(_ failure: SolveFailure, chunk: Int) { failures[chunk] = failure }
+    @usableFromInline
     func finish(chunk: Int, statistics: SolveStatistics) { self.statistics[chunk] = statistics }
+    @usableFromInline
     var failure: SolveFailure? { failures.compactMap { $0 }.first }
+    @usableFromInline
     func values() -> [Double] { Array(UnsafeBufferPointer(start: storage, count: count)) }
+    @usableFromInline
     var totalStatistics: SolveStatistics {
         statistics.reduce(into: SolveStatistics()) { $0.add($1) }
     }

@@ -65,29 +65,38 @@ public struct FixedStepSolver: Sendable {
         }
         var nextSave = cursor < saveIndices.count ? saveIndices[cursor] : -1
         let input = UnsafeBufferPointer(start: UnsafePointer(yStage), count: n)
+        let current = UnsafeBufferPointer(start: UnsafePointer(y), count: n)
         var step = 1
         while step <= steps {
-            let t = startTime + Double(step - 1) * h
-            for i in 0..<s {
-                if i == 0 {
-                    field.evaluate(t: t, state: UnsafeBufferPointer(start: UnsafePointer(y), count: n),
-                                   derivative: UnsafeMutableBufferPointer(start: k, count: n))
-                    continue
-                }
+            let t = startTime + Double(step &- 1) * h
+            field.evaluate(t: t, state: current, derivative: UnsafeMutableBufferPointer(start: k, count: n))
+            var i = 1
+            while i < s {
+                let row = a + i &* s
                 for component in 0..<n {
                     var sum = 0.0
-                    for j in 0..<i { sum += a[i * s + j] * k[j * n + component] }
+                    for j in 0..<i { sum += row[j] * k[j &* n &+ component] }
                     yStage[component] = y[component] + h * sum
                 }
-                field.evaluate(t: t + c[i] * h, state: input, derivative: UnsafeMutableBufferPointer(start: k + i * n, count: n))
+                field.evaluate(t: t + c[i] * h, state: input, derivative: UnsafeMutableBufferPointer(start: k + i &* n, count: n))
+                i &+= 1
             }
             var finite = true
-            for component in 0..<n {
-                var sum = 0.0
-                for i in 0..<s { sum += b[i] * k[i * n + component] }
-                let value = y[component] + h * sum
-                y[component] = value
-                finite = finite && value.isFinite
+            if s == 1 {
+                let weight = h * b[0]
+                for component in 0..<n {
+                    let value = y[component] + weight * k[component]
+                    y[component] = value
+                    finite = finite && value.isFinite
+                }
+            } else {
+                for component in 0..<n {
+                    var sum = 0.0
+                    for stage in 0..<s { sum += b[stage] * k[stage &* n &+ component] }
+                    let value = y[component] + h * sum
+                    y[component] = value
+                    finite = finite && value.isFinite
+                }
             }
             if !finite {
                 let component = (0..<n).first { !y[$0].isFinite } ?? 0
@@ -100,7 +109,7 @@ public struct FixedStepSolver: Sendable {
                 cursor += 1
                 nextSave = cursor < saveIndices.count ? saveIndices[cursor] : -1
             }
-            step += 1
+            step &+= 1
         }
         let statistics = SolveStatistics(steps: steps, accepted: steps, rejected: 0, functionEvaluations: steps * s)
         return Solution(dimension: n, times: times, states: saved, stepIndices: savedSteps, statistics: statistics)

@@ -1,5 +1,6 @@
 /// Hairer's starting step size (*Solving ODEs I*, §II.4): a step whose explicit Euler error
 /// would be about 1% of the tolerance, refined by one estimate of the second derivative.
+@usableFromInline
 enum InitialStep {
     /// The first step for a method of order `order`.
     ///
@@ -9,6 +10,7 @@ enum InitialStep {
     ///   - evaluate: evaluates the field at a time and state into `f1`.
     ///   - norm: the scaled RMS norm of a vector, with weights from a reference state.
     ///   - scratch: two vectors of room.
+    @usableFromInline
     static func estimate(
         n: Int, t: Double, y: UnsafeMutablePointer<Double>, f0: UnsafeMutablePointer<Double>, f1: UnsafeMutablePointer<Double>,
         span: Double, direction: Double, order: Int,

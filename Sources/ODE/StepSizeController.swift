@@ -31,7 +31,7 @@ public struct StepSizeController: Sendable, Equatable {
 
     /// The factor for the next step after an accepted step with scaled error `error` (≤ 1),
     /// given the previous accepted error, for an error estimate of order `q` (local error ∝ h^q).
-    @inlinable
+    @usableFromInline
     func acceptedFactor(error: Double, previousError: Double, q: Int, justRejected: Bool) -> Double {
         let alpha = 1 / Double(q) - 0.75 * beta
         var factor = error == 0 ? maximumFactor : safety * pow(error, -alpha) * pow(previousError, beta)
@@ -40,7 +40,7 @@ public struct StepSizeController: Sendable, Equatable {
     }
 
     /// The factor after a rejected step with scaled error `error` (> 1, or not finite).
-    @inlinable
+    @usableFromInline
     func rejectedFactor(error: Double, q: Int) -> Double {
         guard error.isFinite else { return minimumFactor }
         return max(minimumFactor, safety * pow(error, -1 / Double(q)))

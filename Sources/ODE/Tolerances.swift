@@ -18,6 +18,7 @@ public struct Tolerances: Sendable, Equatable {
     }
 
     /// Whether the tolerances fit a system of `dimension` components and are usable.
+    @usableFromInline
     func problem(dimension: Int) -> String? {
         for (name, values) in [("rtol", relative), ("atol", absolute)] {
             guard values.count == 1 || values.count == dimension else {
@@ -31,6 +32,7 @@ public struct Tolerances: Sendable, Equatable {
         return nil
     }
 
+    @usableFromInline
     func expanded(_ values: [Double], _ dimension: Int) -> [Double] {
         values.count == dimension ? values : [Double](repeating: values[0], count: dimension)
     }
