@@ -97,7 +97,7 @@ extension ButcherTableau {
     ]
 
     /// Every built-in method with an embedded error estimate, by name.
-    public static let adaptiveMethods: [ButcherTableau] = [bosh3, dopri5, tsit5]
+    public static let adaptiveMethods: [ButcherTableau] = [bosh3, dopri5, tsit5, dop853]
 
     /// Every built-in explicit method.
     public static let explicitMethods: [ButcherTableau] = fixedStepMethods + adaptiveMethods

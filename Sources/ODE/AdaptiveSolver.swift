@@ -18,7 +18,7 @@ public struct AdaptiveSolver: Sendable {
     public func solve<Field: VectorField>(
         _ field: Field, initialState: [Double], from startTime: Double, to endTime: Double, saveAt: SaveAt = .steps
     ) throws(SolveFailure) -> Solution {
-        let workspace = AdaptiveWorkspace(dimension: field.dimension, stages: tableau.stages)
+        let workspace = AdaptiveWorkspace(dimension: field.dimension, stages: tableau.workspaceStages)
         return try solve(field, initialState: initialState, from: startTime, to: endTime, saveAt: saveAt, workspace: workspace)
     }
 
@@ -36,7 +36,7 @@ public struct AdaptiveSolver: Sendable {
         guard initialState.count == n else {
             throw .invalidProblem("the initial state has \(initialState.count) components but the system has \(n)")
         }
-        guard workspace.dimension == n, workspace.stages == tableau.stages else {
+        guard workspace.dimension == n, workspace.stages == tableau.workspaceStages else {
             throw .invalidProblem("the workspace was made for another system or method")
         }
         guard startTime.isFinite, endTime.isFinite else { throw .invalidProblem("the time interval must be finite") }
@@ -68,9 +68,11 @@ public struct AdaptiveSolver: Sendable {
         // Flattened coefficients: a[i][j] at i*s + j.
         var aFlat = [Double](repeating: 0, count: s * s)
         for i in 0..<s { for j in 0..<i { aFlat[i * s + j] = tableau.a[i][j] } }
+        _ = embeddedOrder
         let e = (0..<s).map { tableau.b[$0] - embedded[$0] }
+        let e3 = tableau.secondaryWeights.map { weights in (0..<s).map { tableau.b[$0] - weights[$0] } }
         let b = tableau.b, c = tableau.c
-        let q = min(tableau.order, embeddedOrder) + 1
+        let q = tableau.controlOrder
         let fsal = tableau.isFSAL
 
         var times = [Double](), states = [Double]()
@@ -147,6 +149,7 @@ public struct AdaptiveSolver: Sendable {
                 }
                 evaluate(t + c[i] * signedH, yStage, into: i)
             }
+            var secondarySquares = 0.0
             for component in 0..<n {
                 var sum = 0.0, errorSum = 0.0
                 for i in 0..<s {
@@ -156,6 +159,13 @@ public struct AdaptiveSolver: Sendable {
                 }
                 yNew[component] = fsal ? yStage[component] : y[component] + signedH * sum
                 errorVector[component] = signedH * errorSum
+                if let e3 {
+                    var third = 0.0
+                    for i in 0..<s { third += e3[i] * k[i * n + component] }
+                    let scale = atol[component] + rtol[component] * max(abs(y[component]), abs(yNew[component]))
+                    let ratio = signedH * third / scale
+                    secondarySquares += ratio * ratio
+                }
             }
             statistics.steps += 1
             var maxReference = 0.0
@@ -166,7 +176,12 @@ public struct AdaptiveSolver: Sendable {
                 sum += ratio * ratio
                 maxReference = max(maxReference, abs(yNew[i]))
             }
-            let error = (sum / Double(n)).squareRoot()
+            var error = (sum / Double(n)).squareRoot()
+            if e3 != nil {
+                // Hairer's DOP853 estimate: ‖e5‖² / sqrt(n (‖e5‖² + 0.01 ‖e3‖²)).
+                let denominator = sum + 0.01 * secondarySquares
+                error = denominator > 0 ? sum / (Double(n) * denominator).squareRoot() : 0
+            }
             guard error.isFinite, maxReference.isFinite, error <= 1 else {
                 if !error.isFinite || !maxReference.isFinite {
                     lastNonFinite = (t + signedH, (0..<n).first { !yNew[$0].isFinite } ?? 0)
@@ -186,7 +201,23 @@ public struct AdaptiveSolver: Sendable {
                 evaluate(tNew, yNew, into: lastStage)
             }
             // Dense output for requested times in (t, tNew].
+            var extrasReady = false
             while nextSave < saveTimes.count, (saveTimes[nextSave] - tNew) * direction <= 0 {
+                if let continuation = tableau.extendedDense, !extrasReady {
+                    // Extra stages: rows s+1... (row s holds the slope at the new point, which is stage s−1).
+                    for (index, row) in continuation.a.enumerated() {
+                        for component in 0..<n {
+                            var sum = 0.0
+                            for (j, coefficient) in row.enumerated() where coefficient != 0 {
+                                let source = j < s ? j : j + 1
+                                sum += coefficient * k[source * n + component]
+                            }
+                            yStage[component] = y[component] + signedH * sum
+                        }
+                        evaluate(t + continuation.c[index] * signedH, yStage, into: s + 1 + index)
+                    }
+                    extrasReady = true
+                }
                 let theta = (saveTimes[nextSave] - t) / signedH
                 interpolate(theta: theta, h: signedH, n: n, y: y, yNew: yNew, k: k, into: workspace.scratch)
                 record(saveTimes[nextSave], workspace.scratch)
@@ -214,7 +245,30 @@ public struct AdaptiveSolver: Sendable {
         k: UnsafeMutablePointer<Double>, into output: UnsafeMutablePointer<Double>
     ) {
         let s = tableau.stages
-        if let dense = tableau.denseOutput {
+        if let continuation = tableau.extendedDense {
+            // Hairer's DOP853 form: F0 = Δy, F1 = h f0 − Δy, F2 = 2Δy − h(f0 + f1), F3...6 = h d·K,
+            // y(θ) = y0 + F0 θ + F1 θ(1−θ) + F2 θ²(1−θ) + ... (alternating factors θ and 1−θ).
+            let rows = continuation.d.count
+            for component in 0..<n {
+                let delta = yNew[component] - y[component]
+                let f0 = k[component], f1 = k[s * n + component]
+                var coefficients = [delta, h * f0 - delta, 2 * delta - h * (f0 + f1)]
+                for r in 0..<rows {
+                    var sum = 0.0
+                    for (j, weight) in continuation.d[r].enumerated() where weight != 0 {
+                        let source = j < s ? j : j + 1
+                        sum += weight * k[source * n + component]
+                    }
+                    coefficients.append(h * sum)
+                }
+                var value = 0.0
+                for (i, coefficient) in coefficients.reversed().enumerated() {
+                    value += coefficient
+                    value *= i % 2 == 0 ? theta : 1 - theta
+                }
+                output[component] = y[component] + value
+            }
+        } else if let dense = tableau.denseOutput {
             for component in 0..<n {
                 var sum = 0.0
                 for i in 0..<s {

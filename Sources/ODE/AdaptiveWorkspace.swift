@@ -3,7 +3,7 @@
 public final class AdaptiveWorkspace: @unchecked Sendable {
     /// State dimension.
     public let dimension: Int
-    /// Number of stages.
+    /// Rows of slopes (stages, the new point's slope, extra dense-output stages).
     public let stages: Int
     @usableFromInline let state: UnsafeMutablePointer<Double>
     @usableFromInline let newState: UnsafeMutablePointer<Double>
@@ -14,7 +14,8 @@ public final class AdaptiveWorkspace: @unchecked Sendable {
     @usableFromInline let relative: UnsafeMutablePointer<Double>
     @usableFromInline let absolute: UnsafeMutablePointer<Double>
 
-    /// Allocates buffers for a system of `dimension` components and a method of `stages` stages.
+    /// Allocates buffers for a system of `dimension` components and `stages` rows of slopes
+    /// (`ButcherTableau.workspaceStages`).
     public init(dimension: Int, stages: Int) {
         self.dimension = dimension
         self.stages = stages
@@ -27,7 +28,7 @@ public final class AdaptiveWorkspace: @unchecked Sendable {
         newState = buffer(dimension)
         stageState = buffer(dimension)
         error = buffer(dimension)
-        slopes = buffer(dimension * (stages + 1))
+        slopes = buffer(dimension * stages)
         scratch = buffer(dimension * 2)
         relative = buffer(dimension)
         absolute = buffer(dimension)

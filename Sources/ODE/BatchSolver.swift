@@ -43,7 +43,7 @@ public struct BatchSolver: Sendable {
         let chunks = min(workers, max(count, 1))
         let results = ResultBuffer(count: count * n, chunks: chunks)
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            let workspace = AdaptiveWorkspace(dimension: n, stages: solver.tableau.stages)
+            let workspace = AdaptiveWorkspace(dimension: n, stages: solver.tableau.workspaceStages)
             var statistics = SolveStatistics()
             var initial = [Double](repeating: 0, count: n)
             let range = (count * chunk / chunks)..<(count * (chunk + 1) / chunks)

@@ -23,9 +23,21 @@ public struct ButcherTableau: Sendable, Equatable {
     public let denseOutput: [[Double]]?
     /// Order of the continuous extension (3 for Hermite).
     public let denseOrder: Int
+    /// Weights of a second, lower-order embedded solution; when present the error estimate
+    /// combines both (Hairer's DOP853 estimator), `nil` otherwise.
+    public let secondaryWeights: [Double]?
+    /// A continuous extension built from extra stages (DOP853's), used instead of `denseOutput`.
+    public let extendedDense: ExtendedDenseOutput?
+    /// The order the step-size controller assumes for the local error (h^q): one more than the
+    /// embedded order, or the method's order for a combined estimator.
+    public let controlOrder: Int
 
     /// Number of stages.
     public var stages: Int { b.count }
+
+    /// Rows of slopes a solve needs: the stages, the slope at the new point, and any extra
+    /// dense-output stages.
+    public var workspaceStages: Int { stages + 1 + (extendedDense?.c.count ?? 0) }
 
     /// Whether the method has an embedded error estimate (can adapt its step size).
     public var isAdaptive: Bool { embeddedWeights != nil }
@@ -42,7 +54,8 @@ public struct ButcherTableau: Sendable, Equatable {
     /// each row of `a` sums to its `c`, and the weights `b` sum to one.
     public init(
         name: String, order: Int, c: [Double], a: [[Double]], b: [Double],
-        embeddedWeights: [Double]? = nil, embeddedOrder: Int? = nil, denseOutput: [[Double]]? = nil, denseOrder: Int? = nil
+        embeddedWeights: [Double]? = nil, embeddedOrder: Int? = nil, denseOutput: [[Double]]? = nil, denseOrder: Int? = nil,
+        secondaryWeights: [Double]? = nil, extendedDense: ExtendedDenseOutput? = nil
     ) throws(TableauError) {
         let s = b.count
         guard s > 0, c.count == s, a.count == s else {
@@ -90,6 +103,32 @@ public struct ButcherTableau: Sendable, Equatable {
         self.embeddedOrder = embeddedOrder
         self.denseOutput = denseOutput
         self.denseOrder = denseOrder ?? (denseOutput == nil ? 3 : order - 1)
+        if let secondaryWeights {
+            guard secondaryWeights.count == s, abs(secondaryWeights.reduce(0, +) - 1) <= 1e-13 else {
+                throw TableauError(method: name, problem: "the secondary embedded weights need one entry per stage and must sum to 1")
+            }
+        }
+        self.secondaryWeights = secondaryWeights
+        self.extendedDense = extendedDense
+        self.controlOrder = secondaryWeights != nil ? order : min(order, embeddedOrder ?? order) + 1
+    }
+}
+
+/// A continuous extension in the form of Hairer's DOP853: extra stages after an accepted step
+/// (`c`, and rows of `a` over all earlier stages, the slope at the new point being stage `s−1`),
+/// then a degree-7 polynomial whose top four coefficients are `h · d · K`.
+public struct ExtendedDenseOutput: Sendable, Equatable {
+    /// Times of the extra stages, as fractions of the step.
+    public let c: [Double]
+    /// Coefficients of the extra stages over every earlier stage (extras included).
+    public let a: [[Double]]
+    /// Rows giving the polynomial's top coefficients from all stages.
+    public let d: [[Double]]
+    /// Creates an extension.
+    public init(c: [Double], a: [[Double]], d: [[Double]]) {
+        self.c = c
+        self.a = a
+        self.d = d
     }
 }
 

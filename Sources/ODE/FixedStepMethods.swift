@@ -30,11 +30,13 @@ extension ButcherTableau {
     /// here is a programming error in the tableau files.
     static func builtIn(
         name: String, order: Int, c: [Double], a: [[Double]], b: [Double],
-        embeddedWeights: [Double]? = nil, embeddedOrder: Int? = nil, denseOutput: [[Double]]? = nil, denseOrder: Int? = nil
+        embeddedWeights: [Double]? = nil, embeddedOrder: Int? = nil, denseOutput: [[Double]]? = nil, denseOrder: Int? = nil,
+        secondaryWeights: [Double]? = nil, extendedDense: ExtendedDenseOutput? = nil
     ) -> ButcherTableau {
         do {
             return try ButcherTableau(name: name, order: order, c: c, a: a, b: b, embeddedWeights: embeddedWeights,
-                                      embeddedOrder: embeddedOrder, denseOutput: denseOutput, denseOrder: denseOrder)
+                                      embeddedOrder: embeddedOrder, denseOutput: denseOutput, denseOrder: denseOrder,
+                                      secondaryWeights: secondaryWeights, extendedDense: extendedDense)
         } catch {
             fatalError(error.description)
         }

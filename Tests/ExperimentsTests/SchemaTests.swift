@@ -64,7 +64,7 @@ struct SchemaTests {
         ("h", "0", "'h' in {species} block 'competition' must be a number > 0, not '0'"),
         ("h", "abc", "'h' in {species} block 'competition' must be a number > 0, not 'abc'"),
         ("cache", "maybe", "'cache' in {species} block 'competition' must be true or false, not 'maybe'"),
-        ("solver", "eular", "'solver' in {species} block 'competition' must be one of euler, midpoint, heun, rk4, bosh3, dopri5, tsit5, rodas4, not 'eular'; did you mean 'euler'?"),
+        ("solver", "eular", "'solver' in {species} block 'competition' must be one of euler, midpoint, heun, rk4, bosh3, dopri5, tsit5, dop853, rodas4, not 'eular'; did you mean 'euler'?"),
     ])
     func badValues(key: String, value: String, message: String) {
         let errors = decodeErrors(body([(key, scalar(value))]))

@@ -3,7 +3,7 @@
 enum SystemOptionSet {
     static let solver = Option<String>.choice(
         "solver", SolveSettings.solverNames, default: "dopri5",
-        "the method: fixed-step euler, midpoint, heun, rk4; adaptive bosh3, dopri5, tsit5; stiff rodas4")
+        "the method: fixed-step euler, midpoint, heun, rk4; adaptive bosh3, dopri5, tsit5, dop853; stiff rodas4")
     static let stepSize = Option<Double?>.optionalNumber("h", .positive, "step size of the fixed-step methods")
     static let steps = Option<Int?>.optionalInteger("steps", minimum: 1, "number of fixed steps (or give t_end)")
     static let startTime = Option<Double>.number("t_start", default: 0, "the initial time")
