@@ -6,11 +6,23 @@ public struct AdaptiveSolver: Sendable {
     public let tableau: ButcherTableau
     /// Step-size control and limits.
     public var controller: StepSizeController
+    /// The coupling matrix flattened row-major (`a[i][j]` at `i * stages + j`), computed once.
+    @usableFromInline let flatA: [Double]
+    /// `b − b̂`: weights of the error estimate.
+    @usableFromInline let errorWeights: [Double]
+    /// `b − b̂₃` for a combined estimator, else empty.
+    @usableFromInline let secondaryErrorWeights: [Double]
 
     /// Creates a solver.
     public init(tableau: ButcherTableau, controller: StepSizeController) {
         self.tableau = tableau
         self.controller = controller
+        let s = tableau.stages
+        var flat = [Double](repeating: 0, count: s * s)
+        for i in 0..<s { for j in 0..<i { flat[i * s + j] = tableau.a[i][j] } }
+        flatA = flat
+        errorWeights = tableau.embeddedWeights.map { embedded in (0..<s).map { tableau.b[$0] - embedded[$0] } } ?? []
+        secondaryErrorWeights = tableau.secondaryWeights.map { weights in (0..<s).map { tableau.b[$0] - weights[$0] } } ?? []
     }
 
     /// Integrates `field` from `initialState` at `startTime` to `endTime`.
@@ -65,13 +77,18 @@ public struct AdaptiveSolver: Sendable {
             atol[i] = tolerances.absolute.count == 1 ? tolerances.absolute[0] : tolerances.absolute[i]
             y[i] = initialState[i]
         }
-        // Flattened coefficients: a[i][j] at i*s + j.
-        var aFlat = [Double](repeating: 0, count: s * s)
-        for i in 0..<s { for j in 0..<i { aFlat[i * s + j] = tableau.a[i][j] } }
+        _ = embedded
         _ = embeddedOrder
-        let e = (0..<s).map { tableau.b[$0] - embedded[$0] }
-        let e3 = tableau.secondaryWeights.map { weights in (0..<s).map { tableau.b[$0] - weights[$0] } }
-        let b = tableau.b, c = tableau.c
+        // Coefficients as raw buffers in the workspace: no bounds or overflow checks in the loops.
+        let a = workspace.coefficients, b = a + s * s, c = b + s, e = c + s, e3 = e + s
+        let combined = !secondaryErrorWeights.isEmpty
+        for i in 0..<(s * s) { a[i] = flatA[i] }
+        for i in 0..<s {
+            b[i] = tableau.b[i]
+            c[i] = tableau.c[i]
+            e[i] = errorWeights[i]
+            e3[i] = combined ? secondaryErrorWeights[i] : 0
+        }
         let q = tableau.controlOrder
         let fsal = tableau.isFSAL
 
@@ -119,7 +136,7 @@ public struct AdaptiveSolver: Sendable {
             n: n, t: t, y: y, f0: k, f1: k + s * n, span: span, direction: direction, order: q - 1,
             evaluate: { time, input in evaluate(time, input, into: s) }, norm: scaledNorm, scratch: workspace.scratch)
         h = min(h, controller.maximumStep, span)
-        var previousError = 1e-4
+        var previousLogError = log(1e-4)
         var justRejected = false
         var lastNonFinite: (t: Double, component: Int)?
 
@@ -141,27 +158,36 @@ public struct AdaptiveSolver: Sendable {
             }
             let signedH = h * direction
             // Stages 1..s-1 (stage 0 is k[0], from FSAL or the previous evaluation).
-            for i in 1..<s {
+            var stage = 1
+            while stage < s {
+                let row = a + stage &* s
                 for component in 0..<n {
                     var sum = 0.0
-                    for j in 0..<i { sum += aFlat[i * s + j] * k[j * n + component] }
+                    var j = 0
+                    while j < stage {
+                        sum += row[j] * k[j &* n &+ component]
+                        j &+= 1
+                    }
                     yStage[component] = y[component] + signedH * sum
                 }
-                evaluate(t + c[i] * signedH, yStage, into: i)
+                evaluate(t + c[stage] * signedH, yStage, into: stage)
+                stage &+= 1
             }
             var secondarySquares = 0.0
             for component in 0..<n {
                 var sum = 0.0, errorSum = 0.0
-                for i in 0..<s {
-                    let slope = k[i * n + component]
+                var i = 0
+                while i < s {
+                    let slope = k[i &* n &+ component]
                     sum += b[i] * slope
                     errorSum += e[i] * slope
+                    i &+= 1
                 }
                 yNew[component] = fsal ? yStage[component] : y[component] + signedH * sum
                 errorVector[component] = signedH * errorSum
-                if let e3 {
+                if combined {
                     var third = 0.0
-                    for i in 0..<s { third += e3[i] * k[i * n + component] }
+                    for i in 0..<s { third += e3[i] * k[i &* n &+ component] }
                     let scale = atol[component] + rtol[component] * max(abs(y[component]), abs(yNew[component]))
                     let ratio = signedH * third / scale
                     secondarySquares += ratio * ratio
@@ -177,7 +203,7 @@ public struct AdaptiveSolver: Sendable {
                 maxReference = max(maxReference, abs(yNew[i]))
             }
             var error = (sum / Double(n)).squareRoot()
-            if e3 != nil {
+            if combined {
                 // Hairer's DOP853 estimate: ‖e5‖² / sqrt(n (‖e5‖² + 0.01 ‖e3‖²)).
                 let denominator = sum + 0.01 * secondarySquares
                 error = denominator > 0 ? sum / (Double(n) * denominator).squareRoot() : 0
@@ -228,8 +254,9 @@ public struct AdaptiveSolver: Sendable {
             y.update(from: yNew, count: n)
             k.update(from: k + lastStage * n, count: n)
             if saveAt == .steps { record(t, y) }
-            let factor = controller.acceptedFactor(error: error, previousError: previousError, q: q, justRejected: justRejected)
-            previousError = max(error, 1e-4)
+            let logError = log(error)
+            let factor = controller.acceptedFactor(logError: logError, previousLogError: previousLogError, q: q, justRejected: justRejected)
+            previousLogError = max(logError, log(1e-4))
             justRejected = false
             h = min(h * factor, controller.maximumStep)
         }

@@ -13,6 +13,8 @@ public final class AdaptiveWorkspace: @unchecked Sendable {
     @usableFromInline let scratch: UnsafeMutablePointer<Double>
     @usableFromInline let relative: UnsafeMutablePointer<Double>
     @usableFromInline let absolute: UnsafeMutablePointer<Double>
+    /// The method's coefficients, copied in at the start of each solve: a (s×s), b, c, e, e3.
+    @usableFromInline let coefficients: UnsafeMutablePointer<Double>
 
     /// Allocates buffers for a system of `dimension` components and `stages` rows of slopes
     /// (`ButcherTableau.workspaceStages`).
@@ -32,10 +34,11 @@ public final class AdaptiveWorkspace: @unchecked Sendable {
         scratch = buffer(dimension * 2)
         relative = buffer(dimension)
         absolute = buffer(dimension)
+        coefficients = buffer(stages * stages + 4 * stages)
     }
 
     deinit {
-        for pointer in [state, newState, stageState, error, slopes, scratch, relative, absolute] {
+        for pointer in [state, newState, stageState, error, slopes, scratch, relative, absolute, coefficients] {
             pointer.deallocate()
         }
     }

@@ -33,8 +33,16 @@ public struct StepSizeController: Sendable, Equatable {
     /// given the previous accepted error, for an error estimate of order `q` (local error ∝ h^q).
     @usableFromInline
     func acceptedFactor(error: Double, previousError: Double, q: Int, justRejected: Bool) -> Double {
+        acceptedFactor(logError: log(error), previousLogError: log(previousError), q: q, justRejected: justRejected)
+    }
+
+    /// As `acceptedFactor(error:previousError:...)` from logarithms: `log(error)` of this step and
+    /// `log(max(previous error, 1e-4))` kept from the last one, so a step costs one `log` and one
+    /// `exp` instead of two `pow`.
+    @usableFromInline
+    func acceptedFactor(logError: Double, previousLogError: Double, q: Int, justRejected: Bool) -> Double {
         let alpha = 1 / Double(q) - 0.75 * beta
-        var factor = error == 0 ? maximumFactor : safety * pow(error, -alpha) * pow(previousError, beta)
+        var factor = logError == -.infinity ? maximumFactor : safety * exp(-alpha * logError + beta * previousLogError)
         factor = min(justRejected ? 1 : maximumFactor, max(minimumFactor, factor))
         return factor
     }

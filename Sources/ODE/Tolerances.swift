@@ -17,17 +17,19 @@ public struct Tolerances: Sendable, Equatable {
         self.absolute = absolute
     }
 
-    /// Whether the tolerances fit a system of `dimension` components and are usable.
+    /// Whether the tolerances fit a system of `dimension` components and are usable (a
+    /// description of the problem, or `nil`). Allocates nothing when they are fine.
     @usableFromInline
     func problem(dimension: Int) -> String? {
         for (name, values) in [("rtol", relative), ("atol", absolute)] {
             guard values.count == 1 || values.count == dimension else {
                 return "\(name) has \(values.count) values but the system has \(dimension) components"
             }
-            guard values.allSatisfy({ $0.isFinite && $0 >= 0 }) else { return "\(name) must be finite and not negative" }
+            for value in values where !(value.isFinite && value >= 0) { return "\(name) must be finite and not negative" }
         }
-        if zip(expanded(relative, dimension), expanded(absolute, dimension)).contains(where: { $0 == 0 && $1 == 0 }) {
-            return "rtol and atol cannot both be zero for a component"
+        for i in 0..<dimension {
+            let r = relative.count == 1 ? relative[0] : relative[i], a = absolute.count == 1 ? absolute[0] : absolute[i]
+            if r == 0 && a == 0 { return "rtol and atol cannot both be zero for a component" }
         }
         return nil
     }
