@@ -29,12 +29,18 @@ struct ObservationComparison {
                 } else {
                     cells.append("—")
                 }
-                cells.append(String(format: "%.4f", value))
+                cells.append(Self.format(value))
             }
             rows.append(cells)
         }
         table = ResultTable(title: "Observations next to the computed solution", columns: columns, rows: rows)
         maxError = largest
         rms = count > 0 ? (squares / Double(count)).squareRoot() : 0
+    }
+
+    /// Four decimals for ordinary magnitudes, six significant digits for small or large ones.
+    static func format(_ value: Double) -> String {
+        let magnitude = abs(value)
+        return magnitude != 0 && (magnitude < 0.01 || magnitude >= 1e7) ? String(format: "%.6g", value) : String(format: "%.4f", value)
     }
 }

@@ -142,7 +142,7 @@ struct SystemExperiment<Field: JacobianField>: Sendable {
         case .adaptive, .stiff:
             let tolerances = settings.tolerances
             lines.append("\(settings.solverName): t = \(OptionValue.format(settings.startTime)) → \(OptionValue.format(settings.endTime)), rtol = \(tolerances.relative.map(OptionValue.format).joined(separator: ",")), atol = \(tolerances.absolute.map(OptionValue.format).joined(separator: ","))")
-            lines.append("\(statistics.accepted) steps accepted, \(statistics.rejected) rejected")
+            lines.append("\(statistics.steps) steps: \(statistics.accepted) accepted, \(statistics.rejected) rejected")
             if statistics.jacobianEvaluations > 0 {
                 lines.append("\(statistics.jacobianEvaluations) Jacobians, \(statistics.factorizations) LU factorisations")
             }
