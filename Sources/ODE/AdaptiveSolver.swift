@@ -158,34 +158,55 @@ public struct AdaptiveSolver: Sendable {
             }
             let signedH = h * direction
             // Stages 1..s-1 (stage 0 is k[0], from FSAL or the previous evaluation).
+            // Stage inputs, component-inner so that long (batched) states vectorise, in tiles that
+            // stay in L1 while every earlier slope is added in.
+            let tile = 512
             var stage = 1
             while stage < s {
                 let row = a + stage &* s
-                for component in 0..<n {
-                    var sum = 0.0
+                var start = 0
+                while start < n {
+                    let end = min(start &+ tile, n)
+                    for component in start..<end { yStage[component] = y[component] }
                     var j = 0
                     while j < stage {
-                        sum += row[j] * k[j &* n &+ component]
+                        let coefficient = signedH * row[j]
+                        if coefficient != 0 {
+                            let slope = k + j &* n
+                            for component in start..<end { yStage[component] += coefficient * slope[component] }
+                        }
                         j &+= 1
                     }
-                    yStage[component] = y[component] + signedH * sum
+                    start = end
                 }
                 evaluate(t + c[stage] * signedH, yStage, into: stage)
                 stage &+= 1
             }
-            var secondarySquares = 0.0
-            for component in 0..<n {
-                var sum = 0.0, errorSum = 0.0
+            // The new solution (the last stage input when FSAL) and the error estimate.
+            var start = 0
+            while start < n {
+                let end = min(start &+ tile, n)
+                for component in start..<end {
+                    yNew[component] = fsal ? yStage[component] : y[component]
+                    errorVector[component] = 0
+                }
                 var i = 0
                 while i < s {
-                    let slope = k[i &* n &+ component]
-                    sum += b[i] * slope
-                    errorSum += e[i] * slope
+                    let slope = k + i &* n
+                    let weight = signedH * b[i], errorWeight = signedH * e[i]
+                    if !fsal, weight != 0 {
+                        for component in start..<end { yNew[component] += weight * slope[component] }
+                    }
+                    if errorWeight != 0 {
+                        for component in start..<end { errorVector[component] += errorWeight * slope[component] }
+                    }
                     i &+= 1
                 }
-                yNew[component] = fsal ? yStage[component] : y[component] + signedH * sum
-                errorVector[component] = signedH * errorSum
-                if combined {
+                start = end
+            }
+            var secondarySquares = 0.0
+            if combined {
+                for component in 0..<n {
                     var third = 0.0
                     for i in 0..<s { third += e3[i] * k[i &* n &+ component] }
                     let scale = atol[component] + rtol[component] * max(abs(y[component]), abs(yNew[component]))
