@@ -21,12 +21,7 @@ public struct BatchedField<Field: VectorField>: VectorField {
     /// Evaluates every trajectory's derivative.
     @inlinable
     public func evaluate(t: Double, state: UnsafeBufferPointer<Double>, derivative: UnsafeMutableBufferPointer<Double>) {
-        let n = field.dimension
-        for trajectory in 0..<count {
-            let offset = trajectory * n
-            field.evaluate(
-                t: t, state: UnsafeBufferPointer(rebasing: state[offset..<(offset + n)]),
-                derivative: UnsafeMutableBufferPointer(rebasing: derivative[offset..<(offset + n)]))
-        }
+        guard let states = state.baseAddress, let derivatives = derivative.baseAddress else { return }
+        field.evaluateBatch(t: t, states: states, derivatives: derivatives, count: count)
     }
 }

@@ -25,6 +25,16 @@ public struct CompetitionModel: VectorField, Equatable {
     @inlinable
     public var dimension: Int { 2 }
 
+    /// Writes the growth rates of `count` (x1, x2) pairs in one loop.
+    @inlinable
+    public func evaluateBatch(t: Double, states: UnsafePointer<Double>, derivatives: UnsafeMutablePointer<Double>, count: Int) {
+        for index in 0..<count {
+            let x1 = states[2 &* index], x2 = states[2 &* index &+ 1]
+            derivatives[2 &* index] = r1 * x1 * (1 - iN1 * x1) - a1 * x1 * x2
+            derivatives[2 &* index &+ 1] = r2 * x2 * (1 - iN2 * x2) - a2 * x1 * x2
+        }
+    }
+
     /// Writes the two growth rates.
     @inlinable
     public func evaluate(t: Double, state: UnsafeBufferPointer<Double>, derivative: UnsafeMutableBufferPointer<Double>) {

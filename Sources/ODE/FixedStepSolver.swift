@@ -81,13 +81,14 @@ public struct FixedStepSolver: Sendable {
                 field.evaluate(t: t + c[i] * h, state: input, derivative: UnsafeMutableBufferPointer(start: k + i &* n, count: n))
                 i &+= 1
             }
-            var finite = true
+            // Branch-free finiteness check: v − v is 0 for finite v and NaN otherwise.
+            var check = 0.0
             if s == 1 {
                 let weight = h * b[0]
                 for component in 0..<n {
                     let value = y[component] + weight * k[component]
                     y[component] = value
-                    finite = finite && value.isFinite
+                    check += value - value
                 }
             } else {
                 for component in 0..<n {
@@ -95,10 +96,10 @@ public struct FixedStepSolver: Sendable {
                     for stage in 0..<s { sum += b[stage] * k[stage &* n &+ component] }
                     let value = y[component] + h * sum
                     y[component] = value
-                    finite = finite && value.isFinite
+                    check += value - value
                 }
             }
-            if !finite {
+            if check != 0 || check.isNaN {
                 let component = (0..<n).first { !y[$0].isFinite } ?? 0
                 throw .nonFiniteState(t: startTime + Double(step) * h, step: step, component: component)
             }
