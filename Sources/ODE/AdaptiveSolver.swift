@@ -45,26 +45,11 @@ public struct AdaptiveSolver: Sendable {
         guard tableau.isAdaptive, let embedded = tableau.embeddedWeights, let embeddedOrder = tableau.embeddedOrder else {
             throw .invalidProblem("\(tableau.name) has no error estimate; use h and steps, or an adaptive method")
         }
-        guard initialState.count == n else {
-            throw .invalidProblem("the initial state has \(initialState.count) components but the system has \(n)")
-        }
+        let (direction, saveTimes) = try AdaptiveStepping.validate(
+            initialCount: initialState.count, dimension: n, from: startTime, to: endTime,
+            tolerances: controller.tolerances, saveAt: saveAt)
         guard workspace.dimension == n, workspace.stages == tableau.workspaceStages else {
             throw .invalidProblem("the workspace was made for another system or method")
-        }
-        guard startTime.isFinite, endTime.isFinite else { throw .invalidProblem("the time interval must be finite") }
-        if let problem = controller.tolerances.problem(dimension: n) { throw .invalidProblem(problem) }
-        let direction: Double = endTime >= startTime ? 1 : -1
-        var saveTimes = [Double]()
-        if case let .times(times) = saveAt {
-            saveTimes = times
-            for (index, time) in times.enumerated() {
-                guard time.isFinite, (time - startTime) * direction >= 0, (endTime - time) * direction >= 0 else {
-                    throw .invalidProblem("t_eval value \(time) lies outside the interval [\(startTime), \(endTime)]")
-                }
-                if index > 0, (time - times[index - 1]) * direction <= 0 {
-                    throw .invalidProblem("t_eval must be strictly \(direction > 0 ? "increasing" : "decreasing")")
-                }
-            }
         }
 
         let s = tableau.stages
@@ -141,21 +126,9 @@ public struct AdaptiveSolver: Sendable {
         var lastNonFinite: (t: Double, component: Int)?
 
         while (endTime - t) * direction > 0 {
-            if statistics.steps >= controller.maximumSteps {
-                throw .maxStepsReached(t: t, maxSteps: controller.maximumSteps)
-            }
-            let remaining = abs(endTime - t)
-            var last = false
-            if h >= remaining * (1 - 1e-12) {
-                h = remaining
-                last = true
-            }
-            if h < 16 * Double.ulpOfOne * max(abs(t), 1e-300) || h == 0 {
-                if let nonFinite = lastNonFinite {
-                    throw .nonFiniteState(t: nonFinite.t, step: statistics.accepted, component: nonFinite.component)
-                }
-                throw .stepSizeUnderflow(t: t, h: h)
-            }
+            let last = try AdaptiveStepping.prepareStep(
+                h: &h, t: t, endTime: endTime, statistics: statistics, maximumSteps: controller.maximumSteps,
+                lastNonFinite: lastNonFinite)
             let signedH = h * direction
             // Stages 1..s-1 (stage 0 is k[0], from FSAL or the previous evaluation).
             // Stage inputs, component-inner so that long (batched) states vectorise, in tiles that

@@ -18,24 +18,10 @@ public struct RosenbrockSolver: Sendable {
         _ field: some JacobianField, initialState: [Double], from startTime: Double, to endTime: Double, saveAt: SaveAt = .steps
     ) throws(SolveFailure) -> Solution {
         let n = field.dimension
-        guard initialState.count == n else {
-            throw .invalidProblem("the initial state has \(initialState.count) components but the system has \(n)")
-        }
-        guard startTime.isFinite, endTime.isFinite else { throw .invalidProblem("the time interval must be finite") }
-        if let problem = controller.tolerances.problem(dimension: n) { throw .invalidProblem(problem) }
-        let direction: Double = endTime >= startTime ? 1 : -1
-        var saveTimes = [Double]()
-        if case let .times(times) = saveAt {
-            saveTimes = times
-            for (index, time) in times.enumerated() {
-                guard time.isFinite, (time - startTime) * direction >= 0, (endTime - time) * direction >= 0 else {
-                    throw .invalidProblem("t_eval value \(time) lies outside the interval [\(startTime), \(endTime)]")
-                }
-                if index > 0, (time - times[index - 1]) * direction <= 0 {
-                    throw .invalidProblem("t_eval must be strictly \(direction > 0 ? "increasing" : "decreasing")")
-                }
-            }
-        }
+        let (direction, saveTimes) = try AdaptiveStepping.validate(
+            initialCount: initialState.count, dimension: n, from: startTime, to: endTime,
+            tolerances: controller.tolerances, saveAt: saveAt)
+
         let s = method.stages
         // One contiguous buffer for every vector and matrix of the step loop.
         let layout = (vectors: 9 * n + s * n, matrices: 2 * n * n)
@@ -102,21 +88,9 @@ public struct RosenbrockSolver: Sendable {
         var lastNonFinite: (t: Double, component: Int)?
 
         while (endTime - t) * direction > 0 {
-            if statistics.steps >= controller.maximumSteps {
-                throw .maxStepsReached(t: t, maxSteps: controller.maximumSteps)
-            }
-            let remaining = abs(endTime - t)
-            var last = false
-            if h >= remaining * (1 - 1e-12) {
-                h = remaining
-                last = true
-            }
-            if h < 16 * Double.ulpOfOne * max(abs(t), 1e-300) || h == 0 {
-                if let nonFinite = lastNonFinite {
-                    throw .nonFiniteState(t: nonFinite.t, step: statistics.accepted, component: nonFinite.component)
-                }
-                throw .stepSizeUnderflow(t: t, h: h)
-            }
+            let last = try AdaptiveStepping.prepareStep(
+                h: &h, t: t, endTime: endTime, statistics: statistics, maximumSteps: controller.maximumSteps,
+                lastNonFinite: lastNonFinite)
             let signedH = h * direction
             if !jacobianCurrent {
                 field.jacobian(t: t, state: UnsafeBufferPointer(start: y, count: n),
