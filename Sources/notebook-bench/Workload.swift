@@ -60,10 +60,9 @@ enum CompetitionWorkloads {
             },
             // The batch as one system with one shared step (diffrax's "batch as one system").
             Workload(name: "competition-dopri5-batch10k") {
-                let batch = BatchedField(model, count: 10_000)
-                let solution = try dopri5.solve(batch, initialState: batchInitialStates, from: 0, to: 100, saveAt: .final)
-                return .init(functionEvaluations: solution.statistics.functionEvaluations,
-                             steps: solution.statistics.steps, check: solution.finalState.first!)
+                let result = try SharedStepBatchSolver(solver: dopri5).solve(model, initialStates: batchInitialStates, from: 0, to: 100)
+                return .init(functionEvaluations: result.statistics.functionEvaluations,
+                             steps: result.statistics.steps, check: result.finalStates[0])
             },
             // Each trajectory with its own steps, spread over the cores (diffrax's jax.vmap).
             Workload(name: "competition-dopri5-batch10k-each") {
