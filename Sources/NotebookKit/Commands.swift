@@ -38,7 +38,7 @@ public enum Commands {
         let output = URL(fileURLWithPath: options.outputDirectory)
         let information = RunInformation(overrides: options.overrides, date: Date())
         let clock = ContinuousClock()
-        var failures = [(notebook: Notebook, outcome: BlockOutcome)]()
+        var failures = [(notebook: Notebook, block: String, line: Int, message: String)]()
         var stopped = false
         for notebook in notebooks {
             let start = clock.now
@@ -48,13 +48,17 @@ public enum Commands {
                 outcomes.append(outcome)
                 if !options.quiet { printError(progressLine(notebook, outcome)) }
                 if !outcome.succeeded {
-                    failures.append((notebook, outcome))
+                    failures.append((notebook, outcome.block.id, outcome.block.line, outcome.failureMessage ?? ""))
                     if options.failFast { stopped = true }
                 }
             }
             let elapsed = clock.now - start
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
             let report = ReportBuilder.build(notebook, outcomes: outcomes, run: information, totalSeconds: seconds)
+            // Blocks that ran but whose figures could not be drawn fail too.
+            for failure in report.renderFailures {
+                failures.append((notebook, failure.block, failure.line, failure.message))
+            }
             let destination = output.appendingPathComponent(notebook.stem)
             do {
                 try ReportFolder.write(report, to: destination)
@@ -75,10 +79,8 @@ public enum Commands {
         }
         guard failures.isEmpty else {
             printError("\n\(failures.count) block\(failures.count == 1 ? "" : "s") failed:")
-            for (notebook, outcome) in failures {
-                if case let .failure(failure) = outcome.result {
-                    printError("\(notebook.path):\(failure.line ?? outcome.block.line): error: block '\(outcome.block.id)': \(failure.message)")
-                }
+            for failure in failures {
+                printError("\(failure.notebook.path):\(failure.line): error: block '\(failure.block)': \(failure.message)")
             }
             if stopped { printError("stopped at the first failure (--fail-fast)") }
             return 1

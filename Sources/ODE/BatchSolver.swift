@@ -66,24 +66,35 @@ public struct BatchSolver: Sendable {
     }
 }
 
-/// Results written by workers into disjoint ranges of one buffer.
+/// Results written by workers into disjoint parts of raw buffers (no Swift array is mutated
+/// concurrently): final states by trajectory, statistics and failures by chunk.
 @usableFromInline
 final class ResultBuffer: @unchecked Sendable {
     private let storage: UnsafeMutablePointer<Double>
     private let count: Int
-    private var statistics: [SolveStatistics]
-    private var failures: [SolveFailure?]
+    private let chunks: Int
+    private let statistics: UnsafeMutablePointer<SolveStatistics>
+    private let failures: UnsafeMutablePointer<SolveFailure?>
 
     @usableFromInline
     init(count: Int, chunks: Int) {
         self.count = count
+        self.chunks = chunks
         storage = .allocate(capacity: max(count, 1))
         storage.initialize(repeating: 0, count: max(count, 1))
-        statistics = Array(repeating: SolveStatistics(), count: chunks)
-        failures = Array(repeating: nil, count: chunks)
+        statistics = .allocate(capacity: chunks)
+        statistics.initialize(repeating: SolveStatistics(), count: chunks)
+        failures = .allocate(capacity: chunks)
+        failures.initialize(repeating: nil, count: chunks)
     }
 
-    deinit { storage.deallocate() }
+    deinit {
+        storage.deallocate()
+        statistics.deinitialize(count: chunks)
+        statistics.deallocate()
+        failures.deinitialize(count: chunks)
+        failures.deallocate()
+    }
 
     @usableFromInline
     func store(_ values: ArraySlice<Double>, at offset: Int) {
@@ -98,13 +109,14 @@ final class ResultBuffer: @unchecked Sendable {
     func fail(_ failure: SolveFailure, chunk: Int) { failures[chunk] = failure }
     @usableFromInline
     func finish(chunk: Int, statistics: SolveStatistics) { self.statistics[chunk] = statistics }
+    /// Read after the workers are done.
     @usableFromInline
-    var failure: SolveFailure? { failures.compactMap { $0 }.first }
+    var failure: SolveFailure? { (0..<chunks).lazy.compactMap { self.failures[$0] }.first }
     @usableFromInline
     func values() -> [Double] { Array(UnsafeBufferPointer(start: storage, count: count)) }
     @usableFromInline
     var totalStatistics: SolveStatistics {
-        statistics.reduce(into: SolveStatistics()) { $0.add($1) }
+        (0..<chunks).reduce(into: SolveStatistics()) { $0.add(statistics[$1]) }
     }
 }
 

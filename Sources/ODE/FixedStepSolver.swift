@@ -48,22 +48,26 @@ public struct FixedStepSolver: Sendable {
         }
         for i in 0..<n { y[i] = initialState[i] }
         let h = stepSize
-        // The saved step indices, walked with a cursor: no division or search in the loop.
-        let saveIndices: [Int]
+        // The next step to save, advanced after each save: no division or search in the loop.
+        var listed = [Int]()
+        var every = 0
         switch saving {
-        case let .every(every):
-            saveIndices = Array(stride(from: 0, through: steps, by: every)) + (steps % every == 0 ? [] : [steps])
-        case let .steps(indices):
-            saveIndices = indices
+        case let .every(interval): every = interval
+        case let .steps(indices): listed = indices
         }
         var cursor = 0
-        if saveIndices.first == 0 {
+        func following(_ step: Int) -> Int {
+            if every > 0 { return step >= steps ? -1 : min(step + every, steps) }
+            guard cursor < listed.count else { return -1 }
+            return listed[cursor]
+        }
+        if every > 0 || listed.first == 0 {
             times.append(startTime)
             for i in 0..<n { saved.append(y[i]) }
             savedSteps.append(0)
-            cursor = 1
+            if every == 0 { cursor = 1 }
         }
-        var nextSave = cursor < saveIndices.count ? saveIndices[cursor] : -1
+        var nextSave = every > 0 ? following(0) : following(-1)
         let input = UnsafeBufferPointer(start: UnsafePointer(yStage), count: n)
         let current = UnsafeBufferPointer(start: UnsafePointer(y), count: n)
         var step = 1
@@ -107,8 +111,8 @@ public struct FixedStepSolver: Sendable {
                 times.append(startTime + Double(step) * h)
                 for i in 0..<n { saved.append(y[i]) }
                 savedSteps.append(step)
-                cursor += 1
-                nextSave = cursor < saveIndices.count ? saveIndices[cursor] : -1
+                if every == 0 { cursor += 1 }
+                nextSave = following(step)
             }
             step &+= 1
         }

@@ -31,6 +31,9 @@ public struct SharedStepBatchSolver: Sendable {
         guard tableau.isAdaptive, d > 0, initialStates.count % d == 0, !initialStates.isEmpty else {
             throw .invalidProblem("an adaptive method and a batch of states of \(d) components are needed")
         }
+        guard tableau.secondaryWeights == nil else {
+            throw .invalidProblem("\(tableau.name)'s combined error estimate is not supported by the shared-step batch solver; use dopri5 or tsit5")
+        }
         let tolerances = controller.tolerances
         guard tolerances.relative.count == 1 || tolerances.relative.count == d,
               tolerances.absolute.count == 1 || tolerances.absolute.count == d else {

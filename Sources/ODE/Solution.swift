@@ -33,8 +33,8 @@ public struct Solution: Sendable, Equatable {
         (0..<count).map { states[$0 * dimension + component] }
     }
 
-    /// The last saved state.
-    public var finalState: ArraySlice<Double> { state(at: count - 1) }
+    /// The last saved state (empty when nothing was saved).
+    public var finalState: ArraySlice<Double> { count == 0 ? [] : state(at: count - 1) }
 }
 
 /// Work counters of one solve.

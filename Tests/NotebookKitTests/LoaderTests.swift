@@ -200,3 +200,41 @@ struct MathProtectionTests {
         #expect(protected.contains("a\\_b\n$$"))
     }
 }
+
+@Suite("Inputs that used to be misread")
+struct MisreadInputTests {
+    @Test("A stray $$ in prose does not hide the blocks after it")
+    func strayDisplayMath() throws {
+        let path = try temporaryNotebook("It costs $$5 per run.\n\n```{species}\nid: a\n```\n\nMore $$ text\n\n```{species}\nid: b\n```\n")
+        let notebook = try NotebookLoader.load([path]).get()[0]
+        #expect(notebook.blocks.map(\.id) == ["a", "b"])
+    }
+
+    @Test("Old Mac line ends (lone CR) read like any other")
+    func loneCarriageReturns() throws {
+        let path = try temporaryNotebook("# Title\r\r```{species}\rid: a\rsteps: 10\r```\r")
+        let notebook = try NotebookLoader.load([path]).get()[0]
+        #expect(notebook.blocks.map(\.id) == ["a"])
+        #expect(notebook.blocks[0].line == 3)
+    }
+
+    @Test("Default block ids are reserved as anchors")
+    func defaultIDAnchors() throws {
+        let path = try temporaryNotebook("## Species 1\n\n```{species}\n```\n")
+        let notebook = try NotebookLoader.load([path]).get()[0]
+        guard case let .prose(prose) = notebook.cells[0] else {
+            Issue.record("expected prose")
+            return
+        }
+        #expect(notebook.blocks[0].id == "species-1")
+        #expect(prose.headings[0].anchor == "species-1-1")
+    }
+
+    @Test("-p reaches an entry of a map option")
+    func mapOverride() throws {
+        let path = try temporaryNotebook("```{ode}\nid: decay\nequations:\n  x: -k*x\nparams: {k: 1}\ninitial: {x: 1}\nt_end: 1\n```\n")
+        let notebook = try NotebookLoader.load([path], overrides: ["params.k=3", "decay.initial.x=2"]).get()[0]
+        #expect(notebook.blocks[0].options.value(named: "params") == .record([RecordField("k", .number(3))]))
+        #expect(notebook.blocks[0].options.value(named: "initial") == .record([RecordField("x", .number(2))]))
+    }
+}

@@ -67,6 +67,9 @@ public struct Observations: Sendable, Equatable {
         guard !columns.isEmpty else {
             throw OptionError("\(origin) has no state columns; add one of \(states.joined(separator: ", "))", at: position)
         }
+        guard columns.contains(where: { $0.values.contains { $0 != nil } }) else {
+            throw OptionError("\(origin) holds no observed values", at: position)
+        }
         for column in columns where !states.contains(column.name) {
             throw OptionError("\(origin): column '\(column.name)' is not a state (states: \(states.joined(separator: ", ")))"
                 + Suggestion.didYouMean(column.name, in: states), at: position)

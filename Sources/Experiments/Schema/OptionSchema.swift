@@ -28,8 +28,11 @@ public struct OptionSchema: Sendable {
         switch path.count {
         case 1: return true
         case 2:
-            if case let .record(fields) = spec.type { return fields.contains { $0.name == path[1] } }
-            return false
+            switch spec.type {
+            case let .record(fields): return fields.contains { $0.name == path[1] }
+            case .map, .numberOrMap: return Self.isName(path[1])
+            default: return false
+            }
         default: return false
         }
     }

@@ -36,6 +36,21 @@ public struct SolveSettings: Sendable, Equatable {
     public var saveEvery: Int
     public var outputTimes: [Double]?
 
+    /// The most steps a fixed-step solve may take, and the most values a solve may save
+    /// (states × saved points): beyond these a notebook asks for more memory or time than makes sense.
+    public static let maximumFixedSteps = 100_000_000
+    public static let maximumSavedValues = 50_000_000
+    /// The smallest relative tolerance: below a hundred units of roundoff no step can meet it.
+    public static let minimumRelativeTolerance = 100 * Double.ulpOfOne
+
+    /// The index of `time` on the grid `start + i·h`, i in 0...steps, if it is on it.
+    static func gridIndex(of time: Double, start: Double, h: Double, steps: Int) -> Int? {
+        let index = (time - start) / h
+        guard index.isFinite, index >= 0, index <= Double(steps) + 0.5,
+              abs(index - index.rounded()) <= 1e-9 * max(1, abs(index)) else { return nil }
+        return Int(index.rounded())
+    }
+
     /// The solver's name.
     public var solverName: String {
         switch family {
@@ -61,32 +76,53 @@ public struct SolveSettings: Sendable, Equatable {
             tolerances: Tolerances(relative: 1e-7, absolute: 1e-9), maximumSteps: options[SystemOptionSet.maxSteps],
             firstStep: options[SystemOptionSet.firstStep], maximumStep: options[SystemOptionSet.maxStep],
             saveEvery: options[SystemOptionSet.saveEvery], outputTimes: options[SystemOptionSet.tEval])
+        if let times = settings.outputTimes, times.isEmpty {
+            throw OptionError("t_eval is empty: give at least one output time, or leave t_eval out", at: options.position(of: "t_eval"))
+        }
         switch family {
         case .fixedStep:
             guard let h else {
                 throw OptionError("solver '\(solver)' takes fixed steps: give the step size h (and steps or t_end)", at: options.position(of: "solver"))
             }
-            if let steps {
+            // `steps` counts only when written or overridden: {species} defaults it, and a written
+            // t_end should then decide the number of steps.
+            let explicitSteps = options.keyLines["steps"] != nil || options.overridden.contains("steps")
+            if let steps, explicitSteps || end == nil {
                 settings.steps = steps
                 if let end, abs(start + h * Double(steps) - end) > 1e-9 * max(1, abs(end)) {
                     throw OptionError("t_end = \(OptionValue.format(end)) does not match t_start + h·steps = \(OptionValue.format(start + h * Double(steps))); give steps or t_end, not both", at: options.position(of: "t_end"))
                 }
             } else if let end {
                 let count = (end - start) / h
-                guard count >= 1, abs(count - count.rounded()) <= 1e-9 * max(1, count) else {
+                guard count.isFinite, count >= 1, count <= Double(maximumFixedSteps) else {
+                    throw OptionError("(t_end − t_start)/h = \(OptionValue.format(count)) steps: a fixed-step solve takes 1 to \(maximumFixedSteps) steps; adjust h or t_end", at: options.position(of: "h"))
+                }
+                guard abs(count - count.rounded()) <= 1e-9 * max(1, count) else {
                     throw OptionError("(t_end − t_start)/h = \(OptionValue.format(count)) is not a whole number of steps; adjust h or t_end", at: options.position(of: "h"))
                 }
                 settings.steps = Int(count.rounded())
             } else {
                 throw OptionError("solver '\(solver)' needs steps or t_end as well as h", at: options.position(of: "h"))
             }
+            guard settings.steps <= maximumFixedSteps else {
+                throw OptionError("steps = \(settings.steps) is more than a fixed-step solve takes (at most \(maximumFixedSteps)); use a larger h or an adaptive solver", at: options.position(of: "steps"))
+            }
             settings.endTime = start + h * Double(settings.steps)
             if let times = settings.outputTimes {
+                var previous = -1
                 for time in times {
-                    let index = (time - start) / h
-                    guard abs(index - index.rounded()) <= 1e-9 * max(1, abs(index)), index >= 0, Int(index.rounded()) <= settings.steps else {
-                        throw OptionError("t_eval value \(OptionValue.format(time)) is not a step of the fixed-step solve (t_start = \(OptionValue.format(start)), h = \(OptionValue.format(h)))", at: options.position(of: "t_eval"))
+                    guard let index = gridIndex(of: time, start: start, h: h, steps: settings.steps) else {
+                        throw OptionError("t_eval value \(OptionValue.format(time)) is not a step of the fixed-step solve (t_start = \(OptionValue.format(start)), h = \(OptionValue.format(h)), \(settings.steps) steps)", at: options.position(of: "t_eval"))
                     }
+                    guard index > previous else {
+                        throw OptionError("t_eval must be in increasing order", at: options.position(of: "t_eval"))
+                    }
+                    previous = index
+                }
+            } else {
+                let saved = (settings.steps / settings.saveEvery + 2) * max(states.count, 1)
+                guard saved <= maximumSavedValues else {
+                    throw OptionError("the solve would save \(settings.steps / settings.saveEvery + 1) points; raise save_every or give t_eval", at: options.position(of: "save_every"))
                 }
             }
         case .adaptive, .stiff:
@@ -103,6 +139,9 @@ public struct SolveSettings: Sendable, Equatable {
             settings.tolerances = Tolerances(
                 relative: try tolerance(options[SystemOptionSet.rtol], name: "rtol", states: states, options: options),
                 absolute: try tolerance(options[SystemOptionSet.atol], name: "atol", states: states, options: options))
+            if settings.tolerances.relative.contains(where: { $0 < minimumRelativeTolerance }) {
+                throw OptionError("rtol must be at least \(OptionValue.format(minimumRelativeTolerance)) (a hundred units of roundoff); no step can be more accurate", at: options.position(of: "rtol"))
+            }
             if let times = settings.outputTimes {
                 let direction: Double = settings.endTime > start ? 1 : -1
                 for (index, time) in times.enumerated() {

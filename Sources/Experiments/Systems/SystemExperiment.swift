@@ -41,6 +41,10 @@ struct SystemExperiment<Field: JacobianField>: Sendable {
                 requests.append(FigureRequest(kind: "time", states: request.states.isEmpty ? stateNames : request.states))
             }
         }
+        var seen = Set<String>()
+        for request in requests where !seen.insert("\(request.kind) \(request.states)").inserted {
+            throw OptionError("'plot' asks for the same \(request.kind) figure twice", at: options.position(of: "plot"))
+        }
         figures = requests
         logAxes = options[SystemOptionSet.logAxes]
         compare = options[SystemOptionSet.compare]
@@ -48,13 +52,11 @@ struct SystemExperiment<Field: JacobianField>: Sendable {
             let loaded = try Observations.load(columns, states: stateNames, option: "data", line: options.line(of: "data"),
                                                relativeTo: context.notebookDirectory)
             if case .fixedStep = settings.family {
-                for time in loaded.times {
-                    let index = (time - settings.startTime) / settings.stepSize
-                    guard abs(index - index.rounded()) <= 1e-9 * max(1, abs(index)), index >= 0, Int(index.rounded()) <= settings.steps else {
-                        throw OptionError(
-                            "'data': observation time \(OptionValue.format(time)) is not a step of the solve (t_start = \(OptionValue.format(settings.startTime)), h = \(OptionValue.format(settings.stepSize)), \(settings.steps) steps)",
-                            at: SourcePosition(line: options.line(of: "data")))
-                    }
+                for time in loaded.times
+                where SolveSettings.gridIndex(of: time, start: settings.startTime, h: settings.stepSize, steps: settings.steps) == nil {
+                    throw OptionError(
+                        "'data': observation time \(OptionValue.format(time)) is not a step of the solve (t_start = \(OptionValue.format(settings.startTime)), h = \(OptionValue.format(settings.stepSize)), \(settings.steps) steps)",
+                        at: SourcePosition(line: options.line(of: "data")))
                 }
             } else {
                 let low = min(settings.startTime, settings.endTime), high = max(settings.startTime, settings.endTime)
@@ -72,8 +74,20 @@ struct SystemExperiment<Field: JacobianField>: Sendable {
     func run() throws(BlockFailure) -> Artifacts {
         let solution: Solution
         let atObservations: Solution?
+        var finalState: [Double]
         do {
-            solution = try settings.solve(field, initialState: initialState)
+            // With output times that stop before t_end, one more point at t_end gives the final state.
+            if let times = settings.outputTimes, times.last != settings.endTime {
+                let extended = try settings.solve(field, initialState: initialState, at: times + [settings.endTime])
+                finalState = Array(extended.finalState)
+                let kept = extended.count - 1
+                solution = Solution(dimension: extended.dimension, times: Array(extended.times.prefix(kept)),
+                                    states: Array(extended.states.prefix(kept * extended.dimension)),
+                                    stepIndices: Array(extended.stepIndices.prefix(kept)), statistics: extended.statistics)
+            } else {
+                solution = try settings.solve(field, initialState: initialState)
+                finalState = Array(solution.finalState)
+            }
             atObservations = try observations.map { observations throws(SolveFailure) in
                 try settings.solve(field, initialState: initialState, at: observations.times)
             }
@@ -86,8 +100,7 @@ struct SystemExperiment<Field: JacobianField>: Sendable {
             name: "", columns: ["t"] + stateNames,
             rows: (0..<solution.count).map { row in [solution.times[row]] + columns.map { $0[row] } }))
         let statistics = solution.statistics
-        let final = Array(solution.finalState)
-        artifacts.metrics = zip(stateNames, final).map { Metric("final.\($0)", .real($1)) }
+        artifacts.metrics = zip(stateNames, finalState).map { Metric("final.\($0)", .real($1)) }
         artifacts.metrics += [
             Metric("steps", .count(statistics.steps)),
             Metric("nfe", .count(statistics.functionEvaluations)),
@@ -107,11 +120,12 @@ struct SystemExperiment<Field: JacobianField>: Sendable {
             artifacts.metrics.append(Metric("data.max_abs_error", .real(comparison.maxError)))
             artifacts.metrics.append(Metric("data.rmse", .real(comparison.rms)))
         }
-        artifacts.log = logLines(solution)
+        artifacts.log = logLines(solution, finalState: finalState)
         for request in figures {
             if request.kind == "time" {
+                let several = figures.filter { $0.kind == "time" }.count > 1
                 artifacts.figures.append(NamedFigure(
-                    name: "time", caption: "\(request.states.joined(separator: ", ")) against time",
+                    name: several ? "time-\(request.states.joined(separator: "-"))" : "time", caption: "\(request.states.joined(separator: ", ")) against time",
                     figure: SystemFigures.time(solution, stateNames: stateNames, shown: request.states, observations: observations,
                                                logTime: logAxes.contains("t"), logValues: logAxes.contains("y"), title: title)))
             } else {
@@ -133,7 +147,7 @@ struct SystemExperiment<Field: JacobianField>: Sendable {
         return artifacts
     }
 
-    private func logLines(_ solution: Solution) -> [String] {
+    private func logLines(_ solution: Solution, finalState: [Double]) -> [String] {
         let statistics = solution.statistics
         var lines = [String]()
         switch settings.family {
@@ -148,7 +162,7 @@ struct SystemExperiment<Field: JacobianField>: Sendable {
             }
         }
         lines.append("\(statistics.functionEvaluations) evaluations of the vector field; \(solution.count) points saved")
-        lines.append("final state: " + zip(stateNames, solution.finalState).map { "\($0) = \($1)" }.joined(separator: ", "))
+        lines.append("final state at t = \(OptionValue.format(settings.endTime)): " + zip(stateNames, finalState).map { "\($0) = \($1)" }.joined(separator: ", "))
         return lines
     }
 }

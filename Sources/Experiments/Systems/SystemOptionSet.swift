@@ -10,7 +10,7 @@ enum SystemOptionSet {
     static let endTime = Option<Double?>.optionalNumber("t_end", .any, "the final time (adaptive methods; fixed-step: instead of steps)")
     static let rtol = Option<ToleranceValue>.tolerance("rtol", default: 1e-7, "relative tolerance of the adaptive methods (or a map per state)")
     static let atol = Option<ToleranceValue>.tolerance("atol", default: 1e-9, "absolute tolerance of the adaptive methods (or a map per state)")
-    static let maxSteps = Option<Int>.integer("max_steps", minimum: 1, default: 100_000, "give up after this many steps")
+    static let maxSteps = Option<Int>.integer("max_steps", minimum: 1, maximum: 1_000_000_000, default: 100_000, "give up after this many steps")
     static let firstStep = Option<Double?>.optionalNumber("first_step", .positive, "the first step of an adaptive solve (default: Hairer's estimate)")
     static let maxStep = Option<Double?>.optionalNumber("max_step", .positive, "the largest step an adaptive solve may take")
     static let saveEvery = Option<Int>.integer("save_every", minimum: 1, default: 1, "keep every n-th step (and the last)")

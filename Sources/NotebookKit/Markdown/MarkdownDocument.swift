@@ -91,6 +91,13 @@ final class MarkdownDocument {
         }
     }
 
+    /// Code blocks that are not at the top level (inside a list item or a block quote).
+    var nestedCodeBlocks: [MarkdownNode] {
+        allNodes().filter { node in
+            cmark_node_get_type(node) == CMARK_NODE_CODE_BLOCK && cmark_node_parent(node).map { cmark_node_get_type($0) != CMARK_NODE_DOCUMENT } ?? false
+        }.map { MarkdownNode(pointer: $0) }
+    }
+
     /// Calls `rewrite` with the URL of every image and sets the URL it returns.
     func rewriteImageURLs(_ rewrite: (String) -> String?) {
         for node in allNodes() where cmark_node_get_type(node) == CMARK_NODE_IMAGE {

@@ -20,9 +20,13 @@ enum MathProtection {
                 output.append(String(line))
                 continue
             }
-            if !inDisplayMath, line.prefix(while: { $0 == " " }).count < 4, let first = trimmed.first, first == "`" || first == "~" {
+            // A blank line ends a paragraph and with it any display math left open (a stray `$$`
+            // must not swallow the rest of the notebook), and a fence always opens a fence.
+            if trimmed.isEmpty { inDisplayMath = false }
+            if line.prefix(while: { $0 == " " }).count < 4, let first = trimmed.first, first == "`" || first == "~" {
                 let run = trimmed.prefix { $0 == first }.count
                 if run >= 3 {
+                    inDisplayMath = false
                     fence = (first, run)
                     output.append(String(line))
                     continue

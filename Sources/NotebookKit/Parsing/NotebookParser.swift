@@ -61,6 +61,10 @@ enum NotebookParser {
             return asset.reportPath
         }
 
+        for node in document.nestedCodeBlocks where node.fence != nil && experimentInfo(node.fenceInfo) != nil {
+            diagnostics.append(Diagnostic(file: source.path, line: node.startLine,
+                message: "the experiment block '\(node.fenceInfo.trimmingCharacters(in: .whitespaces))' is inside a list or a quote; experiment blocks must start at the beginning of a line, outside lists and quotes"))
+        }
         var cells = [ParsedCell]()
         var pending = [(node: MarkdownNode, html: String, heading: Heading?)]()
         var anchors = Set<String>()
@@ -69,11 +73,13 @@ enum NotebookParser {
         var rawBlocks = [RawBlock]()
         let nodes = document.topLevelNodes
 
-        // Block ids are anchors too: collect them first so heading anchors avoid them.
+        // Block ids (written, or the default <kind>-<n>) are anchors too: collect them first so
+        // heading anchors avoid them.
+        var kindCounts = [String: Int]()
         for node in nodes where node.isCodeBlock && node.fence != nil {
             if case let .kind(name)? = experimentInfo(node.fenceInfo), Kinds.named(name) != nil {
-                let literal = node.literal
-                if let id = firstID(in: literal) { anchors.insert(id) }
+                kindCounts[name, default: 0] += 1
+                anchors.insert(firstID(in: node.literal) ?? "\(name)-\(kindCounts[name]!)")
             }
         }
 
@@ -173,7 +179,7 @@ enum NotebookParser {
     /// A quick look for `id: x` in a block body (for anchor reservation only).
     private static func firstID(in body: String) -> String? {
         for line in body.split(separator: "\n") where line.hasPrefix("id:") {
-            return line.dropFirst(3).trimmingCharacters(in: .whitespaces)
+            return line.dropFirst(3).trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
         }
         return nil
     }

@@ -12,6 +12,8 @@ struct RenderedReport {
     var copies: [(path: String, source: URL)]
     /// Whether every block succeeded.
     var succeeded: Bool
+    /// Blocks that computed but whose figures could not be drawn.
+    var renderFailures: [(block: String, line: Int, message: String)] = []
 }
 
 /// Facts about the run that every report shows.
@@ -35,6 +37,7 @@ enum ReportBuilder {
         var blockReports = [String: BlockReport]()
         var blockJSON = [JSONValue]()
         var failed = 0
+        var renderFailures = [(block: String, line: Int, message: String)]()
 
         for outcome in outcomes {
             let block = outcome.block
@@ -61,6 +64,7 @@ enum ReportBuilder {
                                                        width: Int(named.figure.width), height: Int(named.figure.height)))
                     } catch {
                         failure = BlockFailure("could not draw figure '\(named.name)': \(error)")
+                        renderFailures.append((block.id, block.line, "could not draw figure '\(named.name)': \(error)"))
                     }
                 }
                 tables = artifacts.tables.map { DataTable(title: $0.title, columns: $0.columns, rows: $0.rows) }
@@ -107,7 +111,8 @@ enum ReportBuilder {
             generatedNote: "Generated \(iso8601(run.date)) by notebook \(ProgramVersion.current) in \(ReportFormat.duration(seconds: totalSeconds)).",
             contents: contents(notebook), cells: cells(notebook, blocks: blockReports))
         files.append(("index.html", Data(ReportWriter.page(page).utf8)))
-        return RenderedReport(files: files, copies: notebook.assets.map { ($0.reportPath, $0.source) }, succeeded: failed == 0)
+        return RenderedReport(files: files, copies: notebook.assets.map { ($0.reportPath, $0.source) }, succeeded: failed == 0,
+                              renderFailures: renderFailures)
     }
 
     /// Every resolved option as `key: value`, marking the ones set by `-p`.

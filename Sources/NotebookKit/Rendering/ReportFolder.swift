@@ -57,7 +57,7 @@ enum ReportFolder {
             let modified = (try? manager.attributesOfItem(atPath: results.path)[.modificationDate] as? Date) ?? Date(timeIntervalSince1970: 0)
             entries.append(IndexEntry(
                 title: object["title"] as? String ?? child.lastPathComponent,
-                href: "\(child.lastPathComponent)/index.html",
+                href: (child.lastPathComponent.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? child.lastPathComponent) + "/index.html",
                 status: BlockStatus(rawValue: object["status"] as? String ?? "") ?? .failed,
                 date: ReportBuilder.iso8601(modified), blocks: blocks.count, failedBlocks: failed))
         }

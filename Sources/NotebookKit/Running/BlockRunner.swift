@@ -15,6 +15,12 @@ public struct BlockOutcome: Sendable {
         if case .success = result { return true }
         return false
     }
+
+    /// The failure's message, when the block failed.
+    public var failureMessage: String? {
+        if case let .failure(failure) = result { return failure.message }
+        return nil
+    }
 }
 
 /// Runs experiment blocks and times them.
