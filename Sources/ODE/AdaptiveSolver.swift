@@ -28,9 +28,9 @@ public struct AdaptiveSolver: Sendable {
     /// Integrates `field` from `initialState` at `startTime` to `endTime`.
     @inlinable
     public func solve<Field: VectorField>(
-        _ field: Field, initialState: [Double], from startTime: Double, to endTime: Double, saveAt: SaveAt = .steps
+        _ field: Field, initialState: [Field.Scalar], from startTime: Double, to endTime: Double, saveAt: SaveAt = .steps
     ) throws(SolveFailure) -> Solution {
-        let workspace = AdaptiveWorkspace(dimension: field.dimension, stages: tableau.workspaceStages)
+        let workspace = AdaptiveWorkspace<Field.Scalar>(dimension: field.dimension, stages: tableau.workspaceStages)
         return try solve(field, initialState: initialState, from: startTime, to: endTime, saveAt: saveAt, workspace: workspace)
     }
 
@@ -38,9 +38,10 @@ public struct AdaptiveSolver: Sendable {
     /// caller gets a copy specialised for its field (no dynamic dispatch per evaluation).
     @inlinable
     public func solve<Field: VectorField>(
-        _ field: Field, initialState: [Double], from startTime: Double, to endTime: Double,
-        saveAt: SaveAt, workspace: AdaptiveWorkspace
+        _ field: Field, initialState: [Field.Scalar], from startTime: Double, to endTime: Double,
+        saveAt: SaveAt, workspace: AdaptiveWorkspace<Field.Scalar>
     ) throws(SolveFailure) -> Solution {
+        typealias Scalar = Field.Scalar
         let n = field.dimension
         guard tableau.isAdaptive, let embedded = tableau.embeddedWeights, let embeddedOrder = tableau.embeddedOrder else {
             throw .invalidProblem("\(tableau.name) has no error estimate; use h and steps, or an adaptive method")
@@ -67,21 +68,21 @@ public struct AdaptiveSolver: Sendable {
         // Coefficients as raw buffers in the workspace: no bounds or overflow checks in the loops.
         let a = workspace.coefficients, b = a + s * s, c = b + s, e = c + s, e3 = e + s
         let combined = !secondaryErrorWeights.isEmpty
-        for i in 0..<(s * s) { a[i] = flatA[i] }
+        for i in 0..<(s * s) { a[i] = Scalar(flatA[i]) }
         for i in 0..<s {
-            b[i] = tableau.b[i]
-            c[i] = tableau.c[i]
-            e[i] = errorWeights[i]
-            e3[i] = combined ? secondaryErrorWeights[i] : 0
+            b[i] = Scalar(tableau.b[i])
+            c[i] = Scalar(tableau.c[i])
+            e[i] = Scalar(errorWeights[i])
+            e3[i] = combined ? Scalar(secondaryErrorWeights[i]) : 0
         }
         let q = tableau.controlOrder
         let fsal = tableau.isFSAL
 
         var times = [Double](), states = [Double]()
         var statistics = SolveStatistics()
-        func record(_ time: Double, _ values: UnsafeMutablePointer<Double>) {
+        func record(_ time: Double, _ values: UnsafeMutablePointer<Scalar>) {
             times.append(time)
-            for i in 0..<n { states.append(values[i]) }
+            for i in 0..<n { states.append(Double(values[i])) }
         }
         var t = startTime
         var nextSave = 0
@@ -96,16 +97,16 @@ public struct AdaptiveSolver: Sendable {
         }
 
         let yBuffer = UnsafeBufferPointer(start: UnsafePointer(yStage), count: n)
-        func evaluate(_ time: Double, _ input: UnsafeMutablePointer<Double>, into stage: Int) {
+        func evaluate(_ time: Double, _ input: UnsafeMutablePointer<Scalar>, into stage: Int) {
             if input != yStage { yStage.update(from: input, count: n) }
-            field.evaluate(t: time, state: yBuffer, derivative: UnsafeMutableBufferPointer(start: k + stage * n, count: n))
+            field.evaluate(t: Scalar(time), state: yBuffer, derivative: UnsafeMutableBufferPointer(start: k + stage * n, count: n))
             statistics.functionEvaluations += 1
         }
-        func scaledNorm(_ vector: UnsafeMutablePointer<Double>, reference: UnsafeMutablePointer<Double>) -> Double {
+        func scaledNorm(_ vector: UnsafeMutablePointer<Scalar>, reference: UnsafeMutablePointer<Scalar>) -> Double {
             var sum = 0.0
             for i in 0..<n {
-                let scale = atol[i] + rtol[i] * abs(reference[i])
-                let ratio = vector[i] / scale
+                let scale = atol[i] + rtol[i] * abs(Double(reference[i]))
+                let ratio = Double(vector[i]) / scale
                 sum += ratio * ratio
             }
             return (sum / Double(n)).squareRoot()
@@ -130,6 +131,7 @@ public struct AdaptiveSolver: Sendable {
                 h: &h, t: t, endTime: endTime, statistics: statistics, maximumSteps: controller.maximumSteps,
                 lastNonFinite: lastNonFinite)
             let signedH = h * direction
+            let hs = Scalar(signedH)
             // Stages 1..s-1 (stage 0 is k[0], from FSAL or the previous evaluation).
             // Stage inputs, component-inner so that long (batched) states vectorise, in tiles that
             // stay in L1 while every earlier slope is added in.
@@ -143,7 +145,7 @@ public struct AdaptiveSolver: Sendable {
                     for component in start..<end { yStage[component] = y[component] }
                     var j = 0
                     while j < stage {
-                        let coefficient = signedH * row[j]
+                        let coefficient = hs * row[j]
                         if coefficient != 0 {
                             let slope = k + j &* n
                             for component in start..<end { yStage[component] += coefficient * slope[component] }
@@ -152,7 +154,7 @@ public struct AdaptiveSolver: Sendable {
                     }
                     start = end
                 }
-                evaluate(t + c[stage] * signedH, yStage, into: stage)
+                evaluate(t + Double(c[stage]) * signedH, yStage, into: stage)
                 stage &+= 1
             }
             // The new solution (the last stage input when FSAL) and the error estimate.
@@ -166,7 +168,7 @@ public struct AdaptiveSolver: Sendable {
                 var i = 0
                 while i < s {
                     let slope = k + i &* n
-                    let weight = signedH * b[i], errorWeight = signedH * e[i]
+                    let weight = hs * b[i], errorWeight = hs * e[i]
                     if !fsal, weight != 0 {
                         for component in start..<end { yNew[component] += weight * slope[component] }
                     }
@@ -180,10 +182,10 @@ public struct AdaptiveSolver: Sendable {
             var secondarySquares = 0.0
             if combined {
                 for component in 0..<n {
-                    var third = 0.0
+                    var third: Scalar = 0
                     for i in 0..<s { third += e3[i] * k[i &* n &+ component] }
-                    let scale = atol[component] + rtol[component] * max(abs(y[component]), abs(yNew[component]))
-                    let ratio = signedH * third / scale
+                    let scale = atol[component] + rtol[component] * max(abs(Double(y[component])), abs(Double(yNew[component])))
+                    let ratio = signedH * Double(third) / scale
                     secondarySquares += ratio * ratio
                 }
             }
@@ -191,10 +193,10 @@ public struct AdaptiveSolver: Sendable {
             var maxReference = 0.0
             var sum = 0.0
             for i in 0..<n {
-                let scale = atol[i] + rtol[i] * max(abs(y[i]), abs(yNew[i]))
-                let ratio = errorVector[i] / scale
+                let scale = atol[i] + rtol[i] * max(abs(Double(y[i])), abs(Double(yNew[i])))
+                let ratio = Double(errorVector[i]) / scale
                 sum += ratio * ratio
-                maxReference = max(maxReference, abs(yNew[i]))
+                maxReference = max(maxReference, abs(Double(yNew[i])))
             }
             var error = (sum / Double(n)).squareRoot()
             if combined {
@@ -227,12 +229,12 @@ public struct AdaptiveSolver: Sendable {
                     // Extra stages: rows s+1... (row s holds the slope at the new point, which is stage s−1).
                     for (index, row) in continuation.a.enumerated() {
                         for component in 0..<n {
-                            var sum = 0.0
+                            var sum: Scalar = 0
                             for (j, coefficient) in row.enumerated() where coefficient != 0 {
                                 let source = j < s ? j : j + 1
-                                sum += coefficient * k[source * n + component]
+                                sum += Scalar(coefficient) * k[source * n + component]
                             }
-                            yStage[component] = y[component] + signedH * sum
+                            yStage[component] = y[component] + hs * sum
                         }
                         evaluate(t + continuation.c[index] * signedH, yStage, into: s + 1 + index)
                     }
@@ -261,10 +263,11 @@ public struct AdaptiveSolver: Sendable {
     /// y(t + θh) from the step's stages: the method's continuous extension, or cubic Hermite
     /// interpolation between the two ends and their slopes (`k[0]` at the start, `k[s]` at the end).
     @usableFromInline
-    func interpolate(
-        theta: Double, h: Double, n: Int, y: UnsafeMutablePointer<Double>, yNew: UnsafeMutablePointer<Double>,
-        k: UnsafeMutablePointer<Double>, into output: UnsafeMutablePointer<Double>
+    func interpolate<Scalar: BinaryFloatingPoint>(
+        theta thetaValue: Double, h hValue: Double, n: Int, y: UnsafeMutablePointer<Scalar>, yNew: UnsafeMutablePointer<Scalar>,
+        k: UnsafeMutablePointer<Scalar>, into output: UnsafeMutablePointer<Scalar>
     ) {
+        let theta = Scalar(thetaValue), h = Scalar(hValue)
         let s = tableau.stages
         if let continuation = tableau.extendedDense {
             // Hairer's DOP853 form: F0 = Δy, F1 = h f0 − Δy, F2 = 2Δy − h(f0 + f1), F3...6 = h d·K,
@@ -275,14 +278,14 @@ public struct AdaptiveSolver: Sendable {
                 let f0 = k[component], f1 = k[s * n + component]
                 var coefficients = [delta, h * f0 - delta, 2 * delta - h * (f0 + f1)]
                 for r in 0..<rows {
-                    var sum = 0.0
+                    var sum: Scalar = 0
                     for (j, weight) in continuation.d[r].enumerated() where weight != 0 {
                         let source = j < s ? j : j + 1
-                        sum += weight * k[source * n + component]
+                        sum += Scalar(weight) * k[source * n + component]
                     }
                     coefficients.append(h * sum)
                 }
-                var value = 0.0
+                var value: Scalar = 0
                 for (i, coefficient) in coefficients.reversed().enumerated() {
                     value += coefficient
                     value *= i % 2 == 0 ? theta : 1 - theta
@@ -291,12 +294,12 @@ public struct AdaptiveSolver: Sendable {
             }
         } else if let dense = tableau.denseOutput {
             for component in 0..<n {
-                var sum = 0.0
+                var sum: Scalar = 0
                 for i in 0..<s {
                     let row = dense[i]
-                    var weight = 0.0, power = theta
+                    var weight: Scalar = 0, power = theta
                     for coefficient in row {
-                        weight += coefficient * power
+                        weight += Scalar(coefficient) * power
                         power *= theta
                     }
                     sum += weight * k[i * n + component]

@@ -1,27 +1,32 @@
 /// The buffers of one adaptive solve, allocated once and reused across solves of the same size
 /// (a batch of trajectories solved one after another allocates nothing per trajectory).
-public final class AdaptiveWorkspace: @unchecked Sendable {
+public final class AdaptiveWorkspace<Scalar: BinaryFloatingPoint>: @unchecked Sendable {
     /// State dimension.
     public let dimension: Int
     /// Rows of slopes (stages, the new point's slope, extra dense-output stages).
     public let stages: Int
-    @usableFromInline let state: UnsafeMutablePointer<Double>
-    @usableFromInline let newState: UnsafeMutablePointer<Double>
-    @usableFromInline let stageState: UnsafeMutablePointer<Double>
-    @usableFromInline let error: UnsafeMutablePointer<Double>
-    @usableFromInline let slopes: UnsafeMutablePointer<Double>
-    @usableFromInline let scratch: UnsafeMutablePointer<Double>
+    @usableFromInline let state: UnsafeMutablePointer<Scalar>
+    @usableFromInline let newState: UnsafeMutablePointer<Scalar>
+    @usableFromInline let stageState: UnsafeMutablePointer<Scalar>
+    @usableFromInline let error: UnsafeMutablePointer<Scalar>
+    @usableFromInline let slopes: UnsafeMutablePointer<Scalar>
+    @usableFromInline let scratch: UnsafeMutablePointer<Scalar>
     @usableFromInline let relative: UnsafeMutablePointer<Double>
     @usableFromInline let absolute: UnsafeMutablePointer<Double>
     /// The method's coefficients, copied in at the start of each solve: a (s×s), b, c, e, e3.
-    @usableFromInline let coefficients: UnsafeMutablePointer<Double>
+    @usableFromInline let coefficients: UnsafeMutablePointer<Scalar>
 
     /// Allocates buffers for a system of `dimension` components and `stages` rows of slopes
     /// (`ButcherTableau.workspaceStages`).
     public init(dimension: Int, stages: Int) {
         self.dimension = dimension
         self.stages = stages
-        func buffer(_ count: Int) -> UnsafeMutablePointer<Double> {
+        func buffer(_ count: Int) -> UnsafeMutablePointer<Scalar> {
+            let pointer = UnsafeMutablePointer<Scalar>.allocate(capacity: max(count, 1))
+            pointer.initialize(repeating: 0, count: max(count, 1))
+            return pointer
+        }
+        func doubles(_ count: Int) -> UnsafeMutablePointer<Double> {
             let pointer = UnsafeMutablePointer<Double>.allocate(capacity: max(count, 1))
             pointer.initialize(repeating: 0, count: max(count, 1))
             return pointer
@@ -32,14 +37,16 @@ public final class AdaptiveWorkspace: @unchecked Sendable {
         error = buffer(dimension)
         slopes = buffer(dimension * stages)
         scratch = buffer(dimension * 2)
-        relative = buffer(dimension)
-        absolute = buffer(dimension)
+        relative = doubles(dimension)
+        absolute = doubles(dimension)
         coefficients = buffer(stages * stages + 4 * stages)
     }
 
     deinit {
-        for pointer in [state, newState, stageState, error, slopes, scratch, relative, absolute, coefficients] {
+        for pointer in [state, newState, stageState, error, slopes, scratch, coefficients] {
             pointer.deallocate()
         }
+        relative.deallocate()
+        absolute.deallocate()
     }
 }

@@ -33,7 +33,7 @@ public struct BatchSolver: Sendable {
     /// over `[startTime, endTime]` and returns the final states.
     @inlinable
     public func solveEach<Field: VectorField>(
-        _ field: Field, initialStates: [Double], from startTime: Double, to endTime: Double
+        _ field: Field, initialStates: [Field.Scalar], from startTime: Double, to endTime: Double
     ) throws(SolveFailure) -> Result {
         let n = field.dimension
         guard n > 0, initialStates.count % n == 0 else {
@@ -43,9 +43,9 @@ public struct BatchSolver: Sendable {
         let chunks = min(workers, max(count, 1))
         let results = ResultBuffer(count: count * n, chunks: chunks)
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            let workspace = AdaptiveWorkspace(dimension: n, stages: solver.tableau.workspaceStages)
+            let workspace = AdaptiveWorkspace<Field.Scalar>(dimension: n, stages: solver.tableau.workspaceStages)
             var statistics = SolveStatistics()
-            var initial = [Double](repeating: 0, count: n)
+            var initial = [Field.Scalar](repeating: 0, count: n)
             let range = (count * chunk / chunks)..<(count * (chunk + 1) / chunks)
             for trajectory in range {
                 for i in 0..<n { initial[i] = initialStates[trajectory * n + i] }

@@ -20,7 +20,7 @@ public struct BatchedField<Field: VectorField>: VectorField {
 
     /// Evaluates every trajectory's derivative.
     @inlinable
-    public func evaluate(t: Double, state: UnsafeBufferPointer<Double>, derivative: UnsafeMutableBufferPointer<Double>) {
+    public func evaluate(t: Field.Scalar, state: UnsafeBufferPointer<Field.Scalar>, derivative: UnsafeMutableBufferPointer<Field.Scalar>) {
         guard let states = state.baseAddress, let derivatives = derivative.baseAddress else { return }
         field.evaluateBatch(t: t, states: states, derivatives: derivatives, count: count)
     }

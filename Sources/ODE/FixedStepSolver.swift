@@ -24,9 +24,10 @@ public struct FixedStepSolver: Sendable {
     /// Integrates `field` from `initialState` at `startTime` for `steps` steps.
     @inlinable
     public func solve<Field: VectorField>(
-        _ field: Field, initialState: [Double], startTime: Double = 0
+        _ field: Field, initialState: [Field.Scalar], startTime: Double = 0
     ) throws(SolveFailure) -> Solution {
-        try validate(dimension: field.dimension, initialState: initialState)
+        typealias Scalar = Field.Scalar
+        try validate(dimension: field.dimension, initialCount: initialState.count)
         let n = field.dimension
         let s = tableau.stages
         let savedCount = saving.count(of: steps)
@@ -37,17 +38,17 @@ public struct FixedStepSolver: Sendable {
 
         // One allocation for every buffer of the loop: state, stage input, slopes, coefficients.
         let coefficientCount = s * s + 2 * s
-        let buffer = UnsafeMutablePointer<Double>.allocate(capacity: 2 * n + s * n + coefficientCount)
+        let buffer = UnsafeMutablePointer<Scalar>.allocate(capacity: 2 * n + s * n + coefficientCount)
         defer { buffer.deallocate() }
         let y = buffer, yStage = buffer + n, k = buffer + 2 * n
         let a = buffer + 2 * n + s * n, b = a + s * s, c = b + s
         for i in 0..<s {
-            for j in 0..<s { a[i * s + j] = j < i ? tableau.a[i][j] : 0 }
-            b[i] = tableau.b[i]
-            c[i] = tableau.c[i]
+            for j in 0..<s { a[i * s + j] = j < i ? Scalar(tableau.a[i][j]) : 0 }
+            b[i] = Scalar(tableau.b[i])
+            c[i] = Scalar(tableau.c[i])
         }
         for i in 0..<n { y[i] = initialState[i] }
-        let h = stepSize
+        let h = Scalar(stepSize)
         // The next step to save, advanced after each save: no division or search in the loop.
         var listed = [Int]()
         var every = 0
@@ -63,7 +64,7 @@ public struct FixedStepSolver: Sendable {
         }
         if every > 0 || listed.first == 0 {
             times.append(startTime)
-            for i in 0..<n { saved.append(y[i]) }
+            for i in 0..<n { saved.append(Double(y[i])) }
             savedSteps.append(0)
             if every == 0 { cursor = 1 }
         }
@@ -72,13 +73,13 @@ public struct FixedStepSolver: Sendable {
         let current = UnsafeBufferPointer(start: UnsafePointer(y), count: n)
         var step = 1
         while step <= steps {
-            let t = startTime + Double(step &- 1) * h
+            let t = Scalar(startTime + Double(step &- 1) * stepSize)
             field.evaluate(t: t, state: current, derivative: UnsafeMutableBufferPointer(start: k, count: n))
             var i = 1
             while i < s {
                 let row = a + i &* s
                 for component in 0..<n {
-                    var sum = 0.0
+                    var sum: Scalar = 0
                     for j in 0..<i { sum += row[j] * k[j &* n &+ component] }
                     yStage[component] = y[component] + h * sum
                 }
@@ -86,7 +87,7 @@ public struct FixedStepSolver: Sendable {
                 i &+= 1
             }
             // Branch-free finiteness check: v − v is 0 for finite v and NaN otherwise.
-            var check = 0.0
+            var check: Scalar = 0
             if s == 1 {
                 let weight = h * b[0]
                 for component in 0..<n {
@@ -96,7 +97,7 @@ public struct FixedStepSolver: Sendable {
                 }
             } else {
                 for component in 0..<n {
-                    var sum = 0.0
+                    var sum: Scalar = 0
                     for stage in 0..<s { sum += b[stage] * k[stage &* n &+ component] }
                     let value = y[component] + h * sum
                     y[component] = value
@@ -105,11 +106,11 @@ public struct FixedStepSolver: Sendable {
             }
             if check != 0 || check.isNaN {
                 let component = (0..<n).first { !y[$0].isFinite } ?? 0
-                throw .nonFiniteState(t: startTime + Double(step) * h, step: step, component: component)
+                throw .nonFiniteState(t: startTime + Double(step) * stepSize, step: step, component: component)
             }
             if step == nextSave {
-                times.append(startTime + Double(step) * h)
-                for i in 0..<n { saved.append(y[i]) }
+                times.append(startTime + Double(step) * stepSize)
+                for i in 0..<n { saved.append(Double(y[i])) }
                 savedSteps.append(step)
                 if every == 0 { cursor += 1 }
                 nextSave = following(step)
@@ -121,10 +122,10 @@ public struct FixedStepSolver: Sendable {
     }
 
     @usableFromInline
-    func validate(dimension: Int, initialState: [Double]) throws(SolveFailure) {
-        guard initialState.count == dimension else {
+    func validate(dimension: Int, initialCount: Int) throws(SolveFailure) {
+        guard initialCount == dimension else {
             throw .invalidProblem(
-                "the initial state has \(initialState.count) components but the system has \(dimension)")
+                "the initial state has \(initialCount) components but the system has \(dimension)")
         }
         guard stepSize.isFinite, stepSize > 0 else {
             throw .invalidProblem("the step size h must be a positive number, not \(stepSize)")

@@ -11,21 +11,22 @@ enum InitialStep {
     ///   - norm: the scaled RMS norm of a vector, with weights from a reference state.
     ///   - scratch: two vectors of room.
     @usableFromInline
-    static func estimate(
-        n: Int, t: Double, y: UnsafeMutablePointer<Double>, f0: UnsafeMutablePointer<Double>, f1: UnsafeMutablePointer<Double>,
+    static func estimate<Scalar: BinaryFloatingPoint>(
+        n: Int, t: Double, y: UnsafeMutablePointer<Scalar>, f0: UnsafeMutablePointer<Scalar>, f1: UnsafeMutablePointer<Scalar>,
         span: Double, direction: Double, order: Int,
-        evaluate: (Double, UnsafeMutablePointer<Double>) -> Void,
-        norm: (UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>) -> Double,
-        scratch: UnsafeMutablePointer<Double>
+        evaluate: (Double, UnsafeMutablePointer<Scalar>) -> Void,
+        norm: (UnsafeMutablePointer<Scalar>, UnsafeMutablePointer<Scalar>) -> Double,
+        scratch: UnsafeMutablePointer<Scalar>
     ) -> Double {
         let d0 = norm(y, y), d1 = norm(f0, y)
         var h0 = d0 < 1e-5 || d1 < 1e-5 ? 1e-6 : 0.01 * d0 / d1
         h0 = min(h0, span)
         let y1 = scratch
-        for i in 0..<n { y1[i] = y[i] + direction * h0 * f0[i] }
+        let step = Scalar(direction * h0)
+        for i in 0..<n { y1[i] = y[i] + step * f0[i] }
         evaluate(t + direction * h0, y1)
         let difference = scratch + n
-        for i in 0..<n { difference[i] = (f1[i] - f0[i]) / h0 }
+        for i in 0..<n { difference[i] = (f1[i] - f0[i]) / Scalar(h0) }
         let d2 = norm(difference, y)
         let largest = max(d1, d2)
         guard largest.isFinite else { return h0 * 1e-3 }

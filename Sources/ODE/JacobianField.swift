@@ -1,6 +1,6 @@
 /// A vector field that also gives its Jacobian `∂f/∂y` and time derivative `∂f/∂t`, as the
 /// stiff (Rosenbrock) solver needs.
-public protocol JacobianField: VectorField {
+public protocol JacobianField: VectorField where Scalar == Double {
     /// Writes `∂f_i/∂y_j` at `jacobian[i * dimension + j]` (row-major, `dimension²` entries).
     func jacobian(t: Double, state: UnsafeBufferPointer<Double>, into jacobian: UnsafeMutableBufferPointer<Double>)
 

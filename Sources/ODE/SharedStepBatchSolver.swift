@@ -24,7 +24,7 @@ public struct SharedStepBatchSolver: Sendable {
     @inlinable
     public func solve<Field: VectorField>(
         _ field: Field, initialStates: [Double], from startTime: Double, to endTime: Double
-    ) throws(SolveFailure) -> BatchSolver.Result {
+    ) throws(SolveFailure) -> BatchSolver.Result where Field.Scalar == Double {
         let tableau = solver.tableau
         let controller = solver.controller
         let d = field.dimension

@@ -64,6 +64,20 @@ enum CompetitionWorkloads {
                 return .init(functionEvaluations: result.statistics.functionEvaluations,
                              steps: result.statistics.steps, check: result.finalStates[0])
             },
+            Workload(name: "competition-euler-float32") {
+                let solution = try FixedStepSolver(tableau: .euler, stepSize: 0.1, steps: 1000, saving: .steps([1000]))
+                    .solve(FloatCompetitionModel(), initialState: [Float(100), 150])
+                return .init(functionEvaluations: solution.statistics.functionEvaluations,
+                             steps: solution.statistics.steps, check: solution.finalState.first!)
+            },
+            Workload(name: "competition-dopri5-float32") {
+                var single = StepSizeController(rtol: 1e-5, atol: 1e-5)
+                single.beta = 0
+                let solution = try AdaptiveSolver(tableau: .dopri5, controller: single)
+                    .solve(FloatCompetitionModel(), initialState: [Float(100), 150], from: 0, to: 100, saveAt: .final)
+                return .init(functionEvaluations: solution.statistics.functionEvaluations,
+                             steps: solution.statistics.steps, check: solution.finalState.first!)
+            },
             // Each trajectory with its own steps, spread over the cores (diffrax's jax.vmap).
             Workload(name: "competition-dopri5-batch10k-each") {
                 let result = try BatchSolver(solver: dopri5).solveEach(model, initialStates: batchInitialStates, from: 0, to: 100)
@@ -71,6 +85,17 @@ enum CompetitionWorkloads {
                              steps: result.statistics.steps, check: result.finalStates[0])
             },
         ]
+    }
+}
+
+/// The competition model in single precision (the seed's parameters).
+struct FloatCompetitionModel: VectorField {
+    var dimension: Int { 2 }
+    @inline(__always)
+    func evaluate(t: Float, state: UnsafeBufferPointer<Float>, derivative: UnsafeMutableBufferPointer<Float>) {
+        let x1 = state[0], x2 = state[1]
+        derivative[0] = 0.1 * x1 * (1 - 0.002 * x1) - 1e-4 * x1 * x2
+        derivative[1] = 0.3 * x2 * (1 - 0.003 * x2) - 2e-4 * x1 * x2
     }
 }
 
