@@ -69,6 +69,53 @@ public struct FixedStepSolver: Sendable {
             if every == 0 { cursor = 1 }
         }
         var nextSave = every > 0 ? following(0) : following(-1)
+        // Small single-stage systems (explicit Euler on up to four states, the seed's RNN): state and
+        // slope in fixed-size stack storage, which the optimiser keeps in registers across steps.
+        if s == 1, n <= 4 {
+            var state: (Scalar, Scalar, Scalar, Scalar) = (0, 0, 0, 0)
+            var slope: (Scalar, Scalar, Scalar, Scalar) = (0, 0, 0, 0)
+            let weight = h * b[0]
+            let finished: Int? = withUnsafeMutablePointer(to: &state) { statePointer in
+                withUnsafeMutablePointer(to: &slope) { slopePointer in
+                    let yLocal = UnsafeMutableRawPointer(statePointer).assumingMemoryBound(to: Scalar.self)
+                    let kLocal = UnsafeMutableRawPointer(slopePointer).assumingMemoryBound(to: Scalar.self)
+                    for i in 0..<n { yLocal[i] = y[i] }
+                    let current = UnsafeBufferPointer(start: UnsafePointer(yLocal), count: n)
+                    let derivative = UnsafeMutableBufferPointer(start: kLocal, count: n)
+                    var step = 1
+                    while step <= steps {
+                        let t = Scalar(startTime + Double(step &- 1) * stepSize)
+                        field.evaluate(t: t, state: current, derivative: derivative)
+                        var check: Scalar = 0
+                        for component in 0..<n {
+                            let value = yLocal[component] + weight * kLocal[component]
+                            yLocal[component] = value
+                            check += value - value
+                        }
+                        if check != 0 || check.isNaN {
+                            for i in 0..<n { y[i] = yLocal[i] }
+                            return step
+                        }
+                        if step == nextSave {
+                            times.append(startTime + Double(step) * stepSize)
+                            for i in 0..<n { saved.append(Double(yLocal[i])) }
+                            savedSteps.append(step)
+                            if every == 0 { cursor += 1 }
+                            nextSave = following(step)
+                        }
+                        step &+= 1
+                    }
+                    for i in 0..<n { y[i] = yLocal[i] }
+                    return nil
+                }
+            }
+            if let failedStep = finished {
+                let component = (0..<n).first { !y[$0].isFinite } ?? 0
+                throw .nonFiniteState(t: startTime + Double(failedStep) * stepSize, step: failedStep, component: component)
+            }
+            let statistics = SolveStatistics(steps: steps, accepted: steps, rejected: 0, functionEvaluations: steps)
+            return Solution(dimension: n, times: times, states: saved, stepIndices: savedSteps, statistics: statistics)
+        }
         let input = UnsafeBufferPointer(start: UnsafePointer(yStage), count: n)
         let current = UnsafeBufferPointer(start: UnsafePointer(y), count: n)
         var step = 1

@@ -134,3 +134,35 @@ private func leastSquaresSlope(x: [Double], y: [Double]) -> Double {
     }
     return num / den
 }
+
+@Suite("Fixed-step paths")
+struct FixedStepPathTests {
+    /// Five independent decays: takes the general loop (more than four states).
+    private struct FiveDecays: VectorField {
+        var dimension: Int { 5 }
+        func evaluate(t: Double, state: UnsafeBufferPointer<Double>, derivative: UnsafeMutableBufferPointer<Double>) {
+            for i in 0..<5 { derivative[i] = -Double(i + 1) * state[i] + sin(t) }
+        }
+    }
+
+    /// The first of them alone: takes the small-system loop.
+    private struct OneDecay: VectorField {
+        var rate: Double
+        var dimension: Int { 1 }
+        func evaluate(t: Double, state: UnsafeBufferPointer<Double>, derivative: UnsafeMutableBufferPointer<Double>) {
+            derivative[0] = -rate * state[0] + sin(t)
+        }
+    }
+
+    @Test("The small-system Euler loop and the general loop give identical numbers and saved points")
+    func pathsAgree() throws {
+        let solver = FixedStepSolver(tableau: .euler, stepSize: 0.01, steps: 250, saving: .every(7))
+        let five = try solver.solve(FiveDecays(), initialState: [1, 2, 3, 4, 5], startTime: 0.5)
+        for index in 0..<5 {
+            let one = try solver.solve(OneDecay(rate: Double(index + 1)), initialState: [Double(index + 1)], startTime: 0.5)
+            #expect(one.times == five.times)
+            #expect(one.stepIndices == five.stepIndices)
+            #expect(one.component(0) == five.component(index))
+        }
+    }
+}
