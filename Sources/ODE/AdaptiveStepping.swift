@@ -29,7 +29,7 @@ enum AdaptiveStepping {
     /// Before each attempted step: stops at `max_steps`, shortens the step to land on the end
     /// (returning whether it is the last), and stops when the step has underflowed — reporting
     /// a non-finite state instead when that is what drove the step down.
-    @usableFromInline
+    @inlinable
     static func prepareStep(
         h: inout Double, t: Double, endTime: Double, statistics: SolveStatistics, maximumSteps: Int,
         lastNonFinite: (t: Double, component: Int)?

@@ -39,7 +39,7 @@ public struct StepSizeController: Sendable, Equatable {
     /// As `acceptedFactor(error:previousError:...)` from logarithms: `log(error)` of this step and
     /// `log(max(previous error, 1e-4))` kept from the last one, so a step costs one `log` and one
     /// `exp` instead of two `pow`.
-    @usableFromInline
+    @inlinable
     func acceptedFactor(logError: Double, previousLogError: Double, q: Int, justRejected: Bool) -> Double {
         let alpha = 1 / Double(q) - 0.75 * beta
         var factor = logError == -.infinity ? maximumFactor : safety * exp(-alpha * logError + beta * previousLogError)
@@ -48,7 +48,7 @@ public struct StepSizeController: Sendable, Equatable {
     }
 
     /// The factor after a rejected step with scaled error `error` (> 1, or not finite).
-    @usableFromInline
+    @inlinable
     func rejectedFactor(error: Double, q: Int) -> Double {
         guard error.isFinite else { return minimumFactor }
         return max(minimumFactor, safety * pow(error, -1 / Double(q)))
