@@ -33,3 +33,28 @@ public struct ExpressionField: JacobianField {
         parameters.withUnsafeBufferPointer { system.timeDerivative(t: t, state: state, parameters: $0, into: derivative) }
     }
 }
+
+extension ExpressionField: DifferentiableField {
+    /// One per name in `system.parameterNames`.
+    public var parameterCount: Int { parameters.count }
+
+    /// The same equations with other parameter values.
+    public func withParameters(_ parameters: [Double]) -> ExpressionField {
+        ExpressionField(system: system, parameters: parameters)
+    }
+
+    /// The symbolic vector–Jacobian products, evaluated on their compiled tapes.
+    public func vectorJacobianProducts(
+        t: Double, state: UnsafeBufferPointer<Double>, cotangent v: UnsafeBufferPointer<Double>,
+        stateCotangent: UnsafeMutableBufferPointer<Double>, addingTo parameterCotangent: UnsafeMutableBufferPointer<Double>
+    ) {
+        parameters.withUnsafeBufferPointer { theta in
+            system.vjpState(v: v, t: t, state: state, parameters: theta, into: stateCotangent)
+            guard !parameters.isEmpty else { return }
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: parameters.count) { buffer in
+                system.vjpParameters(v: v, t: t, state: state, parameters: theta, into: buffer)
+                for k in 0..<parameters.count { parameterCotangent[k] += buffer[k] }
+            }
+        }
+    }
+}

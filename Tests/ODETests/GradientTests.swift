@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+@testable import ODE
+
+/// The seed's observations (t, x1, x2) and the masked squared-error loss at those steps.
+private let observations: [(t: Double, x1: Double, x2: Double)] = [
+    (0, 100, 150), (10, 165, 283), (15, 197, 290), (30, 280, 276), (36, 305, 269), (40, 318, 266), (42, 324, 264),
+]
+
+private func squaredError(_ index: Int, _ state: UnsafeBufferPointer<Double>, _ gradient: UnsafeMutableBufferPointer<Double>) -> Double {
+    let target = observations[index]
+    let e1 = state[0] - target.x1, e2 = state[1] - target.x2
+    gradient[0] = 2 * e1
+    gradient[1] = 2 * e2
+    return e1 * e1 + e2 * e2
+}
+
+/// Relative error of a gradient against central differences of the loss in each parameter.
+private func finiteDifferenceCheck<Field: DifferentiableField>(
+    _ field: Field, solver: FixedStepSolver, initialState: [Double], steps: [Int],
+    loss: @escaping PointLoss
+) throws -> (parameters: Double, initialState: Double) {
+    let exact = try solver.gradient(field, initialState: initialState, observationSteps: steps, loss: loss)
+    func lossValue(_ field: Field, _ y0: [Double]) throws -> Double {
+        try solver.gradient(field, initialState: y0, observationSteps: steps, loss: loss).loss
+    }
+    var worstParameter = 0.0
+    let theta = field.parameters
+    for k in theta.indices {
+        let epsilon = 1e-5 * max(abs(theta[k]), 1e-6)
+        var plus = theta, minus = theta
+        plus[k] += epsilon
+        minus[k] -= epsilon
+        let numeric = (try lossValue(field.withParameters(plus), initialState) - lossValue(field.withParameters(minus), initialState)) / (2 * epsilon)
+        worstParameter = max(worstParameter, abs(numeric - exact.parameters[k]) / max(abs(numeric), 1e-300))
+    }
+    var worstState = 0.0
+    for i in initialState.indices {
+        let epsilon = 1e-6 * max(abs(initialState[i]), 1)
+        var plus = initialState, minus = initialState
+        plus[i] += epsilon
+        minus[i] -= epsilon
+        let numeric = (try lossValue(field, plus) - lossValue(field, minus)) / (2 * epsilon)
+        worstState = max(worstState, abs(numeric - exact.initialState[i]) / max(abs(numeric), 1e-300))
+    }
+    return (worstParameter, worstState)
+}
+
+@Suite("Gradients through fixed-step solves")
+struct GradientTests {
+    /// The seed's starting guess for the fit.
+    static let guess = CompetitionModel(r1: 0.1, r2: 0.1, a1: 0.001, a2: 0.001, iN1: 0.001, iN2: 0.001)
+
+    @Test("The seed's fit setup: loss and gradient of the Euler recurrence (h = 1, 50 steps)")
+    func seedLossAndGradient() throws {
+        let solver = FixedStepSolver(tableau: .euler, stepSize: 1, steps: 50, saving: .steps([50]))
+        let result = try solver.gradient(Self.guess, initialState: [100, 150], observationSteps: observations.map { Int($0.t) },
+                                         loss: squaredError)
+        // The seed reports an initial loss of 9.1537e5 for this setup.
+        #expect(abs(result.loss - 9.1537e5) / 9.1537e5 < 1e-4, "loss \(result.loss)")
+        let errors = try finiteDifferenceCheck(Self.guess, solver: solver, initialState: [100, 150],
+                                               steps: observations.map { Int($0.t) }, loss: squaredError)
+        #expect(errors.parameters < 1e-6, "parameters: \(errors.parameters)")
+        #expect(errors.initialState < 1e-6, "initial state: \(errors.initialState)")
+    }
+
+    @Test("Gradients through every fixed-step method match finite differences", arguments: ButcherTableau.fixedStepMethods)
+    func everyMethod(tableau: ButcherTableau) throws {
+        let truth = CompetitionModel(r1: 0.1, r2: 0.3, a1: 1e-4, a2: 2e-4, iN1: 0.002, iN2: 0.003)
+        let solver = FixedStepSolver(tableau: tableau, stepSize: 0.5, steps: 84)
+        let errors = try finiteDifferenceCheck(truth.withParameters([0.12, 0.25, 2e-4, 1e-4, 0.0025, 0.0028]), solver: solver,
+                                               initialState: [100, 150], steps: observations.map { Int($0.t * 2) },
+                                               loss: squaredError)
+        #expect(errors.parameters < 1e-6, "\(tableau.name) parameters: \(errors.parameters)")
+        #expect(errors.initialState < 1e-6, "\(tableau.name) initial state: \(errors.initialState)")
+    }
+
+    @Test("At the generating parameters the gradient of the loss on exact data vanishes")
+    func zeroAtTruth() throws {
+        let truth = CompetitionModel(r1: 0.1, r2: 0.3, a1: 1e-4, a2: 2e-4, iN1: 0.002, iN2: 0.003)
+        let solver = FixedStepSolver(tableau: .euler, stepSize: 0.1, steps: 420)
+        let forward = try solver.solve(truth, initialState: [100, 150])
+        let steps = [100, 150, 300, 420]
+        let targets = steps.map { Array(forward.state(at: $0)) }
+        let result = try solver.gradient(truth, initialState: [100, 150], observationSteps: steps) { index, state, gradient in
+            var sum = 0.0
+            for i in 0..<2 {
+                let e = state[i] - targets[index][i]
+                gradient[i] = 2 * e
+                sum += e * e
+            }
+            return sum
+        }
+        #expect(result.loss == 0)
+        #expect(result.parameters.allSatisfy { $0 == 0 })
+    }
+
+    @Test("Bad observation steps are rejected")
+    func badSteps() {
+        let solver = FixedStepSolver(tableau: .euler, stepSize: 1, steps: 10)
+        #expect(throws: SolveFailure.self) {
+            try solver.gradient(Self.guess, initialState: [100, 150], observationSteps: [5, 3], loss: squaredError)
+        }
+        #expect(throws: SolveFailure.self) {
+            try solver.gradient(Self.guess, initialState: [100, 150], observationSteps: [11], loss: squaredError)
+        }
+    }
+}
