@@ -35,11 +35,13 @@ let package = Package(
             dependencies: ["Experiments", "Report", "Plot", "CCmark", .product(name: "Yams", package: "Yams")]
         ),
         // One type per block kind: options -> computation -> artifacts.
-        .target(name: "Experiments", dependencies: ["ODE", "Expressions", "Plot"]),
+        .target(name: "Experiments", dependencies: ["ODE", "Expressions", "Learning", "Plot"]),
         // Numerics: tableaus, steppers, solutions, typed failures. Imports nothing of notebooks.
         .target(name: "ODE"),
         // The equation language: parsing with positions, compiled tapes, symbolic derivatives.
         .target(name: "Expressions"),
+        // Optimisers (later: networks with hand-written VJPs, losses, seeded random numbers).
+        .target(name: "Learning"),
         // Figure model and the Cairo renderer.
         .target(name: "Plot", dependencies: ["CCairo"]),
         // HTML writer with escaping by construction; report and index pages.
@@ -56,6 +58,7 @@ let package = Package(
         ),
         .testTarget(name: "ODETests", dependencies: ["ODE"]),
         .testTarget(name: "ExpressionsTests", dependencies: ["Expressions"]),
+        .testTarget(name: "LearningTests", dependencies: ["Learning"]),
         .testTarget(name: "PlotTests", dependencies: ["Plot"], resources: [.copy("Golden")]),
         .testTarget(name: "ReportTests", dependencies: ["Report"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "ODE"]),

@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+@testable import Learning
+
+/// Rosenbrock's function (1 − x)² + 100 (y − x²)², minimum 0 at (1, 1).
+private func rosenbrock(_ p: [Double]) -> (value: Double, gradient: [Double]) {
+    let x = p[0], y = p[1]
+    return ((1 - x) * (1 - x) + 100 * (y - x * x) * (y - x * x),
+            [-2 * (1 - x) - 400 * x * (y - x * x), 200 * (y - x * x)])
+}
+
+/// ‖A p − b‖² for a small well-conditioned system with solution (1, −2, 0.5).
+private func leastSquares(_ p: [Double]) -> (value: Double, gradient: [Double]) {
+    let a: [[Double]] = [[2, 1, 0], [1, 3, 1], [0, 1, 4], [1, 0, 1]]
+    let solution = [1.0, -2, 0.5]
+    let b = a.map { row in zip(row, solution).map(*).reduce(0, +) }
+    var value = 0.0
+    var gradient = [0.0, 0, 0]
+    for (row, target) in zip(a, b) {
+        let residual = zip(row, p).map(*).reduce(0, +) - target
+        value += residual * residual
+        for j in 0..<3 { gradient[j] += 2 * residual * row[j] }
+    }
+    return (value, gradient)
+}
+
+private func minimize(_ optimizer: inout some Optimizer, from start: [Double], steps: Int,
+                      _ function: ([Double]) -> (value: Double, gradient: [Double])) -> [Double] {
+    var parameters = start
+    for _ in 0..<steps { optimizer.step(parameters: &parameters, gradient: function(parameters).gradient) }
+    return parameters
+}
+
+@Suite("Optimizers")
+struct OptimizerTests {
+    @Test("Adam reaches the minimum of Rosenbrock's function")
+    func adamRosenbrock() {
+        var adam = Adam(count: 2, learningRate: 0.02)
+        let result = minimize(&adam, from: [-1.2, 1], steps: 20_000, rosenbrock)
+        #expect(abs(result[0] - 1) < 1e-3 && abs(result[1] - 1) < 2e-3, "\(result)")
+    }
+
+    @Test("Momentum descent reaches the minimum of Rosenbrock's function")
+    func momentumRosenbrock() {
+        var sgd = GradientDescent(count: 2, learningRate: 2e-4, momentum: 0.9)
+        let result = minimize(&sgd, from: [-1.2, 1], steps: 50_000, rosenbrock)
+        #expect(abs(result[0] - 1) < 1e-3 && abs(result[1] - 1) < 2e-3, "\(result)")
+    }
+
+    @Test("Every optimizer solves a linear least-squares problem", arguments: OptimizerKind.allCases)
+    func leastSquaresProblem(kind: OptimizerKind) {
+        // RMSprop's steps are nearly sign steps of size lr near the minimum, so it needs a smaller rate.
+        let rate: Double = kind == .rmsprop ? 1e-4 : 0.01
+        var optimizer = kind.make(count: 3, learningRate: rate, epsilon: 1e-8)
+        var parameters = [0.0, 0, 0]
+        for _ in 0..<40_000 { optimizer.step(parameters: &parameters, gradient: leastSquares(parameters).gradient) }
+        #expect(zip(parameters, [1.0, -2, 0.5]).allSatisfy { abs($0 - $1) < 1e-3 }, "\(kind): \(parameters)")
+    }
+
+    @Test("Adam's first step moves each parameter by the learning rate, against the gradient's sign")
+    func adamFirstStep() {
+        var adam = Adam(count: 2, learningRate: 0.1, epsilon: 0)
+        var parameters = [1.0, 1.0]
+        adam.step(parameters: &parameters, gradient: [3, -0.5])
+        #expect(abs(parameters[0] - 0.9) < 1e-12)
+        #expect(abs(parameters[1] - 1.1) < 1e-12)
+    }
+}
