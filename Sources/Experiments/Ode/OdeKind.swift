@@ -55,7 +55,7 @@ public struct OdeKind: ExperimentKind {
         }
         experiment = try SystemExperiment(
             field: ExpressionField(system: system, parameters: values), stateNames: states, initialState: initialState,
-            options: options, context: context, title: "Solution")
+            options: options, context: context, title: "Solution", parameterNames: parameters.map(\.name))
     }
 
     /// Solves and builds the artifacts.

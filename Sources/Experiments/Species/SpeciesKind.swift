@@ -30,7 +30,7 @@ public struct SpeciesKind: ExperimentKind {
         let x0 = options[Self.initial]
         experiment = try SystemExperiment(
             field: model, stateNames: Self.states, initialState: Self.states.map { x0[$0]! }, options: options,
-            context: context, title: "Competition model")
+            context: context, title: "Competition model", parameterNames: ["r1", "r2", "a1", "a2", "iN1", "iN2"])
     }
 
     /// Solves the model and builds the figures, tables, CSVs and metrics.

@@ -4,7 +4,7 @@ import Plot
 
 /// An ODE system ready to solve, with everything a block asked for: the shared computation of
 /// `{ode}` and `{species}` (solve, figures, CSV, metrics, observations, work–precision).
-struct SystemExperiment<Field: JacobianField>: Sendable {
+struct SystemExperiment<Field: JacobianField & DifferentiableField>: Sendable {
     let field: Field
     let stateNames: [String]
     let initialState: [Double]
@@ -14,11 +14,14 @@ struct SystemExperiment<Field: JacobianField>: Sendable {
     let compare: [String]
     let observations: Observations?
     let title: String
+    let parameterNames: [String]
+    let fit: FitOptions.Settings?
 
     /// Reads the shared options, checking the figure requests and observations against the states.
     init(field: Field, stateNames: [String], initialState: [Double], options: ResolvedOptions,
-         context: BlockContext, title: String) throws(OptionError) {
+         context: BlockContext, title: String, parameterNames: [String]) throws(OptionError) {
         self.field = field
+        self.parameterNames = parameterNames
         self.stateNames = stateNames
         self.initialState = initialState
         self.title = title
@@ -69,9 +72,83 @@ struct SystemExperiment<Field: JacobianField>: Sendable {
         } else {
             observations = nil
         }
+        fit = try FitOptions.settings(options, names: parameterNames, current: field.parameters)
+        if fit != nil {
+            guard observations != nil else {
+                throw OptionError("'fit' needs observations: add data: {t: [...], <state>: [...]} or data: {csv: path}", at: options.position(of: "fit"))
+            }
+            guard case .fixedStep = settings.family else {
+                throw OptionError("'fit' runs backpropagation through a fixed-step recurrence: choose euler, midpoint, heun or rk4 (adaptive and stiff solvers are not differentiated yet)",
+                                  at: options.position(of: "solver"))
+            }
+        }
     }
 
     func run() throws(BlockFailure) -> Artifacts {
+        guard let fit, let observations, case let .fixedStep(tableau) = settings.family else {
+            return try solveAndDescribe(field)
+        }
+        let solver = FixedStepSolver(tableau: tableau, stepSize: settings.stepSize, steps: settings.steps)
+        let initialGuess = field.withParameters(fit.initial)
+        let study = ParameterFit(field: initialGuess, settings: fit, solver: solver, startTime: settings.startTime,
+                                 initialState: initialState, observations: observations, stateNames: stateNames)
+        let clock = ContinuousClock()
+        let begin = clock.now
+        let result = try study.run()
+        let elapsed = clock.now - begin
+        var artifacts = try SystemExperiment(copying: self, field: result.fitted).solveAndDescribe(result.fitted)
+        let guessSolution: Solution
+        let fittedSolution: Solution
+        do {
+            guessSolution = try settings.solve(initialGuess, initialState: initialState)
+            fittedSolution = try settings.solve(result.fitted, initialState: initialState)
+        } catch {
+            throw BlockFailure(error.description(stateNames: stateNames))
+        }
+        artifacts.figures.insert(NamedFigure(
+            name: "fit", caption: "Observations, the fitted model (solid) and the initial guess (dashed)",
+            figure: SystemFigures.fit(fitted: fittedSolution, guess: guessSolution, stateNames: stateNames, observations: observations)), at: 0)
+        artifacts.figures.insert(NamedFigure(
+            name: "loss", caption: "Loss (squared error at the observed points) per epoch",
+            figure: SystemFigures.loss(result.history)), at: 1)
+        artifacts.series.append(NumericTable(name: "loss", columns: ["epoch", "loss"],
+                                             rows: result.history.enumerated().map { [Double($0.offset + 1), $0.element] }))
+        var rows = [[String]]()
+        let fitted = result.fitted.parameters
+        for (index, name) in parameterNames.enumerated() {
+            var row = [name, String(format: "%.6g", fit.initial[index]), String(format: "%.6g", fitted[index])]
+            if let truth = fit.truth { row.append(truth[index].isNaN ? "—" : String(format: "%.6g", truth[index])) }
+            rows.append(row)
+        }
+        artifacts.tables.insert(ResultTable(title: "Parameters", columns: ["parameter", "initial", "fitted"] + (fit.truth == nil ? [] : ["true"]),
+                                            rows: rows), at: 0)
+        artifacts.metrics.append(Metric("loss.initial", .real(result.history.first ?? result.finalLoss)))
+        artifacts.metrics.append(Metric("loss.final", .real(result.finalLoss)))
+        for (name, value) in zip(parameterNames, fitted) { artifacts.metrics.append(Metric("param.\(name)", .real(value))) }
+        artifacts.metrics.append(Metric("epochs", .count(result.history.count)))
+        artifacts.metrics.append(Metric("gradient_evaluations", .count(result.gradientEvaluations)))
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        artifacts.log.insert("fit: \(fit.optimizer.rawValue), lr = \(OptionValue.format(fit.learningRate)), \(result.history.count) epochs in \(String(format: "%.3f", seconds)) s; loss \(String(format: "%.6g", result.history.first ?? .nan)) → \(String(format: "%.6g", result.finalLoss))", at: 0)
+        return artifacts
+    }
+
+    /// The same experiment with another field (the fitted model).
+    init(copying other: SystemExperiment, field: Field) {
+        self.field = field
+        stateNames = other.stateNames
+        initialState = other.initialState
+        settings = other.settings
+        figures = other.figures
+        logAxes = other.logAxes
+        compare = other.compare
+        observations = other.observations
+        title = other.title
+        parameterNames = other.parameterNames
+        fit = nil
+    }
+
+    /// Solves `field` and builds the figures, CSVs, metrics and log.
+    func solveAndDescribe(_ field: Field) throws(BlockFailure) -> Artifacts {
         let solution: Solution
         let atObservations: Solution?
         var finalState: [Double]

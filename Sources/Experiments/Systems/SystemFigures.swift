@@ -39,4 +39,27 @@ enum SystemFigures {
         }
         return Figure(title: "Phase portrait", panels: [Panel(x: Axis(pair[0]), y: Axis(pair[1]), series: series)])
     }
+
+    /// Observations with the fitted curves (solid) and the initial guess (dashed).
+    static func fit(fitted: Solution, guess: Solution, stateNames: [String], observations: Observations) -> Figure {
+        var series = [Series]()
+        for (index, column) in observations.columns.enumerated() {
+            guard let component = stateNames.firstIndex(of: column.name) else { continue }
+            let color = Color.palette[index % Color.palette.count]
+            series.append(.line("\(column.name) fitted", x: fitted.times, y: fitted.component(component), color: color))
+            series.append(.line("\(column.name) initial guess", x: guess.times, y: guess.component(component), color: color, dash: .dashed, width: 1.25))
+            let points = zip(observations.times, column.values).compactMap { t, v in v.map { (t, $0) } }
+            series.append(.scatter("\(column.name) observed", x: points.map(\.0), y: points.map(\.1), color: color, size: 7))
+        }
+        return Figure(title: "Fit", panels: [Panel(x: Axis("t"), y: Axis("state"), series: series)])
+    }
+
+    /// The loss per epoch on a log scale.
+    static func loss(_ history: [Double]) -> Figure {
+        let epochs = (1...max(history.count, 1)).map(Double.init)
+        return Figure(title: "Training loss", panels: [
+            Panel(x: Axis("epoch"), y: Axis("loss", scale: .log),
+                  series: [.line(nil, x: Array(epochs.prefix(history.count)), y: history, color: Color.palette[0])], legend: .none),
+        ])
+    }
 }

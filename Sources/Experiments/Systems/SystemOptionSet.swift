@@ -33,7 +33,7 @@ enum SystemOptionSet {
             replacing(stepSize == nil ? self.stepSize.spec : self.stepSize.spec, stepSize.map { .number($0) }),
             replacing(self.steps.spec, steps.map { .integer($0) }),
             startTime.spec, endTime.spec, rtol.spec, atol.spec, maxSteps.spec, firstStep.spec, maxStep.spec,
-            saveEvery.spec, tEval.spec, plot.spec, logAxes.spec, compare.spec, data.spec,
+            saveEvery.spec, tEval.spec, plot.spec, logAxes.spec, compare.spec, data.spec, FitOptions.spec,
         ]
     }
 }

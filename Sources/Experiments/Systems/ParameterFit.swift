@@ -1,0 +1,97 @@
+import Foundation
+import Learning
+import ODE
+
+/// Infers a model's parameters from observations by gradient descent on the squared error at the
+/// observed points only (the seed's masked loss), with the exact gradient of the fixed-step
+/// recurrence (backpropagation through the steps).
+struct ParameterFit<Field: DifferentiableField> {
+    let field: Field
+    let settings: FitOptions.Settings
+    let solver: FixedStepSolver
+    let startTime: Double
+    let initialState: [Double]
+    /// For each observation, its step index and the observed (state index, value) pairs.
+    let points: [(step: Int, values: [(state: Int, value: Double)])]
+
+    struct Result {
+        var fitted: Field
+        var history: [Double]
+        var finalLoss: Double
+        var gradientEvaluations: Int
+    }
+
+    init(field: Field, settings: FitOptions.Settings, solver: FixedStepSolver, startTime: Double, initialState: [Double],
+         observations: Observations, stateNames: [String]) {
+        self.field = field
+        self.settings = settings
+        self.solver = solver
+        self.startTime = startTime
+        self.initialState = initialState
+        points = observations.times.enumerated().map { row, time in
+            let step = Int(((time - startTime) / solver.stepSize).rounded())
+            let values = observations.columns.compactMap { column -> (state: Int, value: Double)? in
+                guard let value = column.values[row], let index = stateNames.firstIndex(of: column.name) else { return nil }
+                return (index, value)
+            }
+            return (step, values)
+        }
+    }
+
+    /// The loss and its gradient with respect to the parameters θ.
+    func lossAndGradient(_ theta: [Double]) throws(SolveFailure) -> LossGradient {
+        let model = field.withParameters(theta)
+        let steps = points.map(\.step)
+        let points = self.points
+        let loss: PointLoss = { index, state, gradient in
+            for i in 0..<gradient.count { gradient[i] = 0 }
+            var sum = 0.0
+            for (component, target) in points[index].values {
+                let error = state[component] - target
+                gradient[component] += 2 * error
+                sum += error * error
+            }
+            return sum
+        }
+        if let clip = settings.clip {
+            return try solver.gradient(ClippedField(field: model, bound: clip), initialState: initialState, startTime: startTime,
+                                       observationSteps: steps, loss: loss)
+        }
+        return try solver.gradient(model, initialState: initialState, startTime: startTime, observationSteps: steps, loss: loss)
+    }
+
+    func run() throws(BlockFailure) -> Result {
+        // Optimise θ itself, or φ = log θ when the parameters must stay positive.
+        var variables = settings.positive ? settings.initial.map { log($0) } : settings.initial
+        func parameters(_ variables: [Double]) -> [Double] { settings.positive ? variables.map { exp($0) } : variables }
+        var optimizer = settings.optimizer.make(count: variables.count, learningRate: settings.learningRate, epsilon: settings.epsilon)
+        var history = [Double]()
+        history.reserveCapacity(settings.epochs)
+        var evaluations = 0
+        for epoch in 0..<settings.epochs {
+            let theta = parameters(variables)
+            let result: LossGradient
+            do { result = try lossAndGradient(theta) } catch {
+                throw BlockFailure("the fit diverged at epoch \(epoch + 1): \(error.message); lower lr, or set fit.clip")
+            }
+            evaluations += 1
+            guard result.loss.isFinite, result.parameters.allSatisfy(\.isFinite) else {
+                throw BlockFailure("the fit diverged at epoch \(epoch + 1): the loss or its gradient is not finite; lower lr, or set fit.clip")
+            }
+            history.append(result.loss)
+            if settings.tolerance > 0, history.count > 1 {
+                let previous = history[history.count - 2]
+                if (previous - result.loss) / max(abs(previous), 1e-300) < settings.tolerance { break }
+            }
+            let gradient = settings.positive ? zip(result.parameters, theta).map { $0 * $1 } : result.parameters
+            optimizer.step(parameters: &variables, gradient: gradient)
+        }
+        let fitted = parameters(variables)
+        let final: Double
+        do { final = try lossAndGradient(fitted).loss } catch {
+            throw BlockFailure("the fitted parameters make the solve fail: \(error.message)")
+        }
+        guard final.isFinite else { throw BlockFailure("the fit diverged: the final loss is not finite; lower lr, or set fit.clip") }
+        return Result(fitted: field.withParameters(fitted), history: history, finalLoss: final, gradientEvaluations: evaluations + 1)
+    }
+}

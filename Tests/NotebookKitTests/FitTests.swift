@@ -1,0 +1,87 @@
+import Experiments
+import Foundation
+import ODE
+import Testing
+@testable import NotebookKit
+
+private func metrics(_ artifacts: Artifacts) -> [String: Double] {
+    var result = [String: Double]()
+    for metric in artifacts.metrics {
+        switch metric.value {
+        case let .count(count): result[metric.name] = Double(count)
+        case let .real(value): result[metric.name] = value
+        }
+    }
+    return result
+}
+
+@Suite("Parameter fits")
+struct FitTests {
+    /// Observations made by the model itself (h = 1 recurrence) at the seed's times.
+    static let syntheticData: String = {
+        let truth = CompetitionModel(r1: 0.1, r2: 0.3, a1: 1e-4, a2: 2e-4, iN1: 0.002, iN2: 0.003)
+        let steps = [0, 10, 15, 30, 36, 40, 42]
+        let solution = try! FixedStepSolver(tableau: .euler, stepSize: 1, steps: 50).solve(truth, initialState: [100, 150])
+        let x1 = steps.map { String(solution.state(at: $0).first!) }.joined(separator: ", ")
+        let x2 = steps.map { String(solution.state(at: $0).last!) }.joined(separator: ", ")
+        return "data:\n  t: [\(steps.map(String.init).joined(separator: ", "))]\n  x1: [\(x1)]\n  x2: [\(x2)]\n"
+    }()
+
+    @Test("A fit of noise-free synthetic data recovers the generating parameters within 1%")
+    func recoversTruth() throws {
+        let path = try temporaryNotebook("""
+            ```{species}
+            h: 1
+            steps: 50
+            \(Self.syntheticData)fit:
+              init: {r1: 0.11, r2: 0.27, a1: 1.1e-4, a2: 1.8e-4, iN1: 0.0022, iN2: 0.0027}
+              optimizer: adam
+              lr: 0.01
+              epochs: 4000
+              positive: true
+            ```
+            """)
+        let artifacts = try NotebookLoader.load([path]).get()[0].blocks[0].experiment.run()
+        let found = metrics(artifacts)
+        let truth = ["r1": 0.1, "r2": 0.3, "a1": 1e-4, "a2": 2e-4, "iN1": 0.002, "iN2": 0.003]
+        for (name, value) in truth {
+            let fitted = try #require(found["param.\(name)"])
+            #expect(abs(fitted - value) / value < 0.01, "\(name): \(fitted) vs \(value)")
+        }
+        #expect(found["loss.final"]! < found["loss.initial"]! * 1e-4)
+        #expect(artifacts.figures.map(\.name).prefix(2) == ["fit", "loss"])
+        #expect(artifacts.series.map(\.name).contains("loss"))
+    }
+
+    @Test("A diverging fit fails the block with advice, not the run")
+    func divergence() throws {
+        let path = try temporaryNotebook("""
+            ```{species}
+            h: 1
+            steps: 50
+            \(Self.syntheticData)fit:
+              init: {r1: 0.2, a1: 0.001}
+              optimizer: sgd
+              lr: 1
+              epochs: 50
+            ```
+            """)
+        let block = try NotebookLoader.load([path]).get()[0].blocks[0]
+        let outcome = BlockRunner.run(block)
+        #expect(!outcome.succeeded)
+        #expect(outcome.failureMessage?.contains("the fit diverged at epoch") == true, "\(outcome.failureMessage ?? "")")
+        #expect(outcome.failureMessage?.contains("lower lr") == true)
+    }
+
+    @Test("A fit needs observations and a fixed-step solver; init names parameters")
+    func validation() throws {
+        func problems(_ body: String) throws -> [String] {
+            let path = try temporaryNotebook("```{species}\n\(body)\n```\n")
+            guard case let .failure(found) = NotebookLoader.load([path]) else { return [] }
+            return found.all.map(\.message)
+        }
+        #expect(try problems("fit: {epochs: 10}").first?.hasPrefix("'fit' needs observations") == true)
+        #expect(try problems("solver: dopri5\nt_end: 42\n\(Self.syntheticData)fit: {epochs: 10}").first?.hasPrefix("'fit' runs backpropagation") == true)
+        #expect(try problems("h: 1\nsteps: 50\n\(Self.syntheticData)fit:\n  init: {r3: 1}").first == "'fit.init' names 'r3', which is not a parameter; did you mean 'r1'?")
+    }
+}
