@@ -66,3 +66,36 @@ struct OptimizerTests {
         #expect(abs(parameters[1] - 1.1) < 1e-12)
     }
 }
+
+@Suite("Levenberg–Marquardt")
+struct LevenbergMarquardtTests {
+    @Test("Rosenbrock's function as residuals (10(y − x²), 1 − x) is solved exactly")
+    func rosenbrockResiduals() throws {
+        let result = try LevenbergMarquardt(maximumIterations: 200).minimize(from: [-1.2, 1]) { p in
+            let x: Double = p[0], y: Double = p[1]
+            let residuals: [Double] = [10 * (y - x * x), 1 - x]
+            let jacobian: [Double] = [-20 * x, 10, -1, 0]
+            return (residuals, jacobian)
+        }
+        #expect(abs(result.parameters[0] - 1) < 1e-8 && abs(result.parameters[1] - 1) < 1e-8, "\(result.parameters)")
+        #expect(result.costs.last! < 1e-16)
+    }
+
+    @Test("A linear least-squares problem is solved in a few iterations")
+    func linear() throws {
+        let a: [[Double]] = [[2, 1, 0], [1, 3, 1], [0, 1, 4], [1, 0, 1]]
+        let b = a.map { row in zip(row, [1.0, -2, 0.5]).map(*).reduce(0, +) }
+        let jacobian: [Double] = a.flatMap { $0 }
+        let result = try LevenbergMarquardt().minimize(from: [0, 0, 0]) { p in
+            var residuals = [Double]()
+            for (row, target) in zip(a, b) {
+                var sum = 0.0
+                for j in 0..<3 { sum += row[j] * p[j] }
+                residuals.append(sum - target)
+            }
+            return (residuals, jacobian)
+        }
+        #expect(zip(result.parameters, [1.0, -2, 0.5]).allSatisfy { abs($0 - $1) < 1e-9 })
+        #expect(result.costs.count < 10)
+    }
+}

@@ -85,3 +85,28 @@ struct FitTests {
         #expect(try problems("h: 1\nsteps: 50\n\(Self.syntheticData)fit:\n  init: {r3: 1}").first == "'fit.init' names 'r3', which is not a parameter; did you mean 'r1'?")
     }
 }
+
+@Suite("Levenberg–Marquardt fits")
+struct LevenbergMarquardtFitTests {
+    @Test("Levenberg–Marquardt recovers noise-free parameters within 1% in a few iterations")
+    func recovers() throws {
+        let path = try temporaryNotebook("""
+            ```{species}
+            h: 1
+            steps: 50
+            \(FitTests.syntheticData)fit:
+              init: {r1: 0.12, r2: 0.25, a1: 1.3e-4, a2: 1.6e-4, iN1: 0.0024, iN2: 0.0026}
+              optimizer: levenberg-marquardt
+              epochs: 100
+              positive: true
+            ```
+            """)
+        let artifacts = try NotebookLoader.load([path]).get()[0].blocks[0].experiment.run()
+        var found = [String: Double]()
+        for metric in artifacts.metrics { if case let .real(value) = metric.value { found[metric.name] = value } }
+        let truth = ["r1": 0.1, "r2": 0.3, "a1": 1e-4, "a2": 2e-4, "iN1": 0.002, "iN2": 0.003]
+        for (name, value) in truth {
+            #expect(abs(found["param.\(name)"]! - value) / value < 0.01, "\(name): \(found["param.\(name)"]!)")
+        }
+    }
+}

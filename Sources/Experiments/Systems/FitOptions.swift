@@ -4,7 +4,8 @@ import Learning
 enum FitOptions {
     static let spec = OptionSpec("fit", .record([
         OptionSpec("init", .map(.number(.any)), default: .record([]), "the starting guess of each fitted parameter (default: params)"),
-        OptionSpec("optimizer", .choice(OptimizerKind.allCases.map(\.rawValue)), default: .text("adam"), "adam, rmsprop or sgd (momentum 0.9)"),
+        OptionSpec("optimizer", .choice(OptimizerKind.allCases.map(\.rawValue) + ["levenberg-marquardt"]), default: .text("adam"),
+                   "adam, rmsprop, sgd (momentum 0.9), or levenberg-marquardt (epochs = iterations)"),
         OptionSpec("lr", .number(.positive), default: .number(1e-3), "learning rate"),
         OptionSpec("epochs", .integer(minimum: 1, maximum: 10_000_000), default: .integer(1000), "gradient steps"),
         OptionSpec("clip", .number(.positive), default: nil, "bound on each derivative value in the recurrence, as the seed's K.clip"),
@@ -17,7 +18,8 @@ enum FitOptions {
 
     /// The decoded section, with parameter names checked against the model's.
     struct Settings: Sendable {
-        var optimizer: OptimizerKind
+        /// A first-order optimiser, or `nil` for Levenberg–Marquardt.
+        var optimizer: OptimizerKind?
         var learningRate: Double
         var epochs: Int
         var clip: Double?
@@ -52,8 +54,8 @@ enum FitOptions {
         if positive, let bad = initial.firstIndex(where: { $0 <= 0 }) {
             throw OptionError("'fit.positive' fits log-parameters, so '\(names[bad])' must start above 0", at: options.position(of: "fit"))
         }
-        var optimizer = OptimizerKind.adam
-        if case let .text(name)? = value[field: "optimizer"], let kind = OptimizerKind(rawValue: name) { optimizer = kind }
+        var optimizer: OptimizerKind? = .adam
+        if case let .text(name)? = value[field: "optimizer"] { optimizer = OptimizerKind(rawValue: name) }
         var epochs = 1000
         if case let .integer(count)? = value[field: "epochs"] { epochs = count }
         return Settings(

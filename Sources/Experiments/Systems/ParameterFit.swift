@@ -61,10 +61,11 @@ struct ParameterFit<Field: DifferentiableField> {
     }
 
     func run() throws(BlockFailure) -> Result {
+        guard let kind = settings.optimizer else { return try runLevenbergMarquardt() }
         // Optimise θ itself, or φ = log θ when the parameters must stay positive.
         var variables = settings.positive ? settings.initial.map { log($0) } : settings.initial
         func parameters(_ variables: [Double]) -> [Double] { settings.positive ? variables.map { exp($0) } : variables }
-        var optimizer = settings.optimizer.make(count: variables.count, learningRate: settings.learningRate, epsilon: settings.epsilon)
+        var optimizer = kind.make(count: variables.count, learningRate: settings.learningRate, epsilon: settings.epsilon)
         var history = [Double]()
         history.reserveCapacity(settings.epochs)
         var evaluations = 0
@@ -93,5 +94,53 @@ struct ParameterFit<Field: DifferentiableField> {
         }
         guard final.isFinite else { throw BlockFailure("the fit diverged: the final loss is not finite; lower lr, or set fit.clip") }
         return Result(fitted: field.withParameters(fitted), history: history, finalLoss: final, gradientEvaluations: evaluations + 1)
+    }
+
+    /// Levenberg–Marquardt on the residuals `y_c(t_k) − d_ck` at the observed points; each row of
+    /// the Jacobian is one backpropagation through the recurrence.
+    private func runLevenbergMarquardt() throws(BlockFailure) -> Result {
+        let rows = points.enumerated().flatMap { index, point in point.values.map { (index, $0.state, $0.value) } }
+        let steps = points.map(\.step)
+        func parameters(_ variables: [Double]) -> [Double] { settings.positive ? variables.map { exp($0) } : variables }
+        var passes = 0
+        let model: LevenbergMarquardt.Model = { variables in
+            let theta = parameters(variables)
+            let base = field.withParameters(theta)
+            var residuals = [Double](), jacobian = [Double]()
+            for (observation, component, target) in rows {
+                let loss: PointLoss = { index, state, gradient in
+                    for i in 0..<gradient.count { gradient[i] = 0 }
+                    guard index == observation else { return 0 }
+                    gradient[component] = 1
+                    return state[component] - target
+                }
+                let row: LossGradient
+                if let clip = settings.clip {
+                    row = try solver.gradient(ClippedField(field: base, bound: clip), initialState: initialState, startTime: startTime,
+                                              observationSteps: steps, loss: loss)
+                } else {
+                    row = try solver.gradient(base, initialState: initialState, startTime: startTime, observationSteps: steps, loss: loss)
+                }
+                passes += 1
+                residuals.append(row.loss)
+                jacobian += settings.positive ? zip(row.parameters, theta).map { $0 * $1 } : row.parameters
+            }
+            return (residuals, jacobian)
+        }
+        let start = settings.positive ? settings.initial.map { log($0) } : settings.initial
+        let result: LevenbergMarquardt.Result
+        do {
+            result = try LevenbergMarquardt(maximumIterations: settings.epochs, tolerance: max(settings.tolerance, 1e-15)).minimize(from: start, model)
+        } catch let failure as SolveFailure {
+            throw BlockFailure("the fit failed: \(failure.message); try other starting values or set fit.clip")
+        } catch {
+            throw BlockFailure("the fit failed: \(error)")
+        }
+        let history = result.costs.map { 2 * $0 }
+        guard let final = history.last, final.isFinite else {
+            throw BlockFailure("the fit diverged: the loss is not finite")
+        }
+        return Result(fitted: field.withParameters(parameters(result.parameters)), history: history, finalLoss: final,
+                      gradientEvaluations: passes)
     }
 }
