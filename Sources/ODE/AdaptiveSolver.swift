@@ -118,19 +118,14 @@ public struct AdaptiveSolver: Sendable {
             throw .nonFiniteState(t: t, step: 0, component: (0..<n).first { !k[$0].isFinite } ?? 0)
         }
         let span = abs(endTime - startTime)
-        var h = controller.firstStep.map(abs) ?? InitialStep.estimate(
+        let h = controller.firstStep.map(abs) ?? InitialStep.estimate(
             n: n, t: t, y: y, f0: k, f1: k + s * n, span: span, direction: direction, order: q - 1,
             evaluate: { time, input in evaluate(time, input, into: s) }, norm: scaledNorm, scratch: workspace.scratch)
-        h = min(h, controller.maximumStep, span)
-        var previousLogError = log(1e-4)
-        var justRejected = false
-        var lastNonFinite: (t: Double, component: Int)?
+        var control = StepControl(h: min(h, controller.maximumStep, span), controller: controller, q: q)
 
         while (endTime - t) * direction > 0 {
-            let last = try AdaptiveStepping.prepareStep(
-                h: &h, t: t, endTime: endTime, statistics: statistics, maximumSteps: controller.maximumSteps,
-                lastNonFinite: lastNonFinite)
-            let signedH = h * direction
+            let last = try control.prepare(t: t, endTime: endTime, statistics: statistics)
+            let signedH = control.h * direction
             let hs = Scalar(signedH)
             // Stages 1..s-1 (stage 0 is k[0], from FSAL or the previous evaluation).
             // Stage inputs, component-inner so that long (batched) states vectorise, in tiles that
@@ -204,16 +199,10 @@ public struct AdaptiveSolver: Sendable {
                 let denominator = sum + 0.01 * secondarySquares
                 error = denominator > 0 ? sum / (Double(n) * denominator).squareRoot() : 0
             }
-            guard error.isFinite, maxReference.isFinite, error <= 1 else {
-                if !error.isFinite || !maxReference.isFinite {
-                    lastNonFinite = (t + signedH, (0..<n).first { !yNew[$0].isFinite } ?? 0)
-                }
-                statistics.rejected += 1
-                h *= controller.rejectedFactor(error: error, q: q)
-                justRejected = true
+            guard control.judge(error: error, stateIsFinite: maxReference.isFinite,
+                                failure: (t + signedH, (0..<n).first { !yNew[$0].isFinite } ?? 0), statistics: &statistics) else {
                 continue
             }
-            lastNonFinite = nil
             let tNew = last ? endTime : t + signedH
             // The slope at the new point: the FSAL stage, or one more evaluation (needed for the next step anyway).
             let lastStage = s
@@ -250,11 +239,7 @@ public struct AdaptiveSolver: Sendable {
             y.update(from: yNew, count: n)
             k.update(from: k + lastStage * n, count: n)
             if saveAt == .steps { record(t, y) }
-            let logError = log(error)
-            let factor = controller.acceptedFactor(logError: logError, previousLogError: previousLogError, q: q, justRejected: justRejected)
-            previousLogError = max(logError, log(1e-4))
-            justRejected = false
-            h = min(h * factor, controller.maximumStep)
+            control.accept(error: error)
         }
         if saveAt == .final { record(t, y) }
         return Solution(dimension: n, times: times, states: states, stepIndices: [], statistics: statistics)

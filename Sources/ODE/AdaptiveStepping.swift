@@ -52,3 +52,64 @@ enum AdaptiveStepping {
         return last
     }
 }
+
+/// The step-size state of an adaptive solve and the rules every adaptive loop applies to it: before
+/// a step (limits, landing on the end), after its error estimate (accept or shrink), after
+/// acceptance (the PI update).
+@usableFromInline
+struct StepControl {
+    /// The step size for the next attempt (magnitude).
+    @usableFromInline var h: Double
+    @usableFromInline var previousLogError = log(1e-4)
+    @usableFromInline var justRejected = false
+    @usableFromInline var lastNonFinite: (t: Double, component: Int)?
+    @usableFromInline let controller: StepSizeController
+    /// The order of the local error estimate (h^q).
+    @usableFromInline let q: Int
+
+    @inlinable
+    init(h: Double, controller: StepSizeController, q: Int) {
+        self.h = h
+        self.controller = controller
+        self.q = q
+    }
+
+    /// Before an attempt: see `AdaptiveStepping.prepareStep`. Returns whether it is the last step.
+    @inlinable
+    mutating func prepare(t: Double, endTime: Double, statistics: SolveStatistics) throws(SolveFailure) -> Bool {
+        try AdaptiveStepping.prepareStep(h: &h, t: t, endTime: endTime, statistics: statistics,
+                                         maximumSteps: controller.maximumSteps, lastNonFinite: lastNonFinite)
+    }
+
+    /// After the error estimate: accepts the step (true), or records the rejection and shrinks the
+    /// step (false). `failure` names where the state stopped being finite, when it did.
+    @inlinable
+    mutating func judge(error: Double, stateIsFinite: Bool, failure: @autoclosure () -> (t: Double, component: Int),
+                        statistics: inout SolveStatistics) -> Bool {
+        guard error.isFinite, stateIsFinite, error <= 1 else {
+            if !error.isFinite || !stateIsFinite { lastNonFinite = failure() }
+            statistics.rejected += 1
+            h *= controller.rejectedFactor(error: error, q: q)
+            justRejected = true
+            return false
+        }
+        lastNonFinite = nil
+        return true
+    }
+
+    /// After an accepted step with scaled error `error`: the PI update of the step size.
+    @inlinable
+    mutating func accept(error: Double) {
+        let logError = log(error)
+        let factor = controller.acceptedFactor(logError: logError, previousLogError: previousLogError, q: q, justRejected: justRejected)
+        previousLogError = max(logError, log(1e-4))
+        justRejected = false
+        h = min(h * factor, controller.maximumStep)
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

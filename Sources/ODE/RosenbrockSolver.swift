@@ -77,21 +77,15 @@ public struct RosenbrockSolver: Sendable {
             throw .nonFiniteState(t: t, step: 0, component: bad)
         }
         let span = abs(endTime - startTime)
-        var h = controller.firstStep.map(abs) ?? InitialStep.estimate(
+        let h = controller.firstStep.map(abs) ?? InitialStep.estimate(
             n: n, t: t, y: y, f0: f0, f1: f1, span: span, direction: direction, order: method.order,
             evaluate: { time, input in evaluate(time, input, into: f1) }, norm: scaledNorm, scratch: scratch)
-        h = min(h, controller.maximumStep, span)
-        let q = method.embeddedOrder + 1
-        var previousError = 1e-4
-        var justRejected = false
+        var control = StepControl(h: min(h, controller.maximumStep, span), controller: controller, q: method.embeddedOrder + 1)
         var jacobianCurrent = false
-        var lastNonFinite: (t: Double, component: Int)?
 
         while (endTime - t) * direction > 0 {
-            let last = try AdaptiveStepping.prepareStep(
-                h: &h, t: t, endTime: endTime, statistics: statistics, maximumSteps: controller.maximumSteps,
-                lastNonFinite: lastNonFinite)
-            let signedH = h * direction
+            let last = try control.prepare(t: t, endTime: endTime, statistics: statistics)
+            let signedH = control.h * direction
             if !jacobianCurrent {
                 field.jacobian(t: t, state: UnsafeBufferPointer(start: y, count: n),
                                into: UnsafeMutableBufferPointer(start: jacobian, count: n * n))
@@ -106,8 +100,8 @@ public struct RosenbrockSolver: Sendable {
             statistics.steps += 1
             guard LUDecomposition.factor(iteration, n: n, pivots: pivots) else {
                 statistics.rejected += 1
-                h *= 0.5
-                justRejected = true
+                control.h *= 0.5
+                control.justRejected = true
                 continue
             }
             statistics.factorizations += 1
@@ -146,16 +140,10 @@ public struct RosenbrockSolver: Sendable {
                 largest = max(largest, abs(yNew[component]))
             }
             let error = (sum / Double(n)).squareRoot()
-            guard error.isFinite, largest.isFinite, error <= 1 else {
-                if !error.isFinite || !largest.isFinite {
-                    lastNonFinite = (t + signedH, (0..<n).first { !yNew[$0].isFinite } ?? 0)
-                }
-                statistics.rejected += 1
-                h *= controller.rejectedFactor(error: error, q: q)
-                justRejected = true
+            guard control.judge(error: error, stateIsFinite: largest.isFinite,
+                                failure: (t + signedH, (0..<n).first { !yNew[$0].isFinite } ?? 0), statistics: &statistics) else {
                 continue
             }
-            lastNonFinite = nil
             let tNew = last ? endTime : t + signedH
             evaluate(tNew, yNew, into: f1)
             while nextSave < saveTimes.count, (saveTimes[nextSave] - tNew) * direction <= 0 {
@@ -174,10 +162,7 @@ public struct RosenbrockSolver: Sendable {
             f0.update(from: f1, count: n)
             jacobianCurrent = false
             if saveAt == .steps { record(t, y) }
-            let factor = controller.acceptedFactor(error: error, previousError: previousError, q: q, justRejected: justRejected)
-            previousError = max(error, 1e-4)
-            justRejected = false
-            h = min(h * factor, controller.maximumStep)
+            control.accept(error: error)
         }
         if saveAt == .final { record(t, y) }
         return Solution(dimension: n, times: times, states: states, stepIndices: [], statistics: statistics)

@@ -89,23 +89,17 @@ public struct SharedStepBatchSolver: Sendable {
         let span = abs(endTime - startTime)
         let scratch = UnsafeMutablePointer<Double>.allocate(capacity: 2 * n)
         defer { scratch.deallocate() }
-        var h = controller.firstStep.map(abs) ?? InitialStep.estimate(
+        let h = controller.firstStep.map(abs) ?? InitialStep.estimate(
             n: n, t: t, y: y, f0: k, f1: k + s * n, span: span, direction: direction, order: tableau.controlOrder - 1,
             evaluate: { time, input in
                 evaluateAll(time, input, k + s * n)
                 statistics.functionEvaluations += 1
             }, norm: norm, scratch: scratch)
-        h = min(h, controller.maximumStep, span)
-        let q = tableau.controlOrder
-        var previousLogError = log(1e-4)
-        var justRejected = false
-        var lastNonFinite: (t: Double, component: Int)?
+        var control = StepControl(h: min(h, controller.maximumStep, span), controller: controller, q: tableau.controlOrder)
 
         while (endTime - t) * direction > 0 {
-            let last = try AdaptiveStepping.prepareStep(
-                h: &h, t: t, endTime: endTime, statistics: statistics, maximumSteps: controller.maximumSteps,
-                lastNonFinite: lastNonFinite)
-            let signedH = h * direction
+            let last = try control.prepare(t: t, endTime: endTime, statistics: statistics)
+            let signedH = control.h * direction
             let stepStart = t
             parallel { chunk, range in
                 let p = pointers
@@ -143,14 +137,9 @@ public struct SharedStepBatchSolver: Sendable {
             var sum = 0.0
             for chunk in 0..<chunks { sum += partial[chunk] }
             let error = (sum / Double(n)).squareRoot()
-            guard error.isFinite, error <= 1 else {
-                if !error.isFinite { lastNonFinite = (t + signedH, 0) }
-                statistics.rejected += 1
-                h *= controller.rejectedFactor(error: error, q: q)
-                justRejected = true
+            guard control.judge(error: error, stateIsFinite: true, failure: (t + signedH, 0), statistics: &statistics) else {
                 continue
             }
-            lastNonFinite = nil
             let tNew = last ? endTime : t + signedH
             y.update(from: yNew, count: n)
             if fsal {
@@ -161,11 +150,7 @@ public struct SharedStepBatchSolver: Sendable {
             }
             statistics.accepted += 1
             t = tNew
-            let logError = log(error)
-            let factor = controller.acceptedFactor(logError: logError, previousLogError: previousLogError, q: q, justRejected: justRejected)
-            previousLogError = max(logError, log(1e-4))
-            justRejected = false
-            h = min(h * factor, controller.maximumStep)
+            control.accept(error: error)
         }
         return BatchSolver.Result(finalStates: Array(UnsafeBufferPointer(start: y, count: n)), statistics: statistics)
     }

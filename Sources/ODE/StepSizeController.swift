@@ -29,14 +29,7 @@ public struct StepSizeController: Sendable, Equatable {
         self.tolerances = Tolerances(relative: rtol, absolute: atol)
     }
 
-    /// The factor for the next step after an accepted step with scaled error `error` (≤ 1),
-    /// given the previous accepted error, for an error estimate of order `q` (local error ∝ h^q).
-    @usableFromInline
-    func acceptedFactor(error: Double, previousError: Double, q: Int, justRejected: Bool) -> Double {
-        acceptedFactor(logError: log(error), previousLogError: log(previousError), q: q, justRejected: justRejected)
-    }
-
-    /// As `acceptedFactor(error:previousError:...)` from logarithms: `log(error)` of this step and
+    /// The factor for the next step after an accepted step, from logarithms: `log(error)` of this step and
     /// `log(max(previous error, 1e-4))` kept from the last one, so a step costs one `log` and one
     /// `exp` instead of two `pow`.
     @inlinable
