@@ -27,7 +27,7 @@ let package = Package(
         // The benchmark workloads the issues name; `--json` prints one object per line.
         .executableTarget(
             name: "notebook-bench",
-            dependencies: ["ODE", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["ODE", "Learning", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Parsing, option schemas, the kind registry, the runner and results.json.
         .target(

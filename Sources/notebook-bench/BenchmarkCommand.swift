@@ -6,7 +6,7 @@ import Foundation
 struct BenchmarkCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "notebook-bench",
-        abstract: "Time the solver workloads (build with -c release).",
+        abstract: "Time the solver and gradient workloads (build with -c release).",
         discussion: "Each workload runs once to warm up, then repeatedly for at least --seconds and --min-runs runs.")
 
     @Flag(help: "One JSON object per workload per line.")
@@ -23,7 +23,7 @@ struct BenchmarkCommand: ParsableCommand {
 
     func run() throws {
         let names = only.map { Set($0.split(separator: ",").map(String.init)) }
-        let workloads = CompetitionWorkloads.all.filter { names == nil || names!.contains($0.name) }
+        let workloads = (CompetitionWorkloads.all + GradientWorkloads.all).filter { names == nil || names!.contains($0.name) }
         if !json {
             print("workload                            median        min  runs       nfe    steps   final x1")
         }

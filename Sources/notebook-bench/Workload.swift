@@ -1,4 +1,5 @@
 import Foundation
+import Learning
 import ODE
 
 /// One benchmark workload: a name (as the issues give it) and a body that returns the work done.
@@ -83,6 +84,49 @@ enum CompetitionWorkloads {
                 let result = try BatchSolver(solver: dopri5).solveEach(model, initialStates: batchInitialStates, from: 0, to: 100)
                 return .init(functionEvaluations: result.statistics.functionEvaluations,
                              steps: result.statistics.steps, check: result.finalStates[0])
+            },
+        ]
+    }
+}
+
+/// The gradient workloads of the fitting issue.
+enum GradientWorkloads {
+    static let observations: [(step: Int, x1: Double, x2: Double)] = [
+        (0, 100, 150), (10, 165, 283), (15, 197, 290), (30, 280, 276), (36, 305, 269), (40, 318, 266), (42, 324, 264),
+    ]
+    static let guess = CompetitionModel(r1: 0.1, r2: 0.1, a1: 0.001, a2: 0.001, iN1: 0.001, iN2: 0.001)
+
+    static func loss(_ index: Int, _ state: UnsafeBufferPointer<Double>, _ gradient: UnsafeMutableBufferPointer<Double>) -> Double {
+        let target = observations[index]
+        let e1 = state[0] - target.x1, e2 = state[1] - target.x2
+        gradient[0] = 2 * e1
+        gradient[1] = 2 * e2
+        return e1 * e1 + e2 * e2
+    }
+
+    static var all: [Workload] {
+        [
+            // One gradient of a 1000-step Euler solve (h = 0.1) with the loss at the seed's times.
+            Workload(name: "species-gradient-euler-1000") {
+                let solver = FixedStepSolver(tableau: .euler, stepSize: 0.1, steps: 1000)
+                let result = try solver.gradient(guess, initialState: [100, 150], observationSteps: observations.map { $0.step * 10 },
+                                                 loss: loss)
+                return .init(functionEvaluations: result.functionEvaluations, steps: 1000, check: result.loss)
+            },
+            // The seed's fit: Adam (lr 1e-4, eps 1e-7) for 10000 epochs through the h = 1, 50-step recurrence.
+            Workload(name: "species-fit-adam") {
+                let solver = FixedStepSolver(tableau: .euler, stepSize: 1, steps: 50)
+                var parameters = guess.parameters
+                var adam = Adam(count: parameters.count, learningRate: 1e-4, epsilon: 1e-7)
+                var last = 0.0, evaluations = 0
+                for _ in 0..<10_000 {
+                    let result = try solver.gradient(guess.withParameters(parameters), initialState: [100, 150],
+                                                     observationSteps: observations.map(\.step), loss: loss)
+                    evaluations += result.functionEvaluations
+                    last = result.loss
+                    adam.step(parameters: &parameters, gradient: result.parameters)
+                }
+                return .init(functionEvaluations: evaluations, steps: 10_000, check: last)
             },
         ]
     }

@@ -43,95 +43,95 @@ extension FixedStepSolver {
             throw .invalidProblem("observation steps must increase and lie within 0...\(steps)")
         }
         let n = field.dimension, p = field.parameterCount, s = tableau.stages, h = stepSize
-        let a = tableau.a, b = tableau.b, c = tableau.c
-        var trajectory = [Double](repeating: 0, count: (steps + 1) * n)
-        var stages = [Double](repeating: 0, count: s * n)      // K
-        var stageInputs = [Double](repeating: 0, count: s * n) // Y
+        // Coefficients flattened once; every buffer of both passes in one allocation.
+        var flatA = [Double](repeating: 0, count: s * s)
+        for i in 0..<s { for j in 0..<i { flatA[i * s + j] = tableau.a[i][j] } }
+        let b = tableau.b, c = tableau.c
+        let total = (steps + 1) * n + 2 * s * n + 4 * n + s * n + p
+        let storage = UnsafeMutablePointer<Double>.allocate(capacity: total)
+        storage.initialize(repeating: 0, count: total)
+        defer { storage.deallocate() }
+        let y = storage                                  // states y₀ … y_N
+        let k = y + (steps + 1) * n                      // slopes K of one step
+        let inputs = k + s * n                           // stage inputs Y of one step
+        let adjoint = inputs + s * n                     // ȳ
+        let pointGradient = adjoint + n                  // ∂ℓ/∂y at an observation
+        let inputAdjoint = pointGradient + n             // Ȳᵢ
+        let scratch = inputAdjoint + n
+        let stageAdjoints = scratch + n                  // K̄
+        let theta = stageAdjoints + s * n                // θ̄
         var evaluations = 0, products = 0
 
-        /// Recomputes the stages of the step that starts from `trajectory[step]`.
-        func computeStages(_ step: Int, _ y: UnsafeMutableBufferPointer<Double>, _ k: UnsafeMutableBufferPointer<Double>,
-                           _ inputs: UnsafeMutableBufferPointer<Double>) {
+        /// Computes the stage inputs (and, when `slopes`, the slopes) of the step from `y_step`.
+        /// A one-stage method's only input is the step's start state, already stored.
+        func computeStages(_ step: Int, slopes: Bool) {
             let t = startTime + Double(step) * h
+            let start = y + step * n
             for i in 0..<s {
+                let input = inputs + i * n
                 for component in 0..<n {
                     var sum = 0.0
-                    for j in 0..<i { sum += a[i][j] * k[j * n + component] }
-                    inputs[i * n + component] = y[step * n + component] + h * sum
+                    for j in 0..<i { sum += flatA[i * s + j] * k[j * n + component] }
+                    input[component] = start[component] + h * sum
                 }
-                field.evaluate(t: t + c[i] * h,
-                               state: UnsafeBufferPointer(rebasing: inputs[(i * n)..<((i + 1) * n)]),
-                               derivative: UnsafeMutableBufferPointer(rebasing: k[(i * n)..<((i + 1) * n)]))
-                evaluations += 1
+                if slopes || i < s - 1 {
+                    field.evaluate(t: t + c[i] * h, state: UnsafeBufferPointer(start: input, count: n),
+                                   derivative: UnsafeMutableBufferPointer(start: k + i * n, count: n))
+                    evaluations += 1
+                }
             }
         }
 
-        var failure: SolveFailure?
-        var total = 0.0
-        var parameterGradient = [Double](repeating: 0, count: p)
-        var stateGradient = [Double](repeating: 0, count: n)
-        trajectory.withUnsafeMutableBufferPointer { y in
-            stages.withUnsafeMutableBufferPointer { k in
-                stageInputs.withUnsafeMutableBufferPointer { inputs in
-                    for i in 0..<n { y[i] = initialState[i] }
-                    // Forward: store every state.
-                    for step in 0..<steps {
-                        computeStages(step, y, k, inputs)
-                        for component in 0..<n {
-                            var sum = 0.0
-                            for i in 0..<s { sum += b[i] * k[i * n + component] }
-                            let value = y[step * n + component] + h * sum
-                            y[(step + 1) * n + component] = value
-                            if !value.isFinite, failure == nil {
-                                failure = .nonFiniteState(t: startTime + Double(step + 1) * h, step: step + 1, component: component)
-                            }
-                        }
-                        if failure != nil { return }
-                    }
-                    // Reverse.
-                    var adjoint = [Double](repeating: 0, count: n)
-                    var pointGradient = [Double](repeating: 0, count: n)
-                    var stageAdjoints = [Double](repeating: 0, count: s * n)   // K̄
-                    var inputAdjoints = [Double](repeating: 0, count: n)       // Ȳᵢ
-                    var observation = observationSteps.count - 1
-                    func addLoss(at step: Int) {
-                        guard observation >= 0, observationSteps[observation] == step else { return }
-                        pointGradient.withUnsafeMutableBufferPointer { gradient in
-                            total += loss(observation, UnsafeBufferPointer(rebasing: y[(step * n)..<((step + 1) * n)]), gradient)
-                        }
-                        for i in 0..<n { adjoint[i] += pointGradient[i] }
-                        observation -= 1
-                    }
-                    parameterGradient.withUnsafeMutableBufferPointer { theta in
-                        for step in stride(from: steps, through: 1, by: -1) {
-                            addLoss(at: step)
-                            computeStages(step - 1, y, k, inputs)
-                            for i in 0..<s { for component in 0..<n { stageAdjoints[i * n + component] = h * b[i] * adjoint[component] } }
-                            for i in stride(from: s - 1, through: 0, by: -1) {
-                                stageAdjoints.withUnsafeBufferPointer { kBar in
-                                    inputAdjoints.withUnsafeMutableBufferPointer { yBar in
-                                        field.vectorJacobianProducts(
-                                            t: startTime + Double(step - 1) * h + c[i] * h,
-                                            state: UnsafeBufferPointer(rebasing: inputs[(i * n)..<((i + 1) * n)]),
-                                            cotangent: UnsafeBufferPointer(rebasing: kBar[(i * n)..<((i + 1) * n)]),
-                                            stateCotangent: yBar, addingTo: theta)
-                                    }
-                                }
-                                products += 1
-                                for j in 0..<i where a[i][j] != 0 {
-                                    for component in 0..<n { stageAdjoints[j * n + component] += h * a[i][j] * inputAdjoints[component] }
-                                }
-                                for component in 0..<n { adjoint[component] += inputAdjoints[component] }
-                            }
-                        }
-                    }
-                    addLoss(at: 0)
-                    stateGradient = adjoint
+        for i in 0..<n { y[i] = initialState[i] }
+        // Forward: store every state.
+        for step in 0..<steps {
+            computeStages(step, slopes: true)
+            let current = y + step * n, next = y + (step + 1) * n
+            for component in 0..<n {
+                var sum = 0.0
+                for i in 0..<s { sum += b[i] * k[i * n + component] }
+                let value = current[component] + h * sum
+                next[component] = value
+                if !value.isFinite {
+                    throw .nonFiniteState(t: startTime + Double(step + 1) * h, step: step + 1, component: component)
                 }
             }
         }
-        if let failure { throw failure }
-        return LossGradient(loss: total, parameters: parameterGradient, initialState: stateGradient,
+        // Reverse.
+        var lossTotal = 0.0
+        var observation = observationSteps.count - 1
+        func addLoss(at step: Int) {
+            guard observation >= 0, observationSteps[observation] == step else { return }
+            lossTotal += loss(observation, UnsafeBufferPointer(start: y + step * n, count: n),
+                              UnsafeMutableBufferPointer(start: pointGradient, count: n))
+            for i in 0..<n { adjoint[i] += pointGradient[i] }
+            observation -= 1
+        }
+        let thetaBuffer = UnsafeMutableBufferPointer(start: theta, count: p)
+        let inputAdjointBuffer = UnsafeMutableBufferPointer(start: inputAdjoint, count: n)
+        for step in stride(from: steps, through: 1, by: -1) {
+            addLoss(at: step)
+            // The last stage's slope is never needed backwards: only the inputs Yᵢ are.
+            computeStages(step - 1, slopes: false)
+            for i in 0..<s { for component in 0..<n { stageAdjoints[i * n + component] = h * b[i] * adjoint[component] } }
+            for i in stride(from: s - 1, through: 0, by: -1) {
+                field.vectorJacobianProducts(
+                    t: startTime + Double(step - 1) * h + c[i] * h,
+                    state: UnsafeBufferPointer(start: inputs + i * n, count: n),
+                    cotangent: UnsafeBufferPointer(start: stageAdjoints + i * n, count: n),
+                    stateCotangent: inputAdjointBuffer, addingTo: thetaBuffer)
+                products += 1
+                for j in 0..<i {
+                    let weight = h * flatA[i * s + j]
+                    if weight != 0 { for component in 0..<n { stageAdjoints[j * n + component] += weight * inputAdjoint[component] } }
+                }
+                for component in 0..<n { adjoint[component] += inputAdjoint[component] }
+            }
+        }
+        addLoss(at: 0)
+        _ = scratch
+        return LossGradient(loss: lossTotal, parameters: Array(UnsafeBufferPointer(start: theta, count: p)),
+                            initialState: Array(UnsafeBufferPointer(start: adjoint, count: n)),
                             functionEvaluations: evaluations, vectorJacobianProducts: products)
     }
 }
