@@ -81,8 +81,45 @@ struct FitTests {
             return found.all.map(\.message)
         }
         #expect(try problems("fit: {epochs: 10}").first?.hasPrefix("'fit' needs observations") == true)
-        #expect(try problems("solver: dopri5\nt_end: 42\n\(Self.syntheticData)fit: {epochs: 10}").first?.hasPrefix("'fit' runs backpropagation") == true)
+        #expect(try problems("solver: rodas4\nt_end: 42\n\(Self.syntheticData)fit: {epochs: 10}").first?.hasPrefix("'fit' backpropagates through explicit") == true)
         #expect(try problems("h: 1\nsteps: 50\n\(Self.syntheticData)fit:\n  init: {r3: 1}").first == "'fit.init' names 'r3', which is not a parameter; did you mean 'r1'?")
+    }
+}
+
+@Suite("Fits through adaptive solves")
+struct AdaptiveFitTests {
+    @Test("dopri5 with Levenberg–Marquardt fits the ODE whose solution made the data")
+    func adaptiveFit() throws {
+        // Observations of the exact ODE (tight dopri5), fitted through dopri5 steps landing on the observation times.
+        let truth = CompetitionModel(r1: 0.1, r2: 0.3, a1: 1e-4, a2: 2e-4, iN1: 0.002, iN2: 0.003)
+        let times: [Double] = [0, 10, 15, 30, 36, 40, 42]
+        let exact = try AdaptiveSolver(tableau: .dopri5, controller: StepSizeController(rtol: 1e-12, atol: 1e-12))
+            .solve(truth, initialState: [100, 150], from: 0, to: 42, saveAt: .times(times))
+        let x1 = (0..<7).map { String(exact.state(at: $0).first!) }.joined(separator: ", ")
+        let x2 = (0..<7).map { String(exact.state(at: $0).last!) }.joined(separator: ", ")
+        let path = try temporaryNotebook("""
+            ```{species}
+            solver: dopri5
+            t_end: 42
+            rtol: 1e-10
+            atol: 1e-10
+            data:
+              t: [0, 10, 15, 30, 36, 40, 42]
+              x1: [\(x1)]
+              x2: [\(x2)]
+            fit:
+              init: {r1: 0.12, r2: 0.25, a1: 1.3e-4, a2: 1.6e-4, iN1: 0.0024, iN2: 0.0026}
+              optimizer: levenberg-marquardt
+              epochs: 100
+              positive: true
+            ```
+            """)
+        let artifacts = try NotebookLoader.load([path]).get()[0].blocks[0].experiment.run()
+        var found = [String: Double]()
+        for metric in artifacts.metrics { if case let .real(value) = metric.value { found[metric.name] = value } }
+        for (name, value) in ["r1": 0.1, "r2": 0.3, "a1": 1e-4, "a2": 2e-4, "iN1": 0.002, "iN2": 0.003] {
+            #expect(abs(found["param.\(name)"]! - value) / value < 1e-3, "\(name): \(found["param.\(name)"]!)")
+        }
     }
 }
 

@@ -7,7 +7,7 @@ private let observations: [(t: Double, x1: Double, x2: Double)] = [
     (0, 100, 150), (10, 165, 283), (15, 197, 290), (30, 280, 276), (36, 305, 269), (40, 318, 266), (42, 324, 264),
 ]
 
-private func squaredError(_ index: Int, _ state: UnsafeBufferPointer<Double>, _ gradient: UnsafeMutableBufferPointer<Double>) -> Double {
+func squaredError(_ index: Int, _ state: UnsafeBufferPointer<Double>, _ gradient: UnsafeMutableBufferPointer<Double>) -> Double {
     let target = observations[index]
     let e1 = state[0] - target.x1, e2 = state[1] - target.x2
     gradient[0] = 2 * e1
@@ -104,5 +104,46 @@ struct GradientTests {
         #expect(throws: SolveFailure.self) {
             try solver.gradient(Self.guess, initialState: [100, 150], observationSteps: [11], loss: squaredError)
         }
+    }
+}
+
+@Suite("Gradients through adaptive solves")
+struct AdaptiveGradientTests {
+    static let truth = CompetitionModel(r1: 0.1, r2: 0.3, a1: 1e-4, a2: 2e-4, iN1: 0.002, iN2: 0.003)
+    static let times: [Double] = [0, 10, 15, 30, 36, 40, 42]
+
+    @Test("At tight tolerances the adaptive gradient matches finite differences of the solve", arguments: [ButcherTableau.dopri5, .tsit5])
+    func finiteDifferences(tableau: ButcherTableau) throws {
+        let solver = AdaptiveSolver(tableau: tableau, controller: StepSizeController(rtol: 1e-11, atol: 1e-11))
+        let model = Self.truth.withParameters([0.12, 0.25, 2e-4, 1e-4, 0.0025, 0.0028])
+        let loss: PointLoss = { index, state, gradient in squaredError(index, state, gradient) }
+        let exact = try solver.gradient(model, initialState: [100, 150], from: 0, observationTimes: Self.times, loss: loss)
+        for k in 0..<6 {
+            var plus = model.parameters, minus = model.parameters
+            let epsilon = 1e-5 * plus[k]
+            plus[k] += epsilon
+            minus[k] -= epsilon
+            let up = try solver.gradient(model.withParameters(plus), initialState: [100, 150], from: 0, observationTimes: Self.times, loss: loss).loss
+            let down = try solver.gradient(model.withParameters(minus), initialState: [100, 150], from: 0, observationTimes: Self.times, loss: loss).loss
+            let numeric = (up - down) / (2 * epsilon)
+            #expect(abs(numeric - exact.parameters[k]) / abs(numeric) < 1e-5, "\(tableau.name) parameter \(k): \(numeric) vs \(exact.parameters[k])")
+        }
+    }
+
+    @Test("The adaptive and a fine fixed-step gradient agree more closely as the tolerance tightens")
+    func convergesToFixedStep() throws {
+        let model = Self.truth.withParameters([0.12, 0.25, 2e-4, 1e-4, 0.0025, 0.0028])
+        let loss: PointLoss = { index, state, gradient in squaredError(index, state, gradient) }
+        let fine = try FixedStepSolver(tableau: .rk4, stepSize: 0.01, steps: 4200)
+            .gradient(model, initialState: [100, 150], observationSteps: Self.times.map { Int($0 * 100) }, loss: loss)
+        var previous = Double.infinity
+        for rtol in [1e-5, 1e-8, 1e-11] {
+            let adaptive = try AdaptiveSolver(tableau: .dopri5, controller: StepSizeController(rtol: rtol, atol: rtol))
+                .gradient(model, initialState: [100, 150], from: 0, observationTimes: Self.times, loss: loss)
+            let difference = zip(adaptive.parameters, fine.parameters).map { abs($0 - $1) / abs($1) }.max()!
+            #expect(difference < previous, "rtol \(rtol): \(difference)")
+            previous = difference
+        }
+        #expect(previous < 1e-7)
     }
 }

@@ -6,9 +6,16 @@ import ODE
 /// observed points only (the seed's masked loss), with the exact gradient of the fixed-step
 /// recurrence (backpropagation through the steps).
 struct ParameterFit<Field: DifferentiableField> {
+    /// The recurrence differentiated: a fixed-step solve, or an adaptive one whose steps land on the
+    /// observation times.
+    enum Recurrence {
+        case fixed(FixedStepSolver)
+        case adaptive(AdaptiveSolver)
+    }
+
     let field: Field
     let settings: FitOptions.Settings
-    let solver: FixedStepSolver
+    let recurrence: Recurrence
     let startTime: Double
     let initialState: [Double]
     /// For each observation, its step index and the observed (state index, value) pairs.
@@ -21,15 +28,20 @@ struct ParameterFit<Field: DifferentiableField> {
         var gradientEvaluations: Int
     }
 
-    init(field: Field, settings: FitOptions.Settings, solver: FixedStepSolver, startTime: Double, initialState: [Double],
+    /// The observation times (adaptive recurrences land on them).
+    let times: [Double]
+
+    init(field: Field, settings: FitOptions.Settings, recurrence: Recurrence, startTime: Double, initialState: [Double],
          observations: Observations, stateNames: [String]) {
         self.field = field
         self.settings = settings
-        self.solver = solver
+        self.recurrence = recurrence
         self.startTime = startTime
         self.initialState = initialState
+        times = observations.times
         points = observations.times.enumerated().map { row, time in
-            let step = Int(((time - startTime) / solver.stepSize).rounded())
+            var step = row
+            if case let .fixed(solver) = recurrence { step = Int(((time - startTime) / solver.stepSize).rounded()) }
             let values = observations.columns.compactMap { column -> (state: Int, value: Double)? in
                 guard let value = column.values[row], let index = stateNames.firstIndex(of: column.name) else { return nil }
                 return (index, value)
@@ -38,10 +50,20 @@ struct ParameterFit<Field: DifferentiableField> {
         }
     }
 
+    /// The gradient of `loss` through the recurrence, for `model`.
+    func gradient<Model: DifferentiableField>(_ model: Model, _ loss: PointLoss) throws(SolveFailure) -> LossGradient {
+        switch recurrence {
+        case let .fixed(solver):
+            return try solver.gradient(model, initialState: initialState, startTime: startTime,
+                                       observationSteps: points.map(\.step), loss: loss)
+        case let .adaptive(solver):
+            return try solver.gradient(model, initialState: initialState, from: startTime, observationTimes: times, loss: loss)
+        }
+    }
+
     /// The loss and its gradient with respect to the parameters θ.
     func lossAndGradient(_ theta: [Double]) throws(SolveFailure) -> LossGradient {
         let model = field.withParameters(theta)
-        let steps = points.map(\.step)
         let points = self.points
         let loss: PointLoss = { index, state, gradient in
             for i in 0..<gradient.count { gradient[i] = 0 }
@@ -53,11 +75,8 @@ struct ParameterFit<Field: DifferentiableField> {
             }
             return sum
         }
-        if let clip = settings.clip {
-            return try solver.gradient(ClippedField(field: model, bound: clip), initialState: initialState, startTime: startTime,
-                                       observationSteps: steps, loss: loss)
-        }
-        return try solver.gradient(model, initialState: initialState, startTime: startTime, observationSteps: steps, loss: loss)
+        if let clip = settings.clip { return try gradient(ClippedField(field: model, bound: clip), loss) }
+        return try gradient(model, loss)
     }
 
     func run() throws(BlockFailure) -> Result {
@@ -100,7 +119,6 @@ struct ParameterFit<Field: DifferentiableField> {
     /// the Jacobian is one backpropagation through the recurrence.
     private func runLevenbergMarquardt() throws(BlockFailure) -> Result {
         let rows = points.enumerated().flatMap { index, point in point.values.map { (index, $0.state, $0.value) } }
-        let steps = points.map(\.step)
         func parameters(_ variables: [Double]) -> [Double] { settings.positive ? variables.map { exp($0) } : variables }
         var passes = 0
         let model: LevenbergMarquardt.Model = { variables in
@@ -116,10 +134,9 @@ struct ParameterFit<Field: DifferentiableField> {
                 }
                 let row: LossGradient
                 if let clip = settings.clip {
-                    row = try solver.gradient(ClippedField(field: base, bound: clip), initialState: initialState, startTime: startTime,
-                                              observationSteps: steps, loss: loss)
+                    row = try gradient(ClippedField(field: base, bound: clip), loss)
                 } else {
-                    row = try solver.gradient(base, initialState: initialState, startTime: startTime, observationSteps: steps, loss: loss)
+                    row = try gradient(base, loss)
                 }
                 passes += 1
                 residuals.append(row.loss)

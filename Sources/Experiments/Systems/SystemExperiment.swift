@@ -77,20 +77,26 @@ struct SystemExperiment<Field: JacobianField & DifferentiableField>: Sendable {
             guard observations != nil else {
                 throw OptionError("'fit' needs observations: add data: {t: [...], <state>: [...]} or data: {csv: path}", at: options.position(of: "fit"))
             }
-            guard case .fixedStep = settings.family else {
-                throw OptionError("'fit' runs backpropagation through a fixed-step recurrence: choose euler, midpoint, heun or rk4 (adaptive and stiff solvers are not differentiated yet)",
+            if case .stiff = settings.family {
+                throw OptionError("'fit' backpropagates through explicit Runge–Kutta steps: choose a fixed-step or adaptive explicit solver (rodas4 is not differentiated yet)",
                                   at: options.position(of: "solver"))
             }
         }
     }
 
     func run() throws(BlockFailure) -> Artifacts {
-        guard let fit, let observations, case let .fixedStep(tableau) = settings.family else {
+        guard let fit, let observations else { return try solveAndDescribe(field) }
+        let recurrence: ParameterFit<Field>.Recurrence
+        switch settings.family {
+        case let .fixedStep(tableau):
+            recurrence = .fixed(FixedStepSolver(tableau: tableau, stepSize: settings.stepSize, steps: settings.steps))
+        case let .adaptive(tableau):
+            recurrence = .adaptive(AdaptiveSolver(tableau: tableau, controller: settings.controller))
+        case .stiff:
             return try solveAndDescribe(field)
         }
-        let solver = FixedStepSolver(tableau: tableau, stepSize: settings.stepSize, steps: settings.steps)
         let initialGuess = field.withParameters(fit.initial)
-        let study = ParameterFit(field: initialGuess, settings: fit, solver: solver, startTime: settings.startTime,
+        let study = ParameterFit(field: initialGuess, settings: fit, recurrence: recurrence, startTime: settings.startTime,
                                  initialState: initialState, observations: observations, stateNames: stateNames)
         let clock = ContinuousClock()
         let begin = clock.now

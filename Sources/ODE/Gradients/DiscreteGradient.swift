@@ -42,94 +42,124 @@ extension FixedStepSolver {
               observationSteps.allSatisfy({ $0 >= 0 && $0 <= steps }) else {
             throw .invalidProblem("observation steps must increase and lie within 0...\(steps)")
         }
-        let n = field.dimension, p = field.parameterCount, s = tableau.stages, h = stepSize
-        // Coefficients flattened once; every buffer of both passes in one allocation.
-        var flatA = [Double](repeating: 0, count: s * s)
-        for i in 0..<s { for j in 0..<i { flatA[i * s + j] = tableau.a[i][j] } }
-        let b = tableau.b, c = tableau.c
-        let total = (steps + 1) * n + 2 * s * n + 4 * n + s * n + p
+        let n = field.dimension
+        var times = [Double](repeating: 0, count: steps + 1)
+        var states = [Double](repeating: 0, count: (steps + 1) * n)
+        for step in 0...steps { times[step] = startTime + Double(step) * stepSize }
+        let sizes = [Double](repeating: stepSize, count: max(steps, 1))
+        for i in 0..<n { states[i] = initialState[i] }
+        // Forward: every state, by the same generic step the reverse pass differentiates.
+        var evaluations = 0
+        try states.withUnsafeMutableBufferPointer { (y) throws(SolveFailure) in
+            evaluations = try StepBackpropagation.forward(field, tableau: tableau, times: times, sizes: sizes, states: y.baseAddress!, steps: steps)
+        }
+        var result = states.withUnsafeMutableBufferPointer { y in
+            StepBackpropagation.reverse(field, tableau: tableau, times: times, sizes: sizes, states: y.baseAddress!, steps: steps,
+                                        observationSteps: observationSteps, loss: loss)
+        }
+        result.functionEvaluations += evaluations
+        return result
+    }
+}
+
+/// Backpropagation through a recorded sequence of explicit Runge–Kutta steps: step m starts at
+/// `times[m]` with size `sizes[m]` (sizes treated as constants, as torchdiffeq does for adaptive
+/// solves), and the states at the step boundaries are stored.
+enum StepBackpropagation {
+    /// Runs the steps forward, filling `states[1...steps]` from `states[0]`; returns the evaluations.
+    static func forward<Field: DifferentiableField>(
+        _ field: Field, tableau: ButcherTableau, times: [Double], sizes: [Double], states y: UnsafeMutablePointer<Double>, steps: Int
+    ) throws(SolveFailure) -> Int {
+        let n = field.dimension, s = tableau.stages
+        let k = UnsafeMutablePointer<Double>.allocate(capacity: 2 * s * n)
+        defer { k.deallocate() }
+        let inputs = k + s * n
+        var evaluations = 0
+        for step in 0..<steps {
+            let h = sizes[step]
+            evaluations += stages(field, tableau: tableau, t: times[step], h: h, start: y + step * n, k: k, inputs: inputs, slopes: true)
+            for component in 0..<n {
+                var sum = 0.0
+                for i in 0..<s { sum += tableau.b[i] * k[i * n + component] }
+                let value = y[step * n + component] + h * sum
+                y[(step + 1) * n + component] = value
+                if !value.isFinite { throw .nonFiniteState(t: times[step + 1], step: step + 1, component: component) }
+            }
+        }
+        return evaluations
+    }
+
+    /// Computes a step's stage inputs Yᵢ (and slopes Kᵢ; the last slope only when `slopes`).
+    static func stages<Field: DifferentiableField>(
+        _ field: Field, tableau: ButcherTableau, t: Double, h: Double, start: UnsafeMutablePointer<Double>,
+        k: UnsafeMutablePointer<Double>, inputs: UnsafeMutablePointer<Double>, slopes: Bool
+    ) -> Int {
+        let n = field.dimension, s = tableau.stages
+        var evaluations = 0
+        for i in 0..<s {
+            let input = inputs + i * n
+            let row = tableau.a[i]
+            for component in 0..<n {
+                var sum = 0.0
+                for j in 0..<i { sum += row[j] * k[j * n + component] }
+                input[component] = start[component] + h * sum
+            }
+            if slopes || i < s - 1 {
+                field.evaluate(t: t + tableau.c[i] * h, state: UnsafeBufferPointer(start: input, count: n),
+                               derivative: UnsafeMutableBufferPointer(start: k + i * n, count: n))
+                evaluations += 1
+            }
+        }
+        return evaluations
+    }
+
+    /// The reverse pass: `K̄ᵢ = h bᵢ ȳ + h Σ_{j>i} a_ji Ȳⱼ`, `Ȳᵢ = K̄ᵢᵀ ∂f/∂y(Yᵢ)`,
+    /// `θ̄ += K̄ᵢᵀ ∂f/∂θ(Yᵢ)`, then `ȳ ← ȳ + Σᵢ Ȳᵢ`, adding the loss gradients at observed steps.
+    static func reverse<Field: DifferentiableField>(
+        _ field: Field, tableau: ButcherTableau, times: [Double], sizes: [Double], states y: UnsafeMutablePointer<Double>, steps: Int,
+        observationSteps: [Int], loss: PointLoss
+    ) -> LossGradient {
+        let n = field.dimension, p = field.parameterCount, s = tableau.stages
+        let total = 2 * s * n + 3 * n + s * n + p
         let storage = UnsafeMutablePointer<Double>.allocate(capacity: total)
         storage.initialize(repeating: 0, count: total)
         defer { storage.deallocate() }
-        let y = storage                                  // states y₀ … y_N
-        let k = y + (steps + 1) * n                      // slopes K of one step
-        let inputs = k + s * n                           // stage inputs Y of one step
-        let adjoint = inputs + s * n                     // ȳ
-        let pointGradient = adjoint + n                  // ∂ℓ/∂y at an observation
-        let inputAdjoint = pointGradient + n             // Ȳᵢ
-        let scratch = inputAdjoint + n
-        let stageAdjoints = scratch + n                  // K̄
-        let theta = stageAdjoints + s * n                // θ̄
+        let k = storage, inputs = k + s * n, adjoint = inputs + s * n, pointGradient = adjoint + n
+        let inputAdjoint = pointGradient + n, stageAdjoints = inputAdjoint + n, theta = stageAdjoints + s * n
         var evaluations = 0, products = 0
-
-        /// Computes the stage inputs (and, when `slopes`, the slopes) of the step from `y_step`.
-        /// A one-stage method's only input is the step's start state, already stored.
-        func computeStages(_ step: Int, slopes: Bool) {
-            let t = startTime + Double(step) * h
-            let start = y + step * n
-            for i in 0..<s {
-                let input = inputs + i * n
-                for component in 0..<n {
-                    var sum = 0.0
-                    for j in 0..<i { sum += flatA[i * s + j] * k[j * n + component] }
-                    input[component] = start[component] + h * sum
-                }
-                if slopes || i < s - 1 {
-                    field.evaluate(t: t + c[i] * h, state: UnsafeBufferPointer(start: input, count: n),
-                                   derivative: UnsafeMutableBufferPointer(start: k + i * n, count: n))
-                    evaluations += 1
-                }
-            }
-        }
-
-        for i in 0..<n { y[i] = initialState[i] }
-        // Forward: store every state.
-        for step in 0..<steps {
-            computeStages(step, slopes: true)
-            let current = y + step * n, next = y + (step + 1) * n
-            for component in 0..<n {
-                var sum = 0.0
-                for i in 0..<s { sum += b[i] * k[i * n + component] }
-                let value = current[component] + h * sum
-                next[component] = value
-                if !value.isFinite {
-                    throw .nonFiniteState(t: startTime + Double(step + 1) * h, step: step + 1, component: component)
-                }
-            }
-        }
-        // Reverse.
         var lossTotal = 0.0
         var observation = observationSteps.count - 1
         func addLoss(at step: Int) {
-            guard observation >= 0, observationSteps[observation] == step else { return }
-            lossTotal += loss(observation, UnsafeBufferPointer(start: y + step * n, count: n),
-                              UnsafeMutableBufferPointer(start: pointGradient, count: n))
-            for i in 0..<n { adjoint[i] += pointGradient[i] }
-            observation -= 1
+            while observation >= 0, observationSteps[observation] == step {
+                lossTotal += loss(observation, UnsafeBufferPointer(start: y + step * n, count: n),
+                                  UnsafeMutableBufferPointer(start: pointGradient, count: n))
+                for i in 0..<n { adjoint[i] += pointGradient[i] }
+                observation -= 1
+            }
         }
         let thetaBuffer = UnsafeMutableBufferPointer(start: theta, count: p)
         let inputAdjointBuffer = UnsafeMutableBufferPointer(start: inputAdjoint, count: n)
         for step in stride(from: steps, through: 1, by: -1) {
             addLoss(at: step)
+            let t = times[step - 1], h = sizes[step - 1]
             // The last stage's slope is never needed backwards: only the inputs Yᵢ are.
-            computeStages(step - 1, slopes: false)
-            for i in 0..<s { for component in 0..<n { stageAdjoints[i * n + component] = h * b[i] * adjoint[component] } }
+            evaluations += stages(field, tableau: tableau, t: t, h: h, start: y + (step - 1) * n, k: k, inputs: inputs, slopes: false)
+            for i in 0..<s { for component in 0..<n { stageAdjoints[i * n + component] = h * tableau.b[i] * adjoint[component] } }
             for i in stride(from: s - 1, through: 0, by: -1) {
                 field.vectorJacobianProducts(
-                    t: startTime + Double(step - 1) * h + c[i] * h,
-                    state: UnsafeBufferPointer(start: inputs + i * n, count: n),
+                    t: t + tableau.c[i] * h, state: UnsafeBufferPointer(start: inputs + i * n, count: n),
                     cotangent: UnsafeBufferPointer(start: stageAdjoints + i * n, count: n),
                     stateCotangent: inputAdjointBuffer, addingTo: thetaBuffer)
                 products += 1
-                for j in 0..<i {
-                    let weight = h * flatA[i * s + j]
-                    if weight != 0 { for component in 0..<n { stageAdjoints[j * n + component] += weight * inputAdjoint[component] } }
+                let row = tableau.a[i]
+                for j in 0..<i where row[j] != 0 {
+                    let weight = h * row[j]
+                    for component in 0..<n { stageAdjoints[j * n + component] += weight * inputAdjoint[component] }
                 }
                 for component in 0..<n { adjoint[component] += inputAdjoint[component] }
             }
         }
         addLoss(at: 0)
-        _ = scratch
         return LossGradient(loss: lossTotal, parameters: Array(UnsafeBufferPointer(start: theta, count: p)),
                             initialState: Array(UnsafeBufferPointer(start: adjoint, count: n)),
                             functionEvaluations: evaluations, vectorJacobianProducts: products)
