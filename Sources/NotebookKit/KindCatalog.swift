@@ -11,9 +11,20 @@ public enum KindCatalog {
             (option.name, option.type.description, defaultText(option), option.summary)
         }
         let nameWidth = rows.map(\.0.count).max() ?? 0
-        for (name, type, defaultValue, summary) in rows {
+        for (index, (name, type, defaultValue, summary)) in rows.enumerated() {
             text += "  " + name.padding(toLength: nameWidth, withPad: " ", startingAt: 0) + "  " + summary + "\n"
-            text += "  " + String(repeating: " ", count: nameWidth) + "  type: \(type); default: \(defaultValue)\n"
+            let indent = "  " + String(repeating: " ", count: nameWidth) + "  "
+            // A section of named sub-options (fit:) lists each with its meaning and default.
+            if case let .record(fields) = schema.options[index].type, fields.contains(where: { !$0.summary.isEmpty }) {
+                text += indent + "default: \(defaultValue); keys:\n"
+                let width = fields.map(\.name.count).max() ?? 0
+                for field in fields {
+                    text += indent + "  " + field.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + field.summary
+                        + " (\(field.type.description); default: \(field.defaultValue.map(\.yaml) ?? "none"))\n"
+                }
+            } else {
+                text += indent + "type: \(type); default: \(defaultValue)\n"
+            }
         }
         return text
     }

@@ -9,7 +9,7 @@ enum FitOptions {
         OptionSpec("lr", .number(.positive), default: .number(1e-3), "learning rate"),
         OptionSpec("epochs", .integer(minimum: 1, maximum: 10_000_000), default: .integer(1000), "gradient steps"),
         OptionSpec("clip", .number(.positive), default: nil, "bound on each derivative value in the recurrence, as the seed's K.clip"),
-        OptionSpec("gradient", .choice(["backprop"]), default: .text("backprop"), "backprop: through the steps of the fixed-step recurrence"),
+        OptionSpec("gradient", .choice(["backprop"]), default: .text("backprop"), "backprop: through the steps of the recurrence (fixed-step or adaptive explicit solver)"),
         OptionSpec("eps", .number(.positive), default: .number(1e-7), "adam / rmsprop epsilon (Keras default, as the seed)"),
         OptionSpec("tolerance", .number(.nonNegative), default: .number(0), "stop when the loss improves by less than this, relatively"),
         OptionSpec("positive", .boolean, default: .boolean(false), "fit log-parameters so that every parameter stays positive"),
