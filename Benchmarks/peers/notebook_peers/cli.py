@@ -56,10 +56,13 @@ def parse_args(argv=None):
                    help="threads for torch and BLAS (default: all cores); XLA keeps its default")
     t.add_argument("--scipy-loop-sample", type=int, default=200, metavar="N",
                    help="trajectories timed in the scipy per-trajectory loop, scaled to 10,000 (0 = all)")
+    t.add_argument("--torch-fit-epochs", type=int, default=500, metavar="N",
+                   help="epochs timed in the torch species-fit-adam row, scaled to 10,000 (0 = all, about 100 s)")
     args = p.parse_args(argv)
     if args.quick:
         args.min_runs, args.max_runs, args.budget = 3, 3, 0.0
         args.scipy_loop_sample = min(args.scipy_loop_sample or 20, 20)
+        args.torch_fit_epochs = min(args.torch_fit_epochs or 100, 100)
     args.only = [n.strip() for o in (args.only or []) for n in o.split(",") if n.strip()]
     return args
 
@@ -172,7 +175,8 @@ def main(argv=None) -> int:
                and b.library not in args.skip_library
                and (not args.impl or any(s.lower() in b.implementation.lower() for s in args.impl))]
     ctx = core.Context(core.Timing(args.min_runs, args.max_runs, args.budget), args.threads,
-                       {"scipy_loop_sample": args.scipy_loop_sample})
+                       {"scipy_loop_sample": args.scipy_loop_sample,
+                        "torch_fit_epochs": args.torch_fit_epochs})
 
     started = time.time()
     overall_load = core.ForeignLoad()

@@ -5,6 +5,7 @@ modules and list them here."""
 
 MODULES = [
     "notebook_peers.workloads.competition",
+    "notebook_peers.workloads.species",
 ]
 
 # Canonical order of workload names in the table (unknown names go last).
@@ -13,5 +14,7 @@ WORKLOAD_ORDER = [
     "competition-dopri5",
     "competition-euler-batch10k",
     "competition-dopri5-batch10k",
+    "species-gradient-euler-1000",
+    "species-fit-adam",
     # later: "spiral-iteration", "spiral-iteration-adjoint", "latent-ode-iteration"
 ]
