@@ -5,6 +5,7 @@ extension AdaptiveSolver {
     ///
     /// The solve runs piecewise from one observation time to the next, so that steps land exactly on
     /// each of them; the last observation time is the end of the solve.
+    @inlinable
     public func gradient<Field: DifferentiableField>(
         _ field: Field, initialState: [Double], from startTime: Double, observationTimes: [Double], loss: PointLoss
     ) throws(SolveFailure) -> LossGradient {

@@ -34,6 +34,7 @@ extension FixedStepSolver {
     /// reverse pass recomputes each step's stages from its start state and runs, stage by stage in
     /// reverse order, `K̄ᵢ = h bᵢ ȳ + h Σ_{j>i} a_ji Ȳⱼ`, `Ȳᵢ = K̄ᵢᵀ ∂f/∂y(Yᵢ)`, `θ̄ += K̄ᵢᵀ ∂f/∂θ(Yᵢ)`,
     /// then `ȳ ← ȳ + Σᵢ Ȳᵢ`.
+    @inlinable
     public func gradient<Field: DifferentiableField>(
         _ field: Field, initialState: [Double], startTime: Double = 0, observationSteps: [Int], loss: PointLoss
     ) throws(SolveFailure) -> LossGradient {
@@ -65,8 +66,10 @@ extension FixedStepSolver {
 /// Backpropagation through a recorded sequence of explicit Runge–Kutta steps: step m starts at
 /// `times[m]` with size `sizes[m]` (sizes treated as constants, as torchdiffeq does for adaptive
 /// solves), and the states at the step boundaries are stored.
+@usableFromInline
 enum StepBackpropagation {
     /// Runs the steps forward, filling `states[1...steps]` from `states[0]`; returns the evaluations.
+    @inlinable
     static func forward<Field: DifferentiableField>(
         _ field: Field, tableau: ButcherTableau, times: [Double], sizes: [Double], states y: UnsafeMutablePointer<Double>, steps: Int
     ) throws(SolveFailure) -> Int {
@@ -90,6 +93,7 @@ enum StepBackpropagation {
     }
 
     /// Computes a step's stage inputs Yᵢ (and slopes Kᵢ; the last slope only when `slopes`).
+    @inlinable
     static func stages<Field: DifferentiableField>(
         _ field: Field, tableau: ButcherTableau, t: Double, h: Double, start: UnsafeMutablePointer<Double>,
         k: UnsafeMutablePointer<Double>, inputs: UnsafeMutablePointer<Double>, slopes: Bool
@@ -115,6 +119,7 @@ enum StepBackpropagation {
 
     /// The reverse pass: `K̄ᵢ = h bᵢ ȳ + h Σ_{j>i} a_ji Ȳⱼ`, `Ȳᵢ = K̄ᵢᵀ ∂f/∂y(Yᵢ)`,
     /// `θ̄ += K̄ᵢᵀ ∂f/∂θ(Yᵢ)`, then `ȳ ← ȳ + Σᵢ Ȳᵢ`, adding the loss gradients at observed steps.
+    @inlinable
     static func reverse<Field: DifferentiableField>(
         _ field: Field, tableau: ButcherTableau, times: [Double], sizes: [Double], states y: UnsafeMutablePointer<Double>, steps: Int,
         observationSteps: [Int], loss: PointLoss
