@@ -119,9 +119,10 @@ enum GradientWorkloads {
                 var parameters = guess.parameters
                 var adam = Adam(count: parameters.count, learningRate: 1e-4, epsilon: 1e-7)
                 var last = 0.0, evaluations = 0
+                let steps = observations.map(\.step), start: [Double] = [100, 150]
                 for _ in 0..<10_000 {
-                    let result = try solver.gradient(guess.withParameters(parameters), initialState: [100, 150],
-                                                     observationSteps: observations.map(\.step), loss: loss)
+                    let result = try solver.gradient(guess.withParameters(parameters), initialState: start,
+                                                     observationSteps: steps, loss: loss)
                     evaluations += result.functionEvaluations
                     last = result.loss
                     adam.step(parameters: &parameters, gradient: result.parameters)
