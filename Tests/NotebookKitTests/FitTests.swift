@@ -83,6 +83,7 @@ struct FitTests {
         #expect(try problems("fit: {epochs: 10}").first?.hasPrefix("'fit' needs observations") == true)
         #expect(try problems("solver: rodas4\nt_end: 42\n\(Self.syntheticData)fit: {epochs: 10}").first?.hasPrefix("'fit' backpropagates through explicit") == true)
         #expect(try problems("h: 1\nsteps: 50\n\(Self.syntheticData)fit:\n  init: {r3: 1}").first == "'fit.init' names 'r3', which is not a parameter; did you mean 'r1'?")
+        #expect(try problems("h: 1\nsteps: 50\n\(Self.syntheticData)fit:\n  gradient: adjoint").first?.hasPrefix("'fit.gradient: adjoint' solves the adjoint ODE backwards") == true)
     }
 }
 
@@ -119,6 +120,15 @@ struct AdaptiveFitTests {
         for metric in artifacts.metrics { if case let .real(value) = metric.value { found[metric.name] = value } }
         for (name, value) in ["r1": 0.1, "r2": 0.3, "a1": 1e-4, "a2": 2e-4, "iN1": 0.002, "iN2": 0.003] {
             #expect(abs(found["param.\(name)"]! - value) / value < 1e-3, "\(name): \(found["param.\(name)"]!)")
+        }
+        // The same fit with the continuous adjoint.
+        let adjointPath = try temporaryNotebook(try String(contentsOfFile: path, encoding: .utf8)
+            .replacingOccurrences(of: "  positive: true", with: "  positive: true\n  gradient: adjoint"))
+        let adjointArtifacts = try NotebookLoader.load([adjointPath]).get()[0].blocks[0].experiment.run()
+        var adjointFound = [String: Double]()
+        for metric in adjointArtifacts.metrics { if case let .real(value) = metric.value { adjointFound[metric.name] = value } }
+        for (name, value) in ["r1": 0.1, "r2": 0.3, "a1": 1e-4, "a2": 2e-4, "iN1": 0.002, "iN2": 0.003] {
+            #expect(abs(adjointFound["param.\(name)"]! - value) / value < 1e-3, "adjoint \(name): \(adjointFound["param.\(name)"]!)")
         }
     }
 }

@@ -147,3 +147,40 @@ struct AdaptiveGradientTests {
         #expect(previous < 1e-7)
     }
 }
+
+@Suite("Continuous adjoint")
+struct ContinuousAdjointTests {
+    static let model = CompetitionModel(r1: 0.12, r2: 0.25, a1: 2e-4, a2: 1e-4, iN1: 0.0025, iN2: 0.0028)
+    static let times: [Double] = [0, 10, 15, 30, 36, 40, 42]
+
+    @Test("Adjoint and backprop gradients agree more closely as the tolerance tightens")
+    func agreesWithBackprop() throws {
+        let loss: PointLoss = { index, state, gradient in squaredError(index, state, gradient) }
+        var previous = Double.infinity
+        for rtol in [1e-5, 1e-8, 1e-11] {
+            let solver = AdaptiveSolver(tableau: .dopri5, controller: StepSizeController(rtol: rtol, atol: rtol))
+            let backprop = try solver.gradient(Self.model, initialState: [100, 150], from: 0, observationTimes: Self.times, loss: loss)
+            let adjoint = try solver.adjointGradient(Self.model, initialState: [100, 150], from: 0, observationTimes: Self.times, loss: loss)
+            let difference = zip(adjoint.parameters, backprop.parameters).map { abs($0 - $1) / abs($1) }.max()!
+            #expect(difference < previous, "rtol \(rtol): \(difference)")
+            previous = difference
+            #expect(abs(adjoint.loss - backprop.loss) / backprop.loss < 10 * rtol)
+        }
+        #expect(previous < 1e-6, "relative difference at rtol 1e-11: \(previous)")
+    }
+
+    @Test("The adjoint's initial-state gradient matches finite differences")
+    func initialState() throws {
+        let loss: PointLoss = { index, state, gradient in squaredError(index, state, gradient) }
+        let solver = AdaptiveSolver(tableau: .dopri5, controller: StepSizeController(rtol: 1e-11, atol: 1e-11))
+        let adjoint = try solver.adjointGradient(Self.model, initialState: [100, 150], from: 0, observationTimes: Self.times, loss: loss)
+        for i in 0..<2 {
+            var plus: [Double] = [100, 150], minus: [Double] = [100, 150]
+            plus[i] += 1e-4
+            minus[i] -= 1e-4
+            let numeric = (try solver.gradient(Self.model, initialState: plus, from: 0, observationTimes: Self.times, loss: loss).loss
+                - solver.gradient(Self.model, initialState: minus, from: 0, observationTimes: Self.times, loss: loss).loss) / 2e-4
+            #expect(abs(numeric - adjoint.initialState[i]) / abs(numeric) < 1e-5, "\(i): \(numeric) vs \(adjoint.initialState[i])")
+        }
+    }
+}

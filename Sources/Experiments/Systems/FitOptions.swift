@@ -9,7 +9,8 @@ enum FitOptions {
         OptionSpec("lr", .number(.positive), default: .number(1e-3), "learning rate"),
         OptionSpec("epochs", .integer(minimum: 1, maximum: 10_000_000), default: .integer(1000), "gradient steps"),
         OptionSpec("clip", .number(.positive), default: nil, "bound on each derivative value in the recurrence, as the seed's K.clip"),
-        OptionSpec("gradient", .choice(["backprop"]), default: .text("backprop"), "backprop: through the steps of the recurrence (fixed-step or adaptive explicit solver)"),
+        OptionSpec("gradient", .choice(["backprop", "adjoint"]), default: .text("backprop"),
+                   "backprop: through the steps of the recurrence; adjoint: the continuous adjoint, solved backwards (adaptive solvers)"),
         OptionSpec("eps", .number(.positive), default: .number(1e-7), "adam / rmsprop epsilon (Keras default, as the seed)"),
         OptionSpec("tolerance", .number(.nonNegative), default: .number(0), "stop when the loss improves by less than this, relatively"),
         OptionSpec("positive", .boolean, default: .boolean(false), "fit log-parameters so that every parameter stays positive"),
@@ -26,6 +27,8 @@ enum FitOptions {
         var epsilon: Double
         var tolerance: Double
         var positive: Bool
+        /// The continuous adjoint instead of backpropagation through the steps.
+        var adjoint: Bool
         var initial: [Double]
         var truth: [Double]?
     }
@@ -56,11 +59,13 @@ enum FitOptions {
         }
         var optimizer: OptimizerKind? = .adam
         if case let .text(name)? = value[field: "optimizer"] { optimizer = OptimizerKind(rawValue: name) }
+        var adjoint = false
+        if case let .text(method)? = value[field: "gradient"] { adjoint = method == "adjoint" }
         var epochs = 1000
         if case let .integer(count)? = value[field: "epochs"] { epochs = count }
         return Settings(
             optimizer: optimizer, learningRate: number("lr") ?? 1e-3, epochs: epochs, clip: number("clip"),
-            epsilon: number("eps") ?? 1e-7, tolerance: number("tolerance") ?? 0, positive: positive, initial: initial,
+            epsilon: number("eps") ?? 1e-7, tolerance: number("tolerance") ?? 0, positive: positive, adjoint: adjoint, initial: initial,
             truth: truth.isEmpty ? nil : names.enumerated().map { truth[$0.element] ?? .nan })
     }
 }

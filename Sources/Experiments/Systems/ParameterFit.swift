@@ -57,6 +57,9 @@ struct ParameterFit<Field: DifferentiableField> {
             return try solver.gradient(model, initialState: initialState, startTime: startTime,
                                        observationSteps: points.map(\.step), loss: loss)
         case let .adaptive(solver):
+            if settings.adjoint {
+                return try solver.adjointGradient(model, initialState: initialState, from: startTime, observationTimes: times, loss: loss)
+            }
             return try solver.gradient(model, initialState: initialState, from: startTime, observationTimes: times, loss: loss)
         }
     }

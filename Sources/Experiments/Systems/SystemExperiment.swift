@@ -81,6 +81,10 @@ struct SystemExperiment<Field: JacobianField & DifferentiableField>: Sendable {
                 throw OptionError("'fit' backpropagates through explicit Runge–Kutta steps: choose a fixed-step or adaptive explicit solver (rodas4 is not differentiated yet)",
                                   at: options.position(of: "solver"))
             }
+            if fit?.adjoint == true, case .fixedStep = settings.family {
+                throw OptionError("'fit.gradient: adjoint' solves the adjoint ODE backwards with an adaptive solver: choose bosh3, dopri5, tsit5 or dop853 (with t_end), or use gradient: backprop",
+                                  at: options.position(of: "fit.gradient"))
+            }
         }
     }
 
