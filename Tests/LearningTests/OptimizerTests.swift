@@ -99,3 +99,36 @@ struct LevenbergMarquardtTests {
         #expect(result.costs.count < 10)
     }
 }
+
+@Suite("L-BFGS")
+struct LBFGSTests {
+    @Test("L-BFGS with a Wolfe line search reaches Rosenbrock's minimum")
+    func rosenbrockMinimum() throws {
+        let result = try LBFGS(maximumIterations: 200, tolerance: 0).minimize(from: [-1.2, 1]) { p in
+            let x: Double = p[0], y: Double = p[1]
+            let value: Double = (1 - x) * (1 - x) + 100 * (y - x * x) * (y - x * x)
+            let gradient: [Double] = [-2 * (1 - x) - 400 * x * (y - x * x), 200 * (y - x * x)]
+            return (value, gradient)
+        }
+        #expect(abs(result.parameters[0] - 1) < 1e-6 && abs(result.parameters[1] - 1) < 1e-6, "\(result.parameters)")
+        #expect(result.values.count < 100)
+    }
+
+    @Test("L-BFGS solves a linear least-squares problem")
+    func leastSquaresMinimum() throws {
+        let result = try LBFGS(maximumIterations: 100).minimize(from: [0, 0, 0]) { p in
+            let a: [[Double]] = [[2, 1, 0], [1, 3, 1], [0, 1, 4], [1, 0, 1]]
+            let solution: [Double] = [1, -2, 0.5]
+            var value = 0.0
+            var gradient: [Double] = [0, 0, 0]
+            for row in a {
+                var residual = 0.0
+                for j in 0..<3 { residual += row[j] * (p[j] - solution[j]) }
+                value += residual * residual
+                for j in 0..<3 { gradient[j] += 2 * residual * row[j] }
+            }
+            return (value, gradient)
+        }
+        #expect(zip(result.parameters, [1.0, -2, 0.5]).allSatisfy { abs($0 - $1) < 1e-6 }, "\(result.parameters)")
+    }
+}

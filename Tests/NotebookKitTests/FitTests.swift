@@ -133,6 +133,30 @@ struct AdaptiveFitTests {
     }
 }
 
+@Suite("L-BFGS fits")
+struct LBFGSFitTests {
+    @Test("L-BFGS recovers noise-free parameters within 1%")
+    func recovers() throws {
+        let path = try temporaryNotebook("""
+            ```{species}
+            h: 1
+            steps: 50
+            \(FitTests.syntheticData)fit:
+              init: {r1: 0.12, r2: 0.25, a1: 1.3e-4, a2: 1.6e-4, iN1: 0.0024, iN2: 0.0026}
+              optimizer: lbfgs
+              epochs: 300
+              positive: true
+            ```
+            """)
+        let artifacts = try NotebookLoader.load([path]).get()[0].blocks[0].experiment.run()
+        var found = [String: Double]()
+        for metric in artifacts.metrics { if case let .real(value) = metric.value { found[metric.name] = value } }
+        for (name, value) in ["r1": 0.1, "r2": 0.3, "a1": 1e-4, "a2": 2e-4, "iN1": 0.002, "iN2": 0.003] {
+            #expect(abs(found["param.\(name)"]! - value) / value < 0.01, "\(name): \(found["param.\(name)"]!)")
+        }
+    }
+}
+
 @Suite("Levenberg–Marquardt fits")
 struct LevenbergMarquardtFitTests {
     @Test("Levenberg–Marquardt recovers noise-free parameters within 1% in a few iterations")

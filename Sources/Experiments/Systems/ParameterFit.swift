@@ -83,7 +83,9 @@ struct ParameterFit<Field: DifferentiableField> {
     }
 
     func run() throws(BlockFailure) -> Result {
-        guard let kind = settings.optimizer else { return try runLevenbergMarquardt() }
+        guard let kind = settings.optimizer else {
+            return settings.method == "lbfgs" ? try runLBFGS() : try runLevenbergMarquardt()
+        }
         // Optimise θ itself, or φ = log θ when the parameters must stay positive.
         var variables = settings.positive ? settings.initial.map { log($0) } : settings.initial
         func parameters(_ variables: [Double]) -> [Double] { settings.positive ? variables.map { exp($0) } : variables }
@@ -162,5 +164,33 @@ struct ParameterFit<Field: DifferentiableField> {
         }
         return Result(fitted: field.withParameters(parameters(result.parameters)), history: history, finalLoss: final,
                       gradientEvaluations: passes)
+    }
+
+    /// L-BFGS with a Wolfe line search on the loss; a point where the solve blows up is a failed
+    /// trial of the line search.
+    private func runLBFGS() throws(BlockFailure) -> Result {
+        func parameters(_ variables: [Double]) -> [Double] { settings.positive ? variables.map { exp($0) } : variables }
+        var evaluations = 0
+        let objective: LBFGS.Objective = { variables in
+            let theta = parameters(variables)
+            let result = try lossAndGradient(theta)
+            evaluations += 1
+            let gradient = settings.positive ? zip(result.parameters, theta).map { $0 * $1 } : result.parameters
+            return (result.loss, gradient)
+        }
+        let start = settings.positive ? settings.initial.map { log($0) } : settings.initial
+        let result: LBFGS.Result
+        do {
+            result = try LBFGS(maximumIterations: settings.epochs, tolerance: max(settings.tolerance, 1e-15)).minimize(from: start, objective)
+        } catch let failure as SolveFailure {
+            throw BlockFailure("the fit failed at its starting point: \(failure.message); try other starting values or set fit.clip")
+        } catch {
+            throw BlockFailure("the fit failed: \(error)")
+        }
+        guard let final = result.values.last, final.isFinite else {
+            throw BlockFailure("the fit diverged: the loss is not finite")
+        }
+        return Result(fitted: field.withParameters(parameters(result.parameters)), history: result.values, finalLoss: final,
+                      gradientEvaluations: evaluations)
     }
 }

@@ -138,7 +138,7 @@ struct SystemExperiment<Field: JacobianField & DifferentiableField>: Sendable {
         artifacts.metrics.append(Metric("epochs", .count(result.history.count)))
         artifacts.metrics.append(Metric("gradient_evaluations", .count(result.gradientEvaluations)))
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        artifacts.log.insert("fit: \(fit.optimizer?.rawValue ?? "levenberg-marquardt"), lr = \(OptionValue.format(fit.learningRate)), \(result.history.count) epochs in \(String(format: "%.3f", seconds)) s; loss \(String(format: "%.6g", result.history.first ?? .nan)) → \(String(format: "%.6g", result.finalLoss))", at: 0)
+        artifacts.log.insert("fit: \(fit.method), lr = \(OptionValue.format(fit.learningRate)), \(result.history.count) epochs in \(String(format: "%.3f", seconds)) s; loss \(String(format: "%.6g", result.history.first ?? .nan)) → \(String(format: "%.6g", result.finalLoss))", at: 0)
         return artifacts
     }
 
