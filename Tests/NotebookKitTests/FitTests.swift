@@ -39,6 +39,7 @@ struct FitTests {
               lr: 0.01
               epochs: 4000
               positive: true
+              checkpoints: 7
             ```
             """)
         let artifacts = try NotebookLoader.load([path]).get()[0].blocks[0].experiment.run()
@@ -84,6 +85,7 @@ struct FitTests {
         #expect(try problems("solver: rodas4\nt_end: 42\n\(Self.syntheticData)fit: {epochs: 10}").first?.hasPrefix("'fit' backpropagates through explicit") == true)
         #expect(try problems("h: 1\nsteps: 50\n\(Self.syntheticData)fit:\n  init: {r3: 1}").first == "'fit.init' names 'r3', which is not a parameter; did you mean 'r1'?")
         #expect(try problems("h: 1\nsteps: 50\n\(Self.syntheticData)fit:\n  gradient: adjoint").first?.hasPrefix("'fit.gradient: adjoint' solves the adjoint ODE backwards") == true)
+        #expect(try problems("solver: dopri5\nt_end: 42\n\(Self.syntheticData)fit:\n  checkpoints: 5").first == "'fit.checkpoints' applies to backprop through a fixed-step solve")
     }
 }
 

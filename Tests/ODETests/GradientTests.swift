@@ -184,3 +184,21 @@ struct ContinuousAdjointTests {
         }
     }
 }
+
+@Suite("Checkpointed backprop")
+struct CheckpointTests {
+    @Test("Checkpointing gives the same gradient with fewer stored states", arguments: [1, 3, 7, 50, 1000])
+    func sameGradient(checkpoints: Int) throws {
+        let model = CompetitionModel(r1: 0.12, r2: 0.25, a1: 2e-4, a2: 1e-4, iN1: 0.0025, iN2: 0.0028)
+        let loss: PointLoss = { index, state, gradient in squaredError(index, state, gradient) }
+        for tableau in [ButcherTableau.euler, .rk4] {
+            let solver = FixedStepSolver(tableau: tableau, stepSize: 0.5, steps: 84)
+            let steps = [0, 20, 30, 60, 72, 80, 84]
+            let full = try solver.gradient(model, initialState: [100, 150], observationSteps: steps, loss: loss)
+            let saved = try solver.gradient(model, initialState: [100, 150], observationSteps: steps, checkpoints: checkpoints, loss: loss)
+            #expect(abs(saved.loss - full.loss) <= 1e-12 * full.loss)
+            for (a, b) in zip(saved.parameters, full.parameters) { #expect(abs(a - b) <= 1e-10 * abs(b), "\(tableau.name) \(checkpoints)") }
+            for (a, b) in zip(saved.initialState, full.initialState) { #expect(abs(a - b) <= 1e-10 * abs(b)) }
+        }
+    }
+}

@@ -11,6 +11,8 @@ enum FitOptions {
         OptionSpec("clip", .number(.positive), default: nil, "bound on each derivative value in the recurrence, as the seed's K.clip"),
         OptionSpec("gradient", .choice(["backprop", "adjoint"]), default: .text("backprop"),
                    "backprop: through the steps of the recurrence; adjoint: the continuous adjoint, solved backwards (adaptive solvers)"),
+        OptionSpec("checkpoints", .integer(minimum: 0, maximum: 1_000_000), default: .integer(0),
+                   "backprop with a fixed-step solver: keep only this many states and recompute between them (0: keep all)"),
         OptionSpec("eps", .number(.positive), default: .number(1e-7), "adam / rmsprop epsilon (Keras default, as the seed)"),
         OptionSpec("tolerance", .number(.nonNegative), default: .number(0), "stop when the loss improves by less than this, relatively"),
         OptionSpec("positive", .boolean, default: .boolean(false), "fit log-parameters so that every parameter stays positive"),
@@ -31,6 +33,8 @@ enum FitOptions {
         var positive: Bool
         /// The continuous adjoint instead of backpropagation through the steps.
         var adjoint: Bool
+        /// States kept by checkpointed backpropagation (0: all).
+        var checkpoints: Int
         var initial: [Double]
         var truth: [Double]?
     }
@@ -67,11 +71,13 @@ enum FitOptions {
         }
         var adjoint = false
         if case let .text(method)? = value[field: "gradient"] { adjoint = method == "adjoint" }
+        var checkpoints = 0
+        if case let .integer(count)? = value[field: "checkpoints"] { checkpoints = count }
         var epochs = 1000
         if case let .integer(count)? = value[field: "epochs"] { epochs = count }
         return Settings(
             optimizer: optimizer, method: method, learningRate: number("lr") ?? 1e-3, epochs: epochs, clip: number("clip"),
-            epsilon: number("eps") ?? 1e-7, tolerance: number("tolerance") ?? 0, positive: positive, adjoint: adjoint, initial: initial,
+            epsilon: number("eps") ?? 1e-7, tolerance: number("tolerance") ?? 0, positive: positive, adjoint: adjoint, checkpoints: checkpoints, initial: initial,
             truth: truth.isEmpty ? nil : names.enumerated().map { truth[$0.element] ?? .nan })
     }
 }

@@ -55,7 +55,7 @@ struct ParameterFit<Field: DifferentiableField> {
         switch recurrence {
         case let .fixed(solver):
             return try solver.gradient(model, initialState: initialState, startTime: startTime,
-                                       observationSteps: points.map(\.step), loss: loss)
+                                       observationSteps: points.map(\.step), checkpoints: settings.checkpoints, loss: loss)
         case let .adaptive(solver):
             if settings.adjoint {
                 return try solver.adjointGradient(model, initialState: initialState, from: startTime, observationTimes: times, loss: loss)

@@ -81,6 +81,9 @@ struct SystemExperiment<Field: JacobianField & DifferentiableField>: Sendable {
                 throw OptionError("'fit' backpropagates through explicit Runge–Kutta steps: choose a fixed-step or adaptive explicit solver (rodas4 is not differentiated yet)",
                                   at: options.position(of: "solver"))
             }
+            if (fit?.checkpoints ?? 0) > 0, fit?.adjoint == true || !isFixedStep(settings.family) {
+                throw OptionError("'fit.checkpoints' applies to backprop through a fixed-step solve", at: options.position(of: "fit.checkpoints"))
+            }
             if fit?.adjoint == true, case .fixedStep = settings.family {
                 throw OptionError("'fit.gradient: adjoint' solves the adjoint ODE backwards with an adaptive solver: choose bosh3, dopri5, tsit5 or dop853 (with t_end), or use gradient: backprop",
                                   at: options.position(of: "fit.gradient"))
@@ -140,6 +143,11 @@ struct SystemExperiment<Field: JacobianField & DifferentiableField>: Sendable {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         artifacts.log.insert("fit: \(fit.method), lr = \(OptionValue.format(fit.learningRate)), \(result.history.count) epochs in \(String(format: "%.3f", seconds)) s; loss \(String(format: "%.6g", result.history.first ?? .nan)) → \(String(format: "%.6g", result.finalLoss))", at: 0)
         return artifacts
+    }
+
+    private func isFixedStep(_ family: SolveSettings.Family) -> Bool {
+        if case .fixedStep = family { return true }
+        return false
     }
 
     /// The same experiment with another field (the fitted model).

@@ -34,14 +34,23 @@ extension FixedStepSolver {
     /// reverse pass recomputes each step's stages from its start state and runs, stage by stage in
     /// reverse order, `K̄ᵢ = h bᵢ ȳ + h Σ_{j>i} a_ji Ȳⱼ`, `Ȳᵢ = K̄ᵢᵀ ∂f/∂y(Yᵢ)`, `θ̄ += K̄ᵢᵀ ∂f/∂θ(Yᵢ)`,
     /// then `ȳ ← ȳ + Σᵢ Ȳᵢ`.
+    ///
+    /// With `checkpoints: N` (N ≥ 1) only N states are kept from the forward pass and each segment
+    /// between them is recomputed during the reverse pass: memory O(N + steps/N) instead of
+    /// O(steps), for one more forward evaluation per step.
     @inlinable
     public func gradient<Field: DifferentiableField>(
-        _ field: Field, initialState: [Double], startTime: Double = 0, observationSteps: [Int], loss: PointLoss
+        _ field: Field, initialState: [Double], startTime: Double = 0, observationSteps: [Int], checkpoints: Int = 0,
+        loss: PointLoss
     ) throws(SolveFailure) -> LossGradient {
         try validate(dimension: field.dimension, initialCount: initialState.count)
         guard zip(observationSteps, observationSteps.dropFirst()).allSatisfy({ $0 < $1 }),
               observationSteps.allSatisfy({ $0 >= 0 && $0 <= steps }) else {
             throw .invalidProblem("observation steps must increase and lie within 0...\(steps)")
+        }
+        if checkpoints > 0, steps > 0 {
+            return try checkpointedGradient(field, initialState: initialState, startTime: startTime, observationSteps: observationSteps,
+                                            checkpoints: checkpoints, loss: loss)
         }
         if tableau.stages == 1 {
             return try eulerGradient(field, initialState: initialState, startTime: startTime,
@@ -68,6 +77,60 @@ extension FixedStepSolver {
 }
 
 extension FixedStepSolver {
+    /// Backpropagation keeping only checkpoint states; each segment is recomputed when the reverse
+    /// pass reaches it.
+    @inlinable
+    func checkpointedGradient<Field: DifferentiableField>(
+        _ field: Field, initialState: [Double], startTime: Double, observationSteps: [Int], checkpoints: Int, loss: PointLoss
+    ) throws(SolveFailure) -> LossGradient {
+        let n = field.dimension
+        let interval = (steps + checkpoints - 1) / checkpoints
+        let count = (steps + interval - 1) / interval  // segments
+        let times = (0...steps).map { startTime + Double($0) * stepSize }
+        let sizes = [Double](repeating: stepSize, count: steps)
+        // Forward: keep the state at the start of each segment.
+        var saved = [Double](repeating: 0, count: count * n)
+        var segment = [Double](repeating: 0, count: (interval + 1) * n)
+        var evaluations = 0
+        for i in 0..<n { segment[i] = initialState[i] }
+        for index in 0..<count {
+            let first = index * interval, last = min(first + interval, steps)
+            for i in 0..<n { saved[index * n + i] = segment[i] }
+            try segment.withUnsafeMutableBufferPointer { (buffer) throws(SolveFailure) in
+                evaluations += try StepBackpropagation.forward(
+                    field, tableau: tableau, times: Array(times[first...last]), sizes: Array(sizes[first..<last]),
+                    states: buffer.baseAddress!, steps: last - first)
+            }
+            for i in 0..<n { segment[i] = segment[(last - first) * n + i] }
+        }
+        // Reverse: materialise the segment holding the requested steps from its checkpoint.
+        var current = -1
+        var recomputeFailure: SolveFailure?
+        var result = segment.withUnsafeMutableBufferPointer { buffer in
+            let base = buffer.baseAddress!
+            return StepBackpropagation.reverse(
+                field, tableau: tableau, times: times, sizes: sizes,
+                stateAt: { step in
+                    let index = min(step == 0 ? 0 : (step - 1) / interval, count - 1)
+                    if index != current {
+                        let first = index * interval, last = min(first + interval, steps)
+                        for i in 0..<n { base[i] = saved[index * n + i] }
+                        do throws(SolveFailure) {
+                            evaluations += try StepBackpropagation.forward(
+                                field, tableau: tableau, times: Array(times[first...last]), sizes: Array(sizes[first..<last]),
+                                states: base, steps: last - first)
+                        } catch { recomputeFailure = error }
+                        current = index
+                    }
+                    return base + (step - index * interval) * n
+                },
+                steps: steps, observationSteps: observationSteps, loss: loss)
+        }
+        if let recomputeFailure { throw recomputeFailure }
+        result.functionEvaluations += evaluations
+        return result
+    }
+
     /// The gradient through a one-stage recurrence `y ← y + h b₀ f(t, y)` (explicit Euler), with the
     /// reverse step `ȳ ← ȳ + h b₀ (vᵀ∂f/∂y)`, `θ̄ += h b₀ (vᵀ∂f/∂θ)`: one allocation, no stage
     /// bookkeeping.
@@ -187,6 +250,17 @@ enum StepBackpropagation {
         _ field: Field, tableau: ButcherTableau, times: [Double], sizes: [Double], states y: UnsafeMutablePointer<Double>, steps: Int,
         observationSteps: [Int], loss: PointLoss
     ) -> LossGradient {
+        let n = field.dimension
+        return reverse(field, tableau: tableau, times: times, sizes: sizes, stateAt: { y + $0 * n }, steps: steps,
+                       observationSteps: observationSteps, loss: loss)
+    }
+
+    /// The reverse pass with states fetched by `stateAt(step)` (stored, or recomputed from a checkpoint).
+    @inlinable
+    static func reverse<Field: DifferentiableField>(
+        _ field: Field, tableau: ButcherTableau, times: [Double], sizes: [Double], stateAt: (Int) -> UnsafeMutablePointer<Double>,
+        steps: Int, observationSteps: [Int], loss: PointLoss
+    ) -> LossGradient {
         let n = field.dimension, p = field.parameterCount, s = tableau.stages
         let total = 2 * s * n + 3 * n + s * n + p
         let storage = UnsafeMutablePointer<Double>.allocate(capacity: total)
@@ -199,7 +273,7 @@ enum StepBackpropagation {
         var observation = observationSteps.count - 1
         func addLoss(at step: Int) {
             while observation >= 0, observationSteps[observation] == step {
-                lossTotal += loss(observation, UnsafeBufferPointer(start: y + step * n, count: n),
+                lossTotal += loss(observation, UnsafeBufferPointer(start: stateAt(step), count: n),
                                   UnsafeMutableBufferPointer(start: pointGradient, count: n))
                 for i in 0..<n { adjoint[i] += pointGradient[i] }
                 observation -= 1
@@ -211,7 +285,7 @@ enum StepBackpropagation {
             addLoss(at: step)
             let t = times[step - 1], h = sizes[step - 1]
             // The last stage's slope is never needed backwards: only the inputs Yᵢ are.
-            evaluations += stages(field, tableau: tableau, t: t, h: h, start: y + (step - 1) * n, k: k, inputs: inputs, slopes: false)
+            evaluations += stages(field, tableau: tableau, t: t, h: h, start: stateAt(step - 1), k: k, inputs: inputs, slopes: false)
             for i in 0..<s { for component in 0..<n { stageAdjoints[i * n + component] = h * tableau.b[i] * adjoint[component] } }
             for i in stride(from: s - 1, through: 0, by: -1) {
                 field.vectorJacobianProducts(
