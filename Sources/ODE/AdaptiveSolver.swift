@@ -78,23 +78,11 @@ public struct AdaptiveSolver: Sendable {
         let q = tableau.controlOrder
         let fsal = tableau.isFSAL
 
-        var times = [Double](), states = [Double]()
         var statistics = SolveStatistics()
-        func record(_ time: Double, _ values: UnsafeMutablePointer<Scalar>) {
-            times.append(time)
-            for i in 0..<n { states.append(Double(values[i])) }
-        }
+        var recorder = SolutionRecorder(dimension: n, saveAt: saveAt, outputTimes: saveTimes, direction: direction)
         var t = startTime
-        var nextSave = 0
-        if saveAt == .steps { record(t, y) }
-        while nextSave < saveTimes.count, saveTimes[nextSave] == startTime {
-            record(t, y)
-            nextSave += 1
-        }
-        if startTime == endTime {
-            if saveAt == .final { record(t, y) }
-            return Solution(dimension: n, times: times, states: states, stepIndices: [], statistics: statistics)
-        }
+        recorder.start(at: t, y)
+        if startTime == endTime { return recorder.finish(at: t, y, statistics: statistics) }
 
         let yBuffer = UnsafeBufferPointer(start: UnsafePointer(yStage), count: n)
         func evaluate(_ time: Double, _ input: UnsafeMutablePointer<Scalar>, into stage: Int) {
@@ -213,7 +201,7 @@ public struct AdaptiveSolver: Sendable {
             }
             // Dense output for requested times in (t, tNew].
             var extrasReady = false
-            while nextSave < saveTimes.count, (saveTimes[nextSave] - tNew) * direction <= 0 {
+            while let outputTime = recorder.pendingOutput(before: tNew) {
                 if let continuation = tableau.extendedDense, !extrasReady {
                     // Extra stages: rows s+1... (row s holds the slope at the new point, which is stage s−1).
                     for (index, row) in continuation.a.enumerated() {
@@ -229,20 +217,18 @@ public struct AdaptiveSolver: Sendable {
                     }
                     extrasReady = true
                 }
-                let theta = (saveTimes[nextSave] - t) / signedH
+                let theta = (outputTime - t) / signedH
                 interpolate(theta: theta, h: signedH, n: n, y: y, yNew: yNew, k: k, into: workspace.scratch)
-                record(saveTimes[nextSave], workspace.scratch)
-                nextSave += 1
+                recorder.recordOutput(workspace.scratch)
             }
             statistics.accepted += 1
             t = tNew
             y.update(from: yNew, count: n)
             k.update(from: k + lastStage * n, count: n)
-            if saveAt == .steps { record(t, y) }
+            recorder.accepted(at: t, y)
             control.accept(error: error)
         }
-        if saveAt == .final { record(t, y) }
-        return Solution(dimension: n, times: times, states: states, stepIndices: [], statistics: statistics)
+        return recorder.finish(at: t, y, statistics: statistics)
     }
 
     /// y(t + θh) from the step's stages: the method's continuous extension, or cubic Hermite

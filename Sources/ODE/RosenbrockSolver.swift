@@ -42,11 +42,7 @@ public struct RosenbrockSolver: Sendable {
         for i in 0..<n { y[i] = initialState[i] }
 
         var statistics = SolveStatistics()
-        var times = [Double](), states = [Double]()
-        func record(_ time: Double, _ values: UnsafeMutablePointer<Double>) {
-            times.append(time)
-            for i in 0..<n { states.append(values[i]) }
-        }
+        var recorder = SolutionRecorder(dimension: n, saveAt: saveAt, outputTimes: saveTimes, direction: direction)
         func evaluate(_ time: Double, _ input: UnsafeMutablePointer<Double>, into output: UnsafeMutablePointer<Double>) {
             field.evaluate(t: time, state: UnsafeBufferPointer(start: input, count: n),
                            derivative: UnsafeMutableBufferPointer(start: output, count: n))
@@ -62,16 +58,8 @@ public struct RosenbrockSolver: Sendable {
         }
 
         var t = startTime
-        var nextSave = 0
-        if saveAt == .steps { record(t, y) }
-        while nextSave < saveTimes.count, saveTimes[nextSave] == startTime {
-            record(t, y)
-            nextSave += 1
-        }
-        if startTime == endTime {
-            if saveAt == .final { record(t, y) }
-            return Solution(dimension: n, times: times, states: states, stepIndices: [], statistics: statistics)
-        }
+        recorder.start(at: t, y)
+        if startTime == endTime { return recorder.finish(at: t, y, statistics: statistics) }
         evaluate(t, y, into: f0)
         if let bad = (0..<n).first(where: { !f0[$0].isFinite }) {
             throw .nonFiniteState(t: t, step: 0, component: bad)
@@ -146,25 +134,23 @@ public struct RosenbrockSolver: Sendable {
             }
             let tNew = last ? endTime : t + signedH
             evaluate(tNew, yNew, into: f1)
-            while nextSave < saveTimes.count, (saveTimes[nextSave] - tNew) * direction <= 0 {
-                let theta = (saveTimes[nextSave] - t) / signedH
+            while let outputTime = recorder.pendingOutput(before: tNew) {
+                let theta = (outputTime - t) / signedH
                 let h00 = (1 + 2 * theta) * (1 - theta) * (1 - theta), h10 = theta * (1 - theta) * (1 - theta)
                 let h01 = theta * theta * (3 - 2 * theta), h11 = theta * theta * (theta - 1)
                 for i in 0..<n {
                     scratch[i] = h00 * y[i] + h10 * signedH * f0[i] + h01 * yNew[i] + h11 * signedH * f1[i]
                 }
-                record(saveTimes[nextSave], scratch)
-                nextSave += 1
+                recorder.recordOutput(scratch)
             }
             statistics.accepted += 1
             t = tNew
             y.update(from: yNew, count: n)
             f0.update(from: f1, count: n)
             jacobianCurrent = false
-            if saveAt == .steps { record(t, y) }
+            recorder.accepted(at: t, y)
             control.accept(error: error)
         }
-        if saveAt == .final { record(t, y) }
-        return Solution(dimension: n, times: times, states: states, stepIndices: [], statistics: statistics)
+        return recorder.finish(at: t, y, statistics: statistics)
     }
 }

@@ -15,6 +15,18 @@ private func metrics(_ artifacts: Artifacts) -> [String: Double] {
     return result
 }
 
+/// The competition model's generating parameters.
+private let truth = ["r1": 0.1, "r2": 0.3, "a1": 1e-4, "a2": 2e-4, "iN1": 0.002, "iN2": 0.003]
+
+/// Expects every fitted `param.<name>` within `tolerance` (relative) of the generating value.
+private func expectRecovered(_ found: [String: Double], within tolerance: Double, _ label: String = "",
+                             sourceLocation: SourceLocation = #_sourceLocation) {
+    for (name, value) in truth {
+        let fitted = found["param.\(name)"] ?? .nan
+        #expect(abs(fitted - value) / value < tolerance, "\(label)\(name): \(fitted) vs \(value)", sourceLocation: sourceLocation)
+    }
+}
+
 @Suite("Parameter fits")
 struct FitTests {
     /// Observations made by the model itself (h = 1 recurrence) at the seed's times.
@@ -44,11 +56,7 @@ struct FitTests {
             """)
         let artifacts = try NotebookLoader.load([path]).get()[0].blocks[0].experiment.run()
         let found = metrics(artifacts)
-        let truth = ["r1": 0.1, "r2": 0.3, "a1": 1e-4, "a2": 2e-4, "iN1": 0.002, "iN2": 0.003]
-        for (name, value) in truth {
-            let fitted = try #require(found["param.\(name)"])
-            #expect(abs(fitted - value) / value < 0.01, "\(name): \(fitted) vs \(value)")
-        }
+        expectRecovered(found, within: 0.01)
         #expect(found["loss.final"]! < found["loss.initial"]! * 1e-4)
         #expect(artifacts.figures.map(\.name).prefix(2) == ["fit", "loss"])
         #expect(artifacts.series.map(\.name).contains("loss"))
@@ -118,20 +126,14 @@ struct AdaptiveFitTests {
             ```
             """)
         let artifacts = try NotebookLoader.load([path]).get()[0].blocks[0].experiment.run()
-        var found = [String: Double]()
-        for metric in artifacts.metrics { if case let .real(value) = metric.value { found[metric.name] = value } }
-        for (name, value) in ["r1": 0.1, "r2": 0.3, "a1": 1e-4, "a2": 2e-4, "iN1": 0.002, "iN2": 0.003] {
-            #expect(abs(found["param.\(name)"]! - value) / value < 1e-3, "\(name): \(found["param.\(name)"]!)")
-        }
+        let found = metrics(artifacts)
+        expectRecovered(found, within: 1e-3)
         // The same fit with the continuous adjoint.
         let adjointPath = try temporaryNotebook(try String(contentsOfFile: path, encoding: .utf8)
             .replacingOccurrences(of: "  positive: true", with: "  positive: true\n  gradient: adjoint"))
         let adjointArtifacts = try NotebookLoader.load([adjointPath]).get()[0].blocks[0].experiment.run()
-        var adjointFound = [String: Double]()
-        for metric in adjointArtifacts.metrics { if case let .real(value) = metric.value { adjointFound[metric.name] = value } }
-        for (name, value) in ["r1": 0.1, "r2": 0.3, "a1": 1e-4, "a2": 2e-4, "iN1": 0.002, "iN2": 0.003] {
-            #expect(abs(adjointFound["param.\(name)"]! - value) / value < 1e-3, "adjoint \(name): \(adjointFound["param.\(name)"]!)")
-        }
+        let adjointFound = metrics(adjointArtifacts)
+        expectRecovered(adjointFound, within: 1e-3, "adjoint ")
     }
 }
 
@@ -151,11 +153,8 @@ struct LBFGSFitTests {
             ```
             """)
         let artifacts = try NotebookLoader.load([path]).get()[0].blocks[0].experiment.run()
-        var found = [String: Double]()
-        for metric in artifacts.metrics { if case let .real(value) = metric.value { found[metric.name] = value } }
-        for (name, value) in ["r1": 0.1, "r2": 0.3, "a1": 1e-4, "a2": 2e-4, "iN1": 0.002, "iN2": 0.003] {
-            #expect(abs(found["param.\(name)"]! - value) / value < 0.01, "\(name): \(found["param.\(name)"]!)")
-        }
+        let found = metrics(artifacts)
+        expectRecovered(found, within: 0.01)
     }
 }
 
@@ -175,11 +174,6 @@ struct LevenbergMarquardtFitTests {
             ```
             """)
         let artifacts = try NotebookLoader.load([path]).get()[0].blocks[0].experiment.run()
-        var found = [String: Double]()
-        for metric in artifacts.metrics { if case let .real(value) = metric.value { found[metric.name] = value } }
-        let truth = ["r1": 0.1, "r2": 0.3, "a1": 1e-4, "a2": 2e-4, "iN1": 0.002, "iN2": 0.003]
-        for (name, value) in truth {
-            #expect(abs(found["param.\(name)"]! - value) / value < 0.01, "\(name): \(found["param.\(name)"]!)")
-        }
+        expectRecovered(metrics(artifacts), within: 0.01)
     }
 }

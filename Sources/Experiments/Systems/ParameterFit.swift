@@ -78,17 +78,50 @@ struct ParameterFit<Field: DifferentiableField> {
             }
             return sum
         }
+        return try clippedGradient(model, loss)
+    }
+
+    /// The gradient through the recurrence, of the model clipped as the block asks.
+    func clippedGradient(_ model: Field, _ loss: PointLoss) throws(SolveFailure) -> LossGradient {
         if let clip = settings.clip { return try gradient(ClippedField(field: model, bound: clip), loss) }
         return try gradient(model, loss)
+    }
+
+    // The optimisers work on variables φ: θ itself, or φ = log θ when the parameters must stay positive.
+
+    /// The starting variables.
+    var startVariables: [Double] { settings.positive ? settings.initial.map { log($0) } : settings.initial }
+
+    /// The parameters θ for variables φ.
+    func parameters(_ variables: [Double]) -> [Double] { settings.positive ? variables.map { exp($0) } : variables }
+
+    /// ∂/∂φ from ∂/∂θ at θ (the chain rule through θ = exp φ).
+    func variableGradient(_ gradient: [Double], at theta: [Double]) -> [Double] {
+        settings.positive ? zip(gradient, theta).map { $0 * $1 } : gradient
+    }
+
+    /// The result of a second-order method, after checking its last loss.
+    func finished(variables: [Double], history: [Double], evaluations: Int) throws(BlockFailure) -> Result {
+        guard let final = history.last, final.isFinite else {
+            throw BlockFailure("the fit diverged: the loss is not finite")
+        }
+        return Result(fitted: field.withParameters(parameters(variables)), history: history, finalLoss: final,
+                      gradientEvaluations: evaluations)
+    }
+
+    /// A failure of a second-order method as the block reports it.
+    func failure(_ error: any Error) -> BlockFailure {
+        if let failure = error as? SolveFailure {
+            return BlockFailure("the fit failed: \(failure.message); try other starting values or set fit.clip")
+        }
+        return BlockFailure("the fit failed: \(error)")
     }
 
     func run() throws(BlockFailure) -> Result {
         guard let kind = settings.optimizer else {
             return settings.method == "lbfgs" ? try runLBFGS() : try runLevenbergMarquardt()
         }
-        // Optimise θ itself, or φ = log θ when the parameters must stay positive.
-        var variables = settings.positive ? settings.initial.map { log($0) } : settings.initial
-        func parameters(_ variables: [Double]) -> [Double] { settings.positive ? variables.map { exp($0) } : variables }
+        var variables = startVariables
         var optimizer = kind.make(count: variables.count, learningRate: settings.learningRate, epsilon: settings.epsilon)
         var history = [Double]()
         history.reserveCapacity(settings.epochs)
@@ -108,8 +141,7 @@ struct ParameterFit<Field: DifferentiableField> {
                 let previous = history[history.count - 2]
                 if (previous - result.loss) / max(abs(previous), 1e-300) < settings.tolerance { break }
             }
-            let gradient = settings.positive ? zip(result.parameters, theta).map { $0 * $1 } : result.parameters
-            optimizer.step(parameters: &variables, gradient: gradient)
+            optimizer.step(parameters: &variables, gradient: variableGradient(result.parameters, at: theta))
         }
         let fitted = parameters(variables)
         let final: Double
@@ -124,7 +156,6 @@ struct ParameterFit<Field: DifferentiableField> {
     /// the Jacobian is one backpropagation through the recurrence.
     private func runLevenbergMarquardt() throws(BlockFailure) -> Result {
         let rows = points.enumerated().flatMap { index, point in point.values.map { (index, $0.state, $0.value) } }
-        func parameters(_ variables: [Double]) -> [Double] { settings.positive ? variables.map { exp($0) } : variables }
         var passes = 0
         let model: LevenbergMarquardt.Model = { variables in
             let theta = parameters(variables)
@@ -137,60 +168,36 @@ struct ParameterFit<Field: DifferentiableField> {
                     gradient[component] = 1
                     return state[component] - target
                 }
-                let row: LossGradient
-                if let clip = settings.clip {
-                    row = try gradient(ClippedField(field: base, bound: clip), loss)
-                } else {
-                    row = try gradient(base, loss)
-                }
+                let row = try clippedGradient(base, loss)
                 passes += 1
                 residuals.append(row.loss)
-                jacobian += settings.positive ? zip(row.parameters, theta).map { $0 * $1 } : row.parameters
+                jacobian += variableGradient(row.parameters, at: theta)
             }
             return (residuals, jacobian)
         }
-        let start = settings.positive ? settings.initial.map { log($0) } : settings.initial
         let result: LevenbergMarquardt.Result
         do {
-            result = try LevenbergMarquardt(maximumIterations: settings.epochs, tolerance: max(settings.tolerance, 1e-15)).minimize(from: start, model)
-        } catch let failure as SolveFailure {
-            throw BlockFailure("the fit failed: \(failure.message); try other starting values or set fit.clip")
-        } catch {
-            throw BlockFailure("the fit failed: \(error)")
-        }
-        let history = result.costs.map { 2 * $0 }
-        guard let final = history.last, final.isFinite else {
-            throw BlockFailure("the fit diverged: the loss is not finite")
-        }
-        return Result(fitted: field.withParameters(parameters(result.parameters)), history: history, finalLoss: final,
-                      gradientEvaluations: passes)
+            result = try LevenbergMarquardt(maximumIterations: settings.epochs, tolerance: max(settings.tolerance, 1e-15))
+                .minimize(from: startVariables, model)
+        } catch { throw failure(error) }
+        return try finished(variables: result.parameters, history: result.costs.map { 2 * $0 }, evaluations: passes)
     }
 
     /// L-BFGS with a Wolfe line search on the loss; a point where the solve blows up is a failed
     /// trial of the line search.
     private func runLBFGS() throws(BlockFailure) -> Result {
-        func parameters(_ variables: [Double]) -> [Double] { settings.positive ? variables.map { exp($0) } : variables }
         var evaluations = 0
         let objective: LBFGS.Objective = { variables in
             let theta = parameters(variables)
             let result = try lossAndGradient(theta)
             evaluations += 1
-            let gradient = settings.positive ? zip(result.parameters, theta).map { $0 * $1 } : result.parameters
-            return (result.loss, gradient)
+            return (result.loss, variableGradient(result.parameters, at: theta))
         }
-        let start = settings.positive ? settings.initial.map { log($0) } : settings.initial
         let result: LBFGS.Result
         do {
-            result = try LBFGS(maximumIterations: settings.epochs, tolerance: max(settings.tolerance, 1e-15)).minimize(from: start, objective)
-        } catch let failure as SolveFailure {
-            throw BlockFailure("the fit failed at its starting point: \(failure.message); try other starting values or set fit.clip")
-        } catch {
-            throw BlockFailure("the fit failed: \(error)")
-        }
-        guard let final = result.values.last, final.isFinite else {
-            throw BlockFailure("the fit diverged: the loss is not finite")
-        }
-        return Result(fitted: field.withParameters(parameters(result.parameters)), history: result.values, finalLoss: final,
-                      gradientEvaluations: evaluations)
+            result = try LBFGS(maximumIterations: settings.epochs, tolerance: max(settings.tolerance, 1e-15))
+                .minimize(from: startVariables, objective)
+        } catch { throw failure(error) }
+        return try finished(variables: result.parameters, history: result.values, evaluations: evaluations)
     }
 }
