@@ -21,26 +21,43 @@ struct BenchmarkCommand: ParsableCommand {
     @Option(help: "Minimum number of timed runs per workload.")
     var minRuns = 5
 
+    @Option(help: .hidden)
+    var probeMemory: String?
+
     func run() throws {
+        let all = CompetitionWorkloads.all + GradientWorkloads.all
+        if let probeMemory {
+            // Child process: one run of the labelled workload, then its peak memory above the baseline.
+            guard let workload = all.first(where: { $0.label == probeMemory }) else { throw ValidationError("no workload '\(probeMemory)'") }
+            let baseline = MemoryProbe.peakResidentBytes()
+            _ = try workload.run()
+            print(MemoryProbe.peakResidentBytes() - baseline)
+            return
+        }
         let names = only.map { Set($0.split(separator: ",").map(String.init)) }
-        let workloads = (CompetitionWorkloads.all + GradientWorkloads.all).filter { names == nil || names!.contains($0.name) }
+        let workloads = all.filter { names == nil || names!.contains($0.name) }
         if !json {
-            print("workload                            median        min  runs       nfe    steps   final x1")
+            print("workload                                                    median        min  runs       nfe    steps   final x1   peak memory")
         }
         for workload in workloads {
             let result = try measure(workload)
+            let peak = workload.measuresMemory ? try MemoryProbe.peakBytes(of: workload.label) : nil
             if json {
-                let object: [(String, String)] = [
-                    ("name", "\"\(workload.name)\""), ("median_s", "\(result.median)"), ("min_s", "\(result.minimum)"),
+                var object: [(String, String)] = [("name", "\"\(workload.name)\"")]
+                if let variant = workload.variant { object.append(("variant", "\"\(variant)\"")) }
+                object += [
+                    ("median_s", "\(result.median)"), ("min_s", "\(result.minimum)"),
                     ("runs", "\(result.runs)"), ("nfe", "\(result.outcome.functionEvaluations)"),
                     ("steps", "\(result.outcome.steps)"), ("final_x1", "\(result.outcome.check)"),
                 ]
+                if let peak { object.append(("peak_bytes", "\(peak)")) }
                 print("{" + object.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
             } else {
-                print(workload.name.padding(toLength: 34, withPad: " ", startingAt: 0)
+                print(workload.label.padding(toLength: 58, withPad: " ", startingAt: 0)
                       + format(result.median) + " " + format(result.minimum)
                       + String(format: " %5d %9d %8d %10.6f", result.runs, result.outcome.functionEvaluations,
-                               result.outcome.steps, result.outcome.check))
+                               result.outcome.steps, result.outcome.check)
+                      + (peak.map { String(format: "   %8.2f MB", Double($0) / 1e6) } ?? ""))
             }
         }
     }

@@ -13,7 +13,14 @@ struct Workload {
     }
 
     let name: String
+    /// A variant of a workload that reports several rows under one name (a method, a size).
+    var variant: String? = nil
+    /// Whether the peak memory of one run is measured too (in a child process).
+    var measuresMemory = false
     let run: () throws -> Outcome
+
+    /// The name and the variant, as the text table shows them.
+    var label: String { variant.map { "\(name) \($0)" } ?? name }
 }
 
 /// The seed's competition model and the workloads of the solver issue.
@@ -120,16 +127,47 @@ enum GradientWorkloads {
                 var adam = Adam(count: parameters.count, learningRate: 1e-4, epsilon: 1e-7)
                 var last = 0.0, evaluations = 0
                 let steps = observations.map(\.step), start: [Double] = [100, 150]
+                var workspace = GradientWorkspace()
                 for _ in 0..<10_000 {
                     let result = try solver.gradient(guess.withParameters(parameters), initialState: start,
-                                                     observationSteps: steps, loss: loss)
+                                                     observationSteps: steps, loss: loss, workspace: &workspace)
                     evaluations += result.functionEvaluations
                     last = result.loss
                     adam.step(parameters: &parameters, gradient: result.parameters)
                 }
                 return .init(functionEvaluations: evaluations, steps: 10_000, check: last)
             },
-        ]
+        ] + adjointVersusBackprop
+    }
+
+    /// One gradient of the loss at the seed's observation times (scaled to t = 0...100) through
+    /// dopri5 with the step bounded so that the solve takes `steps` steps: backprop keeps every
+    /// step, the back-solving adjoint keeps nothing, the interpolating adjoint keeps the states.
+    static var adjointVersusBackprop: [Workload] {
+        let times = observations.map { Double($0.step) * 100 / 42 }
+        let scaled: PointLoss = { index, state, gradient in loss(index, state, gradient) }
+        return [10_000, 100_000].flatMap { steps -> [Workload] in
+            var controller = StepSizeController(rtol: 1e-6, atol: 1e-6)
+            controller.maximumStep = 100 / Double(steps)
+            controller.maximumSteps = 2 * steps
+            let solver = AdaptiveSolver(tableau: .dopri5, controller: controller)
+            let size = steps == 10_000 ? "1e4" : "1e5"
+            func outcome(_ result: LossGradient) -> Workload.Outcome {
+                .init(functionEvaluations: result.functionEvaluations, steps: steps, check: result.parameters[0])
+            }
+            return [
+                Workload(name: "ode-gradient-adjoint-vs-backprop", variant: "backprop-\(size)", measuresMemory: true) {
+                    outcome(try solver.gradient(guess, initialState: [100, 150], from: 0, observationTimes: times, loss: scaled))
+                },
+                Workload(name: "ode-gradient-adjoint-vs-backprop", variant: "adjoint-\(size)", measuresMemory: true) {
+                    outcome(try solver.adjointGradient(guess, initialState: [100, 150], from: 0, observationTimes: times, loss: scaled))
+                },
+                Workload(name: "ode-gradient-adjoint-vs-backprop", variant: "adjoint-interpolate-\(size)", measuresMemory: true) {
+                    outcome(try solver.adjointGradient(guess, initialState: [100, 150], from: 0, observationTimes: times, loss: scaled,
+                                                       options: AdjointOptions(state: .interpolate)))
+                },
+            ]
+        }
     }
 }
 

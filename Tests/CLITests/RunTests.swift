@@ -113,11 +113,11 @@ struct RunTests {
             #expect(results["notebook"] as? String == "\(stem).md")
             #expect(results["status"] as? String == "ok")
             let blocks = try #require(results["blocks"] as? [[String: Any]])
-            // experiments.md: the forward solves and the three fits; defaults.md: two blocks.
-            #expect(blocks.count == (stem == "experiments" ? 5 : 2))
+            // experiments.md: the forward solves, the three recurrence fits and the adjoint fit; defaults.md: two blocks.
+            #expect(blocks.count == (stem == "experiments" ? 6 : 2))
             for block in blocks {
                 #expect(Set(block.keys) == ["id", "kind", "line", "status", "seconds", "metrics", "figures", "data", "error"])
-                #expect(block["kind"] as? String == "species")
+                #expect(["species", "ode"].contains(block["kind"] as? String))
                 #expect(block["status"] as? String == "ok")
                 #expect(block["line"] is Int)
                 #expect((block["seconds"] as? NSNumber).map { $0.doubleValue >= 0 } == true)
@@ -133,10 +133,10 @@ struct RunTests {
         }
         let experiments = try scratch.json("output/experiments/results.json")
         #expect(experiments["title"] as? String == "An ODE is an RNN")
-        let lines = (experiments["blocks"] as? [[String: Any]])?.compactMap { $0["line"] as? Int }
         let text = try scratch.read("experiments.md").split(separator: "\n", omittingEmptySubsequences: false)
-        for line in lines ?? [] {
-            #expect(text[line - 1] == "```{species}", "block line \(line) is not its opening fence")
+        for block in experiments["blocks"] as? [[String: Any]] ?? [] {
+            let line = try #require(block["line"] as? Int), kind = try #require(block["kind"] as? String)
+            #expect(text[line - 1] == "```{\(kind)}", "block line \(line) is not its opening fence")
         }
         let defaults = try scratch.json("output/defaults/results.json")
         #expect((defaults["blocks"] as? [[String: Any]])?.map { $0["id"] as? String } == ["species-1", "species-2"])

@@ -153,14 +153,15 @@ struct ContinuousAdjointTests {
     static let model = CompetitionModel(r1: 0.12, r2: 0.25, a1: 2e-4, a2: 1e-4, iN1: 0.0025, iN2: 0.0028)
     static let times: [Double] = [0, 10, 15, 30, 36, 40, 42]
 
-    @Test("Adjoint and backprop gradients agree more closely as the tolerance tightens")
-    func agreesWithBackprop() throws {
+    @Test("Adjoint and backprop gradients agree more closely as the tolerance tightens", arguments: AdjointOptions.State.allCases)
+    func agreesWithBackprop(state: AdjointOptions.State) throws {
         let loss: PointLoss = { index, state, gradient in squaredError(index, state, gradient) }
         var previous = Double.infinity
         for rtol in [1e-5, 1e-8, 1e-11] {
             let solver = AdaptiveSolver(tableau: .dopri5, controller: StepSizeController(rtol: rtol, atol: rtol))
             let backprop = try solver.gradient(Self.model, initialState: [100, 150], from: 0, observationTimes: Self.times, loss: loss)
-            let adjoint = try solver.adjointGradient(Self.model, initialState: [100, 150], from: 0, observationTimes: Self.times, loss: loss)
+            let adjoint = try solver.adjointGradient(Self.model, initialState: [100, 150], from: 0, observationTimes: Self.times, loss: loss,
+                                                     options: AdjointOptions(state: state))
             let difference = zip(adjoint.parameters, backprop.parameters).map { abs($0 - $1) / abs($1) }.max()!
             #expect(difference < previous, "rtol \(rtol): \(difference)")
             previous = difference
@@ -181,6 +182,47 @@ struct ContinuousAdjointTests {
             let numeric = (try solver.gradient(Self.model, initialState: plus, from: 0, observationTimes: Self.times, loss: loss).loss
                 - solver.gradient(Self.model, initialState: minus, from: 0, observationTimes: Self.times, loss: loss).loss) / 2e-4
             #expect(abs(numeric - adjoint.initialState[i]) / abs(numeric) < 1e-5, "\(i): \(numeric) vs \(adjoint.initialState[i])")
+        }
+    }
+}
+
+extension ContinuousAdjointTests {
+    @Test("The backward solve has its own tolerances; per-component forward tolerances carry over", arguments: AdjointOptions.State.allCases)
+    func ownTolerances(state: AdjointOptions.State) throws {
+        let loss: PointLoss = { index, state, gradient in squaredError(index, state, gradient) }
+        let reference = try AdaptiveSolver(tableau: .dopri5, controller: StepSizeController(rtol: 1e-12, atol: 1e-12))
+            .gradient(Self.model, initialState: [100, 150], from: 0, observationTimes: Self.times, loss: loss)
+        let perComponent = AdaptiveSolver(tableau: .dopri5, controller: StepSizeController(
+            tolerances: Tolerances(relative: [1e-6, 1e-7], absolute: [1e-6, 1e-7])))
+        func error(_ options: AdjointOptions) throws -> (error: Double, evaluations: Int) {
+            let adjoint = try perComponent.adjointGradient(Self.model, initialState: [100, 150], from: 0, observationTimes: Self.times,
+                                                           loss: loss, options: options)
+            return (zip(adjoint.parameters, reference.parameters).map { abs($0 - $1) / abs($1) }.max()!, adjoint.functionEvaluations)
+        }
+        let loose = try error(AdjointOptions(state: state))
+        let tight = try error(AdjointOptions(state: state, relativeTolerance: 1e-11, absoluteTolerance: 1e-11))
+        #expect(tight.evaluations > loose.evaluations)
+        #expect(loose.error < 1e-3)
+        #expect(tight.error < loose.error, "\(tight.error) vs \(loose.error)")
+    }
+
+    @Test("The interpolated forward state is exact on cubics and at stored points")
+    func hermiteTrajectory() throws {
+        struct Quadratic: VectorField { var dimension: Int { 1 }
+            func evaluate(t: Double, state: UnsafeBufferPointer<Double>, derivative: UnsafeMutableBufferPointer<Double>) { derivative[0] = 3 * t * t }
+        }
+        let solution = try AdaptiveSolver(tableau: .dopri5, controller: StepSizeController(rtol: 1e-3, atol: 1e-3))
+            .solve(Quadratic(), initialState: [0], from: 0, to: 2, saveAt: .steps)
+        var trajectory = HermiteTrajectory(dimension: 1)
+        #expect(trajectory.append(Quadratic(), solution: solution) == solution.count)
+        var value = [0.0]
+        for t in stride(from: 0.0, through: 2.0, by: 0.0625) {
+            value.withUnsafeMutableBufferPointer { trajectory.interpolate(at: t, into: $0) }
+            #expect(abs(value[0] - t * t * t) < 1e-12, "t = \(t)")
+        }
+        for index in 0..<solution.count {
+            value.withUnsafeMutableBufferPointer { trajectory.interpolate(at: solution.times[index], into: $0) }
+            #expect(value[0] == solution.state(at: index).first!)
         }
     }
 }

@@ -1,4 +1,5 @@
 import Learning
+import ODE
 
 /// The `fit:` section of `{species}` and `{ode}` (FORMAT.md §3), declared once for both.
 enum FitOptions {
@@ -11,6 +12,10 @@ enum FitOptions {
         OptionSpec("clip", .number(.positive), default: nil, "bound on each derivative value in the recurrence, as the seed's K.clip"),
         OptionSpec("gradient", .choice(["backprop", "adjoint"]), default: .text("backprop"),
                    "backprop: through the steps of the recurrence; adjoint: the continuous adjoint, solved backwards (adaptive solvers)"),
+        OptionSpec("adjoint_state", .choice(AdjointOptions.State.allCases.map(\.rawValue)), default: .text("backsolve"),
+                   "with gradient: adjoint, how the backward pass gets y(t): backsolve (re-solve it backwards; memory flat in the steps) or interpolate (keep the forward steps; stable for any dynamics, memory grows with the steps)"),
+        OptionSpec("adjoint_rtol", .number(.positive), default: nil, "relative tolerance of the backward adjoint solve (default: rtol)"),
+        OptionSpec("adjoint_atol", .number(.positive), default: nil, "absolute tolerance of the backward adjoint solve (default: atol)"),
         OptionSpec("checkpoints", .integer(minimum: 0, maximum: 1_000_000), default: .integer(0),
                    "backprop with a fixed-step solver: keep only this many states and recompute between them (0: keep all)"),
         OptionSpec("eps", .number(.positive), default: .number(1e-7), "adam / rmsprop epsilon (Keras default, as the seed)"),
@@ -33,6 +38,8 @@ enum FitOptions {
         var positive: Bool
         /// The continuous adjoint instead of backpropagation through the steps.
         var adjoint: Bool
+        /// How the adjoint's backward pass runs.
+        var adjointOptions: AdjointOptions
         /// States kept by checkpointed backpropagation (0: all).
         var checkpoints: Int
         var initial: [Double]
@@ -73,11 +80,14 @@ enum FitOptions {
         if case let .text(method)? = value[field: "gradient"] { adjoint = method == "adjoint" }
         var checkpoints = 0
         if case let .integer(count)? = value[field: "checkpoints"] { checkpoints = count }
+        var adjointOptions = AdjointOptions(relativeTolerance: number("adjoint_rtol"), absoluteTolerance: number("adjoint_atol"))
+        if case let .text(name)? = value[field: "adjoint_state"], let state = AdjointOptions.State(rawValue: name) { adjointOptions.state = state }
         var epochs = 1000
         if case let .integer(count)? = value[field: "epochs"] { epochs = count }
         return Settings(
             optimizer: optimizer, method: method, learningRate: number("lr") ?? 1e-3, epochs: epochs, clip: number("clip"),
-            epsilon: number("eps") ?? 1e-7, tolerance: number("tolerance") ?? 0, positive: positive, adjoint: adjoint, checkpoints: checkpoints, initial: initial,
+            epsilon: number("eps") ?? 1e-7, tolerance: number("tolerance") ?? 0, positive: positive, adjoint: adjoint,
+            adjointOptions: adjointOptions, checkpoints: checkpoints, initial: initial,
             truth: truth.isEmpty ? nil : names.enumerated().map { truth[$0.element] ?? .nan })
     }
 }

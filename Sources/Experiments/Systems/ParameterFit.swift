@@ -58,7 +58,8 @@ struct ParameterFit<Field: DifferentiableField> {
                                        observationSteps: points.map(\.step), checkpoints: settings.checkpoints, loss: loss)
         case let .adaptive(solver):
             if settings.adjoint {
-                return try solver.adjointGradient(model, initialState: initialState, from: startTime, observationTimes: times, loss: loss)
+                return try solver.adjointGradient(model, initialState: initialState, from: startTime, observationTimes: times, loss: loss,
+                                                  options: settings.adjointOptions)
             }
             return try solver.gradient(model, initialState: initialState, from: startTime, observationTimes: times, loss: loss)
         }

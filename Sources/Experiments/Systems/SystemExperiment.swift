@@ -84,6 +84,10 @@ struct SystemExperiment<Field: JacobianField & DifferentiableField>: Sendable {
             if (fit?.checkpoints ?? 0) > 0, fit?.adjoint == true || !isFixedStep(settings.family) {
                 throw OptionError("'fit.checkpoints' applies to backprop through a fixed-step solve", at: options.position(of: "fit.checkpoints"))
             }
+            if fit?.adjoint == false, let key = ["adjoint_state", "adjoint_rtol", "adjoint_atol"].first(where: { options.valuePositions["fit.\($0)"] != nil }) {
+                throw OptionError("'fit.\(key)' applies to the continuous adjoint: add gradient: adjoint, or remove it",
+                                  at: options.position(of: "fit.\(key)"))
+            }
             if fit?.adjoint == true, case .fixedStep = settings.family {
                 throw OptionError("'fit.gradient: adjoint' solves the adjoint ODE backwards with an adaptive solver: choose bosh3, dopri5, tsit5 or dop853 (with t_end), or use gradient: backprop",
                                   at: options.position(of: "fit.gradient"))

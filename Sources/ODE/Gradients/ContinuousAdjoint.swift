@@ -5,10 +5,13 @@
 ///
 /// (Chen, Rubanova, Bettencourt & Duvenaud, "Neural Ordinary Differential Equations", NeurIPS
 /// 2018, Algorithm 1; Pontryagin's adjoint equations).
+@usableFromInline
 struct AdjointField<Field: DifferentiableField>: VectorField {
-    let field: Field
-    var dimension: Int { 2 * field.dimension + field.parameterCount }
+    @usableFromInline let field: Field
+    @usableFromInline init(field: Field) { self.field = field }
+    @inlinable var dimension: Int { 2 * field.dimension + field.parameterCount }
 
+    @inlinable
     func evaluate(t: Double, state: UnsafeBufferPointer<Double>, derivative: UnsafeMutableBufferPointer<Double>) {
         let n = field.dimension, p = field.parameterCount
         let y = UnsafeBufferPointer(rebasing: state[0..<n]), a = UnsafeBufferPointer(rebasing: state[n..<(2 * n)])
@@ -22,15 +25,45 @@ struct AdjointField<Field: DifferentiableField>: VectorField {
     }
 }
 
+/// The adjoint system alone, with the forward state read from an interpolant of the stored
+/// forward steps: `da/dt = −aᵀ ∂f/∂y(t, y(t))`, `d(a_θ)/dt = −aᵀ ∂f/∂θ`.
+@usableFromInline
+struct InterpolatedAdjointField<Field: DifferentiableField>: VectorField {
+    @usableFromInline let field: Field
+    @usableFromInline let trajectory: HermiteTrajectory
+    @usableFromInline init(field: Field, trajectory: HermiteTrajectory) {
+        self.field = field
+        self.trajectory = trajectory
+    }
+    @inlinable var dimension: Int { field.dimension + field.parameterCount }
+
+    @inlinable
+    func evaluate(t: Double, state: UnsafeBufferPointer<Double>, derivative: UnsafeMutableBufferPointer<Double>) {
+        let n = field.dimension, p = field.parameterCount
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: n) { y in
+            trajectory.interpolate(at: t, into: y)
+            let a = UnsafeBufferPointer(rebasing: state[0..<n])
+            let stateCotangent = UnsafeMutableBufferPointer(rebasing: derivative[0..<n])
+            let parameterCotangent = UnsafeMutableBufferPointer(rebasing: derivative[n..<(n + p)])
+            for k in 0..<p { parameterCotangent[k] = 0 }
+            field.vectorJacobianProducts(t: t, state: UnsafeBufferPointer(y), cotangent: a, stateCotangent: stateCotangent,
+                                         addingTo: parameterCotangent)
+            for i in 0..<(n + p) { derivative[i] = -derivative[i] }
+        }
+    }
+}
+
 extension AdaptiveSolver {
     /// The gradient of a loss at `observationTimes` by the continuous adjoint: one forward solve to
-    /// the last observation, then the augmented system solved backwards with this solver's
-    /// tolerances, the adjoint jumping by `∂ℓ/∂y` at each observation. Memory does not grow with the
-    /// number of steps (the forward solution is re-solved backwards, not stored); the gradient is
-    /// that of the exact ODE solution up to the tolerances, so it agrees with backpropagation as the
-    /// tolerances tighten.
+    /// the last observation, then the adjoint solved backwards, jumping by `∂ℓ/∂y` at each
+    /// observation. With `options.state == .backsolve` (default) the augmented system (y, a, a_θ)
+    /// is solved backwards and memory does not grow with the number of steps; with `.interpolate`
+    /// the forward steps are kept and `y(t)` interpolated. Either way the gradient is that of the
+    /// exact ODE solution up to the tolerances, so it agrees with backpropagation as they tighten.
+    @inlinable
     public func adjointGradient<Field: DifferentiableField>(
-        _ field: Field, initialState: [Double], from startTime: Double, observationTimes: [Double], loss: PointLoss
+        _ field: Field, initialState: [Double], from startTime: Double, observationTimes: [Double], loss: PointLoss,
+        options: AdjointOptions = AdjointOptions()
     ) throws(SolveFailure) -> LossGradient {
         guard let end = observationTimes.last, end >= startTime,
               zip(observationTimes, observationTimes.dropFirst()).allSatisfy({ $0 < $1 }),
@@ -38,40 +71,76 @@ extension AdaptiveSolver {
             throw .invalidProblem("observation times must increase from t_start")
         }
         let n = field.dimension, p = field.parameterCount
-        // Forward: the states at the observation times (dense output, no stored trajectory).
-        let forward = try solve(field, initialState: initialState, from: startTime, to: end, saveAt: .times(observationTimes))
-        var evaluations = forward.statistics.functionEvaluations
+        let interpolating = options.state == .interpolate
+        // Forward: the states at the observation times by dense output; when interpolating, every
+        // step instead, solved from observation to observation so that each is a stored point.
+        var evaluations = 0
+        var trajectory: HermiteTrajectory?
+        var forward: Solution?
+        if interpolating {
+            var stored = HermiteTrajectory(dimension: n)
+            var start = initialState, from = startTime
+            for time in observationTimes {
+                let piece = try solve(field, initialState: start, from: from, to: time, saveAt: .steps)
+                evaluations += piece.statistics.functionEvaluations + stored.append(field, solution: piece)
+                start = Array(piece.finalState)
+                from = time
+            }
+            trajectory = stored
+        } else {
+            let solution = try solve(field, initialState: initialState, from: startTime, to: end, saveAt: .times(observationTimes))
+            evaluations += solution.statistics.functionEvaluations
+            forward = solution
+        }
+        func forwardState(_ index: Int) -> [Double] {
+            if let trajectory {
+                var y = [Double](repeating: 0, count: n)
+                y.withUnsafeMutableBufferPointer { trajectory.interpolate(at: observationTimes[index], into: $0) }
+                return y
+            }
+            return Array(forward!.state(at: index))
+        }
+        let offset = interpolating ? 0 : n  // where the adjoint a starts in the backward state
+        var backwardSolver = self
+        backwardSolver.controller.tolerances = options.backwardTolerances(
+            forward: controller.tolerances, stateCount: interpolating ? 0 : n, extraCount: n + p)
         var total = 0.0
-        var augmented = [Double](repeating: 0, count: 2 * n + p)
+        var augmented = [Double](repeating: 0, count: offset + n + p)
         var pointGradient = [Double](repeating: 0, count: n)
         func jump(_ index: Int, state: [Double]) {
             state.withUnsafeBufferPointer { s in
                 pointGradient.withUnsafeMutableBufferPointer { g in total += loss(index, s, g) }
             }
-            for i in 0..<n { augmented[n + i] += pointGradient[i] }
+            for i in 0..<n { augmented[offset + i] += pointGradient[i] }
         }
         // Backward, from the last observation to the first, then to t_start.
         var index = observationTimes.count - 1
-        for i in 0..<n { augmented[i] = forward.state(at: index)[forward.state(at: index).startIndex + i] }
-        jump(index, state: Array(forward.state(at: index)))
-        let adjoint = AdjointField(field: field)
+        var state = forwardState(index)
+        if !interpolating { for i in 0..<n { augmented[i] = state[i] } }
+        jump(index, state: state)
         var t = end
         while true {
             let target = index > 0 ? observationTimes[index - 1] : startTime
             if target < t {
-                let piece = try solve(adjoint, initialState: augmented, from: t, to: target, saveAt: .final)
+                let piece: Solution
+                if let trajectory {
+                    piece = try backwardSolver.solve(InterpolatedAdjointField(field: field, trajectory: trajectory),
+                                                     initialState: augmented, from: t, to: target, saveAt: .final)
+                } else {
+                    piece = try backwardSolver.solve(AdjointField(field: field), initialState: augmented, from: t, to: target, saveAt: .final)
+                }
                 evaluations += piece.statistics.functionEvaluations
                 augmented = Array(piece.finalState)
                 t = target
             }
             if index == 0 { break }
             index -= 1
+            state = forwardState(index)
             // The re-solved state drifts from the forward one; restart it from the forward solution.
-            let forwardState = Array(forward.state(at: index))
-            for i in 0..<n { augmented[i] = forwardState[i] }
-            jump(index, state: forwardState)
+            if !interpolating { for i in 0..<n { augmented[i] = state[i] } }
+            jump(index, state: state)
         }
-        return LossGradient(loss: total, parameters: Array(augmented[(2 * n)...]), initialState: Array(augmented[n..<(2 * n)]),
+        return LossGradient(loss: total, parameters: Array(augmented[(offset + n)...]), initialState: Array(augmented[offset..<(offset + n)]),
                             functionEvaluations: evaluations, vectorJacobianProducts: 0)
     }
 }

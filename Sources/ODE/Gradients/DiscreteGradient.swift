@@ -43,6 +43,18 @@ extension FixedStepSolver {
         _ field: Field, initialState: [Double], startTime: Double = 0, observationSteps: [Int], checkpoints: Int = 0,
         loss: PointLoss
     ) throws(SolveFailure) -> LossGradient {
+        var workspace = GradientWorkspace()
+        return try gradient(field, initialState: initialState, startTime: startTime, observationSteps: observationSteps,
+                            checkpoints: checkpoints, loss: loss, workspace: &workspace)
+    }
+
+    /// The same gradient with storage that repeated calls reuse (a fit's epochs): the one-stage
+    /// (Euler) path then allocates nothing once the workspace has grown to the problem's size.
+    @inlinable
+    public func gradient<Field: DifferentiableField>(
+        _ field: Field, initialState: [Double], startTime: Double = 0, observationSteps: [Int], checkpoints: Int = 0,
+        loss: PointLoss, workspace: inout GradientWorkspace
+    ) throws(SolveFailure) -> LossGradient {
         try validate(dimension: field.dimension, initialCount: initialState.count)
         guard zip(observationSteps, observationSteps.dropFirst()).allSatisfy({ $0 < $1 }),
               observationSteps.allSatisfy({ $0 >= 0 && $0 <= steps }) else {
@@ -54,7 +66,7 @@ extension FixedStepSolver {
         }
         if tableau.stages == 1 {
             return try eulerGradient(field, initialState: initialState, startTime: startTime,
-                                     observationSteps: observationSteps, loss: loss)
+                                     observationSteps: observationSteps, loss: loss, workspace: &workspace)
         }
         let n = field.dimension
         var times = [Double](repeating: 0, count: steps + 1)
@@ -132,59 +144,61 @@ extension FixedStepSolver {
     }
 
     /// The gradient through a one-stage recurrence `y ← y + h b₀ f(t, y)` (explicit Euler), with the
-    /// reverse step `ȳ ← ȳ + h b₀ (vᵀ∂f/∂y)`, `θ̄ += h b₀ (vᵀ∂f/∂θ)`: one allocation, no stage
-    /// bookkeeping.
+    /// reverse step `ȳ ← ȳ + h b₀ (vᵀ∂f/∂y)`, `θ̄ += h b₀ (vᵀ∂f/∂θ)`, in `workspace`'s storage.
     @inlinable
     func eulerGradient<Field: DifferentiableField>(
-        _ field: Field, initialState: [Double], startTime: Double, observationSteps: [Int], loss: PointLoss
+        _ field: Field, initialState: [Double], startTime: Double, observationSteps: [Int], loss: PointLoss,
+        workspace: inout GradientWorkspace
     ) throws(SolveFailure) -> LossGradient {
         let n = field.dimension, p = field.parameterCount
         let h = stepSize * tableau.b[0]
-        let total = (steps + 1) * n + 4 * n + p
-        let storage = UnsafeMutablePointer<Double>.allocate(capacity: total)
-        storage.initialize(repeating: 0, count: total)
-        defer { storage.deallocate() }
-        let y = storage, slope = y + (steps + 1) * n, adjoint = slope + n, pointGradient = adjoint + n
-        let cotangent = pointGradient + n, theta = cotangent + n
-        for i in 0..<n { y[i] = initialState[i] }
-        for step in 0..<steps {
-            let current = y + step * n, next = current + n
-            field.evaluate(t: startTime + Double(step) * stepSize, state: UnsafeBufferPointer(start: current, count: n),
-                           derivative: UnsafeMutableBufferPointer(start: slope, count: n))
-            var check = 0.0
-            for i in 0..<n {
-                let value = current[i] + h * slope[i]
-                next[i] = value
-                check += value - value
+        workspace.reserve(storage: (steps + 1) * n + 4 * n + p, parameters: p, state: n)
+        let lossTotal = try workspace.storage.withUnsafeMutableBufferPointer { (buffer) throws(SolveFailure) -> Double in
+            let y = buffer.baseAddress!, slope = y + (steps + 1) * n, adjoint = slope + n, pointGradient = adjoint + n
+            let cotangent = pointGradient + n, theta = cotangent + n
+            adjoint.update(repeating: 0, count: n)
+            theta.update(repeating: 0, count: p)
+            for i in 0..<n { y[i] = initialState[i] }
+            for step in 0..<steps {
+                let current = y + step * n, next = current + n
+                field.evaluate(t: startTime + Double(step) * stepSize, state: UnsafeBufferPointer(start: current, count: n),
+                               derivative: UnsafeMutableBufferPointer(start: slope, count: n))
+                var check = 0.0
+                for i in 0..<n {
+                    let value = current[i] + h * slope[i]
+                    next[i] = value
+                    check += value - value
+                }
+                if check != 0 || check.isNaN {
+                    let component = (0..<n).first { !next[$0].isFinite } ?? 0
+                    throw .nonFiniteState(t: startTime + Double(step + 1) * stepSize, step: step + 1, component: component)
+                }
             }
-            if check != 0 || check.isNaN {
-                let component = (0..<n).first { !next[$0].isFinite } ?? 0
-                throw .nonFiniteState(t: startTime + Double(step + 1) * stepSize, step: step + 1, component: component)
+            var lossTotal = 0.0
+            var observation = observationSteps.count - 1
+            let thetaBuffer = UnsafeMutableBufferPointer(start: theta, count: p)
+            let stateCotangent = UnsafeMutableBufferPointer(start: cotangent, count: n)
+            var step = steps
+            while step >= 0 {
+                while observation >= 0, observationSteps[observation] == step {
+                    lossTotal += loss(observation, UnsafeBufferPointer(start: y + step * n, count: n),
+                                      UnsafeMutableBufferPointer(start: pointGradient, count: n))
+                    for i in 0..<n { adjoint[i] += pointGradient[i] }
+                    observation -= 1
+                }
+                if step == 0 { break }
+                // v = h ȳ; ȳ ← ȳ + vᵀ∂f/∂y; θ̄ += vᵀ∂f/∂θ at y_{step−1}.
+                for i in 0..<n { slope[i] = h * adjoint[i] }
+                field.vectorJacobianProducts(
+                    t: startTime + Double(step - 1) * stepSize, state: UnsafeBufferPointer(start: y + (step - 1) * n, count: n),
+                    cotangent: UnsafeBufferPointer(start: slope, count: n), stateCotangent: stateCotangent, addingTo: thetaBuffer)
+                for i in 0..<n { adjoint[i] += cotangent[i] }
+                step -= 1
             }
+            return lossTotal
         }
-        var lossTotal = 0.0
-        var observation = observationSteps.count - 1
-        let thetaBuffer = UnsafeMutableBufferPointer(start: theta, count: p)
-        let stateCotangent = UnsafeMutableBufferPointer(start: cotangent, count: n)
-        var step = steps
-        while step >= 0 {
-            while observation >= 0, observationSteps[observation] == step {
-                lossTotal += loss(observation, UnsafeBufferPointer(start: y + step * n, count: n),
-                                  UnsafeMutableBufferPointer(start: pointGradient, count: n))
-                for i in 0..<n { adjoint[i] += pointGradient[i] }
-                observation -= 1
-            }
-            if step == 0 { break }
-            // v = h ȳ; ȳ ← ȳ + vᵀ∂f/∂y; θ̄ += vᵀ∂f/∂θ at y_{step−1}.
-            for i in 0..<n { slope[i] = h * adjoint[i] }
-            field.vectorJacobianProducts(
-                t: startTime + Double(step - 1) * stepSize, state: UnsafeBufferPointer(start: y + (step - 1) * n, count: n),
-                cotangent: UnsafeBufferPointer(start: slope, count: n), stateCotangent: stateCotangent, addingTo: thetaBuffer)
-            for i in 0..<n { adjoint[i] += cotangent[i] }
-            step -= 1
-        }
-        return LossGradient(loss: lossTotal, parameters: Array(UnsafeBufferPointer(start: theta, count: p)),
-                            initialState: Array(UnsafeBufferPointer(start: adjoint, count: n)),
+        workspace.publish(storageOffset: (steps + 5) * n, parameters: p, stateOffset: (steps + 2) * n, state: n)
+        return LossGradient(loss: lossTotal, parameters: workspace.parameterGradient, initialState: workspace.stateGradient,
                             functionEvaluations: steps, vectorJacobianProducts: steps)
     }
 }
