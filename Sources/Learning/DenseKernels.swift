@@ -1,0 +1,72 @@
+/// The matrix loops of the dense layers, on raw row-major storage. Inner loops run over contiguous
+/// memory; reductions keep four independent partial sums (in a fixed order, so results do not
+/// depend on how the compiler vectorises) to break the addition chain.
+@usableFromInline
+enum DenseKernels {
+    /// Σᵢ a[i]·b[i] for i < n.
+    @inlinable @inline(__always)
+    static func dot<Scalar: NetworkScalar>(_ a: UnsafePointer<Scalar>, _ b: UnsafePointer<Scalar>, _ n: Int) -> Scalar {
+        var s0: Scalar = 0, s1: Scalar = 0, s2: Scalar = 0, s3: Scalar = 0
+        var i = 0
+        while i + 4 <= n {
+            s0 += a[i] * b[i]
+            s1 += a[i + 1] * b[i + 1]
+            s2 += a[i + 2] * b[i + 2]
+            s3 += a[i + 3] * b[i + 3]
+            i += 4
+        }
+        while i < n {
+            s0 += a[i] * b[i]
+            i += 1
+        }
+        return (s0 + s1) + (s2 + s3)
+    }
+
+    /// y[i] += α·x[i] for i < n.
+    @inlinable @inline(__always)
+    static func axpy<Scalar: NetworkScalar>(_ alpha: Scalar, _ x: UnsafePointer<Scalar>, _ y: UnsafeMutablePointer<Scalar>, _ n: Int) {
+        for i in 0..<n { y[i] += alpha * x[i] }
+    }
+
+    /// z = x Wᵀ + 1 bᵀ: `x` is `batch × inputs`, `w` is `outputs × inputs`, `z` is `batch × outputs`.
+    @inlinable
+    static func affine<Scalar: NetworkScalar>(
+        batch: Int, inputs: Int, outputs: Int,
+        x: UnsafePointer<Scalar>, w: UnsafePointer<Scalar>, b: UnsafePointer<Scalar>, z: UnsafeMutablePointer<Scalar>
+    ) {
+        for s in 0..<batch {
+            let xs = x + s * inputs, zs = z + s * outputs
+            for o in 0..<outputs { zs[o] = b[o] + dot(w + o * inputs, xs, inputs) }
+        }
+    }
+
+    /// gW += δᵀ x and gb += δᵀ 1: `delta` is `batch × outputs`, `x` is `batch × inputs`, `gw` is
+    /// `outputs × inputs`, `gb` is `outputs`.
+    @inlinable
+    static func accumulateWeightCotangent<Scalar: NetworkScalar>(
+        batch: Int, inputs: Int, outputs: Int,
+        delta: UnsafePointer<Scalar>, x: UnsafePointer<Scalar>, gw: UnsafeMutablePointer<Scalar>, gb: UnsafeMutablePointer<Scalar>
+    ) {
+        for s in 0..<batch {
+            let ds = delta + s * outputs, xs = x + s * inputs
+            for o in 0..<outputs {
+                axpy(ds[o], xs, gw + o * inputs, inputs)
+                gb[o] += ds[o]
+            }
+        }
+    }
+
+    /// c = δ W: `delta` is `batch × outputs`, `w` is `outputs × inputs`, `c` is `batch × inputs`
+    /// (overwritten).
+    @inlinable
+    static func backpropagate<Scalar: NetworkScalar>(
+        batch: Int, inputs: Int, outputs: Int,
+        delta: UnsafePointer<Scalar>, w: UnsafePointer<Scalar>, c: UnsafeMutablePointer<Scalar>
+    ) {
+        for s in 0..<batch {
+            let ds = delta + s * outputs, cs = c + s * inputs
+            cs.update(repeating: 0, count: inputs)
+            for o in 0..<outputs { axpy(ds[o], w + o * inputs, cs, inputs) }
+        }
+    }
+}

@@ -1,0 +1,284 @@
+/// A dense feed-forward network `x ↦ σₒ(W_L σ(⋯ σ(W₁x + b₁) ⋯) + b_L)` with hand-written
+/// vector–Jacobian products (reverse-mode differentiation, Rumelhart, Hinton & Williams,
+/// "Learning representations by back-propagating errors", *Nature* 323, 1986).
+///
+/// `widths` lists the layer widths from input to output, e.g. `[2, 50, 2]` for torchdiffeq's
+/// `ode_demo.py` field; `activation` follows every hidden layer and `outputActivation` the last.
+///
+/// **Parameter layout.** All parameters live in one flat array, layer by layer from the input
+/// side; layer l (0-based, `inputs = widths[l]`, `outputs = widths[l + 1]`) holds its weights
+/// row-major `outputs × inputs` (the entry for output o and input i at `o·inputs + i`, as PyTorch's
+/// `Linear.weight`) followed by its `outputs` biases. `weightRange(layer:)` and
+/// `biasRange(layer:)` give the index ranges.
+///
+/// **Batches** are stored sample-major: `batch × width`, one sample's values contiguous.
+///
+/// The hot entry points (`forward`, `vectorJacobianProducts`) take unsafe buffers and a
+/// `Workspace` made once for a largest batch, allocate nothing, and are `@inlinable` so that they
+/// specialise for `Float` or `Double` in the calling module.
+public struct MultilayerPerceptron<Scalar: NetworkScalar>: Sendable {
+    /// The layer widths, input first.
+    public let widths: [Int]
+    /// The activation after every hidden layer.
+    public let activation: Activation
+    /// The activation after the last layer.
+    public let outputActivation: Activation
+    /// The number of parameters, Σ (inputs + 1)·outputs over the layers.
+    public let parameterCount: Int
+    /// Offset of each layer's weights in `parameters`; its biases follow at `+ outputs·inputs`.
+    @usableFromInline let weightOffsets: [Int]
+
+    /// All parameters in the documented layout; setting requires the same count.
+    public var parameters: [Scalar] {
+        didSet { precondition(parameters.count == parameterCount, "a network of \(parameterCount) parameters was given \(parameters.count)") }
+    }
+
+    /// A network with the given parameters (in the documented layout).
+    public init(widths: [Int], activation: Activation, outputActivation: Activation = .identity, parameters: [Scalar]) {
+        precondition(widths.count >= 2 && widths.allSatisfy { $0 > 0 }, "a network needs at least two positive widths, got \(widths)")
+        self.widths = widths
+        self.activation = activation
+        self.outputActivation = outputActivation
+        var offsets = [Int](), count = 0
+        for layer in 0..<(widths.count - 1) {
+            offsets.append(count)
+            count += (widths[layer] + 1) * widths[layer + 1]
+        }
+        weightOffsets = offsets
+        parameterCount = count
+        precondition(parameters.count == count, "a network of widths \(widths) has \(count) parameters, not \(parameters.count)")
+        self.parameters = parameters
+    }
+
+    /// A network whose parameters are drawn by `initialisation` from `generator` (see
+    /// `Initialisation` for the order of the draws).
+    public init(
+        widths: [Int], activation: Activation, outputActivation: Activation = .identity,
+        initialisation: Initialisation, generator: inout SeededGenerator
+    ) {
+        var count = 0
+        for layer in 0..<max(widths.count - 1, 0) { count += (widths[layer] + 1) * widths[layer + 1] }
+        var values = [Double](repeating: 0, count: count)
+        var offset = 0
+        values.withUnsafeMutableBufferPointer { buffer in
+            for layer in 0..<max(widths.count - 1, 0) {
+                let inputs = widths[layer], outputs = widths[layer + 1]
+                initialisation.fill(
+                    weights: UnsafeMutableBufferPointer(rebasing: buffer[offset..<(offset + inputs * outputs)]),
+                    biases: UnsafeMutableBufferPointer(rebasing: buffer[(offset + inputs * outputs)..<(offset + (inputs + 1) * outputs)]),
+                    inputs: inputs, outputs: outputs, generator: &generator)
+                offset += (inputs + 1) * outputs
+            }
+        }
+        self.init(widths: widths, activation: activation, outputActivation: outputActivation, parameters: values.map { Scalar($0) })
+    }
+
+    /// A network whose parameters are drawn by `initialisation` from a generator seeded with `seed`.
+    public init(
+        widths: [Int], activation: Activation, outputActivation: Activation = .identity,
+        initialisation: Initialisation, seed: UInt64
+    ) {
+        var generator = SeededGenerator(seed: seed)
+        self.init(widths: widths, activation: activation, outputActivation: outputActivation,
+                  initialisation: initialisation, generator: &generator)
+    }
+
+    /// The width of the input.
+    @inlinable public var inputWidth: Int { widths[0] }
+    /// The width of the output.
+    @inlinable public var outputWidth: Int { widths[widths.count - 1] }
+    /// The number of affine layers.
+    @inlinable public var layerCount: Int { widths.count - 1 }
+
+    /// Where layer `layer`'s weights (`outputs × inputs`, row-major) sit in `parameters`.
+    public func weightRange(layer: Int) -> Range<Int> {
+        weightOffsets[layer]..<(weightOffsets[layer] + widths[layer] * widths[layer + 1])
+    }
+
+    /// Where layer `layer`'s biases sit in `parameters`.
+    public func biasRange(layer: Int) -> Range<Int> {
+        let start = weightOffsets[layer] + widths[layer] * widths[layer + 1]
+        return start..<(start + widths[layer + 1])
+    }
+
+    /// A workspace for batches of up to `maximumBatch` samples.
+    public func makeWorkspace(maximumBatch: Int) -> Workspace {
+        Workspace(widths: widths, maximumBatch: maximumBatch)
+    }
+
+    // MARK: Forward
+
+    /// Evaluates the network on `batch` samples: `input` holds `batch × inputWidth` values,
+    /// `output` receives `batch × outputWidth`. The workspace keeps what the backward pass needs.
+    /// `parameters`, when given, replace the network's own (same layout and count).
+    @inlinable
+    public func forward(
+        batch: Int, input: UnsafeBufferPointer<Scalar>, output: UnsafeMutableBufferPointer<Scalar>,
+        workspace: Workspace, parameters: UnsafeBufferPointer<Scalar>? = nil
+    ) {
+        precondition(output.count >= batch * outputWidth, "output holds \(output.count) values, a batch needs \(batch * outputWidth)")
+        withParameters(parameters) { forwardPass(batch: batch, input: input, output: output.baseAddress, parameters: $0, workspace: workspace) }
+    }
+
+    // MARK: Vector–Jacobian products
+
+    /// The vector–Jacobian products at the point of the last `forward` with `workspace`:
+    /// for the cotangent v (`batch × outputWidth`), writes vᵀ∂f/∂x into `inputCotangent`
+    /// (`batch × inputWidth`, overwritten; `nil` skips it) and adds Σ over the batch of vᵀ∂f/∂θ
+    /// to `parameterCotangent` (`parameterCount`; `nil` skips it).
+    ///
+    /// The parameters must be the ones that forward pass used.
+    @inlinable
+    public func vectorJacobianProducts(
+        batch: Int, cotangent: UnsafeBufferPointer<Scalar>,
+        inputCotangent: UnsafeMutableBufferPointer<Scalar>?, addingTo parameterCotangent: UnsafeMutableBufferPointer<Scalar>?,
+        workspace: Workspace, parameters: UnsafeBufferPointer<Scalar>? = nil
+    ) {
+        withParameters(parameters) {
+            backwardPass(batch: batch, cotangent: cotangent, inputCotangent: inputCotangent,
+                     parameterCotangent: parameterCotangent, parameters: $0, workspace: workspace)
+        }
+    }
+
+    /// The vector–Jacobian products at `input` (`batch × inputWidth`): a forward pass (its result
+    /// written to `output` when given) followed by the backward pass of
+    /// `vectorJacobianProducts(batch:cotangent:inputCotangent:addingTo:workspace:parameters:)`.
+    @inlinable
+    public func vectorJacobianProducts(
+        batch: Int, at input: UnsafeBufferPointer<Scalar>, cotangent: UnsafeBufferPointer<Scalar>,
+        inputCotangent: UnsafeMutableBufferPointer<Scalar>?, addingTo parameterCotangent: UnsafeMutableBufferPointer<Scalar>?,
+        output: UnsafeMutableBufferPointer<Scalar>? = nil, workspace: Workspace, parameters: UnsafeBufferPointer<Scalar>? = nil
+    ) {
+        if let output { precondition(output.count >= batch * outputWidth, "output holds \(output.count) values, a batch needs \(batch * outputWidth)") }
+        withParameters(parameters) {
+            forwardPass(batch: batch, input: input, output: output?.baseAddress, parameters: $0, workspace: workspace)
+            backwardPass(batch: batch, cotangent: cotangent, inputCotangent: inputCotangent,
+                     parameterCotangent: parameterCotangent, parameters: $0, workspace: workspace)
+        }
+    }
+
+    // MARK: Conveniences (these allocate)
+
+    /// The network applied to `input`, a batch of `input.count / inputWidth` samples.
+    public func callAsFunction(_ input: [Scalar]) -> [Scalar] {
+        precondition(input.count % inputWidth == 0, "\(input.count) inputs are not a whole batch of width \(inputWidth)")
+        let batch = input.count / inputWidth
+        let workspace = makeWorkspace(maximumBatch: batch)
+        var output = [Scalar](repeating: 0, count: batch * outputWidth)
+        input.withUnsafeBufferPointer { x in
+            output.withUnsafeMutableBufferPointer { forward(batch: batch, input: x, output: $0, workspace: workspace) }
+        }
+        return output
+    }
+
+    /// vᵀ∂f/∂x per sample and Σ vᵀ∂f/∂θ over the batch, at `input` (a batch of
+    /// `input.count / inputWidth` samples) for the cotangent `cotangent` (`batch × outputWidth`).
+    public func vectorJacobianProducts(at input: [Scalar], cotangent: [Scalar]) -> (input: [Scalar], parameters: [Scalar]) {
+        precondition(input.count % inputWidth == 0, "\(input.count) inputs are not a whole batch of width \(inputWidth)")
+        let batch = input.count / inputWidth
+        precondition(cotangent.count == batch * outputWidth, "a batch of \(batch) needs \(batch * outputWidth) cotangent values")
+        let workspace = makeWorkspace(maximumBatch: batch)
+        var inputCotangent = [Scalar](repeating: 0, count: input.count)
+        var parameterCotangent = [Scalar](repeating: 0, count: parameterCount)
+        input.withUnsafeBufferPointer { x in
+            cotangent.withUnsafeBufferPointer { v in
+                inputCotangent.withUnsafeMutableBufferPointer { gx in
+                    parameterCotangent.withUnsafeMutableBufferPointer { gp in
+                        vectorJacobianProducts(batch: batch, at: x, cotangent: v, inputCotangent: gx, addingTo: gp, workspace: workspace)
+                    }
+                }
+            }
+        }
+        return (inputCotangent, parameterCotangent)
+    }
+
+    // MARK: Kernels
+
+    /// Runs `body` on the given parameters, or on the network's own.
+    @inlinable @inline(__always)
+    func withParameters(_ parameters: UnsafeBufferPointer<Scalar>?, _ body: (UnsafeBufferPointer<Scalar>) -> Void) {
+        if let parameters {
+            precondition(parameters.count == parameterCount, "a network of \(parameterCount) parameters was given \(parameters.count)")
+            body(parameters)
+        } else {
+            self.parameters.withUnsafeBufferPointer(body)
+        }
+    }
+
+    /// The forward pass: copies the input into the workspace, then per layer z = x Wᵀ + b and
+    /// a = σ(z), both kept; the last activations go to `output` when given.
+    @inlinable
+    func forwardPass(
+        batch: Int, input: UnsafeBufferPointer<Scalar>, output: UnsafeMutablePointer<Scalar>?,
+        parameters: UnsafeBufferPointer<Scalar>, workspace: Workspace
+    ) {
+        precondition(workspace.widths == widths, "a workspace for widths \(workspace.widths) used with a network of widths \(widths)")
+        precondition(batch >= 0 && batch <= workspace.maximumBatch, "batch \(batch) outside 0…\(workspace.maximumBatch) of the workspace")
+        precondition(input.count >= batch * inputWidth, "input holds \(input.count) values, a batch needs \(batch * inputWidth)")
+        workspace.lastBatch = batch
+        guard batch > 0, let x = input.baseAddress, let theta = parameters.baseAddress else { return }
+        let storage = workspace.storage
+        (storage + workspace.activationOffsets[0]).update(from: x, count: batch * inputWidth)
+        let last = layerCount - 1
+        for layer in 0...last {
+            let inputs = widths[layer], outputs = widths[layer + 1]
+            let w = theta + weightOffsets[layer]
+            let z = storage + workspace.preActivationOffsets[layer + 1]
+            let a = storage + workspace.activationOffsets[layer + 1]
+            DenseKernels.affine(batch: batch, inputs: inputs, outputs: outputs,
+                                x: storage + workspace.activationOffsets[layer], w: w, b: w + inputs * outputs, z: z)
+            (layer == last ? outputActivation : activation).apply(z, to: a, count: batch * outputs)
+        }
+        output?.update(from: storage + workspace.activationOffsets[last + 1], count: batch * outputWidth)
+    }
+
+    /// The backward pass from the last layer down: δ = c ⊙ σ′(z), g_W += δᵀx, g_b += δᵀ1, and
+    /// c ← δ W for the layer below (into `inputCotangent` at the bottom, skipped when `nil`).
+    @inlinable
+    func backwardPass(
+        batch: Int, cotangent: UnsafeBufferPointer<Scalar>,
+        inputCotangent: UnsafeMutableBufferPointer<Scalar>?, parameterCotangent: UnsafeMutableBufferPointer<Scalar>?,
+        parameters: UnsafeBufferPointer<Scalar>, workspace: Workspace
+    ) {
+        precondition(workspace.widths == widths, "a workspace for widths \(workspace.widths) used with a network of widths \(widths)")
+        precondition(batch == workspace.lastBatch, "the backward pass is for batch \(batch), the last forward pass had \(workspace.lastBatch)")
+        precondition(cotangent.count >= batch * outputWidth, "cotangent holds \(cotangent.count) values, a batch needs \(batch * outputWidth)")
+        if let inputCotangent {
+            precondition(inputCotangent.count >= batch * inputWidth, "input cotangent holds \(inputCotangent.count) values, a batch needs \(batch * inputWidth)")
+        }
+        if let parameterCotangent {
+            precondition(parameterCotangent.count == parameterCount, "parameter cotangent holds \(parameterCotangent.count) values, not \(parameterCount)")
+        }
+        guard batch > 0, let v = cotangent.baseAddress, let theta = parameters.baseAddress else { return }
+        let storage = workspace.storage
+        // δ (this layer's pre-activation cotangent) always lives in the first scratch buffer, the
+        // cotangent of the layer's input in the second, which the next layer down reads.
+        let delta = storage + workspace.scratchOffsets.delta
+        let incoming = storage + workspace.scratchOffsets.incoming
+        var upstream = v
+        let last = layerCount - 1
+        for layer in stride(from: last, through: 0, by: -1) {
+            let inputs = widths[layer], outputs = widths[layer + 1]
+            let w = theta + weightOffsets[layer]
+            let x = UnsafePointer(storage + workspace.activationOffsets[layer])
+            (layer == last ? outputActivation : activation).pullback(
+                upstream, preActivations: storage + workspace.preActivationOffsets[layer + 1],
+                values: storage + workspace.activationOffsets[layer + 1], into: delta, count: batch * outputs)
+            if let g = parameterCotangent?.baseAddress {
+                let gw = g + weightOffsets[layer]
+                DenseKernels.accumulateWeightCotangent(batch: batch, inputs: inputs, outputs: outputs,
+                                                       delta: delta, x: x, gw: gw, gb: gw + inputs * outputs)
+            }
+            let target: UnsafeMutablePointer<Scalar>
+            if layer > 0 {
+                target = incoming
+            } else if let c = inputCotangent?.baseAddress {
+                target = c
+            } else {
+                break
+            }
+            DenseKernels.backpropagate(batch: batch, inputs: inputs, outputs: outputs, delta: delta, w: w, c: target)
+            upstream = UnsafePointer(target)
+        }
+    }
+}

@@ -1,0 +1,59 @@
+extension MultilayerPerceptron {
+    /// Preallocated storage for a network's forward and backward passes on batches of up to
+    /// `maximumBatch` samples: a copy of the input, every layer's pre-activations and activations
+    /// (kept by `forward` for the backward pass), and two scratch buffers for the backward pass.
+    ///
+    /// One workspace serves one thread at a time; the last `forward` decides the point at which
+    /// `vectorJacobianProducts(batch:cotangent:…)` differentiates.
+    public final class Workspace {
+        /// The largest batch this workspace holds.
+        public let maximumBatch: Int
+        /// The widths of the network it was made for.
+        @usableFromInline let widths: [Int]
+        /// One allocation of `scalarCount` values, zero-initialised.
+        @usableFromInline let storage: UnsafeMutablePointer<Scalar>
+        /// Where layer l's activations start (index 0: the input copy), each `maximumBatch × widths[l]`.
+        @usableFromInline let activationOffsets: [Int]
+        /// Where layer l's pre-activations start (index 0 unused), each `maximumBatch × widths[l]`.
+        @usableFromInline let preActivationOffsets: [Int]
+        /// Where the two backward scratch buffers start, each `maximumBatch × max(widths)`.
+        @usableFromInline let scratchOffsets: (delta: Int, incoming: Int)
+        /// The batch of the last forward pass.
+        @usableFromInline var lastBatch = 0
+        /// The number of scalars held.
+        public let scalarCount: Int
+
+        /// A workspace for a network of the given widths.
+        public init(widths: [Int], maximumBatch: Int) {
+            precondition(maximumBatch >= 0, "a negative batch size")
+            self.widths = widths
+            self.maximumBatch = maximumBatch
+            var offset = 0
+            var activations = [Int](), preActivations = [-1]
+            activations.append(offset)
+            offset += maximumBatch * widths[0]
+            for width in widths.dropFirst() {
+                preActivations.append(offset)
+                offset += maximumBatch * width
+                activations.append(offset)
+                offset += maximumBatch * width
+            }
+            let widest = widths.max() ?? 0
+            scratchOffsets = (offset, offset + maximumBatch * widest)
+            offset += 2 * maximumBatch * widest
+            activationOffsets = activations
+            preActivationOffsets = preActivations
+            scalarCount = offset
+            storage = .allocate(capacity: max(offset, 1))
+            storage.initialize(repeating: 0, count: max(offset, 1))
+        }
+
+        /// The batch of the last forward pass.
+        public var batch: Int { lastBatch }
+
+        deinit {
+            storage.deinitialize(count: max(scalarCount, 1))
+            storage.deallocate()
+        }
+    }
+}
