@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "ODE", targets: ["ODE"]),
         .library(name: "Expressions", targets: ["Expressions"]),
         .library(name: "Plot", targets: ["Plot"]),
+        .library(name: "NeuralODE", targets: ["NeuralODE"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -27,7 +28,7 @@ let package = Package(
         // The benchmark workloads the issues name; `--json` prints one object per line.
         .executableTarget(
             name: "notebook-bench",
-            dependencies: ["ODE", "Learning", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["ODE", "Learning", "NeuralODE", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Parsing, option schemas, the kind registry, the runner and results.json.
         .target(
@@ -35,7 +36,8 @@ let package = Package(
             dependencies: ["Experiments", "Report", "Plot", "CCmark", .product(name: "Yams", package: "Yams")]
         ),
         // One type per block kind: options -> computation -> artifacts.
-        .target(name: "Experiments", dependencies: ["ODE", "Expressions", "Learning", "Plot"]),
+        .target(name: "Experiments", dependencies: ["ODE", "Expressions", "Learning", "NeuralODE", "Plot"]),
+        .target(name: "NeuralODE", dependencies: ["ODE", "Learning"]),
         // Numerics: tableaus, steppers, solutions, typed failures. Imports nothing of notebooks.
         .target(name: "ODE"),
         // The equation language: parsing with positions, compiled tapes, symbolic derivatives.
@@ -59,6 +61,7 @@ let package = Package(
         .testTarget(name: "ODETests", dependencies: ["ODE"]),
         .testTarget(name: "ExpressionsTests", dependencies: ["Expressions"]),
         .testTarget(name: "LearningTests", dependencies: ["Learning"]),
+        .testTarget(name: "NeuralODETests", dependencies: ["NeuralODE", "ODE", "Learning"]),
         .testTarget(name: "PlotTests", dependencies: ["Plot"], resources: [.copy("Golden")]),
         .testTarget(name: "ReportTests", dependencies: ["Report"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "ODE"]),

@@ -5,7 +5,7 @@
 ///
 /// The state is `Double` unless the field says otherwise: a field of `Float` states is solved in
 /// single precision by the explicit solvers (time, step control and error norms stay in `Double`).
-public protocol VectorField: Sendable {
+public protocol VectorField<Scalar>: Sendable {
     /// The floating-point type of the state.
     associatedtype Scalar: BinaryFloatingPoint & Sendable = Double
 

@@ -25,7 +25,7 @@ struct BenchmarkCommand: ParsableCommand {
     var probeMemory: String?
 
     func run() throws {
-        let all = CompetitionWorkloads.all + GradientWorkloads.all
+        let all = CompetitionWorkloads.all + GradientWorkloads.all + SpiralWorkloads.all
         if let probeMemory {
             // Child process: one run of the labelled workload, then its peak memory above the baseline.
             guard let workload = all.first(where: { $0.label == probeMemory }) else { throw ValidationError("no workload '\(probeMemory)'") }
@@ -51,6 +51,7 @@ struct BenchmarkCommand: ParsableCommand {
                     ("steps", "\(result.outcome.steps)"), ("final_x1", "\(result.outcome.check)"),
                 ]
                 if let peak { object.append(("peak_bytes", "\(peak)")) }
+                object += result.outcome.extra.map { ($0.0, "\($0.1)") }
                 print("{" + object.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
             } else {
                 print(workload.label.padding(toLength: 58, withPad: " ", startingAt: 0)
@@ -70,6 +71,11 @@ struct BenchmarkCommand: ParsableCommand {
     }
 
     func measure(_ workload: Workload) throws -> Measurement {
+        if workload.runsOnce {
+            let outcome = try workload.run()
+            let perIteration = outcome.perIteration ?? (0, 0)
+            return Measurement(median: perIteration.median, minimum: perIteration.minimum, runs: outcome.steps, outcome: outcome)
+        }
         var outcome = try workload.run()  // warm-up
         var times = [Double]()
         let clock = ContinuousClock()

@@ -10,6 +10,16 @@ struct Workload {
         var steps: Int
         /// A value to compare against a reference (the final x1), so a broken solver is visible.
         var check: Double
+        /// For a training run: the median and minimum time of one iteration, reported instead of the run's.
+        var perIteration: (median: Double, minimum: Double)? = nil
+        /// Further figures for the JSON line.
+        var extra: [(String, Double)] = []
+
+        init(functionEvaluations: Int, steps: Int, check: Double) {
+            self.functionEvaluations = functionEvaluations
+            self.steps = steps
+            self.check = check
+        }
     }
 
     let name: String
@@ -17,6 +27,8 @@ struct Workload {
     var variant: String? = nil
     /// Whether the peak memory of one run is measured too (in a child process).
     var measuresMemory = false
+    /// A long run (a training) timed once, per iteration, without a warm-up run.
+    var runsOnce = false
     let run: () throws -> Outcome
 
     /// The name and the variant, as the text table shows them.

@@ -45,6 +45,7 @@ extension AdaptiveSolver {
         }
         _ = n
         result.functionEvaluations += evaluations + solveEvaluations
+        result.forwardEvaluations = solveEvaluations
         return result
     }
 }

@@ -100,6 +100,7 @@ extension AdaptiveSolver {
             }
             return Array(forward!.state(at: index))
         }
+        let forwardEvaluations = evaluations
         let offset = interpolating ? 0 : n  // where the adjoint a starts in the backward state
         var backwardSolver = self
         backwardSolver.controller.tolerances = options.backwardTolerances(
@@ -140,7 +141,9 @@ extension AdaptiveSolver {
             if !interpolating { for i in 0..<n { augmented[i] = state[i] } }
             jump(index, state: state)
         }
-        return LossGradient(loss: total, parameters: Array(augmented[(offset + n)...]), initialState: Array(augmented[offset..<(offset + n)]),
-                            functionEvaluations: evaluations, vectorJacobianProducts: 0)
+        var result = LossGradient(loss: total, parameters: Array(augmented[(offset + n)...]), initialState: Array(augmented[offset..<(offset + n)]),
+                                  functionEvaluations: evaluations, vectorJacobianProducts: 0)
+        result.forwardEvaluations = forwardEvaluations
+        return result
     }
 }

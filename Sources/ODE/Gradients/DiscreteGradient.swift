@@ -13,6 +13,9 @@ public struct LossGradient: Sendable, Equatable {
     /// Evaluations of the field (forward pass and stage recomputation) and of its VJPs.
     public var functionEvaluations: Int
     public var vectorJacobianProducts: Int
+    /// The evaluations of the forward solve alone (part of `functionEvaluations`); the rest is the
+    /// backward pass's work.
+    public var forwardEvaluations: Int = 0
 
     /// Creates a result.
     public init(loss: Double, parameters: [Double], initialState: [Double], functionEvaluations: Int, vectorJacobianProducts: Int) {
@@ -84,6 +87,7 @@ extension FixedStepSolver {
                                         observationSteps: observationSteps, loss: loss)
         }
         result.functionEvaluations += evaluations
+        result.forwardEvaluations = evaluations
         return result
     }
 }
@@ -139,6 +143,7 @@ extension FixedStepSolver {
                 steps: steps, observationSteps: observationSteps, loss: loss)
         }
         if let recomputeFailure { throw recomputeFailure }
+        result.forwardEvaluations = steps * tableau.stages
         result.functionEvaluations += evaluations
         return result
     }
@@ -198,8 +203,10 @@ extension FixedStepSolver {
             return lossTotal
         }
         workspace.publish(storageOffset: (steps + 5) * n, parameters: p, stateOffset: (steps + 2) * n, state: n)
-        return LossGradient(loss: lossTotal, parameters: workspace.parameterGradient, initialState: workspace.stateGradient,
-                            functionEvaluations: steps, vectorJacobianProducts: steps)
+        var result = LossGradient(loss: lossTotal, parameters: workspace.parameterGradient, initialState: workspace.stateGradient,
+                                  functionEvaluations: steps, vectorJacobianProducts: steps)
+        result.forwardEvaluations = steps
+        return result
     }
 }
 

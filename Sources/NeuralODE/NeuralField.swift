@@ -1,0 +1,143 @@
+import Learning
+import ODE
+
+/// A neural vector field `dy/dt = net(g(y))` for a batch of trajectories integrated as one system
+/// (as torchdiffeq and diffrax integrate a batch): the state holds `batch × width` values,
+/// sample-major, and every evaluation runs the network once on the whole batch.
+///
+/// `g` is the identity or the componentwise cube (torchdiffeq's `ode_demo.py` feeds `y**3` to its
+/// network). The network computes in `Scalar` (Float or Double); the solver's state, the
+/// gradients and the optimiser stay in Double (mixed precision, as the network's rounding is far
+/// below the solver's tolerances).
+///
+/// Neural ODEs: Chen, Rubanova, Bettencourt & Duvenaud, "Neural Ordinary Differential
+/// Equations", NeurIPS 2018.
+public struct NeuralField<Scalar: NetworkScalar>: DifferentiableField {
+    /// What the network sees.
+    public enum Input: String, Sendable, CaseIterable {
+        /// The state itself.
+        case raw
+        /// The state cubed componentwise (`ode_demo.py`).
+        case cube
+    }
+
+    /// The network, `width → … → width`.
+    public let network: MultilayerPerceptron<Scalar>
+    /// Trajectories integrated together.
+    public let batch: Int
+    /// The transform applied to the state before the network.
+    public let input: Input
+    @usableFromInline let scratch: NeuralFieldScratch<Scalar>
+
+    /// A field over `batch` trajectories; its scratch memory is made once here and shared by the
+    /// copies `withParameters` makes (so a field and its copies must be used from one thread).
+    @inlinable
+    public init(network: MultilayerPerceptron<Scalar>, batch: Int, input: Input) {
+        precondition(network.inputWidth == network.outputWidth, "a vector field's network maps the state to its derivative")
+        self.network = network
+        self.batch = batch
+        self.input = input
+        scratch = NeuralFieldScratch(network: network, batch: batch)
+    }
+
+    @inlinable
+    init(network: MultilayerPerceptron<Scalar>, batch: Int, input: Input, scratch: NeuralFieldScratch<Scalar>) {
+        self.network = network
+        self.batch = batch
+        self.input = input
+        self.scratch = scratch
+    }
+
+    /// `batch × width`.
+    @inlinable public var dimension: Int { batch * network.inputWidth }
+
+    /// The network's parameter count.
+    @inlinable public var parameterCount: Int { network.parameterCount }
+
+    /// The network's parameters in Double.
+    @inlinable public var parameters: [Double] { network.parameters.map { Double($0) } }
+
+    /// The same field with other network parameters (rounded to `Scalar`).
+    @inlinable
+    public func withParameters(_ parameters: [Double]) -> NeuralField {
+        var network = self.network
+        network.parameters = parameters.map { Scalar($0) }
+        return NeuralField(network: network, batch: batch, input: input, scratch: scratch)
+    }
+
+    /// The same network on another number of trajectories.
+    @inlinable
+    public func withBatch(_ batch: Int) -> NeuralField {
+        NeuralField(network: network, batch: batch, input: input)
+    }
+
+    /// Writes `g(y)` in `Scalar` into the scratch input.
+    @inlinable
+    func loadInput(_ state: UnsafeBufferPointer<Double>) {
+        let x = scratch.input
+        switch input {
+        case .raw: for i in 0..<dimension { x[i] = Scalar(state[i]) }
+        case .cube: for i in 0..<dimension { let y = state[i]; x[i] = Scalar(y * y * y) }
+        }
+    }
+
+    /// `net(g(y))`; the network does not depend on t.
+    @inlinable
+    public func evaluate(t: Double, state: UnsafeBufferPointer<Double>, derivative: UnsafeMutableBufferPointer<Double>) {
+        loadInput(state)
+        network.forward(batch: batch, input: UnsafeBufferPointer(scratch.input), output: scratch.output, workspace: scratch.workspace)
+        let output = scratch.output
+        for i in 0..<dimension { derivative[i] = Double(output[i]) }
+    }
+
+    /// `vᵀ ∂f/∂y` (through the network and `g`) and `vᵀ ∂f/∂θ` summed over the batch.
+    @inlinable
+    public func vectorJacobianProducts(
+        t: Double, state: UnsafeBufferPointer<Double>, cotangent v: UnsafeBufferPointer<Double>,
+        stateCotangent: UnsafeMutableBufferPointer<Double>, addingTo parameterCotangent: UnsafeMutableBufferPointer<Double>
+    ) {
+        loadInput(state)
+        let n = dimension, p = parameterCount
+        let cotangent = scratch.cotangent, inputCotangent = scratch.inputCotangent, theta = scratch.parameterCotangent
+        for i in 0..<n { cotangent[i] = Scalar(v[i]) }
+        for k in 0..<p { theta[k] = 0 }
+        network.vectorJacobianProducts(batch: batch, at: UnsafeBufferPointer(scratch.input), cotangent: UnsafeBufferPointer(cotangent),
+                                       inputCotangent: inputCotangent, addingTo: theta, workspace: scratch.workspace)
+        switch input {
+        case .raw: for i in 0..<n { stateCotangent[i] = Double(inputCotangent[i]) }
+        case .cube: for i in 0..<n { let y = state[i]; stateCotangent[i] = Double(inputCotangent[i]) * 3 * y * y }
+        }
+        for k in 0..<p { parameterCotangent[k] += Double(theta[k]) }
+    }
+}
+
+/// The buffers a `NeuralField` evaluates in: allocated once, reused by every evaluation.
+@usableFromInline
+final class NeuralFieldScratch<Scalar: NetworkScalar>: @unchecked Sendable {
+    @usableFromInline let workspace: MultilayerPerceptron<Scalar>.Workspace
+    @usableFromInline let input: UnsafeMutableBufferPointer<Scalar>
+    @usableFromInline let output: UnsafeMutableBufferPointer<Scalar>
+    @usableFromInline let cotangent: UnsafeMutableBufferPointer<Scalar>
+    @usableFromInline let inputCotangent: UnsafeMutableBufferPointer<Scalar>
+    @usableFromInline let parameterCotangent: UnsafeMutableBufferPointer<Scalar>
+
+    @usableFromInline
+    init(network: MultilayerPerceptron<Scalar>, batch: Int) {
+        let n = batch * network.inputWidth
+        workspace = network.makeWorkspace(maximumBatch: batch)
+        func buffer(_ count: Int) -> UnsafeMutableBufferPointer<Scalar> {
+            let pointer = UnsafeMutableBufferPointer<Scalar>.allocate(capacity: max(count, 1))
+            pointer.initialize(repeating: 0)
+            return pointer
+        }
+        input = buffer(n)
+        output = buffer(n)
+        cotangent = buffer(n)
+        inputCotangent = buffer(n)
+        parameterCotangent = buffer(network.parameterCount)
+    }
+
+    deinit {
+        for pointer in [input, output, cotangent, inputCotangent, parameterCotangent] { pointer.deallocate() }
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import Learning
+import NeuralODE
+import ODE
+
+/// The neural-ODE workloads: torchdiffeq's `ode_demo.py` with its defaults (2 → 50 → 2 tanh network
+/// on y³, batches of 20 windows of 10 samples, dopri5 at rtol 1e-7 / atol 1e-9, RMSprop lr 1e-3),
+/// timed per training iteration over a whole run.
+enum SpiralWorkloads {
+    /// Iterations of one timed run (the 2000; `NOTEBOOK_BENCH_SPIRAL_ITERATIONS` shortens it).
+    static var iterations: Int {
+        Int(ProcessInfo.processInfo.environment["NOTEBOOK_BENCH_SPIRAL_ITERATIONS"] ?? "") ?? 2000
+    }
+
+    static var all: [Workload] {
+        [
+            workload("spiral-iteration", gradient: .backprop),
+            workload("spiral-iteration-adjoint", gradient: .adjoint(AdjointOptions())),
+        ]
+    }
+
+    static func workload(_ name: String, gradient: TrainingGradient) -> Workload {
+        Workload(name: name, runsOnce: true) {
+            let times = (0..<1000).map { 25 * Double($0) / 999 }
+            let truth = try AdaptiveSolver(tableau: .dopri5, controller: StepSizeController(rtol: 1e-7, atol: 1e-9))
+                .solve(SeedDynamics.cubic.field(initialState: [2, 0], seed: 0), initialState: [2, 0], from: 0, to: 25, saveAt: .times(times))
+            let data = Trajectory(times: times, states: truth.states, dimension: 2)
+            let network = MultilayerPerceptron<Float>(widths: [2, 50, 2], activation: .tanh,
+                                                      initialisation: .normal(standardDeviation: 0.1), seed: 0)
+            let training = NeuralODETraining(
+                iterations: iterations, integrator: .adaptive(AdaptiveSolver(tableau: .dopri5, controller: StepSizeController(rtol: 1e-7, atol: 1e-9))),
+                gradient: gradient, testEvery: 0, snapshots: 0)
+            let result = try training.train(NeuralField(network: network, batch: 1, input: .cube), on: data)
+            let sorted = result.history.map(\.seconds).sorted()
+            let forward = result.history.map(\.forwardEvaluations).reduce(0, +) / max(result.history.count, 1)
+            let backward = result.history.map(\.backwardEvaluations).reduce(0, +) / max(result.history.count, 1)
+            var outcome = Workload.Outcome(functionEvaluations: forward, steps: result.history.count, check: result.finalError)
+            outcome.perIteration = (median: result.medianSecondsPerIteration, minimum: sorted.first ?? 0)
+            outcome.extra = [("nfe_backward", Double(backward)), ("final_mae", result.finalError)]
+            return outcome
+        }
+    }
+}
