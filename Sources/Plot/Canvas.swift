@@ -148,6 +148,18 @@ struct Canvas {
         }
     }
 
+    /// Adds a triangular arrowhead with its tip at (x, y), pointing along the unit vector
+    /// (dx, dy), `length` long and `width` wide at its base, to the path.
+    func addArrowHead(x: Double, y: Double, dx: Double, dy: Double, length: Double, width: Double) {
+        let bx = x - dx * length
+        let by = y - dy * length
+        let h = width / 2
+        cairo_move_to(cr, x, y)
+        cairo_line_to(cr, bx - dy * h, by + dx * h)
+        cairo_line_to(cr, bx + dy * h, by - dx * h)
+        cairo_close_path(cr)
+    }
+
     /// Fills (or, for crosses, strokes) the current path of markers.
     func finishMarkers(_ marker: Marker, size: Double, color: Color) {
         setColor(color)

@@ -109,16 +109,33 @@ public struct Series: Sendable, Equatable {
     public var x: [Double]
     /// Vertical coordinates, one per `x`.
     public var y: [Double]
-    /// Line, markers, or both.
+    /// Horizontal vector components for `.arrows` series, one per point (empty for other styles).
+    public var u: [Double]
+    /// Vertical vector components for `.arrows` series, one per point (empty for other styles).
+    public var v: [Double]
+    /// Line, markers, both, or arrows.
     public var style: SeriesStyle
     /// The colour; `nil` takes the next colour of the palette within the panel.
     public var color: Color?
 
     /// Creates a series. Non-finite points are skipped (a line breaks at them).
     public init(label: String?, x: [Double], y: [Double], style: SeriesStyle, color: Color? = nil) {
+        self.init(label: label, x: x, y: y, u: [], v: [], style: style, color: color)
+    }
+
+    /// Creates a series with vector components `u`, `v` at its points (used by `.arrows`).
+    ///
+    /// Only the first `min(x.count, y.count, u.count, v.count)` points get arrows; points with a
+    /// non-finite coordinate or component get none.
+    public init(
+        label: String?, x: [Double], y: [Double], u: [Double], v: [Double], style: SeriesStyle,
+        color: Color? = nil
+    ) {
         self.label = label
         self.x = x
         self.y = y
+        self.u = u
+        self.v = v
         self.style = style
         self.color = color
     }
@@ -138,6 +155,33 @@ public struct Series: Sendable, Equatable {
     ) -> Series {
         Series(label: label, x: x, y: y, style: .markers(marker, size: size), color: color)
     }
+
+    /// A vector field, like matplotlib's `quiver`: an arrow from each point (x, y) to
+    /// (x + s·u, y + s·v) in data coordinates, where s comes from `scale` (see ``arrowScale``).
+    ///
+    /// Arrow lengths are in data units on both axes, so directions are true only in panels with
+    /// `equalAspect` (or axes in the same units at the same scale). To compare two fields, give
+    /// the second one `.fixed(first.arrowScale!)` so equal vectors draw as equal arrows.
+    public static func quiver(
+        _ label: String?, x: [Double], y: [Double], u: [Double], v: [Double], color: Color? = nil,
+        scale: ArrowScale = .automatic, width: Double = 1.2
+    ) -> Series {
+        Series(label: label, x: x, y: y, u: u, v: v, style: .arrows(width: width, scale: scale), color: color)
+    }
+
+    /// The factor s by which `.arrows` multiply (u, v), or nil for other styles.
+    ///
+    /// For `.fixed(s)` with a finite s it is s. For `.automatic` (or a non-finite fixed value) it
+    /// makes the longest arrow 0.9 of the typical spacing d of the tails: with N points that have
+    /// finite coordinates and components, spanning widths W and H,
+    /// d = √(W·H) / max(√N − 1, 1) when W, H > 0 (the step of a square grid), d = max(W, H) / (N − 1)
+    /// when the points lie on a horizontal or vertical line, and s = 1 when they all coincide or
+    /// every vector is zero. Then s = 0.9·d / (longest √(u² + v²)).
+    public var arrowScale: Double? {
+        guard case let .arrows(_, scale) = style else { return nil }
+        if case let .fixed(s) = scale, s.isFinite { return s }
+        return Quiver.automaticScale(x: x, y: y, u: u, v: v)
+    }
 }
 
 /// How a series is drawn.
@@ -148,6 +192,18 @@ public enum SeriesStyle: Sendable, Equatable {
     case markers(Marker, size: Double)
     /// A polyline with a marker at each point.
     case lineAndMarkers(width: Double, dash: Dash, marker: Marker, size: Double)
+    /// An arrow of the given shaft width (points) along the series' (u, v) at each point, scaled
+    /// by `scale`; the arrowhead grows with the width. Arrows shorter than their width are drawn
+    /// as dots.
+    case arrows(width: Double, scale: ArrowScale)
+}
+
+/// How the arrows of an `.arrows` series are sized from their vector components.
+public enum ArrowScale: Sendable, Equatable {
+    /// The longest arrow is about one spacing of the points (the rule is given at `Series.arrowScale`).
+    case automatic
+    /// Every arrow goes from (x, y) to (x + s·u, y + s·v) in data coordinates.
+    case fixed(Double)
 }
 
 /// A line's dash pattern.

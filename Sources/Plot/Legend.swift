@@ -54,6 +54,18 @@ struct Legend {
         let xMap = layout.xMap
         let yMap = layout.yMap
         for s in panel.series {
+            if case .arrows = s.style {
+                // Each arrow counts where its tail or shaft is under the box.
+                for a in Quiver.arrows(s) {
+                    guard let x0 = xMap.position(a.x0), let y0 = yMap.position(a.y0),
+                        let x1 = xMap.position(a.x1), let y1 = yMap.position(a.y1)
+                    else { continue }
+                    for (k, b) in boxes.enumerated() where b.contains(x0, y0) || b.clip(x0, y0, x1, y1) != nil {
+                        counts[k] += 1
+                    }
+                }
+                continue
+            }
             let n = Swift.min(s.x.count, s.y.count)
             let isLine: Bool
             if case .markers = s.style { isLine = false } else { isLine = true }
@@ -115,6 +127,8 @@ struct Legend {
             case let .lineAndMarkers(width, dash, marker, size):
                 swatchLine(x0, x1, midY, width: width, dash: dash, color: entry.color)
                 swatchMarker(marker, x: (x0 + x1) / 2, y: midY, size: size, color: entry.color)
+            case let .arrows(width, _):
+                swatchArrow(x0, x1, midY, width: width, color: entry.color)
             }
             canvas.text(
                 entry.label, Theme.legendFont, color: Theme.text, x: x1 + Theme.legendPadding,
@@ -133,6 +147,21 @@ struct Legend {
         cairo_stroke(cr)
         cairo_set_dash(cr, nil, 0, 0)
         cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT)
+    }
+
+    /// A short arrow pointing right, with the head the series' arrows have.
+    private func swatchArrow(_ x0: Double, _ x1: Double, _ y: Double, width: Double, color: Color) {
+        let cr = canvas.cr
+        let w = Swift.min(Quiver.shaftWidth(width), 3)
+        let head = Quiver.head(width: w, length: x1 - x0)
+        cairo_move_to(cr, x0, y)
+        cairo_line_to(cr, x1 - head.length * 0.7, y)
+        cairo_set_line_width(cr, w)
+        canvas.setDash(.solid, width: w)
+        canvas.setColor(color)
+        cairo_stroke(cr)
+        canvas.addArrowHead(x: x1, y: y, dx: 1, dy: 0, length: head.length, width: head.width)
+        cairo_fill(cr)
     }
 
     private func swatchMarker(_ marker: Marker, x: Double, y: Double, size: Double, color: Color) {

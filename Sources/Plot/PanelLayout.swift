@@ -126,7 +126,8 @@ struct PanelLayout {
         }
     }
 
-    /// The x and y values of the points that can be drawn (both coordinates usable on their axes).
+    /// The x and y values of the points that can be drawn (both coordinates usable on their axes),
+    /// including the heads of arrows.
     static func drawableValues(_ panel: Panel) -> ([Double], [Double]) {
         var xs: [Double] = []
         var ys: [Double] = []
@@ -141,6 +142,12 @@ struct PanelLayout {
                     xs.append(x)
                     ys.append(y)
                 }
+            }
+            // Arrow heads count too, so that a vector field alone fits its axes.
+            for a in Quiver.arrows(s)
+            where AxisMap.transform(a.x1, panel.x.scale) != nil && AxisMap.transform(a.y1, panel.y.scale) != nil {
+                xs.append(a.x1)
+                ys.append(a.y1)
             }
         }
         return (xs, ys)

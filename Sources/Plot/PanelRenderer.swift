@@ -54,6 +54,10 @@ struct PanelRenderer {
     }
 
     private func drawSeries(_ series: Series, color: Color, xMap: AxisMap, yMap: AxisMap) {
+        if case let .arrows(width, _) = series.style {
+            drawArrows(series, width: width, color: color, xMap: xMap, yMap: yMap)
+            return
+        }
         let n = Swift.min(series.x.count, series.y.count)
         guard n > 0 else { return }
         var points = [(Double, Double)?](repeating: nil, count: n)
@@ -68,6 +72,58 @@ struct PanelRenderer {
         case let .lineAndMarkers(width, dash, marker, size):
             strokeLine(points, width: width, dash: dash, color: color)
             drawMarkers(points, marker: marker, size: size, color: color)
+        case .arrows:
+            break
+        }
+    }
+
+    /// Draws the arrows of a vector-field series, clipped to the plotting area: stroked shafts,
+    /// then filled heads, and dots for arrows shorter than their width. Shafts are trimmed to
+    /// (a little beyond) the area and heads far outside it are left out, so that far-away arrows
+    /// cannot overflow Cairo's coordinates.
+    private func drawArrows(_ series: Series, width: Double, color: Color, xMap: AxisMap, yMap: AxisMap) {
+        let cr = canvas.cr
+        let w = Quiver.shaftWidth(width)
+        let fullHead = Quiver.head(width: w, length: .infinity)
+        let bounds = layout.plot.insetBy(-(fullHead.length + 2 * w + 2))
+        var heads: [(x: Double, y: Double, dx: Double, dy: Double, length: Double, width: Double)] = []
+        var dots: [(Double, Double)] = []
+        clipped(margin: 0) {
+            for a in Quiver.arrows(series) {
+                guard let x0 = xMap.position(a.x0), let y0 = yMap.position(a.y0),
+                    let x1 = xMap.position(a.x1), let y1 = yMap.position(a.y1)
+                else { continue }
+                let length = ((x1 - x0) * (x1 - x0) + (y1 - y0) * (y1 - y0)).squareRoot()
+                guard length.isFinite else { continue }
+                if length < Quiver.dotThreshold(width: w) {
+                    if bounds.contains(x0, y0) { dots.append((x0, y0)) }
+                    continue
+                }
+                let dx = (x1 - x0) / length
+                let dy = (y1 - y0) / length
+                let head = Quiver.head(width: w, length: length)
+                // The shaft ends inside the head, so its square end never shows beside the tip.
+                let back = head.length * 0.7
+                if let (a0, b0, a1, b1) = bounds.clip(x0, y0, x1 - dx * back, y1 - dy * back) {
+                    cairo_move_to(cr, a0, b0)
+                    cairo_line_to(cr, a1, b1)
+                }
+                if bounds.contains(x1, y1) {
+                    heads.append((x1, y1, dx, dy, head.length, head.width))
+                }
+            }
+            cairo_set_dash(cr, nil, 0, 0)
+            cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT)
+            cairo_set_line_width(cr, w)
+            canvas.setColor(color)
+            cairo_stroke(cr)
+            for h in heads {
+                canvas.addArrowHead(x: h.x, y: h.y, dx: h.dx, dy: h.dy, length: h.length, width: h.width)
+            }
+            for (x, y) in dots {
+                canvas.addMarker(.circle, x: x, y: y, size: 1.6 * w)
+            }
+            cairo_fill(cr)
         }
     }
 

@@ -80,7 +80,38 @@ enum Fixtures {
         return Figure(panels: [p1, p2])
     }
 
-    static var all: [(String, Figure)] { [("golden", golden), ("phase", phase), ("grid", grid), ("awkward", awkward)] }
+    /// The tails of a 15 x 15 grid over [-2, 2]².
+    static var quiverGrid: (x: [Double], y: [Double]) {
+        let ticks = (0..<15).map { -2 + 4 * Double($0) / 14 }
+        return (ticks.flatMap { _ in ticks }, ticks.flatMap { y in ticks.map { _ in y } })
+    }
+
+    /// A true field (-y, x)·0.5 and a "learned" one with some damping, drawn at the same scale,
+    /// each with a spiral trajectory (equal aspect).
+    static var quiver: Figure {
+        let (gx, gy) = quiverGrid
+        let trueField = Series.quiver(
+            "true field", x: gx, y: gy, u: gy.map { -0.5 * $0 }, v: gx.map { 0.5 * $0 }, color: Color(hex: 0x7F7F7F))
+        let learned = Series.quiver(
+            "learned field", x: gx, y: gy,
+            u: zip(gx, gy).map { x, y in 0.5 * (-y - 0.15 * x) }, v: zip(gx, gy).map { x, y in 0.5 * (x - 0.15 * y) },
+            color: Color(hex: 0x1F77B4), scale: .fixed(trueField.arrowScale!))
+        let t = (0...600).map { Double($0) * 0.05 }
+        let r = t.map { 1.9 * exp(-0.075 * $0) }
+        let spiral = Series.line(
+            "trajectory", x: zip(r, t).map { $0 * cos($1) }, y: zip(r, t).map { $0 * sin($1) },
+            color: Color(hex: 0xD62728))
+        return Figure(
+            title: "Vector fields",
+            panels: [
+                Panel(title: "True", x: Axis("x"), y: Axis("y"), series: [trueField, spiral], legend: .upperRight, equalAspect: true),
+                Panel(title: "Learned", x: Axis("x"), y: Axis("y"), series: [learned, spiral], legend: .upperRight, equalAspect: true),
+            ], width: 760, height: 400)
+    }
+
+    static var all: [(String, Figure)] {
+        [("golden", golden), ("phase", phase), ("grid", grid), ("awkward", awkward), ("quiver", quiver)]
+    }
 }
 
 @Test func writeSamplesWhenAsked() throws {

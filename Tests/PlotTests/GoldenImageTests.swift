@@ -3,24 +3,30 @@ import Testing
 
 @testable import Plot
 
-/// Compares a fixed two-panel figure against `Golden/two-panels.png`.
+/// Compares fixed figures against PNGs in `Golden/`: `two-panels.png` (lines, markers, log axes)
+/// and `quiver.png` (vector fields beside spiral trajectories in equal-aspect panels).
 ///
-/// Set `RECORD_GOLDEN=1` to rewrite the golden file from the current renderer (the test then
+/// Set `RECORD_GOLDEN=1` to rewrite the golden files from the current renderer (the test then
 /// records an issue saying so, so that a recording run is never mistaken for a passing one).
 @Suite("Golden image")
 struct GoldenImageTests {
-    static let name = "two-panels"
+    /// The golden file names (without `.png`) of the compared figures.
+    static let names = ["two-panels", "quiver"]
+
+    static func figure(_ name: String) -> Figure {
+        name == "quiver" ? Fixtures.quiver : Fixtures.golden
+    }
 
     /// The golden file in the source tree (where recording writes).
-    static var sourcePath: String {
+    static func sourcePath(_ name: String) -> String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("Golden/\(name).png").path
     }
 
     /// The golden file as a test resource, falling back to the source tree.
-    static func goldenBytes() throws -> [UInt8] {
+    static func goldenBytes(_ name: String) throws -> [UInt8] {
         let url = Bundle.module.url(forResource: name, withExtension: "png", subdirectory: "Golden")
-            ?? URL(fileURLWithPath: sourcePath)
+            ?? URL(fileURLWithPath: sourcePath(name))
         return [UInt8](try Data(contentsOf: url))
     }
 
@@ -41,14 +47,14 @@ struct GoldenImageTests {
         return (Double(sum) / Double(4 * n), Double(bad) / Double(n))
     }
 
-    @Test func matchesGoldenImage() throws {
-        let png = try CairoRenderer.pngData(Fixtures.golden)
+    @Test(arguments: names) func matchesGoldenImage(_ name: String) throws {
+        let png = try CairoRenderer.pngData(Self.figure(name))
         if ProcessInfo.processInfo.environment["RECORD_GOLDEN"] == "1" {
-            try Data(png).write(to: URL(fileURLWithPath: Self.sourcePath))
-            Issue.record("RECORD_GOLDEN=1: rewrote \(Self.sourcePath) (\(png.count) bytes); run again without it")
+            try Data(png).write(to: URL(fileURLWithPath: Self.sourcePath(name)))
+            Issue.record("RECORD_GOLDEN=1: rewrote \(Self.sourcePath(name)) (\(png.count) bytes); run again without it")
             return
         }
-        let expected = try CairoRenderer.decodePNG(try Self.goldenBytes())
+        let expected = try CairoRenderer.decodePNG(try Self.goldenBytes(name))
         let actual = try CairoRenderer.decodePNG(png)
         try #require(actual.width == expected.width && actual.height == expected.height)
         let diff = Self.difference(actual, expected)
@@ -66,5 +72,14 @@ struct GoldenImageTests {
         let diff = Self.difference(a, b)
         #expect(diff.badFraction > 0.01 || diff.mean >= 2, "\(diff)")
         #expect(Self.difference(a, a).mean == 0)
+    }
+
+    @Test func comparisonDetectsChangedArrows() throws {
+        // Reversed arrows at a fixed scale are a different picture.
+        var changed = Fixtures.quiver
+        changed.panels[0].series[0].u = changed.panels[0].series[0].u.map { -$0 }
+        changed.panels[0].series[0].v = changed.panels[0].series[0].v.map { -$0 }
+        let diff = Self.difference(try CairoRenderer.rgbaPixels(Fixtures.quiver), try CairoRenderer.rgbaPixels(changed))
+        #expect(diff.badFraction > 0.002 || diff.mean >= 2, "\(diff)")
     }
 }
