@@ -29,6 +29,55 @@ struct BatchSolverTests {
         }
     }
 
+    /// The competition model without its component-major evaluation, so that the shared-step
+    /// solver takes its trajectory-major path.
+    struct PlainCompetition: VectorField {
+        var dimension: Int { 2 }
+        func evaluate(t: Double, state: UnsafeBufferPointer<Double>, derivative: UnsafeMutableBufferPointer<Double>) {
+            BatchSolverTests.model.evaluate(t: t, state: state, derivative: derivative)
+        }
+    }
+
+    @Test("The shared-step batch matches the serial solve on both tile layouts, with partial tiles and per-component tolerances",
+          arguments: [(1, 5), (300, 1), (300, 2), (1000, 3)])
+    func sharedStepLayouts(count: Int, workers: Int) throws {
+        let states = Self.initialStates(count)
+        let controller = StepSizeController(tolerances: Tolerances(relative: [1e-7, 1e-9], absolute: [1e-9, 1e-11]))
+        let solver = AdaptiveSolver(tableau: .tsit5, controller: controller)
+        var serialController = controller
+        serialController.tolerances = Tolerances(relative: (0..<count).flatMap { _ in [1e-7, 1e-9] },
+                                                 absolute: (0..<count).flatMap { _ in [1e-9, 1e-11] })
+        let serial = try AdaptiveSolver(tableau: .tsit5, controller: serialController)
+            .solve(BatchedField(Self.model, count: count), initialState: states, from: 0, to: 60, saveAt: .final)
+        let batch = SharedStepBatchSolver(solver: solver, workers: workers)
+        let componentMajor = try batch.solve(Self.model, initialStates: states, from: 0, to: 60)
+        let trajectoryMajor = try batch.solve(PlainCompetition(), initialStates: states, from: 0, to: 60)
+        for result in [componentMajor, trajectoryMajor] {
+            #expect(result.statistics.steps == serial.statistics.steps)
+            #expect(result.statistics.accepted == serial.statistics.accepted)
+            for (a, b) in zip(result.finalStates, serial.finalState) {
+                #expect(abs(a - b) <= 1e-10 * abs(b))
+            }
+        }
+    }
+
+    @Test("A method without FSAL evaluates the first slope of each step in the shared-step batch")
+    func sharedStepWithoutFSAL() throws {
+        // Heun's method with Euler embedded: the last stage is not at the new solution.
+        let heunEuler = try ButcherTableau(name: "heun-euler", order: 2, c: [0, 1], a: [[], [1]], b: [0.5, 0.5],
+                                           embeddedWeights: [1, 0], embeddedOrder: 1)
+        #expect(!heunEuler.isFSAL)
+        let states = Self.initialStates(500)
+        let solver = AdaptiveSolver(tableau: heunEuler, controller: StepSizeController(rtol: 1e-6, atol: 1e-8))
+        let serial = try solver.solve(BatchedField(Self.model, count: 500), initialState: states, from: 0, to: 30, saveAt: .final)
+        let batch = try SharedStepBatchSolver(solver: solver, workers: 2).solve(Self.model, initialStates: states, from: 0, to: 30)
+        #expect(batch.statistics.steps == serial.statistics.steps)
+        #expect(batch.statistics.accepted == serial.statistics.accepted)
+        for (a, b) in zip(batch.finalStates, serial.finalState) {
+            #expect(abs(a - b) <= 1e-10 * abs(b))
+        }
+    }
+
     @Test("Per-trajectory batches match single solves")
     func eachMatchesSingle() throws {
         let states = Self.initialStates(50)
