@@ -69,4 +69,60 @@ enum DenseKernels {
             for o in 0..<outputs { axpy(ds[o], w + o * inputs, cs, inputs) }
         }
     }
+
+    // MARK: Narrow inputs
+    // A layer with few inputs and many outputs (ode_demo's 2 → 50) runs its loops over the outputs,
+    // contiguous in the transposed weights Wᵀ (`inputs × outputs`), instead of dots of length `inputs`.
+
+    /// Wᵀ from W (`outputs × inputs`, row-major) into `wt` (`inputs × outputs`).
+    @inlinable
+    static func transpose<Scalar: NetworkScalar>(inputs: Int, outputs: Int, w: UnsafePointer<Scalar>, into wt: UnsafeMutablePointer<Scalar>) {
+        for o in 0..<outputs {
+            for i in 0..<inputs { wt[i * outputs + o] = w[o * inputs + i] }
+        }
+    }
+
+    /// z = x Wᵀ + 1 bᵀ from Wᵀ: each sample's row of z is b plus Σᵢ x[i]·Wᵀ[i, ·].
+    @inlinable
+    static func affineTransposed<Scalar: NetworkScalar>(
+        batch: Int, inputs: Int, outputs: Int,
+        x: UnsafePointer<Scalar>, wt: UnsafePointer<Scalar>, b: UnsafePointer<Scalar>, z: UnsafeMutablePointer<Scalar>
+    ) {
+        for s in 0..<batch {
+            let xs = x + s * inputs, zs = z + s * outputs
+            zs.update(from: b, count: outputs)
+            for i in 0..<inputs { axpy(xs[i], wt + i * outputs, zs, outputs) }
+        }
+    }
+
+    /// gW += δᵀ x and gb += δᵀ 1 through a transposed scratch `gwt` (`inputs × outputs`,
+    /// overwritten): rows of length `outputs` are accumulated, then added into gW.
+    @inlinable
+    static func accumulateWeightCotangentTransposed<Scalar: NetworkScalar>(
+        batch: Int, inputs: Int, outputs: Int,
+        delta: UnsafePointer<Scalar>, x: UnsafePointer<Scalar>, gw: UnsafeMutablePointer<Scalar>, gb: UnsafeMutablePointer<Scalar>,
+        scratch gwt: UnsafeMutablePointer<Scalar>
+    ) {
+        gwt.update(repeating: 0, count: inputs * outputs)
+        for s in 0..<batch {
+            let ds = delta + s * outputs, xs = x + s * inputs
+            for i in 0..<inputs { axpy(xs[i], ds, gwt + i * outputs, outputs) }
+            axpy(1, ds, gb, outputs)
+        }
+        for o in 0..<outputs {
+            for i in 0..<inputs { gw[o * inputs + i] += gwt[i * outputs + o] }
+        }
+    }
+
+    /// c = δ W from Wᵀ: each entry is a dot of length `outputs`.
+    @inlinable
+    static func backpropagateTransposed<Scalar: NetworkScalar>(
+        batch: Int, inputs: Int, outputs: Int,
+        delta: UnsafePointer<Scalar>, wt: UnsafePointer<Scalar>, c: UnsafeMutablePointer<Scalar>
+    ) {
+        for s in 0..<batch {
+            let ds = delta + s * outputs, cs = c + s * inputs
+            for i in 0..<inputs { cs[i] = dot(ds, wt + i * outputs, outputs) }
+        }
+    }
 }

@@ -225,12 +225,24 @@ public struct MultilayerPerceptron<Scalar: NetworkScalar>: Sendable {
             let w = theta + weightOffsets[layer]
             let z = storage + workspace.preActivationOffsets[layer + 1]
             let a = storage + workspace.activationOffsets[layer + 1]
-            DenseKernels.affine(batch: batch, inputs: inputs, outputs: outputs,
-                                x: storage + workspace.activationOffsets[layer], w: w, b: w + inputs * outputs, z: z)
+            if Self.runsOverOutputs(inputs: inputs, outputs: outputs) {
+                let wt = storage + workspace.transposedOffsets[layer]
+                DenseKernels.transpose(inputs: inputs, outputs: outputs, w: w, into: wt)
+                DenseKernels.affineTransposed(batch: batch, inputs: inputs, outputs: outputs,
+                                              x: storage + workspace.activationOffsets[layer], wt: wt, b: w + inputs * outputs, z: z)
+            } else {
+                DenseKernels.affine(batch: batch, inputs: inputs, outputs: outputs,
+                                    x: storage + workspace.activationOffsets[layer], w: w, b: w + inputs * outputs, z: z)
+            }
             (layer == last ? outputActivation : activation).apply(z, to: a, count: batch * outputs)
         }
         output?.update(from: storage + workspace.activationOffsets[last + 1], count: batch * outputWidth)
     }
+
+    /// Whether a layer's loops run over its outputs with transposed weights (few inputs, many
+    /// outputs) rather than as dots over its inputs.
+    @inlinable @inline(__always)
+    static func runsOverOutputs(inputs: Int, outputs: Int) -> Bool { inputs < 8 && outputs > inputs }
 
     /// The backward pass from the last layer down: δ = c ⊙ σ′(z), g_W += δᵀx, g_b += δᵀ1, and
     /// c ← δ W for the layer below (into `inputCotangent` at the bottom, skipped when `nil`).
@@ -264,10 +276,17 @@ public struct MultilayerPerceptron<Scalar: NetworkScalar>: Sendable {
             (layer == last ? outputActivation : activation).pullback(
                 upstream, preActivations: storage + workspace.preActivationOffsets[layer + 1],
                 values: storage + workspace.activationOffsets[layer + 1], into: delta, count: batch * outputs)
+            let overOutputs = Self.runsOverOutputs(inputs: inputs, outputs: outputs)
             if let g = parameterCotangent?.baseAddress {
                 let gw = g + weightOffsets[layer]
-                DenseKernels.accumulateWeightCotangent(batch: batch, inputs: inputs, outputs: outputs,
-                                                       delta: delta, x: x, gw: gw, gb: gw + inputs * outputs)
+                if overOutputs {
+                    DenseKernels.accumulateWeightCotangentTransposed(
+                        batch: batch, inputs: inputs, outputs: outputs, delta: delta, x: x, gw: gw, gb: gw + inputs * outputs,
+                        scratch: storage + workspace.weightScratchOffset)
+                } else {
+                    DenseKernels.accumulateWeightCotangent(batch: batch, inputs: inputs, outputs: outputs,
+                                                           delta: delta, x: x, gw: gw, gb: gw + inputs * outputs)
+                }
             }
             let target: UnsafeMutablePointer<Scalar>
             if layer > 0 {
@@ -277,7 +296,13 @@ public struct MultilayerPerceptron<Scalar: NetworkScalar>: Sendable {
             } else {
                 break
             }
-            DenseKernels.backpropagate(batch: batch, inputs: inputs, outputs: outputs, delta: delta, w: w, c: target)
+            if overOutputs {
+                // Wᵀ was written by the forward pass, with these parameters.
+                DenseKernels.backpropagateTransposed(batch: batch, inputs: inputs, outputs: outputs, delta: delta,
+                                                     wt: storage + workspace.transposedOffsets[layer], c: target)
+            } else {
+                DenseKernels.backpropagate(batch: batch, inputs: inputs, outputs: outputs, delta: delta, w: w, c: target)
+            }
             upstream = UnsafePointer(target)
         }
     }

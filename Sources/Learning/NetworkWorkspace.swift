@@ -18,6 +18,11 @@ extension MultilayerPerceptron {
         @usableFromInline let preActivationOffsets: [Int]
         /// Where the two backward scratch buffers start, each `maximumBatch × max(widths)`.
         @usableFromInline let scratchOffsets: (delta: Int, incoming: Int)
+        /// Where layer l's transposed weights (`inputs × outputs`, written by the forward pass for a
+        /// layer narrower at its input than at its output) start, and a scratch of the largest
+        /// layer's weight count for its transposed weight cotangent.
+        @usableFromInline let transposedOffsets: [Int]
+        @usableFromInline let weightScratchOffset: Int
         /// The batch of the last forward pass.
         @usableFromInline var lastBatch = 0
         /// The number of scalars held.
@@ -41,6 +46,15 @@ extension MultilayerPerceptron {
             let widest = widths.max() ?? 0
             scratchOffsets = (offset, offset + maximumBatch * widest)
             offset += 2 * maximumBatch * widest
+            var transposed = [Int](), largest = 0
+            for layer in 0..<max(widths.count - 1, 0) {
+                transposed.append(offset)
+                offset += widths[layer] * widths[layer + 1]
+                largest = max(largest, widths[layer] * widths[layer + 1])
+            }
+            transposedOffsets = transposed
+            weightScratchOffset = offset
+            offset += largest
             activationOffsets = activations
             preActivationOffsets = preActivations
             scalarCount = offset

@@ -96,13 +96,37 @@ public struct NeuralField<Scalar: NetworkScalar>: DifferentiableField {
         t: Double, state: UnsafeBufferPointer<Double>, cotangent v: UnsafeBufferPointer<Double>,
         stateCotangent: UnsafeMutableBufferPointer<Double>, addingTo parameterCotangent: UnsafeMutableBufferPointer<Double>
     ) {
+        products(state: state, cotangent: v, derivative: nil, stateCotangent: stateCotangent, addingTo: parameterCotangent)
+    }
+
+    /// `f(t, y)` and the products from one forward pass of the network.
+    @inlinable
+    public func evaluateWithVectorJacobianProducts(
+        t: Double, state: UnsafeBufferPointer<Double>, cotangent v: UnsafeBufferPointer<Double>,
+        derivative: UnsafeMutableBufferPointer<Double>,
+        stateCotangent: UnsafeMutableBufferPointer<Double>, addingTo parameterCotangent: UnsafeMutableBufferPointer<Double>
+    ) {
+        products(state: state, cotangent: v, derivative: derivative, stateCotangent: stateCotangent, addingTo: parameterCotangent)
+    }
+
+    /// The products, and `f(t, y)` into `derivative` when given.
+    @inlinable
+    func products(
+        state: UnsafeBufferPointer<Double>, cotangent v: UnsafeBufferPointer<Double>, derivative: UnsafeMutableBufferPointer<Double>?,
+        stateCotangent: UnsafeMutableBufferPointer<Double>, addingTo parameterCotangent: UnsafeMutableBufferPointer<Double>
+    ) {
         loadInput(state)
         let n = dimension, p = parameterCount
         let cotangent = scratch.cotangent, inputCotangent = scratch.inputCotangent, theta = scratch.parameterCotangent
         for i in 0..<n { cotangent[i] = Scalar(v[i]) }
         for k in 0..<p { theta[k] = 0 }
         network.vectorJacobianProducts(batch: batch, at: UnsafeBufferPointer(scratch.input), cotangent: UnsafeBufferPointer(cotangent),
-                                       inputCotangent: inputCotangent, addingTo: theta, workspace: scratch.workspace)
+                                       inputCotangent: inputCotangent, addingTo: theta,
+                                       output: derivative == nil ? nil : scratch.output, workspace: scratch.workspace)
+        if let derivative {
+            let output = scratch.output
+            for i in 0..<n { derivative[i] = Double(output[i]) }
+        }
         switch input {
         case .raw: for i in 0..<n { stateCotangent[i] = Double(inputCotangent[i]) }
         case .cube: for i in 0..<n { let y = state[i]; stateCotangent[i] = Double(inputCotangent[i]) * 3 * y * y }

@@ -16,6 +16,28 @@ public protocol DifferentiableField: VectorField where Scalar == Double {
     func vectorJacobianProducts(
         t: Double, state: UnsafeBufferPointer<Double>, cotangent v: UnsafeBufferPointer<Double>,
         stateCotangent: UnsafeMutableBufferPointer<Double>, addingTo parameterCotangent: UnsafeMutableBufferPointer<Double>)
+
+    /// `f(t, y)` into `derivative` and the vector–Jacobian products of
+    /// `vectorJacobianProducts(t:state:cotangent:stateCotangent:addingTo:)` at the same point (the
+    /// continuous adjoint's augmented field needs both). The default calls the two; a field whose
+    /// products run its forward computation anyway (a network) can do it once.
+    func evaluateWithVectorJacobianProducts(
+        t: Double, state: UnsafeBufferPointer<Double>, cotangent v: UnsafeBufferPointer<Double>,
+        derivative: UnsafeMutableBufferPointer<Double>,
+        stateCotangent: UnsafeMutableBufferPointer<Double>, addingTo parameterCotangent: UnsafeMutableBufferPointer<Double>)
+}
+
+extension DifferentiableField {
+    /// Evaluates, then computes the products.
+    @inlinable
+    public func evaluateWithVectorJacobianProducts(
+        t: Double, state: UnsafeBufferPointer<Double>, cotangent v: UnsafeBufferPointer<Double>,
+        derivative: UnsafeMutableBufferPointer<Double>,
+        stateCotangent: UnsafeMutableBufferPointer<Double>, addingTo parameterCotangent: UnsafeMutableBufferPointer<Double>
+    ) {
+        evaluate(t: t, state: state, derivative: derivative)
+        vectorJacobianProducts(t: t, state: state, cotangent: v, stateCotangent: stateCotangent, addingTo: parameterCotangent)
+    }
 }
 
 extension CompetitionModel: DifferentiableField {

@@ -112,22 +112,87 @@ struct AdaptiveGradientTests {
     static let truth = CompetitionModel(r1: 0.1, r2: 0.3, a1: 1e-4, a2: 2e-4, iN1: 0.002, iN2: 0.003)
     static let times: [Double] = [0, 10, 15, 30, 36, 40, 42]
 
-    @Test("At tight tolerances the adaptive gradient matches finite differences of the solve", arguments: [ButcherTableau.dopri5, .tsit5])
-    func finiteDifferences(tableau: ButcherTableau) throws {
+    @Test("At tight tolerances the adaptive gradient matches finite differences of the solve",
+          arguments: [ButcherTableau.dopri5, .tsit5], [false, true])
+    func finiteDifferences(tableau: ButcherTableau, piecewise: Bool) throws {
         let solver = AdaptiveSolver(tableau: tableau, controller: StepSizeController(rtol: 1e-11, atol: 1e-11))
         let model = Self.truth.withParameters([0.12, 0.25, 2e-4, 1e-4, 0.0025, 0.0028])
         let loss: PointLoss = { index, state, gradient in squaredError(index, state, gradient) }
-        let exact = try solver.gradient(model, initialState: [100, 150], from: 0, observationTimes: Self.times, loss: loss)
+        func gradient(_ model: CompetitionModel) throws -> LossGradient {
+            try solver.gradient(model, initialState: [100, 150], from: 0, observationTimes: Self.times, loss: loss,
+                                steppingToObservations: piecewise)
+        }
+        let exact = try gradient(model)
         for k in 0..<6 {
             var plus = model.parameters, minus = model.parameters
             let epsilon = 1e-5 * plus[k]
             plus[k] += epsilon
             minus[k] -= epsilon
-            let up = try solver.gradient(model.withParameters(plus), initialState: [100, 150], from: 0, observationTimes: Self.times, loss: loss).loss
-            let down = try solver.gradient(model.withParameters(minus), initialState: [100, 150], from: 0, observationTimes: Self.times, loss: loss).loss
-            let numeric = (up - down) / (2 * epsilon)
+            let numeric = (try gradient(model.withParameters(plus)).loss - gradient(model.withParameters(minus)).loss) / (2 * epsilon)
             #expect(abs(numeric - exact.parameters[k]) / abs(numeric) < 1e-5, "\(tableau.name) parameter \(k): \(numeric) vs \(exact.parameters[k])")
         }
+    }
+
+    /// A controller that accepts every step at the largest step size: the step sequence then does
+    /// not depend on the parameters, so finite differences see exactly the recurrence differentiated.
+    static func constantSteps(_ h: Double) -> StepSizeController {
+        var controller = StepSizeController(rtol: 1e3, atol: 1e3)
+        controller.firstStep = h
+        controller.maximumStep = h
+        return controller
+    }
+
+    @Test("With the steps held fixed the dense-output gradient is the exact derivative of the computed loss",
+          arguments: [ButcherTableau.dopri5, .tsit5])
+    func denseOutputExact(tableau: ButcherTableau) throws {
+        let solver = AdaptiveSolver(tableau: tableau, controller: Self.constantSteps(0.7))
+        let model = Self.truth.withParameters([0.12, 0.25, 2e-4, 1e-4, 0.0025, 0.0028])
+        let loss: PointLoss = { index, state, gradient in squaredError(index, state, gradient) }
+        func gradient(_ model: CompetitionModel, _ y0: [Double]) throws -> LossGradient {
+            try solver.gradient(model, initialState: y0, from: 0, observationTimes: Self.times, loss: loss)
+        }
+        let exact = try gradient(model, [100, 150])
+        // 42 / 0.7 steps of 7 stages. FSAL: the first stage of each step is the last of the one
+        // before (the first step's is its own); the last step's last stage reaches no observation.
+        #expect(exact.forwardEvaluations == exact.functionEvaluations)
+        #expect(exact.vectorJacobianProducts == 60 * (tableau.stages - 1))
+        for k in 0..<6 {
+            var plus = model.parameters, minus = model.parameters
+            let epsilon = 1e-6 * plus[k]
+            plus[k] += epsilon
+            minus[k] -= epsilon
+            let numeric = (try gradient(model.withParameters(plus), [100, 150]).loss - gradient(model.withParameters(minus), [100, 150]).loss)
+                / (2 * epsilon)
+            #expect(abs(numeric - exact.parameters[k]) / abs(numeric) < 1e-7, "\(tableau.name) parameter \(k): \(numeric) vs \(exact.parameters[k])")
+        }
+        for i in 0..<2 {
+            var plus = [100.0, 150.0], minus = plus
+            plus[i] += 1e-4
+            minus[i] -= 1e-4
+            let numeric = (try gradient(model, plus).loss - gradient(model, minus).loss) / 2e-4
+            #expect(abs(numeric - exact.initialState[i]) / abs(numeric) < 1e-7, "\(tableau.name) y0[\(i)]: \(numeric) vs \(exact.initialState[i])")
+        }
+    }
+
+    @Test("The dense-output gradient's forward pass is the solve saving at the observation times", arguments: [ButcherTableau.dopri5, .tsit5])
+    func denseOutputForward(tableau: ButcherTableau) throws {
+        let solver = AdaptiveSolver(tableau: tableau, controller: StepSizeController(rtol: 1e-6, atol: 1e-6))
+        let model = Self.truth.withParameters([0.12, 0.25, 2e-4, 1e-4, 0.0025, 0.0028])
+        let times = [1.5, 10, 15, 30, 36, 40, 42]
+        let loss: PointLoss = { index, state, gradient in squaredError(index, state, gradient) }
+        let result = try solver.gradient(model, initialState: [100, 150], from: 0, observationTimes: times, loss: loss)
+        let solution = try solver.solve(model, initialState: [100, 150], from: 0, to: 42, saveAt: .times(times))
+        var expected = 0.0
+        var scratch = [0.0, 0.0]
+        for index in times.indices {
+            let state = Array(solution.state(at: index))
+            expected += state.withUnsafeBufferPointer { s in scratch.withUnsafeMutableBufferPointer { squaredError(index, s, $0) } }
+        }
+        #expect(abs(result.loss - expected) <= 1e-12 * expected, "\(result.loss) vs \(expected)")
+        #expect(result.forwardEvaluations == solution.statistics.functionEvaluations)
+        // No stage is evaluated again backwards: one product per stage, the shared FSAL stage once.
+        #expect(result.functionEvaluations == result.forwardEvaluations)
+        #expect(result.vectorJacobianProducts <= solution.statistics.accepted * (tableau.stages - 1) + 1)
     }
 
     @Test("The adaptive and a fine fixed-step gradient agree more closely as the tolerance tightens")

@@ -1,20 +1,42 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 extension AdaptiveSolver {
     /// The gradient of a loss at `observationTimes` through an adaptive solve, by backpropagation
     /// through its accepted steps with the step sizes treated as constants (as torchdiffeq does):
     /// the gradient of the computed solution for the steps the controller chose.
     ///
-    /// The solve runs piecewise from one observation time to the next, so that steps land exactly on
-    /// each of them; the last observation time is the end of the solve.
+    /// For a method with a continuous extension (`denseOutput`: dopri5, tsit5) the solve runs once,
+    /// continuously, from `startTime` to the last observation time, and the observations are read
+    /// by dense output, as torchdiffeq and diffrax read their save times; the reverse pass
+    /// backpropagates through the interpolants and the recorded stages without solving again.
+    /// Otherwise, or with `steppingToObservations`, the solve runs piecewise from one observation
+    /// time to the next so that steps land exactly on each of them.
     @inlinable
     public func gradient<Field: DifferentiableField>(
-        _ field: Field, initialState: [Double], from startTime: Double, observationTimes: [Double], loss: PointLoss
+        _ field: Field, initialState: [Double], from startTime: Double, observationTimes: [Double], loss: PointLoss,
+        steppingToObservations: Bool = false
     ) throws(SolveFailure) -> LossGradient {
         guard let end = observationTimes.last, end >= startTime,
               zip(observationTimes, observationTimes.dropFirst()).allSatisfy({ $0 < $1 }),
               observationTimes.first.map({ $0 >= startTime }) ?? false else {
             throw .invalidProblem("observation times must increase from t_start")
         }
-        let n = field.dimension
+        if !steppingToObservations, tableau.denseOutput != nil, tableau.extendedDense == nil {
+            return try denseOutputGradient(field, initialState: initialState, from: startTime, observationTimes: observationTimes, loss: loss)
+        }
+        return try piecewiseGradient(field, initialState: initialState, from: startTime, observationTimes: observationTimes, loss: loss)
+    }
+
+    /// The gradient through a solve that lands on every observation time: piecewise solves, the
+    /// states recomputed along the recorded steps, then the generic reverse pass.
+    @inlinable
+    func piecewiseGradient<Field: DifferentiableField>(
+        _ field: Field, initialState: [Double], from startTime: Double, observationTimes: [Double], loss: PointLoss
+    ) throws(SolveFailure) -> LossGradient {
         var times = [startTime], states = initialState, observationSteps = [Int]()
         var current = initialState, t = startTime
         var solveEvaluations = 0
@@ -43,9 +65,289 @@ extension AdaptiveSolver {
             StepBackpropagation.reverse(field, tableau: tableau, times: times, sizes: sizes, states: y.baseAddress!, steps: steps,
                                         observationSteps: observationSteps, loss: loss)
         }
-        _ = n
         result.functionEvaluations += evaluations + solveEvaluations
         result.forwardEvaluations = solveEvaluations
+        return result
+    }
+
+    /// The gradient through one continuous solve whose observations are read by the method's
+    /// dense output `y(t + θh) = yₙ + h Σᵢ bᵢ(θ) Kᵢ`.
+    ///
+    /// The forward pass takes exactly the steps `solve(…, saveAt: .times(observationTimes))`
+    /// takes and records each accepted step's size and stage inputs Yᵢ (one contiguous tape grown
+    /// by doubling). The reverse pass runs, for each step backwards,
+    /// `K̄ᵢ = h bᵢ ȳ + Σ_obs h bᵢ(θ) g_obs + h Σ_{j>i} a_ji Ȳⱼ`, `Ȳᵢ = K̄ᵢᵀ ∂f/∂y(Yᵢ)`,
+    /// `θ̄ += K̄ᵢᵀ ∂f/∂θ(Yᵢ)`, `ȳₙ = ȳₙ₊₁ + Σ_obs g_obs + Σᵢ Ȳᵢ`: one vector–Jacobian product per
+    /// stage and no evaluation of the field. With a first-same-as-last method the last stage of
+    /// one step and the first of the next are one evaluation, differentiated once.
+    @inlinable
+    func denseOutputGradient<Field: DifferentiableField>(
+        _ field: Field, initialState: [Double], from startTime: Double, observationTimes: [Double], loss: PointLoss
+    ) throws(SolveFailure) -> LossGradient {
+        let n = field.dimension, p = field.parameterCount, s = tableau.stages
+        let endTime = observationTimes[observationTimes.count - 1]
+        _ = try AdaptiveStepping.validate(initialCount: initialState.count, dimension: n, from: startTime, to: endTime,
+                                          tolerances: controller.tolerances, saveAt: .steps)
+        guard let dense = tableau.denseOutput, tableau.isAdaptive else {
+            throw .invalidProblem("\(tableau.name) has no error estimate or no continuous extension")
+        }
+        let degree = dense[0].count
+        let fsal = tableau.isFSAL
+        let observations = observationTimes.count
+
+        // Coefficients: a (s×s, row-major), b, c, e = b − b̂, dense (s × degree).
+        let coefficients = UnsafeMutablePointer<Double>.allocate(capacity: s * s + 3 * s + s * degree)
+        defer { coefficients.deallocate() }
+        let a = coefficients, b = a + s * s, c = b + s, e = c + s, d = e + s
+        for i in 0..<(s * s) { a[i] = flatA[i] }
+        for i in 0..<s {
+            b[i] = tableau.b[i]
+            c[i] = tableau.c[i]
+            e[i] = errorWeights[i]
+            for k in 0..<degree { d[i * degree + k] = dense[i][k] }
+        }
+
+        // Work vectors: y, yNew, error, k (s + 1 rows), scratch (2), tolerances (2), observed states,
+        // point gradients, and the reverse pass's adjoint, stage adjoints, input adjoint, θ̄.
+        let vectors = 3 * n + (s + 1) * n + 2 * n + 2 * n + 2 * observations * n + n + s * n + n + p
+        let work = UnsafeMutablePointer<Double>.allocate(capacity: max(vectors, 1))
+        work.initialize(repeating: 0, count: max(vectors, 1))
+        defer { work.deallocate() }
+        let y = work, yNew = y + n, errorVector = yNew + n, k = errorVector + n, scratch = k + (s + 1) * n
+        let rtol = scratch + 2 * n, atol = rtol + n, observed = atol + n, pointGradients = observed + observations * n
+        let adjoint = pointGradients + observations * n, stageAdjoints = adjoint + n, inputAdjoint = stageAdjoints + s * n
+        let theta = inputAdjoint + n
+        let tolerances = controller.tolerances
+        for i in 0..<n {
+            rtol[i] = tolerances.relative.count == 1 ? tolerances.relative[0] : tolerances.relative[i]
+            atol[i] = tolerances.absolute.count == 1 ? tolerances.absolute[0] : tolerances.absolute[i]
+            y[i] = initialState[i]
+        }
+
+        // The tape: per accepted step its start time, size and s stage inputs.
+        let record = s * n
+        var capacity = 16
+        var tape = UnsafeMutablePointer<Double>.allocate(capacity: capacity * record)
+        var stepTimes = [Double](), stepSizes = [Double]()
+        stepTimes.reserveCapacity(capacity)
+        stepSizes.reserveCapacity(capacity)
+        defer { tape.deallocate() }
+        // Where each observation lies: on the state at the start of step `exact` (≥ 0), or inside
+        // step `inside` at fraction `fraction`.
+        var exact = [Int](repeating: -1, count: observations), inside = [Int](repeating: -1, count: observations)
+        var fraction = [Double](repeating: 0, count: observations)
+        var nextObservation = 0
+
+        var statistics = SolveStatistics()
+        var t = startTime
+        func evaluate(_ time: Double, _ input: UnsafeMutablePointer<Double>, into row: UnsafeMutablePointer<Double>) {
+            field.evaluate(t: time, state: UnsafeBufferPointer(start: input, count: n), derivative: UnsafeMutableBufferPointer(start: row, count: n))
+            statistics.functionEvaluations += 1
+        }
+        func scaledNorm(_ vector: UnsafeMutablePointer<Double>, reference: UnsafeMutablePointer<Double>) -> Double {
+            var sum = 0.0
+            for i in 0..<n {
+                let ratio = vector[i] / (atol[i] + rtol[i] * abs(reference[i]))
+                sum += ratio * ratio
+            }
+            return (sum / Double(n)).squareRoot()
+        }
+        while nextObservation < observations, observationTimes[nextObservation] == t {
+            exact[nextObservation] = 0
+            (observed + nextObservation * n).update(from: y, count: n)
+            nextObservation += 1
+        }
+
+        if endTime > startTime {
+            evaluate(t, y, into: k)
+            if !(0..<n).allSatisfy({ k[$0].isFinite }) {
+                throw .nonFiniteState(t: t, step: 0, component: (0..<n).first { !k[$0].isFinite } ?? 0)
+            }
+            let q = tableau.controlOrder
+            let span = endTime - startTime
+            let h0 = controller.firstStep.map(abs) ?? InitialStep.estimate(
+                n: n, t: t, y: y, f0: k, f1: k + s * n, span: span, direction: 1, order: q - 1,
+                evaluate: { time, input in evaluate(time, input, into: k + s * n) }, norm: scaledNorm, scratch: scratch)
+            var control = StepControl(h: min(h0, controller.maximumStep, span), controller: controller, q: q)
+
+            while endTime - t > 0 {
+                let last = try control.prepare(t: t, endTime: endTime, statistics: statistics)
+                let h = control.h
+                let accepted = stepTimes.count
+                if accepted == capacity {
+                    let grown = UnsafeMutablePointer<Double>.allocate(capacity: 2 * capacity * record)
+                    grown.moveInitialize(from: tape, count: capacity * record)
+                    tape.deallocate()
+                    tape = grown
+                    capacity *= 2
+                }
+                // Stage inputs straight into the tape: Y₀ = yₙ, Yᵢ = yₙ + h Σⱼ aᵢⱼ Kⱼ.
+                let inputs = tape + accepted * record
+                inputs.update(from: y, count: n)
+                for stage in 1..<s {
+                    let input = inputs + stage * n, row = a + stage * s
+                    for component in 0..<n { input[component] = y[component] }
+                    for j in 0..<stage {
+                        let coefficient = h * row[j]
+                        if coefficient != 0 {
+                            let slope = k + j * n
+                            for component in 0..<n { input[component] += coefficient * slope[component] }
+                        }
+                    }
+                    evaluate(t + c[stage] * h, input, into: k + stage * n)
+                }
+                // The new solution (the last stage input when FSAL) and the error estimate.
+                for component in 0..<n {
+                    yNew[component] = fsal ? inputs[(s - 1) * n + component] : y[component]
+                    errorVector[component] = 0
+                }
+                for i in 0..<s {
+                    let slope = k + i * n
+                    let weight = h * b[i], errorWeight = h * e[i]
+                    if !fsal, weight != 0 {
+                        for component in 0..<n { yNew[component] += weight * slope[component] }
+                    }
+                    if errorWeight != 0 {
+                        for component in 0..<n { errorVector[component] += errorWeight * slope[component] }
+                    }
+                }
+                statistics.steps += 1
+                var maxReference = 0.0, sum = 0.0
+                for i in 0..<n {
+                    let ratio = errorVector[i] / (atol[i] + rtol[i] * max(abs(y[i]), abs(yNew[i])))
+                    sum += ratio * ratio
+                    maxReference = max(maxReference, abs(yNew[i]))
+                }
+                let error = (sum / Double(n)).squareRoot()
+                guard control.judge(error: error, stateIsFinite: maxReference.isFinite,
+                                    failure: (t + h, (0..<n).first { !yNew[$0].isFinite } ?? 0), statistics: &statistics) else {
+                    continue
+                }
+                let tNew = last ? endTime : t + h
+                if fsal {
+                    (k + s * n).update(from: k + (s - 1) * n, count: n)
+                } else {
+                    evaluate(tNew, yNew, into: k + s * n)
+                }
+                // Observations in (t, tNew]: the end point itself, or the continuous extension.
+                while nextObservation < observations, observationTimes[nextObservation] <= tNew {
+                    let time = observationTimes[nextObservation]
+                    let output = observed + nextObservation * n
+                    if time == tNew {
+                        exact[nextObservation] = accepted + 1
+                        output.update(from: yNew, count: n)
+                    } else {
+                        let fractionValue = (time - t) / h
+                        inside[nextObservation] = accepted
+                        fraction[nextObservation] = fractionValue
+                        for component in 0..<n { output[component] = 0 }
+                        for i in 0..<s {
+                            var weight = 0.0, power = fractionValue
+                            for m in 0..<degree {
+                                weight += d[i * degree + m] * power
+                                power *= fractionValue
+                            }
+                            let slope = k + i * n
+                            for component in 0..<n { output[component] += weight * slope[component] }
+                        }
+                        for component in 0..<n { output[component] = y[component] + h * output[component] }
+                    }
+                    nextObservation += 1
+                }
+                statistics.accepted += 1
+                stepTimes.append(t)
+                stepSizes.append(h)
+                t = tNew
+                y.update(from: yNew, count: n)
+                k.update(from: k + s * n, count: n)
+                control.accept(error: error)
+            }
+        }
+        let steps = stepTimes.count
+
+        // The loss terms and their gradients.
+        var lossTotal = 0.0
+        for index in 0..<observations {
+            lossTotal += loss(index, UnsafeBufferPointer(start: observed + index * n, count: n),
+                              UnsafeMutableBufferPointer(start: pointGradients + index * n, count: n))
+        }
+
+        // Reverse pass.
+        let thetaBuffer = UnsafeMutableBufferPointer(start: theta, count: p)
+        let inputAdjointBuffer = UnsafeMutableBufferPointer(start: inputAdjoint, count: n)
+        var products = 0
+        var observation = observations - 1
+        func addExact(_ state: Int) {
+            while observation >= 0, exact[observation] == state {
+                let g = pointGradients + observation * n
+                for component in 0..<n { adjoint[component] += g[component] }
+                observation -= 1
+            }
+        }
+        var step = steps - 1
+        while step >= 0 {
+            addExact(step + 1)
+            let h = stepSizes[step], time = stepTimes[step]
+            let inputs = tape + step * record
+            // K̄ᵢ = h bᵢ ȳₙ₊₁ (+ the FSAL stage's share carried from step n + 1, left in row s − 1).
+            for i in 0..<s {
+                let weight = h * b[i], row = stageAdjoints + i * n
+                if fsal, i == s - 1, step < steps - 1 {
+                    for component in 0..<n { row[component] += weight * adjoint[component] }
+                } else {
+                    for component in 0..<n { row[component] = weight * adjoint[component] }
+                }
+            }
+            // Observations inside the step: y(θ) = yₙ + h Σ bᵢ(θ) Kᵢ.
+            while observation >= 0, inside[observation] == step {
+                let g = pointGradients + observation * n, position = fraction[observation]
+                for i in 0..<s {
+                    var weight = 0.0, power = position
+                    for m in 0..<degree {
+                        weight += d[i * degree + m] * power
+                        power *= position
+                    }
+                    weight *= h
+                    if weight != 0 {
+                        let row = stageAdjoints + i * n
+                        for component in 0..<n { row[component] += weight * g[component] }
+                    }
+                }
+                for component in 0..<n { adjoint[component] += g[component] }
+                observation -= 1
+            }
+            // Stages backwards.
+            var i = s - 1
+            while i >= 0 {
+                let row = stageAdjoints + i * n
+                if fsal, i == 0, step > 0 {
+                    // K₀ of this step is the last stage of the previous one: carry its cotangent there.
+                    (stageAdjoints + (s - 1) * n).update(from: row, count: n)
+                    break
+                }
+                var nonzero = false
+                for component in 0..<n where row[component] != 0 { nonzero = true; break }
+                if nonzero {
+                    field.vectorJacobianProducts(
+                        t: time + c[i] * h, state: UnsafeBufferPointer(start: inputs + i * n, count: n),
+                        cotangent: UnsafeBufferPointer(start: row, count: n), stateCotangent: inputAdjointBuffer, addingTo: thetaBuffer)
+                    products += 1
+                    let coefficients = a + i * s
+                    for j in 0..<i where coefficients[j] != 0 {
+                        let weight = h * coefficients[j], target = stageAdjoints + j * n
+                        for component in 0..<n { target[component] += weight * inputAdjoint[component] }
+                    }
+                    for component in 0..<n { adjoint[component] += inputAdjoint[component] }
+                }
+                i -= 1
+            }
+            step -= 1
+        }
+        addExact(0)
+        var result = LossGradient(loss: lossTotal, parameters: Array(UnsafeBufferPointer(start: theta, count: p)),
+                                  initialState: Array(UnsafeBufferPointer(start: adjoint, count: n)),
+                                  functionEvaluations: statistics.functionEvaluations, vectorJacobianProducts: products)
+        result.forwardEvaluations = statistics.functionEvaluations
         return result
     }
 }

@@ -15,11 +15,11 @@ struct AdjointField<Field: DifferentiableField>: VectorField {
     func evaluate(t: Double, state: UnsafeBufferPointer<Double>, derivative: UnsafeMutableBufferPointer<Double>) {
         let n = field.dimension, p = field.parameterCount
         let y = UnsafeBufferPointer(rebasing: state[0..<n]), a = UnsafeBufferPointer(rebasing: state[n..<(2 * n)])
-        field.evaluate(t: t, state: y, derivative: UnsafeMutableBufferPointer(rebasing: derivative[0..<n]))
         let stateCotangent = UnsafeMutableBufferPointer(rebasing: derivative[n..<(2 * n)])
         let parameterCotangent = UnsafeMutableBufferPointer(rebasing: derivative[(2 * n)..<(2 * n + p)])
         for k in 0..<p { parameterCotangent[k] = 0 }
-        field.vectorJacobianProducts(t: t, state: y, cotangent: a, stateCotangent: stateCotangent, addingTo: parameterCotangent)
+        field.evaluateWithVectorJacobianProducts(t: t, state: y, cotangent: a, derivative: UnsafeMutableBufferPointer(rebasing: derivative[0..<n]),
+                                                 stateCotangent: stateCotangent, addingTo: parameterCotangent)
         for i in 0..<n { stateCotangent[i] = -stateCotangent[i] }
         for k in 0..<p { parameterCotangent[k] = -parameterCotangent[k] }
     }
