@@ -1,0 +1,42 @@
+import Foundation
+import Learning
+import NeuralODE
+import ODE
+
+/// The latent-ODE workload: torchdiffeq's `latent_ode.py` with its defaults (latent 4, hidden 20,
+/// RNN hidden 25, 1000 spirals of 100 noisy samples, dopri5 at torchdiffeq's default tolerances,
+/// Adam lr 0.01), timed per training iteration.
+enum LatentWorkloads {
+    /// Iterations of one timed run (the 300; `NOTEBOOK_BENCH_LATENT_ITERATIONS` changes it).
+    static var iterations: Int {
+        Int(ProcessInfo.processInfo.environment["NOTEBOOK_BENCH_LATENT_ITERATIONS"] ?? "") ?? 300
+    }
+
+    /// Points of the spiral grid: the example's `generate_spiral2d` default of 500 (its `__main__`
+    /// sets 1000 but does not pass it on), as the peer script uses.
+    static var totalPoints: Int {
+        Int(ProcessInfo.processInfo.environment["NOTEBOOK_BENCH_LATENT_NTOTAL"] ?? "") ?? 500
+    }
+
+    static var all: [Workload] {
+        [
+            Workload(name: "latent-ode-iteration", runsOnce: true) {
+                let spirals = SpiralData(configuration: .init(spiralCount: 1000, totalPoints: totalPoints, samplePoints: 100,
+                                                              noiseStandardDeviation: 0.3, a: 0, b: 0.3), seed: 0)
+                let model = LatentODEModel<Float>(seed: 0)
+                let training = LatentODETraining(
+                    iterations: iterations, learningRate: 0.01,
+                    integrator: AdaptiveSolver(tableau: .dopri5, controller: StepSizeController(rtol: 1e-7, atol: 1e-9)), seed: 0)
+                let result = try training.train(model, on: spirals.data)
+                let sorted = result.history.map(\.seconds).sorted()
+                let count = max(result.history.count, 1)
+                var outcome = Workload.Outcome(functionEvaluations: result.history.map(\.forwardEvaluations).reduce(0, +) / count,
+                                               steps: result.history.count, check: result.history.last?.loss ?? .nan)
+                outcome.perIteration = (median: result.medianSecondsPerIteration, minimum: sorted.first ?? 0)
+                outcome.extra = [("nfe_backward", Double(result.history.map(\.backwardEvaluations).reduce(0, +) / count)),
+                                 ("loss_first", result.history.first?.loss ?? .nan), ("loss_last", result.history.last?.loss ?? .nan)]
+                return outcome
+            },
+        ]
+    }
+}
