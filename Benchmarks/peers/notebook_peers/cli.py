@@ -58,11 +58,27 @@ def parse_args(argv=None):
                    help="trajectories timed in the scipy per-trajectory loop, scaled to 10,000 (0 = all)")
     t.add_argument("--torch-fit-epochs", type=int, default=500, metavar="N",
                    help="epochs timed in the torch species-fit-adam row, scaled to 10,000 (0 = all, about 100 s)")
+    w = p.add_argument_group("training workloads (spiral-iteration*, latent-ode-iteration)")
+    w.add_argument("--spiral-iterations", type=int, default=2000, metavar="N",
+                   help="training iterations of the spiral workloads (default 2000, the demo's niters)")
+    w.add_argument("--latent-iterations", type=int, default=300, metavar="N",
+                   help="training iterations of latent-ode-iteration (default 300)")
+    w.add_argument("--latent-ntotal", type=int, default=500, metavar="N",
+                   help="grid points of the latent-ODE spirals (default 500: what latent_ode.py runs, "
+                        "its `ntotal = 1000` is never passed on)")
+    w.add_argument("--seeds", type=int, default=1, metavar="K",
+                   help="train the spiral with seeds 0..K-1; final mae = median over them, "
+                        "time from seed 0 (default 1; the issue's figure is --seeds 3)")
+    w.add_argument("--train-threads", type=int, default=1, metavar="N",
+                   help="torch threads for the training workloads (default 1: their tensors are tiny, and "
+                        "2 OpenMP threads on a shared machine made an iteration 10x slower)")
     args = p.parse_args(argv)
     if args.quick:
         args.min_runs, args.max_runs, args.budget = 3, 3, 0.0
         args.scipy_loop_sample = min(args.scipy_loop_sample or 20, 20)
         args.torch_fit_epochs = min(args.torch_fit_epochs or 100, 100)
+        args.spiral_iterations = min(args.spiral_iterations, 20)
+        args.latent_iterations = min(args.latent_iterations, 5)
     args.only = [n.strip() for o in (args.only or []) for n in o.split(",") if n.strip()]
     return args
 
@@ -94,6 +110,7 @@ def row_dict(bench, result=None, failure=None) -> dict:
         return d
     d.update(median_s=result.median_s, min_s=result.min_s, runs=result.runs, steps=result.steps,
              nfe=result.nfe, error=result.error, check=result.check, notes=result.notes)
+    d.update(result.extras)
     return d
 
 
@@ -167,6 +184,7 @@ def main(argv=None) -> int:
     # The Swift side first, on its own, so the two never share the cores.
     swift_rows, swift_status = ({}, "") if args.worker else swift.load(
         args.swift_json, None if args.no_swift else args.swift_cmd, REPO_ROOT, args.swift_timeout)
+    swift_ran = bool(swift_rows)  # the Swift side gave rows (maybe not for the workloads run here)
     if args.only:
         swift_rows = {k: v for k, v in swift_rows.items() if k in args.only}
 
@@ -176,7 +194,12 @@ def main(argv=None) -> int:
                and (not args.impl or any(s.lower() in b.implementation.lower() for s in args.impl))]
     ctx = core.Context(core.Timing(args.min_runs, args.max_runs, args.budget), args.threads,
                        {"scipy_loop_sample": args.scipy_loop_sample,
-                        "torch_fit_epochs": args.torch_fit_epochs})
+                        "torch_fit_epochs": args.torch_fit_epochs,
+                        "spiral_iterations": args.spiral_iterations,
+                        "latent_iterations": args.latent_iterations,
+                        "latent_ntotal": args.latent_ntotal,
+                        "seeds": args.seeds,
+                        "train_threads": args.train_threads})
 
     started = time.time()
     overall_load = core.ForeignLoad()
@@ -201,12 +224,16 @@ def main(argv=None) -> int:
     for w in workloads:
         nb = swift_rows.get(w)
         nb_median = None
+        if nb is None and swift_ran:  # the Swift side ran but has no such workload (yet)
+            rows.append({"workload": w, "implementation": "notebook (Swift)", "library": "notebook",
+                         "notes": "not in the notebook-bench output: no ratio"})
         if nb is not None:
             nb_median = nb.get("median_s")
             rows.append({"workload": w, "implementation": "notebook (Swift)", "library": "notebook",
                          "median_s": nb_median, "min_s": nb.get("min_s"), "runs": nb.get("runs"),
                          "steps": nb.get("steps"), "nfe": nb.get("nfe"), "error": nb.get("error"),
-                         "check": None, "notes": ""})
+                         "check": None, "notes": "",
+                         **{k: nb[k] for k in report.EXTRA_KEYS if nb.get(k) is not None}})
         for r in peer_rows:
             if r["workload"] != w:
                 continue
@@ -227,7 +254,7 @@ def main(argv=None) -> int:
           f"{platform.machine()} {os.cpu_count()} cores, {args.threads} threads", file=out)
     print(versions(), file=out)
     print(f"timing: median/min of {args.min_runs}..{args.max_runs} runs (budget {args.budget:g} s) after warm-up; "
-          f"float64; error = max relative error of the final state vs scipy DOP853 rtol 1e-13; "
+          f"float64 (spiral, latent ODE: float32); error = max relative error of the final state vs scipy DOP853 rtol 1e-13; "
           f"euler check = vs the Euler recurrence in Python floats; peer/notebook = peer median / notebook median",
           file=out)
     print(swift_status, file=out)

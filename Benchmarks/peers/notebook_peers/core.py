@@ -30,6 +30,9 @@ class Result:
     error: Optional[float] = None  # max relative error vs the high-accuracy reference
     check: Optional[float] = None  # max relative deviation vs the method's own reference (e.g. the Euler recurrence)
     notes: str = ""
+    # further named figures shown as extra columns when a row has them (see report.EXTRA_COLUMNS),
+    # e.g. {"final_mae": ...} for the training workloads
+    extras: dict = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass

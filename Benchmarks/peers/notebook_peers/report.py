@@ -37,16 +37,38 @@ def fmt_ratio(r) -> str:
     return f"{r:.2f}x"
 
 
+def fmt_num(x) -> str:
+    if x is None:
+        return "-"
+    x = float(x)
+    if x != 0 and (abs(x) >= 1e5 or abs(x) < 1e-3):
+        return f"{x:.3e}"
+    return f"{x:.4g}"
+
+
 COLUMNS = ["workload", "implementation", "median", "min", "runs", "steps", "nfe",
            "error", "euler check", "peer/notebook"]
+
+# Optional columns, keyed by a row's (or a Swift JSON line's) field: shown, before
+# peer/notebook, only when some row of the table has the field.
+EXTRA_COLUMNS = [
+    ("nfe_backward", "bwd nfe", fmt_num),      # training workloads: evaluations in the backward pass
+    ("final_mae", "final mae", fmt_num),       # spiral: mean |pred - data| after training (median over seeds)
+    ("loss_first", "loss first", fmt_num),     # latent ODE: loss at the first and last iteration
+    ("loss_last", "loss last", fmt_num),
+]
+EXTRA_KEYS = [k for k, _, _ in EXTRA_COLUMNS]
 
 
 def render(rows: list[dict], *, markdown: bool = False) -> str:
     """rows: dicts as written to JSON (see cli.row_dict)."""
+    extras = [(k, title, f) for k, title, f in EXTRA_COLUMNS
+              if any(r.get(k) is not None and not r.get("failed") for r in rows)]
+    columns = COLUMNS[:-1] + [title for _, title, _ in extras] + COLUMNS[-1:]
     cells = []
     for r in rows:
         if r.get("failed"):
-            cells.append([r["workload"], r["implementation"], "FAILED", "", "", "", "", "", "", ""])
+            cells.append([r["workload"], r["implementation"], "FAILED"] + [""] * (len(columns) - 3))
             continue
         cells.append([
             r["workload"], r["implementation"] + (f" [{r['note_index']}]" if r.get("note_index") else ""),
@@ -54,19 +76,20 @@ def render(rows: list[dict], *, markdown: bool = False) -> str:
             "-" if r.get("runs") is None else str(r["runs"]),
             fmt_count(r.get("steps")), fmt_count(r.get("nfe")),
             fmt_err(r.get("error")), fmt_err(r.get("check")),
+            *(f(r.get(k)) for k, _, f in extras),
             fmt_ratio(r.get("ratio_vs_notebook")),
         ])
     if markdown:
-        out = ["| " + " | ".join(COLUMNS) + " |",
-               "|" + "|".join("---" if i < 2 else "---:" for i in range(len(COLUMNS))) + "|"]
+        out = ["| " + " | ".join(columns) + " |",
+               "|" + "|".join("---" if i < 2 else "---:" for i in range(len(columns))) + "|"]
         out += ["| " + " | ".join(c) + " |" for c in cells]
         return "\n".join(out)
-    widths = [max(len(COLUMNS[i]), *(len(c[i]) for c in cells)) if cells else len(COLUMNS[i])
-              for i in range(len(COLUMNS))]
+    widths = [max(len(columns[i]), *(len(c[i]) for c in cells)) if cells else len(columns[i])
+              for i in range(len(columns))]
 
     def line(c):
         return "  ".join(c[i].ljust(widths[i]) if i < 2 else c[i].rjust(widths[i]) for i in range(len(c)))
-    out = [line(COLUMNS), "  ".join("-" * w for w in widths)]
+    out = [line(columns), "  ".join("-" * w for w in widths)]
     prev = None
     for r, c in zip(rows, cells):
         if prev is not None and r["workload"] != prev:

@@ -6,6 +6,8 @@ modules and list them here."""
 MODULES = [
     "notebook_peers.workloads.competition",
     "notebook_peers.workloads.species",
+    "notebook_peers.workloads.spiral",
+    "notebook_peers.workloads.latent",
 ]
 
 # Canonical order of workload names in the table (unknown names go last).
@@ -16,5 +18,7 @@ WORKLOAD_ORDER = [
     "competition-dopri5-batch10k",
     "species-gradient-euler-1000",
     "species-fit-adam",
-    # later: "spiral-iteration", "spiral-iteration-adjoint", "latent-ode-iteration"
+    "spiral-iteration",
+    "spiral-iteration-adjoint",
+    "latent-ode-iteration",
 ]
