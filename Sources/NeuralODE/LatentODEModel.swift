@@ -1,4 +1,5 @@
 import Learning
+import ODE
 
 /// The three networks of Chen et al.'s latent-ODE VAE (torchdiffeq's `latent_ode.py`): a
 /// recognition RNN giving q(z₀ | x), an MLP latent vector field (ELU), and an MLP decoder (ReLU).
@@ -39,4 +40,26 @@ public struct LatentODEModel<Scalar: NetworkScalar>: Sendable {
 
     /// The total parameter count.
     public var parameterCount: Int { encoder.parameterCount + dynamics.parameterCount + decoder.parameterCount }
+}
+
+extension LatentODEModel {
+    /// The posterior (μ, log-variance) of each series of `data` (`series × 2·latent`); allocates.
+    public func encode(_ data: LatentODEData) -> [Double] {
+        let observations = data.observations.map { Scalar($0) }, mask = data.mask.map { Scalar($0) }
+        let output = encoder(observations, steps: data.steps, mask: mask)
+        return output.map { Double($0) }
+    }
+
+    /// The latent trajectories from the states `z0` (`count × latent`) at `times[0]` through
+    /// `times` (increasing, or decreasing to go back in time): `times.count × count × latent`.
+    public func latentTrajectories(from z0: [Double], times: [Double], solver: AdaptiveSolver) throws(SolveFailure) -> [Double] {
+        let count = z0.count / latentWidth
+        let field = NeuralField(network: dynamics, batch: count, input: .raw)
+        return try solver.solve(field, initialState: z0, from: times[0], to: times[times.count - 1], saveAt: .times(times)).states
+    }
+
+    /// The decoder's means for latent states (`count × latent`): `count × observation`.
+    public func decode(_ latents: [Double]) -> [Double] {
+        decoder(latents.map { Scalar($0) }).map { Double($0) }
+    }
 }

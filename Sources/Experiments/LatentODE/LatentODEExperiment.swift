@@ -1,0 +1,130 @@
+import Foundation
+import Learning
+import NeuralODE
+import ODE
+import Plot
+
+/// A checked `{latent-ode}` block: its series (generated spirals or the user's), the model's sizes
+/// and the training settings.
+struct LatentODEExperiment: Sendable {
+    let data: LatentODEData
+    /// The generating spirals, when the data are generated (their true curves are drawn).
+    let spirals: SpiralData?
+    let latentWidth: Int
+    let hidden: Int
+    let rnnHidden: Int
+    let singlePrecision: Bool
+    let seed: UInt64
+    let show: Int
+    let solver: AdaptiveSolver
+    let training: LatentODETraining
+
+    func run() throws(BlockFailure) -> Artifacts {
+        singlePrecision ? try train(Float.self) : try train(Double.self)
+    }
+
+    func train<Scalar: NetworkScalar>(_ type: Scalar.Type) throws(BlockFailure) -> Artifacts {
+        let model = LatentODEModel<Scalar>(observationWidth: data.width, latentWidth: latentWidth, hidden: hidden, rnnHidden: rnnHidden, seed: seed)
+        let result: LatentODETraining.Result
+        do { result = try training.train(model, on: data) } catch { throw BlockFailure("training failed at \(error.message)") }
+        var trained = model
+        trained.parameters = result.parameters
+        let views: [SeriesView]
+        do { views = try seriesViews(trained) } catch {
+            throw BlockFailure("the trained model's latent solve failed: \(error.message); try tighter rtol or fewer iterations")
+        }
+        return artifacts(result: result, views: views, parameterCount: model.parameterCount)
+    }
+
+    /// What the figures show of one series: its observations, the reconstruction over the
+    /// observed window, and the extrapolations, with the latent path behind them.
+    struct SeriesView {
+        var index: Int
+        var name: String
+        var observed: [(t: Double, values: [Double])]
+        var truth: [Double]?
+        var reconstruction: (times: [Double], values: [Double], latents: [Double])
+        var forward: (times: [Double], values: [Double], latents: [Double])
+        var backward: (times: [Double], values: [Double], latents: [Double])
+    }
+
+    /// Encodes the shown series (posterior means as z₀), solves the latent ODE over the observed
+    /// window and half a window beyond it on each side, and decodes.
+    func seriesViews<Scalar: NetworkScalar>(_ model: LatentODEModel<Scalar>) throws(SolveFailure) -> [SeriesView] {
+        let shown = data.selecting(Array(0..<show))
+        let posterior = model.encode(shown)
+        let times = data.times, t0 = times[0], t1 = times[times.count - 1], window = t1 - t0
+        func grid(_ from: Double, _ to: Double, _ count: Int) -> [Double] { (0..<count).map { from + (to - from) * Double($0) / Double(count - 1) } }
+        var views = [SeriesView]()
+        let l = latentWidth, w = data.width
+        for i in 0..<show {
+            let z0 = Array(posterior[(i * 2 * l)..<(i * 2 * l + l)])
+            func path(_ ts: [Double]) throws(SolveFailure) -> (times: [Double], values: [Double], latents: [Double]) {
+                let latents = try model.latentTrajectories(from: z0, times: ts, solver: solver)
+                return (ts, model.decode(latents), latents)
+            }
+            let observedSeries = data.series(i)
+            let observed = observedSeries.times.indices.map { k in (observedSeries.times[k], Array(observedSeries.values[(k * w)..<((k + 1) * w)])) }
+            views.append(SeriesView(
+                index: i, name: data.names[i], observed: observed, truth: spirals?.trueTrajectory(i),
+                reconstruction: try path(grid(t0, t1, 200)), forward: try path(grid(t0, t1 + window / 2, 300)),
+                backward: try path(grid(t0, t0 - window / 2, 100))))
+        }
+        return views
+    }
+
+    func artifacts(result: LatentODETraining.Result, views: [SeriesView], parameterCount: Int) -> Artifacts {
+        var artifacts = Artifacts()
+        let t0 = data.times[0], t1 = data.times[data.times.count - 1]
+        artifacts.figures.append(NamedFigure(
+            name: "reconstruction",
+            caption: "Observations (points), " + (spirals == nil ? "" : "the true spiral (grey), ")
+                + "the reconstruction over the observed window (solid) and its extrapolation forward and backward in time (dashed)",
+            figure: LatentODEFigures.reconstructions(views, windowEnd: t1)))
+        if !result.history.isEmpty {
+            artifacts.figures.append(NamedFigure(name: "loss", caption: "Negative ELBO per iteration", figure: LatentODEFigures.loss(result)))
+        }
+        artifacts.figures.append(NamedFigure(name: "latent", caption: "The first two latent coordinates of the shown series, from half a window before the data to half a window after",
+                                             figure: LatentODEFigures.latents(views, latentWidth: latentWidth)))
+
+        artifacts.series.append(NumericTable(
+            name: "history", columns: ["iteration", "loss", "elbo", "log_likelihood", "kl", "nfe_forward", "nfe_backward"],
+            rows: result.history.enumerated().map { index, entry in
+                [Double(index + 1), entry.loss, -entry.loss, entry.logLikelihood, entry.divergence,
+                 Double(entry.forwardEvaluations), Double(entry.backwardEvaluations)]
+            }))
+        var rows = [[Double]]()
+        for view in views {
+            for part in [view.backward, view.forward] {
+                for k in part.times.indices {
+                    rows.append([Double(view.index), part.times[k]] + Array(part.values[(k * data.width)..<((k + 1) * data.width)])
+                                + Array(part.latents[(k * latentWidth)..<((k + 1) * latentWidth)]))
+                }
+            }
+        }
+        let valueNames = data.width == 2 ? ["x", "y"] : (1...data.width).map { "x\($0)" }
+        artifacts.series.append(NumericTable(name: "reconstructions",
+                                             columns: ["series", "t"] + valueNames + (1...latentWidth).map { "z\($0)" }, rows: rows))
+
+        let count = max(result.history.count, 1)
+        let last = result.history.last
+        artifacts.metrics = [
+            Metric("loss.final", .real(last?.loss ?? .nan)),
+            Metric("elbo.final", .real(-(last?.loss ?? .nan))),
+            Metric("seconds_per_iteration", .real(result.medianSecondsPerIteration)),
+            Metric("nfe.forward", .real(Double(result.history.map(\.forwardEvaluations).reduce(0, +)) / Double(count))),
+            Metric("nfe.backward", .real(Double(result.history.map(\.backwardEvaluations).reduce(0, +)) / Double(count))),
+            Metric("iterations", .count(result.history.count)),
+            Metric("series", .count(data.seriesCount)),
+            Metric("parameters", .count(parameterCount)),
+        ]
+        artifacts.tables.append(ResultTable(title: "Training", columns: ["", "value"], rows: [
+            ["series × times", "\(data.seriesCount) × \(data.steps), t in [\(String(format: "%.4g", t0)), \(String(format: "%.4g", t1))]"],
+            ["model", "RNN \(rnnHidden) → latent \(latentWidth) → ODE MLP \(hidden) (ELU) → decoder \(hidden) (ReLU), \(parameterCount) parameters, \(singlePrecision ? "float32" : "float64")"],
+            ["negative ELBO, first → last iteration", String(format: "%.6g → %.6g", result.history.first?.loss ?? .nan, last?.loss ?? .nan)],
+            ["median time per iteration", String(format: "%.3g ms", result.medianSecondsPerIteration * 1e3)],
+        ]))
+        artifacts.log.append(String(format: "trained %d iterations in %.2f s", result.history.count, result.seconds))
+        return artifacts
+    }
+}

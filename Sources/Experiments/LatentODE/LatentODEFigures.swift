@@ -1,0 +1,64 @@
+import NeuralODE
+import Plot
+
+/// The figures of a `{latent-ode}` block.
+enum LatentODEFigures {
+    static func component(_ values: [Double], _ i: Int, _ width: Int) -> [Double] {
+        stride(from: i, to: values.count, by: width).map { values[$0] }
+    }
+
+    /// One panel per shown series, in the plane of its first two values.
+    static func reconstructions(_ views: [LatentODEExperiment.SeriesView], windowEnd: Double) -> Figure {
+        let width = views.first.map { $0.reconstruction.values.count / max($0.reconstruction.times.count, 1) } ?? 2
+        let panels = views.map { view -> Panel in
+            var series = [Series]()
+            if let truth = view.truth {
+                series.append(.line("true", x: component(truth, 0, 2), y: component(truth, 1, 2), color: Color(hex: 0xAAAAAA), width: 1))
+            }
+            series.append(.scatter("observed", x: view.observed.map { $0.values[0] }, y: view.observed.map { $0.values[1] },
+                                   color: Color.palette[0], size: 4))
+            series.append(.line("reconstruction", x: component(view.reconstruction.values, 0, width),
+                                y: component(view.reconstruction.values, 1, width), color: Color.palette[1]))
+            let after = view.forward.times.indices.filter { view.forward.times[$0] >= windowEnd }
+            series.append(.line("extrapolation", x: after.map { view.forward.values[$0 * width] }, y: after.map { view.forward.values[$0 * width + 1] },
+                                color: Color.palette[2], dash: .dashed))
+            series.append(.line(nil, x: component(view.backward.values, 0, width), y: component(view.backward.values, 1, width),
+                                color: Color.palette[2], dash: .dashed))
+            return Panel(title: view.name, x: Axis("x"), y: Axis("y"), series: series, legend: view.index == 0 ? .best : .none)
+        }
+        let columns = min(2, panels.count), rows = (panels.count + columns - 1) / columns
+        return Figure(title: "Reconstructions and extrapolations", panels: panels, columns: columns,
+                      width: 420 * Double(columns), height: 340 * Double(rows) + 40)
+    }
+
+    /// The negative ELBO per iteration on a log axis.
+    static func loss(_ result: LatentODETraining.Result) -> Figure {
+        let iterations = result.history.indices.map { Double($0 + 1) }
+        let values = result.history.map(\.loss)
+        let positive = values.allSatisfy { $0 > 0 }
+        return Figure(title: "Negative ELBO", panels: [Panel(x: Axis("iteration"), y: Axis("−ELBO", scale: positive ? .log : .linear), series: [
+            .line("−ELBO", x: iterations, y: values, color: Color.palette[0], width: 1.25),
+        ])])
+    }
+
+    /// The first two latent coordinates of each shown series over the extended window.
+    static func latents(_ views: [LatentODEExperiment.SeriesView], latentWidth: Int) -> Figure {
+        let second = min(1, latentWidth - 1)
+        var series = [Series]()
+        for view in views {
+            let color = Color.palette[view.index % Color.palette.count]
+            let backward = view.backward.latents.chunked(latentWidth).reversed().flatMap { $0 }
+            let latents = backward + view.forward.latents
+            series.append(.line(view.name, x: component(latents, 0, latentWidth), y: component(latents, second, latentWidth), color: color))
+            series.append(.scatter(nil, x: [view.forward.latents[0]], y: [view.forward.latents[second]], color: color, marker: .square, size: 6))
+        }
+        return Figure(title: "Latent trajectories", panels: [Panel(x: Axis("z1"), y: Axis(latentWidth > 1 ? "z2" : "z1"), series: series)])
+    }
+}
+
+extension Array {
+    /// Consecutive pieces of `size` elements.
+    func chunked(_ size: Int) -> [[Element]] {
+        stride(from: 0, to: count, by: size).map { Array(self[$0..<Swift.min($0 + size, count)]) }
+    }
+}

@@ -1,0 +1,122 @@
+import Expressions
+import Foundation
+import Learning
+import NeuralODE
+import ODE
+
+/// `{latent-ode}`: Chen et al.'s latent-ODE variational autoencoder trained on noisy spirals made
+/// as torchdiffeq's `latent_ode.py` makes them, or on series from a CSV file.
+public struct LatentODEKind: ExperimentKind {
+    public static let name = "latent-ode"
+    public static let summary = "a VAE whose latent state follows a neural ODE (Chen et al. 2018), trained on noisy spirals or your series"
+
+    static let spiralCount = Option<Int>.integer("nspiral", minimum: 1, maximum: 1_000_000, default: 1000, "spirals generated")
+    static let totalPoints = Option<Int>.integer("ntotal", minimum: 2, maximum: 10_000_000, default: 1000, "points of each underlying spiral")
+    static let samplePoints = Option<Int>.integer("nsample", minimum: 2, default: 100, "consecutive noisy samples per spiral")
+    static let start = Option<String?>.text("start", "the spiral parameter's first value: a number, pi allowed (default 0)")
+    static let stop = Option<String?>.text("stop", "the spiral parameter's last value: a number, pi allowed (default 6*pi)")
+    static let noise = Option<Double>.number("noise_std", .nonNegative, default: 0.3, "observation noise (also the likelihood's σ)")
+    static let a = Option<Double>.number("a", default: 0, "spiral r = a + b·θ")
+    static let b = Option<Double>.number("b", default: 0.3, "spiral r = a + b·θ")
+    static let data = Option<ColumnsValue?>.columns("data", "your own series instead: {csv: path} with columns series,t,x,y (irregular, of any lengths)")
+    static let latentWidth = Option<Int>.integer("latent_dim", minimum: 1, maximum: 256, default: 4, "latent dimension")
+    static let hidden = Option<Int>.integer("nhidden", minimum: 1, maximum: 4096, default: 20, "hidden units of the latent field and the decoder")
+    static let rnnHidden = Option<Int>.integer("rnn_nhidden", minimum: 1, maximum: 4096, default: 25, "hidden units of the recognition RNN")
+    static let observationWidth = Option<Int>.integer("obs_dim", minimum: 1, maximum: 64, default: 2, "values per observation (2 for spirals)")
+    static let iterations = Option<Int>.integer("iterations", minimum: 0, maximum: 10_000_000, default: 2000, "training iterations")
+    static let optimizer = Option<String>.choice("optimizer", OptimizerKind.allCases.map(\.rawValue), default: "adam", "adam, rmsprop or sgd")
+    static let learningRate = Option<Double>.number("lr", .positive, default: 0.01, "learning rate")
+    static let solver = Option<String>.choice("solver", ButcherTableau.adaptiveMethods.map(\.name), default: "dopri5", "adaptive bosh3, dopri5, tsit5, dop853")
+    static let rtol = Option<Double>.number("rtol", .positive, default: 1e-7, "relative tolerance")
+    static let atol = Option<Double>.number("atol", .positive, default: 1e-9, "absolute tolerance")
+    static let gradient = Option<String>.choice("gradient", ["backprop", "adjoint"], default: "backprop", "backprop through the solver, or the continuous adjoint")
+    static let show = Option<Int>.integer("show", minimum: 1, maximum: 16, default: 4, "series drawn in the figures")
+    static let batchSize = Option<Int?>.optionalInteger("batch_size", minimum: 1, "series per iteration (default: all)")
+    static let dtype = Option<String>.choice("dtype", ["float32", "float64"], default: "float32", "the networks' precision (the solver state stays float64)")
+
+    public static let options: [OptionSpec] = [
+        spiralCount.spec, totalPoints.spec, samplePoints.spec, start.spec, stop.spec, noise.spec, a.spec, b.spec, data.spec,
+        latentWidth.spec, hidden.spec, rnnHidden.spec, observationWidth.spec,
+        iterations.spec, optimizer.spec, learningRate.spec, solver.spec, rtol.spec, atol.spec, gradient.spec,
+        show.spec, batchSize.spec, dtype.spec,
+    ]
+
+    let experiment: LatentODEExperiment
+
+    /// Checks the options and loads or generates the data.
+    public init(options: ResolvedOptions, context: BlockContext) throws(OptionError) {
+        let seed = UInt64(options[CommonOptions.seed])
+        let observationWidth = options[Self.observationWidth]
+        var spirals: SpiralData?
+        let series: LatentODEData
+        if let data = options[Self.data] {
+            guard case let .csv(path) = data else {
+                throw OptionError("'data' for {latent-ode} is a CSV file: data: {csv: path} with columns series,t,x,y", at: options.position(of: "data"))
+            }
+            let url = context.notebookDirectory.appendingPathComponent(path)
+            guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+                throw OptionError("'data' names '\(path)', which cannot be read (relative to the notebook's folder)", at: options.position(of: "data.csv"))
+            }
+            do { series = try LatentODEData(csv: text) } catch {
+                throw OptionError("in '\(path)': \(error.description)", at: options.position(of: "data.csv"))
+            }
+            guard series.width == observationWidth else {
+                throw OptionError("'\(path)' has \(series.width) values per point but obs_dim is \(observationWidth)", at: options.position(of: "data.csv"))
+            }
+            guard series.steps >= 2 else { throw OptionError("'\(path)' needs at least two distinct times", at: options.position(of: "data.csv")) }
+        } else {
+            guard observationWidth == 2 else {
+                throw OptionError("the generated spirals are 2-dimensional: obs_dim must be 2 (or give data: {csv: ...})", at: options.position(of: "obs_dim"))
+            }
+            let startValue = try Self.constant(options, Self.start, default: 0)
+            let stopValue = try Self.constant(options, Self.stop, default: 6 * Double.pi)
+            guard stopValue > startValue else { throw OptionError("'stop' must be after start", at: options.position(of: "stop")) }
+            let total = options[Self.totalPoints], sample = options[Self.samplePoints]
+            guard 2 * sample < total else {
+                throw OptionError("'nsample' (\(sample)) must be below half of ntotal (\(total)): each spiral starts between nsample and ntotal − nsample",
+                                  at: options.position(of: "nsample"))
+            }
+            let configuration = SpiralData.Configuration(
+                spiralCount: options[Self.spiralCount], totalPoints: total, samplePoints: sample, start: startValue, stop: stopValue,
+                noiseStandardDeviation: options[Self.noise], a: options[Self.a], b: options[Self.b])
+            let made = SpiralData(configuration: configuration, seed: seed)
+            spirals = made
+            series = made.data
+        }
+        if let batch = options[Self.batchSize], batch > series.seriesCount {
+            throw OptionError("'batch_size' (\(batch)) exceeds the \(series.seriesCount) series", at: options.position(of: "batch_size"))
+        }
+        let tableau = ButcherTableau.adaptiveMethods.first { $0.name == options[Self.solver] }!
+        let solver = AdaptiveSolver(tableau: tableau, controller: StepSizeController(rtol: options[Self.rtol], atol: options[Self.atol]))
+        let noise = options[Self.noise]
+        guard noise > 0 || options[Self.data] != nil else {
+            throw OptionError("'noise_std' is also the likelihood's σ and must be above 0", at: options.position(of: "noise_std"))
+        }
+        experiment = LatentODEExperiment(
+            data: series, spirals: spirals, latentWidth: options[Self.latentWidth], hidden: options[Self.hidden],
+            rnnHidden: options[Self.rnnHidden], singlePrecision: options[Self.dtype] == "float32", seed: seed,
+            show: min(options[Self.show], series.seriesCount), solver: solver,
+            training: LatentODETraining(
+                iterations: options[Self.iterations], batchSize: options[Self.batchSize],
+                optimizer: OptimizerKind(rawValue: options[Self.optimizer])!, learningRate: options[Self.learningRate], integrator: solver,
+                gradient: options[Self.gradient] == "adjoint" ? .adjoint(AdjointOptions()) : .backprop,
+                noiseStandardDeviation: noise > 0 ? noise : 0.3, seed: seed &+ 1))
+    }
+
+    /// A number written as a constant expression (`6*pi`).
+    static func constant(_ options: ResolvedOptions, _ option: Option<String?>, default value: Double) throws(OptionError) -> Double {
+        guard let text = options[option] else { return value }
+        let expression: Expressions.Expression
+        do { expression = try ExpressionParser.parse(text, names: []) } catch {
+            throw OptionError("'\(option.name)' must be a number (pi allowed, as in 6*pi): \(error.message)", at: options.position(of: option.name))
+        }
+        let result = expression.evaluate { $0 == "pi" ? Double.pi : M_E }
+        guard result.isFinite else { throw OptionError("'\(option.name)' is not a finite number", at: options.position(of: option.name)) }
+        return result
+    }
+
+    /// Trains and builds the artifacts.
+    public func run() throws(BlockFailure) -> Artifacts {
+        try experiment.run()
+    }
+}
