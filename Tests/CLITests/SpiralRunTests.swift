@@ -44,3 +44,44 @@ struct SpiralRunTests {
         #expect(try scratch.read("again/spiral/data/tiny-history.csv") == history.joined(separator: "\n") + "\n")
     }
 }
+
+@Suite("notebook run with {latent-ode}")
+struct LatentODERunTests {
+    @Test("a short {latent-ode} run on irregular CSV series of different lengths writes its figures, CSVs and metrics")
+    func irregularSeries() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        var csv = "series,t,x,y\n"
+        for (name, times) in [("a", [0.0, 0.3, 0.5, 0.9, 1.2]), ("b", [0.1, 0.4, 0.8]), ("c", [0.0, 0.2, 0.6, 1.0, 1.1, 1.3])] {
+            for t in times { csv += "\(name),\(t),\(cos(2 * t) * (1 + t)),\(sin(2 * t) * (1 + t))\n" }
+        }
+        _ = try scratch.write(csv, to: "series.csv")
+        _ = try scratch.write("""
+            # Latent
+
+            ```{latent-ode}
+            id: mine
+            data: {csv: series.csv}
+            latent_dim: 2
+            nhidden: 6
+            rnn_nhidden: 5
+            iterations: 8
+            show: 2
+            rtol: 1e-5
+            atol: 1e-7
+            ```
+            """, to: "latent.md")
+        let result = try CLI.run(["run", "latent.md", "--quiet"], in: scratch.url)
+        #expect(result.status == 0, "\(result)")
+        for figure in ["reconstruction", "loss", "latent"] {
+            #expect(scratch.exists("output/latent/figures/mine-\(figure).png"), "figure \(figure)")
+        }
+        let history = try scratch.read("output/latent/data/mine-history.csv").split(separator: "\n")
+        #expect(history.first == "iteration,loss,elbo,log_likelihood,kl,nfe_forward,nfe_backward")
+        #expect(history.count == 9)
+        let results = try scratch.json("output/latent/results.json")
+        #expect(try metric(results, block: "mine", "series") == 3)
+        #expect(try metric(results, block: "mine", "loss.final").isFinite)
+        #expect(try metric(results, block: "mine", "seconds_per_iteration") > 0)
+    }
+}
