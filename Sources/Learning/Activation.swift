@@ -87,7 +87,13 @@ public enum Activation: String, Sendable, CaseIterable, Codable {
         case .relu:
             for i in 0..<count { result[i] = preActivations[i] > 0 ? cotangent[i] : 0 }
         case .elu:
-            // A select of the factor rather than of the product, so that the loop vectorises.
+            if Scalar.self == Float.self {
+                FastExpm1.pullbackELU(UnsafeRawPointer(cotangent).assumingMemoryBound(to: Float.self),
+                                      preActivations: UnsafeRawPointer(preActivations).assumingMemoryBound(to: Float.self),
+                                      values: UnsafeRawPointer(values).assumingMemoryBound(to: Float.self),
+                                      into: UnsafeMutableRawPointer(result).assumingMemoryBound(to: Float.self), count: count)
+                return
+            }
             for i in 0..<count {
                 let factor: Scalar = preActivations[i] > 0 ? 1 : values[i] + 1
                 result[i] = cotangent[i] * factor
@@ -268,6 +274,29 @@ public enum FastExpm1 {
         if Scalar.self == Float.self { return unsafeBitCast(value(unsafeBitCast(x, to: Float.self)), to: Scalar.self) }
         if Scalar.self == Double.self { return unsafeBitCast(value(unsafeBitCast(x, to: Double.self)), to: Scalar.self) }
         return Scalar.expm1(x)
+    }
+
+    /// `result[i] = cotangent[i] · ELU′(x[i])` (1 for x > 0, y + 1 otherwise) in SIMD blocks
+    /// (`result` may be `cotangent`).
+    @inlinable
+    public static func pullbackELU(
+        _ cotangent: UnsafePointer<Float>, preActivations x: UnsafePointer<Float>, values y: UnsafePointer<Float>,
+        into result: UnsafeMutablePointer<Float>, count: Int
+    ) {
+        var i = 0
+        while i + 4 <= count {
+            let c = UnsafeRawPointer(cotangent + i).loadUnaligned(as: SIMD4<Float>.self)
+            let xv = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD4<Float>.self)
+            let yv = UnsafeRawPointer(y + i).loadUnaligned(as: SIMD4<Float>.self)
+            let factor = (yv + 1).replacing(with: 1, where: xv .> 0)
+            UnsafeMutableRawPointer(result + i).storeBytes(of: c * factor, as: SIMD4<Float>.self)
+            i += 4
+        }
+        while i < count {
+            let factor: Float = x[i] > 0 ? 1 : y[i] + 1
+            result[i] = cotangent[i] * factor
+            i += 1
+        }
     }
 
     /// `y[i] = ELU(x[i])` (x for x > 0, eˣ − 1 otherwise) for `i < count` (`y` may be `x`), in one

@@ -327,6 +327,14 @@ extension MultilayerPerceptron {
     @inlinable @inline(__always)
     static var featureMajorThreshold: Int { 16 }
 
+    /// The multiply–adds of one sample's forward pass, Σ inputs·outputs.
+    @inlinable
+    var multiplyAddsPerSample: Int {
+        var total = 0
+        for layer in 0..<layerCount { total += widths[layer] * widths[layer + 1] }
+        return total
+    }
+
     /// The forward pass feature-major, the batch split into `ParallelChunks` run concurrently
     /// (each sample's values do not depend on the split).
     @inlinable
@@ -339,7 +347,7 @@ extension MultilayerPerceptron {
         let widths = self.widths, offsets = self.weightOffsets
         let activationOffsets = workspace.activationOffsets, preActivationOffsets = workspace.preActivationOffsets
         let activation = self.activation, outputActivation = self.outputActivation
-        let chunks = ParallelChunks(count: batch)
+        let chunks = ParallelChunks(count: batch, work: batch * multiplyAddsPerSample)
         chunks.run { start, count in
             BatchKernels.transpose(rows: count, columns: widths[0], from: x + start * widths[0], fromStride: widths[0],
                                    to: storage + activationOffsets[0] + start, toStride: ld)
@@ -375,7 +383,7 @@ extension MultilayerPerceptron {
         let activationOffsets = workspace.activationOffsets, preActivationOffsets = workspace.preActivationOffsets
         let activation = self.activation, outputActivation = self.outputActivation
         let delta = storage + workspace.scratchOffsets.delta, incoming = storage + workspace.scratchOffsets.incoming
-        let chunks = ParallelChunks(count: batch)
+        let chunks = ParallelChunks(count: batch, work: batch * multiplyAddsPerSample)
         let p = parameterCount
         let partials = parameterCotangent == nil ? nil : workspace.partialGradients(chunks: chunks.count, parameters: p)
         chunks.runIndexed { chunk, start, count in

@@ -13,11 +13,15 @@ struct ParallelChunks: Sendable {
 
     /// Batches smaller than this are one chunk; larger ones are split in two, multiples of 8 first.
     @inlinable static var splitThreshold: Int { 512 }
+    /// Work (multiply–adds) below which a batch stays one chunk, as handing it to a second thread
+    /// costs more than it saves.
+    @inlinable static var workThreshold: Int { 250_000 }
 
+    /// The split of `total` samples costing `work` multiply–adds in all (`nil`: enough to split).
     @inlinable
-    init(count total: Int) {
+    init(count total: Int, work: Int? = nil) {
         self.total = total
-        count = total >= Self.splitThreshold ? 2 : 1
+        count = total >= Self.splitThreshold && (work ?? Self.workThreshold) >= Self.workThreshold ? 2 : 1
     }
 
     /// Where chunk `index` starts and how many samples it holds.
