@@ -5,7 +5,8 @@
 /// - `tanh`: the hyperbolic tangent (LeCun, Bottou, Orr & Müller, "Efficient BackProp", 1998),
 ///   by `FastTanh` (a few ulp in Float, ~2 ulp in Double), whose loops vectorise.
 /// - `relu`: max(x, 0) (Nair & Hinton, ICML 2010); σ′(0) is taken as 0, as PyTorch does.
-/// - `elu`: x for x > 0, eˣ − 1 otherwise, α = 1 (Clevert, Unterthiner & Hochreiter, ICLR 2016).
+/// - `elu`: x for x > 0, eˣ − 1 otherwise, α = 1 (Clevert, Unterthiner & Hochreiter, ICLR 2016),
+///   eˣ − 1 by `FastExpm1`, whose loops vectorise.
 /// - `softplus`: ln(1 + eˣ) (Dugas et al., NIPS 2000), evaluated as ln(1 + e^−|x|) + max(x, 0),
 ///   which neither overflows nor loses the small values for large |x|.
 /// - `sigmoid`: the logistic 1/(1 + e⁻ˣ), evaluated without overflow for either sign.
@@ -23,7 +24,7 @@ public enum Activation: String, Sendable, CaseIterable, Codable {
         case .identity: return x
         case .tanh: return FastTanh.value(x)
         case .relu: return x > 0 ? x : 0
-        case .elu: return x > 0 ? x : Scalar.expm1(x)
+        case .elu: return x > 0 ? x : FastExpm1.value(x)
         case .softplus: return Scalar.log1p(Scalar.exp(-abs(x))) + max(x, 0)
         case .sigmoid:
             if x >= 0 { return 1 / (1 + Scalar.exp(-x)) }
@@ -64,7 +65,9 @@ public enum Activation: String, Sendable, CaseIterable, Codable {
             for i in 0..<count { values[i] = max(preActivations[i], 0) }
         case .tanh:
             FastTanh.apply(preActivations, to: values, count: count)
-        case .elu, .softplus, .sigmoid:
+        case .elu:
+            FastExpm1.applyELU(preActivations, to: values, count: count)
+        case .softplus, .sigmoid:
             for i in 0..<count { values[i] = value(preActivations[i]) }
         }
     }
@@ -84,7 +87,17 @@ public enum Activation: String, Sendable, CaseIterable, Codable {
         case .relu:
             for i in 0..<count { result[i] = preActivations[i] > 0 ? cotangent[i] : 0 }
         case .elu:
-            for i in 0..<count { result[i] = preActivations[i] > 0 ? cotangent[i] : cotangent[i] * (values[i] + 1) }
+            if Scalar.self == Float.self {
+                FastExpm1.pullbackELU(UnsafeRawPointer(cotangent).assumingMemoryBound(to: Float.self),
+                                      preActivations: UnsafeRawPointer(preActivations).assumingMemoryBound(to: Float.self),
+                                      values: UnsafeRawPointer(values).assumingMemoryBound(to: Float.self),
+                                      into: UnsafeMutableRawPointer(result).assumingMemoryBound(to: Float.self), count: count)
+                return
+            }
+            for i in 0..<count {
+                let factor: Scalar = preActivations[i] > 0 ? 1 : values[i] + 1
+                result[i] = cotangent[i] * factor
+            }
         case .sigmoid:
             for i in 0..<count { result[i] = cotangent[i] * (values[i] * (1 - values[i])) }
         case .softplus:
@@ -180,6 +193,134 @@ public enum FastTanh {
             for i in 0..<count { output[i] = value(input[i]) }
         } else {
             for i in 0..<count { y[i] = Scalar.tanh(x[i]) }
+        }
+    }
+}
+
+/// eˣ − 1 without a library call, so that a loop over an array vectorises (the ELU activation).
+///
+/// The argument is clamped to [−30, 89] in Float ([−40, 710] in Double), beyond which the result
+/// rounds to −1 or overflows anyway, and reduced as `x = k ln 2 + r`, `|r| ≤ ln 2 / 2` (k rounded by
+/// the 1.5·2ᵖ shift, ln 2 split in two parts as in Cody & Waite, 1980); then
+/// `eˣ − 1 = 2ᵏ (eʳ − 1) + (2ᵏ − 1)` with `eʳ − 1` by its Taylor series (degree 8 for Float, 14 for
+/// Double) and 2ᵏ built in the exponent bits. Near the overflow threshold 2ᵏ is applied as
+/// 2·2ᵏ⁻¹ so that it stays finite. For k = 0 the result is the series itself, so small arguments
+/// keep their relative accuracy (eˣ − 1 ≈ x for tiny x; ±0 keep their sign). Errors: a few ulp in
+/// Float, about 1e-15 relatively in Double. NaN stays NaN.
+public enum FastExpm1 {
+    /// eˣ − 1 in Float.
+    @inlinable @inline(__always)
+    public static func value(_ x: Float) -> Float {
+        let low: Float = x < -30 ? -30 : x
+        let u: Float = low > 89 ? 89 : low
+        let shift: Float = 12_582_912  // 1.5 · 2²³
+        let shifted = u * 1.442_695_040_888_963_4 + shift
+        let k = shifted - shift
+        let r = (u - k * 0.693_145_751_953_125) - k * 1.428_606_765_330_187_045e-6
+        var p: Float = 1.0 / 40320
+        p = p * r + 1.0 / 5040
+        p = p * r + 1.0 / 720
+        p = p * r + 1.0 / 120
+        p = p * r + 1.0 / 24
+        p = p * r + 1.0 / 6
+        p = p * r + 0.5
+        p = p * r + 1
+        p = p * r
+        let exponent = Int32(bitPattern: shifted.bitPattern &- shift.bitPattern)
+        let big = exponent > 126
+        let scale = Float(bitPattern: UInt32(bitPattern: ((big ? exponent &- 1 : exponent) &+ 127) &<< 23))
+        let small = scale * p + (scale - 1)
+        let large = (scale * p + scale) * 2
+        let m = big ? large : small
+        return x == 0 ? x : m
+    }
+
+    /// eˣ − 1 in Double.
+    @inlinable @inline(__always)
+    public static func value(_ x: Double) -> Double {
+        let low: Double = x < -40 ? -40 : x
+        let u: Double = low > 710 ? 710 : low
+        let shift: Double = 6_755_399_441_055_744  // 1.5 · 2⁵²
+        let shifted = u * 1.442_695_040_888_963_387_00 + shift
+        let k = shifted - shift
+        let r = (u - k * 6.931_471_803_691_238_164_90e-1) - k * 1.908_214_929_270_587_700_02e-10
+        var p: Double = 1.0 / 87_178_291_200
+        p = p * r + 1.0 / 6_227_020_800
+        p = p * r + 1.0 / 479_001_600
+        p = p * r + 1.0 / 39_916_800
+        p = p * r + 1.0 / 3_628_800
+        p = p * r + 1.0 / 362_880
+        p = p * r + 1.0 / 40320
+        p = p * r + 1.0 / 5040
+        p = p * r + 1.0 / 720
+        p = p * r + 1.0 / 120
+        p = p * r + 1.0 / 24
+        p = p * r + 1.0 / 6
+        p = p * r + 0.5
+        p = p * r + 1
+        p = p * r
+        let exponent = Int64(bitPattern: shifted.bitPattern &- shift.bitPattern)
+        let big = exponent > 1022
+        let scale = Double(bitPattern: UInt64(bitPattern: ((big ? exponent &- 1 : exponent) &+ 1023) &<< 52))
+        let small = scale * p + (scale - 1)
+        let large = (scale * p + scale) * 2
+        let m = big ? large : small
+        return x == 0 ? x : m
+    }
+
+    /// eˣ − 1 for a network scalar (Float or Double; any other type uses its own `expm1`).
+    @inlinable @inline(__always)
+    public static func value<Scalar: NetworkScalar>(_ x: Scalar) -> Scalar {
+        if Scalar.self == Float.self { return unsafeBitCast(value(unsafeBitCast(x, to: Float.self)), to: Scalar.self) }
+        if Scalar.self == Double.self { return unsafeBitCast(value(unsafeBitCast(x, to: Double.self)), to: Scalar.self) }
+        return Scalar.expm1(x)
+    }
+
+    /// `result[i] = cotangent[i] · ELU′(x[i])` (1 for x > 0, y + 1 otherwise) in SIMD blocks
+    /// (`result` may be `cotangent`).
+    @inlinable
+    public static func pullbackELU(
+        _ cotangent: UnsafePointer<Float>, preActivations x: UnsafePointer<Float>, values y: UnsafePointer<Float>,
+        into result: UnsafeMutablePointer<Float>, count: Int
+    ) {
+        var i = 0
+        while i + 4 <= count {
+            let c = UnsafeRawPointer(cotangent + i).loadUnaligned(as: SIMD4<Float>.self)
+            let xv = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD4<Float>.self)
+            let yv = UnsafeRawPointer(y + i).loadUnaligned(as: SIMD4<Float>.self)
+            let factor = (yv + 1).replacing(with: 1, where: xv .> 0)
+            UnsafeMutableRawPointer(result + i).storeBytes(of: c * factor, as: SIMD4<Float>.self)
+            i += 4
+        }
+        while i < count {
+            let factor: Float = x[i] > 0 ? 1 : y[i] + 1
+            result[i] = cotangent[i] * factor
+            i += 1
+        }
+    }
+
+    /// `y[i] = ELU(x[i])` (x for x > 0, eˣ − 1 otherwise) for `i < count` (`y` may be `x`), in one
+    /// vectorisable loop.
+    @inlinable
+    public static func applyELU<Scalar: NetworkScalar>(_ x: UnsafePointer<Scalar>, to y: UnsafeMutablePointer<Scalar>, count: Int) {
+        if Scalar.self == Float.self {
+            let input = UnsafeRawPointer(x).assumingMemoryBound(to: Float.self)
+            let output = UnsafeMutableRawPointer(y).assumingMemoryBound(to: Float.self)
+            for i in 0..<count {
+                let v = input[i]
+                let e = value(v > 0 ? 0 : v)
+                output[i] = v > 0 ? v : e
+            }
+        } else if Scalar.self == Double.self {
+            let input = UnsafeRawPointer(x).assumingMemoryBound(to: Double.self)
+            let output = UnsafeMutableRawPointer(y).assumingMemoryBound(to: Double.self)
+            for i in 0..<count {
+                let v = input[i]
+                let e = value(v > 0 ? 0 : v)
+                output[i] = v > 0 ? v : e
+            }
+        } else {
+            for i in 0..<count { y[i] = x[i] > 0 ? x[i] : Scalar.expm1(x[i]) }
         }
     }
 }

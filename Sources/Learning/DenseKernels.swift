@@ -1,6 +1,8 @@
 /// The matrix loops of the dense layers, on raw row-major storage. Inner loops run over contiguous
-/// memory; reductions keep four independent partial sums (in a fixed order, so results do not
-/// depend on how the compiler vectorises) to break the addition chain.
+/// memory. A sample's affine values and input cotangents sum their terms in order (the bias or 0
+/// first), as `BatchKernels` does for large batches, so a sample's results do not depend on its
+/// batch; reductions over the batch keep four independent partial sums (in a fixed order, so
+/// results do not depend on how the compiler vectorises) to break the addition chain.
 @usableFromInline
 enum DenseKernels {
     /// Σᵢ a[i]·b[i] for i < n.
@@ -36,7 +38,14 @@ enum DenseKernels {
     ) {
         for s in 0..<batch {
             let xs = x + s * inputs, zs = z + s * outputs
-            for o in 0..<outputs { zs[o] = b[o] + dot(w + o * inputs, xs, inputs) }
+            for o in 0..<outputs {
+                // b first, then the terms in order: the order of the feature-major kernels, so that a
+                // sample's value does not depend on the batch it is in.
+                let wo = w + o * inputs
+                var sum = b[o]
+                for i in 0..<inputs { sum += wo[i] * xs[i] }
+                zs[o] = sum
+            }
         }
     }
 
@@ -122,7 +131,13 @@ enum DenseKernels {
     ) {
         for s in 0..<batch {
             let ds = delta + s * outputs, cs = c + s * inputs
-            for i in 0..<inputs { cs[i] = dot(ds, wt + i * outputs, outputs) }
+            for i in 0..<inputs {
+                // The terms in order from 0, as the other kernels sum them.
+                let wi = wt + i * outputs
+                var sum: Scalar = 0
+                for o in 0..<outputs { sum += ds[o] * wi[o] }
+                cs[i] = sum
+            }
         }
     }
 }

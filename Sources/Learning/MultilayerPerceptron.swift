@@ -216,7 +216,12 @@ public struct MultilayerPerceptron<Scalar: NetworkScalar>: Sendable {
         precondition(batch >= 0 && batch <= workspace.maximumBatch, "batch \(batch) outside 0…\(workspace.maximumBatch) of the workspace")
         precondition(input.count >= batch * inputWidth, "input holds \(input.count) values, a batch needs \(batch * inputWidth)")
         workspace.lastBatch = batch
+        workspace.lastFeatureMajor = batch >= Self.featureMajorThreshold
         guard batch > 0, let x = input.baseAddress, let theta = parameters.baseAddress else { return }
+        if workspace.lastFeatureMajor {
+            forwardPassFeatureMajor(batch: batch, input: x, output: output, theta: theta, workspace: workspace)
+            return
+        }
         let storage = workspace.storage
         (storage + workspace.activationOffsets[0]).update(from: x, count: batch * inputWidth)
         let last = layerCount - 1
@@ -262,6 +267,11 @@ public struct MultilayerPerceptron<Scalar: NetworkScalar>: Sendable {
             precondition(parameterCotangent.count == parameterCount, "parameter cotangent holds \(parameterCotangent.count) values, not \(parameterCount)")
         }
         guard batch > 0, let v = cotangent.baseAddress, let theta = parameters.baseAddress else { return }
+        if workspace.lastFeatureMajor {
+            backwardPassFeatureMajor(batch: batch, cotangent: v, inputCotangent: inputCotangent?.baseAddress,
+                                     parameterCotangent: parameterCotangent?.baseAddress, theta: theta, workspace: workspace)
+            return
+        }
         let storage = workspace.storage
         // δ (this layer's pre-activation cotangent) always lives in the first scratch buffer, the
         // cotangent of the layer's input in the second, which the next layer down reads.
@@ -304,6 +314,115 @@ public struct MultilayerPerceptron<Scalar: NetworkScalar>: Sendable {
                 DenseKernels.backpropagate(batch: batch, inputs: inputs, outputs: outputs, delta: delta, w: w, c: target)
             }
             upstream = UnsafePointer(target)
+        }
+    }
+}
+
+// MARK: Feature-major passes for large batches
+
+extension MultilayerPerceptron {
+    /// Batches from this size run feature-major (`BatchKernels`): the input is transposed into
+    /// `inputWidth × batch`, every layer's loops run over the batch, and the output is transposed
+    /// back. Smaller batches run sample-major.
+    @inlinable @inline(__always)
+    static var featureMajorThreshold: Int { 16 }
+
+    /// The multiply–adds of one sample's forward pass, Σ inputs·outputs.
+    @inlinable
+    var multiplyAddsPerSample: Int {
+        var total = 0
+        for layer in 0..<layerCount { total += widths[layer] * widths[layer + 1] }
+        return total
+    }
+
+    /// The forward pass feature-major, the batch split into `ParallelChunks` run concurrently
+    /// (each sample's values do not depend on the split).
+    @inlinable
+    func forwardPassFeatureMajor(
+        batch: Int, input x: UnsafePointer<Scalar>, output: UnsafeMutablePointer<Scalar>?,
+        theta: UnsafePointer<Scalar>, workspace: Workspace
+    ) {
+        let storage = workspace.storage
+        let ld = batch, last = layerCount - 1
+        let widths = self.widths, offsets = self.weightOffsets
+        let activationOffsets = workspace.activationOffsets, preActivationOffsets = workspace.preActivationOffsets
+        let activation = self.activation, outputActivation = self.outputActivation
+        let chunks = ParallelChunks(count: batch, work: batch * multiplyAddsPerSample)
+        chunks.run { start, count in
+            BatchKernels.transpose(rows: count, columns: widths[0], from: x + start * widths[0], fromStride: widths[0],
+                                   to: storage + activationOffsets[0] + start, toStride: ld)
+            for layer in 0...last {
+                let inputs = widths[layer], outputs = widths[layer + 1]
+                let w = theta + offsets[layer]
+                let z = storage + preActivationOffsets[layer + 1] + start
+                BatchKernels.multiply(n: count, ld: ld, m: outputs, k: inputs, a: w, rowStride: inputs, columnStride: 1,
+                                      x: storage + activationOffsets[layer] + start, bias: w + inputs * outputs, z: z)
+                let a = storage + activationOffsets[layer + 1] + start
+                let sigma = layer == last ? outputActivation : activation
+                for o in 0..<outputs { sigma.apply(z + o * ld, to: a + o * ld, count: count) }
+            }
+            if let output {
+                let width = widths[last + 1]
+                BatchKernels.transpose(rows: width, columns: count, from: storage + activationOffsets[last + 1] + start, fromStride: ld,
+                                       to: output + start * width, toStride: width)
+            }
+        }
+    }
+
+    /// The backward pass feature-major. Each chunk of the batch accumulates its parameter
+    /// cotangent into its own buffer; the chunks' sums are then added in chunk order, so the
+    /// result is the same however many threads ran them.
+    @inlinable
+    func backwardPassFeatureMajor(
+        batch: Int, cotangent v: UnsafePointer<Scalar>, inputCotangent: UnsafeMutablePointer<Scalar>?,
+        parameterCotangent: UnsafeMutablePointer<Scalar>?, theta: UnsafePointer<Scalar>, workspace: Workspace
+    ) {
+        let storage = workspace.storage
+        let ld = batch, last = layerCount - 1
+        let widths = self.widths, offsets = self.weightOffsets
+        let activationOffsets = workspace.activationOffsets, preActivationOffsets = workspace.preActivationOffsets
+        let activation = self.activation, outputActivation = self.outputActivation
+        let delta = storage + workspace.scratchOffsets.delta, incoming = storage + workspace.scratchOffsets.incoming
+        let chunks = ParallelChunks(count: batch, work: batch * multiplyAddsPerSample)
+        let p = parameterCount
+        let partials = parameterCotangent == nil ? nil : workspace.partialGradients(chunks: chunks.count, parameters: p)
+        chunks.runIndexed { chunk, start, count in
+            let g = partials.map { $0 + chunk * p }
+            g?.update(repeating: 0, count: p)
+            // The output cotangent, feature-major, into `incoming`.
+            let outputs = widths[last + 1]
+            BatchKernels.transpose(rows: count, columns: outputs, from: v + start * outputs, fromStride: outputs,
+                                   to: incoming + start, toStride: ld)
+            for layer in stride(from: last, through: 0, by: -1) {
+                let inputs = widths[layer], outputs = widths[layer + 1]
+                let w = theta + offsets[layer]
+                let sigma = layer == last ? outputActivation : activation
+                let z = storage + preActivationOffsets[layer + 1] + start, a = storage + activationOffsets[layer + 1] + start
+                for o in 0..<outputs {
+                    sigma.pullback(incoming + start + o * ld, preActivations: z + o * ld, values: a + o * ld,
+                                   into: delta + start + o * ld, count: count)
+                }
+                if let g {
+                    let gw = g + offsets[layer]
+                    BatchKernels.accumulateOuter(n: count, ld: ld, m: outputs, k: inputs, d: delta + start,
+                                                 x: storage + activationOffsets[layer] + start, g: gw, gStride: inputs, gb: gw + inputs * outputs)
+                }
+                if layer == 0 && inputCotangent == nil { break }
+                // c = Wᵀ δ into `incoming` (δ has been read out of it).
+                BatchKernels.multiply(n: count, ld: ld, m: inputs, k: outputs, a: w, rowStride: 1, columnStride: inputs,
+                                      x: delta + start, bias: nil, z: incoming + start)
+            }
+            if let inputCotangent {
+                let inputs = widths[0]
+                BatchKernels.transpose(rows: inputs, columns: count, from: incoming + start, fromStride: ld,
+                                       to: inputCotangent + start * inputs, toStride: inputs)
+            }
+        }
+        if let parameterCotangent, let partials {
+            for chunk in 0..<chunks.count {
+                let source = partials + chunk * p
+                for i in 0..<p { parameterCotangent[i] += source[i] }
+            }
         }
     }
 }

@@ -25,6 +25,11 @@ extension MultilayerPerceptron {
         @usableFromInline let weightScratchOffset: Int
         /// The batch of the last forward pass.
         @usableFromInline var lastBatch = 0
+        /// Whether the last forward pass stored its values feature-major (a large batch).
+        @usableFromInline var lastFeatureMajor = false
+        /// Per-chunk parameter cotangents of the feature-major backward pass, made on first use.
+        @usableFromInline var partials: UnsafeMutablePointer<Scalar>?
+        @usableFromInline var partialCount = 0
         /// The number of scalars held.
         public let scalarCount: Int
 
@@ -65,7 +70,20 @@ extension MultilayerPerceptron {
         /// The batch of the last forward pass.
         public var batch: Int { lastBatch }
 
+        /// Room for `chunks × parameters` values.
+        @inlinable
+        func partialGradients(chunks: Int, parameters: Int) -> UnsafeMutablePointer<Scalar> {
+            if let partials, partialCount >= chunks * parameters { return partials }
+            partials?.deallocate()
+            partialCount = max(chunks * parameters, 1)
+            let buffer = UnsafeMutablePointer<Scalar>.allocate(capacity: partialCount)
+            buffer.initialize(repeating: 0, count: partialCount)
+            partials = buffer
+            return buffer
+        }
+
         deinit {
+            partials?.deallocate()
             storage.deinitialize(count: max(scalarCount, 1))
             storage.deallocate()
         }

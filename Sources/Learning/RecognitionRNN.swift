@@ -235,85 +235,133 @@ public struct RecognitionRNN<Scalar: NetworkScalar>: Sendable {
         }
     }
 
-    /// Step s (0-based) reads time index `steps − 1 − s`. The workspace keeps, per step, the
-    /// combined input [x; h_prev] (`batch × combined`), the hidden state after the step (`batch ×
-    /// hidden`; the previous one again where the step is missing) and whether it was observed.
+    /// Step s (0-based) reads time index `steps − 1 − s`. The workspace keeps, per step and
+    /// feature-major (`rows × batch`, one row per feature, the batch contiguous), the combined
+    /// input [x; h_prev] (`combined` rows), the hidden state after the step (`hidden` rows; the
+    /// previous one again for a series whose step is missing) and whether it was observed. The
+    /// batch runs in `ParallelChunks`, each chunk through all the steps on its own columns.
     @inlinable
     func forwardPass(
         batch: Int, steps: Int, observations x: UnsafePointer<Scalar>, mask: UnsafePointer<Scalar>?,
         output: UnsafeMutablePointer<Scalar>, theta: UnsafePointer<Scalar>, workspace: Workspace
     ) {
-        let obs = observationWidth, hidden = hiddenWidth, combined = combinedWidth
+        let obs = observationWidth, hidden = hiddenWidth, combined = combinedWidth, width = outputWidth
         let storage = workspace.storage
         let inputs = storage + workspace.inputOffset, states = storage + workspace.hiddenOffset
-        let observed = storage + workspace.observedOffset
-        let wih = theta, bih = theta + combined * hidden
-        var previous = UnsafePointer(storage + workspace.zeroOffset)  // h = 0 before the first step
-        (storage + workspace.zeroOffset).update(repeating: 0, count: batch * hidden)
-        for s in 0..<steps {
-            let t = steps - 1 - s
-            let stepInputs = inputs + s * batch * combined, stepStates = states + s * batch * hidden
-            let stepObserved = observed + s * batch
-            for b in 0..<batch {
-                let input = stepInputs + b * combined, state = stepStates + b * hidden, last = previous + b * hidden
-                input.update(from: x + (b * steps + t) * obs, count: obs)
-                (input + obs).update(from: last, count: hidden)
-                let isObserved = mask.map { $0[b * steps + t] != 0 } ?? true
-                stepObserved[b] = isObserved ? 1 : 0
-                if isObserved {
-                    DenseKernels.affine(batch: 1, inputs: combined, outputs: hidden, x: input, w: wih, b: bih, z: state)
-                    Activation.tanh.apply(state, to: state, count: hidden)
-                } else {
-                    state.update(from: last, count: hidden)
+        let observed = storage + workspace.observedOffset, zero = storage + workspace.zeroOffset
+        let outputScratch = storage + workspace.outputCotangentOffset
+        let wih = theta, bih = theta + combined * hidden, who = theta + outputOffset
+        let ld = batch
+        ParallelChunks(count: batch).run { start, count in
+            for r in 0..<hidden { (zero + r * ld + start).update(repeating: 0, count: count) }
+            var previous = UnsafePointer(zero + start)  // h = 0 before the first step
+            for s in 0..<steps {
+                let t = steps - 1 - s
+                let input = inputs + s * batch * combined + start, state = states + s * batch * hidden + start
+                let stepObserved = observed + s * batch + start
+                var missing = 0
+                for b in 0..<count {
+                    let series = start + b
+                    for k in 0..<obs { input[k * ld + b] = x[(series * steps + t) * obs + k] }
+                    let isObserved = mask.map { $0[series * steps + t] != 0 } ?? true
+                    stepObserved[b] = isObserved ? 1 : 0
+                    if !isObserved { missing += 1 }
                 }
+                for r in 0..<hidden { (input + (obs + r) * ld).update(from: previous + r * ld, count: count) }
+                BatchKernels.multiply(n: count, ld: ld, m: hidden, k: combined, a: wih, rowStride: combined, columnStride: 1,
+                                      x: input, bias: bih, z: state)
+                for r in 0..<hidden { Activation.tanh.apply(state + r * ld, to: state + r * ld, count: count) }
+                if missing > 0 {
+                    for b in 0..<count where stepObserved[b] == 0 {
+                        for r in 0..<hidden { state[r * ld + b] = previous[r * ld + b] }
+                    }
+                }
+                previous = UnsafePointer(state)
             }
-            previous = UnsafePointer(stepStates)
+            BatchKernels.multiply(n: count, ld: ld, m: width, k: hidden, a: who, rowStride: hidden, columnStride: 1,
+                                  x: previous, bias: who + hidden * width, z: outputScratch + start)
+            BatchKernels.transpose(rows: width, columns: count, from: outputScratch + start, fromStride: ld,
+                                   to: output + start * width, toStride: width)
         }
-        let who = theta + outputOffset
-        DenseKernels.affine(batch: batch, inputs: hidden, outputs: outputWidth, x: previous, w: who, b: who + hidden * outputWidth, z: output)
     }
 
     /// h̄ = vᵀ W_ho (and g_Who += vᵀ h_final); then per step from the last read (the first time)
     /// back to the first read: δ = h̄ ⊙ (1 − h²), g_Wih += δ [x; h_prev]ᵀ, g_bih += δ,
-    /// [x̄; h̄] = δᵀ W_ih; a missing step passes h̄ through.
+    /// [x̄; h̄] = δᵀ W_ih; a missing step passes h̄ through. Each chunk of the batch sums its
+    /// parameter cotangent apart; the chunks' sums are added in chunk order.
     @inlinable
     func backwardPass(
         batch: Int, steps: Int, cotangent v: UnsafePointer<Scalar>, parameterCotangent g: UnsafeMutablePointer<Scalar>?,
         observationCotangent gx: UnsafeMutablePointer<Scalar>?, theta: UnsafePointer<Scalar>, workspace: Workspace
     ) {
-        let obs = observationWidth, hidden = hiddenWidth, combined = combinedWidth
+        let obs = observationWidth, hidden = hiddenWidth, combined = combinedWidth, width = outputWidth
         let storage = workspace.storage
         let inputs = storage + workspace.inputOffset, states = storage + workspace.hiddenOffset
         let observed = storage + workspace.observedOffset
-        let hbar = storage + workspace.hiddenCotangentOffset
-        let delta = storage + workspace.deltaOffset, combinedBar = storage + workspace.combinedCotangentOffset
+        let hbarStorage = storage + workspace.hiddenCotangentOffset, spareStorage = storage + workspace.spareCotangentOffset
+        let deltaStorage = storage + workspace.deltaOffset, outputCotangent = storage + workspace.outputCotangentOffset
+        let observationBar = storage + workspace.observationCotangentOffset
         let wih = theta, who = theta + outputOffset
         let final = UnsafePointer(steps > 0 ? states + (steps - 1) * batch * hidden : storage + workspace.zeroOffset)
-        if let g {
-            let gw = g + outputOffset
-            DenseKernels.accumulateWeightCotangent(batch: batch, inputs: hidden, outputs: outputWidth, delta: v, x: final,
-                                                   gw: gw, gb: gw + hidden * outputWidth)
+        let ld = batch, p = parameterCount
+        let chunks = ParallelChunks(count: batch)
+        let partials = g == nil ? nil : workspace.partialGradients(chunks: chunks.count, parameters: p)
+        let outputOffset = self.outputOffset
+        chunks.runIndexed { chunk, start, count in
+            let gc = partials.map { $0 + chunk * p }
+            gc?.update(repeating: 0, count: p)
+            let vc = outputCotangent + start
+            BatchKernels.transpose(rows: count, columns: width, from: v + start * width, fromStride: width, to: vc, toStride: ld)
+            if let gc {
+                let gw = gc + outputOffset
+                BatchKernels.accumulateOuter(n: count, ld: ld, m: width, k: hidden, d: UnsafePointer(vc), x: final + start,
+                                             g: gw, gStride: hidden, gb: gw + hidden * width)
+            }
+            var hbar = hbarStorage + start, spare = spareStorage + start
+            let delta = deltaStorage + start
+            BatchKernels.multiply(n: count, ld: ld, m: hidden, k: width, a: who, rowStride: 1, columnStride: hidden,
+                                  x: vc, bias: nil, z: hbar)
+            for s in stride(from: steps - 1, through: 0, by: -1) {
+                let t = steps - 1 - s
+                let input = UnsafePointer(inputs + s * batch * combined + start), state = UnsafePointer(states + s * batch * hidden + start)
+                let stepObserved = UnsafePointer(observed + s * batch + start)
+                var missing = 0
+                for b in 0..<count where stepObserved[b] == 0 { missing += 1 }
+                for r in 0..<hidden {
+                    let hr = hbar + r * ld, sr = state + r * ld, dr = delta + r * ld
+                    if missing == 0 {
+                        for b in 0..<count { dr[b] = hr[b] * (1 - sr[b] * sr[b]) }
+                    } else {
+                        for b in 0..<count { dr[b] = stepObserved[b] != 0 ? hr[b] * (1 - sr[b] * sr[b]) : 0 }
+                    }
+                }
+                if let gc {
+                    BatchKernels.accumulateOuter(n: count, ld: ld, m: hidden, k: combined, d: UnsafePointer(delta), x: input,
+                                                 g: gc, gStride: combined, gb: gc + combined * hidden)
+                }
+                if let gx {
+                    let xbar = observationBar + start
+                    BatchKernels.multiply(n: count, ld: ld, m: obs, k: hidden, a: wih, rowStride: 1, columnStride: combined,
+                                          x: delta, bias: nil, z: xbar)
+                    for b in 0..<count {
+                        let target = gx + ((start + b) * steps + t) * obs
+                        for k in 0..<obs { target[k] = stepObserved[b] != 0 ? xbar[k * ld + b] : 0 }
+                    }
+                }
+                BatchKernels.multiply(n: count, ld: ld, m: hidden, k: hidden, a: wih + obs, rowStride: 1, columnStride: combined,
+                                      x: delta, bias: nil, z: spare)
+                if missing > 0 {
+                    for b in 0..<count where stepObserved[b] == 0 {
+                        for r in 0..<hidden { spare[r * ld + b] = hbar[r * ld + b] }
+                    }
+                }
+                swap(&hbar, &spare)
+            }
         }
-        DenseKernels.backpropagate(batch: batch, inputs: hidden, outputs: outputWidth, delta: v, w: who, c: hbar)
-        for s in stride(from: steps - 1, through: 0, by: -1) {
-            let t = steps - 1 - s
-            let stepInputs = inputs + s * batch * combined, stepStates = states + s * batch * hidden
-            let stepObserved = observed + s * batch
-            for b in 0..<batch {
-                let hb = hbar + b * hidden
-                guard stepObserved[b] != 0 else {
-                    gx?.advanced(by: (b * steps + t) * obs).update(repeating: 0, count: obs)
-                    continue
-                }
-                let state = UnsafePointer(stepStates + b * hidden), input = UnsafePointer(stepInputs + b * combined)
-                Activation.tanh.pullback(hb, preActivations: state, values: state, into: delta, count: hidden)
-                if let g {
-                    DenseKernels.accumulateWeightCotangent(batch: 1, inputs: combined, outputs: hidden, delta: delta, x: input,
-                                                           gw: g, gb: g + combined * hidden)
-                }
-                DenseKernels.backpropagate(batch: 1, inputs: combined, outputs: hidden, delta: delta, w: wih, c: combinedBar)
-                gx?.advanced(by: (b * steps + t) * obs).update(from: combinedBar, count: obs)
-                hb.update(from: combinedBar + obs, count: hidden)
+        if let g, let partials {
+            for chunk in 0..<chunks.count {
+                let source = partials + chunk * p
+                for i in 0..<p { g[i] += source[i] }
             }
         }
     }
@@ -321,9 +369,9 @@ public struct RecognitionRNN<Scalar: NetworkScalar>: Sendable {
 
 extension RecognitionRNN {
     /// Preallocated storage for a recognition network's forward pass and backpropagation through
-    /// time on up to `maximumBatch` series of up to `maximumSteps` time points: every step's
-    /// combined input [x; h_prev] and hidden state, which steps were observed, and the backward
-    /// pass's scratch (`maximumBatch × hidden` for h̄, plus one series' δ and [x̄; h̄]).
+    /// time on up to `maximumBatch` series of up to `maximumSteps` time points, feature-major:
+    /// every step's combined input [x; h_prev] and hidden state, which steps were observed, and the
+    /// backward pass's scratch (h̄ twice, δ, the output's and the observations' cotangents).
     ///
     /// One workspace serves one thread at a time; the last `forward` decides the point at which
     /// `vectorJacobianProducts` differentiates.
@@ -342,10 +390,15 @@ extension RecognitionRNN {
         @usableFromInline let observedOffset: Int
         @usableFromInline let zeroOffset: Int
         @usableFromInline let hiddenCotangentOffset: Int
+        @usableFromInline let spareCotangentOffset: Int
         @usableFromInline let deltaOffset: Int
-        @usableFromInline let combinedCotangentOffset: Int
+        @usableFromInline let outputCotangentOffset: Int
+        @usableFromInline let observationCotangentOffset: Int
         @usableFromInline var lastBatch = 0
         @usableFromInline var lastSteps = 0
+        /// Per-chunk parameter cotangents of the backward pass, made on first use.
+        @usableFromInline var partials: UnsafeMutablePointer<Scalar>?
+        @usableFromInline var partialCount = 0
         /// The number of scalars held.
         public let scalarCount: Int
 
@@ -368,11 +421,25 @@ extension RecognitionRNN {
             observedOffset = region(cells)
             zeroOffset = region(maximumBatch * hiddenWidth)
             hiddenCotangentOffset = region(maximumBatch * hiddenWidth)
-            deltaOffset = region(hiddenWidth)
-            combinedCotangentOffset = region(combined)
+            spareCotangentOffset = region(maximumBatch * hiddenWidth)
+            deltaOffset = region(maximumBatch * hiddenWidth)
+            outputCotangentOffset = region(maximumBatch * 2 * latentWidth)
+            observationCotangentOffset = region(maximumBatch * observationWidth)
             scalarCount = offset
             storage = .allocate(capacity: max(offset, 1))
             storage.initialize(repeating: 0, count: max(offset, 1))
+        }
+
+        /// Room for `chunks × parameters` values.
+        @inlinable
+        func partialGradients(chunks: Int, parameters: Int) -> UnsafeMutablePointer<Scalar> {
+            if let partials, partialCount >= chunks * parameters { return partials }
+            partials?.deallocate()
+            partialCount = max(chunks * parameters, 1)
+            let buffer = UnsafeMutablePointer<Scalar>.allocate(capacity: partialCount)
+            buffer.initialize(repeating: 0, count: partialCount)
+            partials = buffer
+            return buffer
         }
 
         /// Whether this workspace was made for `network`'s widths.
@@ -387,6 +454,7 @@ extension RecognitionRNN {
         public var steps: Int { lastSteps }
 
         deinit {
+            partials?.deallocate()
             storage.deinitialize(count: max(scalarCount, 1))
             storage.deallocate()
         }

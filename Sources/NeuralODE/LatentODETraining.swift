@@ -140,6 +140,8 @@ public struct LatentODEStep<Scalar: NetworkScalar> {
     @usableFromInline var sample: [Scalar]
     @usableFromInline let encoderWorkspace: RecognitionRNN<Scalar>.Workspace
     @usableFromInline let decoderWorkspace: MultilayerPerceptron<Scalar>.Workspace
+    /// The latent field's scratch, with its kept evaluations, reused by every iteration.
+    @usableFromInline let fieldScratch: NeuralFieldScratch<Scalar>
 
     /// Buffers for `batch` series of `steps` times.
     public init(model: LatentODEModel<Scalar>, batch: Int, steps: Int, observationWidth: Int) {
@@ -154,6 +156,7 @@ public struct LatentODEStep<Scalar: NetworkScalar> {
         sample = [Scalar](repeating: 0, count: batch * model.latentWidth)
         encoderWorkspace = model.encoder.makeWorkspace(maximumBatch: batch, maximumSteps: steps)
         decoderWorkspace = model.decoder.makeWorkspace(maximumBatch: batch)
+        fieldScratch = NeuralFieldScratch(network: model.dynamics, batch: batch)
     }
 
     /// Copies the chosen series into the step's buffers.
@@ -227,7 +230,7 @@ public struct LatentODEStep<Scalar: NetworkScalar> {
             logLikelihood += total
             return -total * scale
         }
-        let field = NeuralField(network: model.dynamics, batch: batch, input: .raw)
+        let field = NeuralField(network: model.dynamics, batch: batch, input: .raw, scratch: fieldScratch)
         let initial = sample.map { Double($0) }
         let result: LossGradient
         if case let .adjoint(options) = gradient {

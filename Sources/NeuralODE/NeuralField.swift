@@ -12,7 +12,7 @@ import ODE
 ///
 /// Neural ODEs: Chen, Rubanova, Bettencourt & Duvenaud, "Neural Ordinary Differential
 /// Equations", NeurIPS 2018.
-public struct NeuralField<Scalar: NetworkScalar>: DifferentiableField {
+public struct NeuralField<Scalar: NetworkScalar>: KeepingField {
     /// What the network sees.
     public enum Input: String, Sendable, CaseIterable {
         /// The state itself.
@@ -90,6 +90,31 @@ public struct NeuralField<Scalar: NetworkScalar>: DifferentiableField {
         for i in 0..<dimension { derivative[i] = Double(output[i]) }
     }
 
+    /// `net(g(y))`, keeping the network's activations under `slot` (a workspace of its own, kept
+    /// with the scratch and reused by later gradients).
+    @inlinable
+    public func evaluate(t: Double, state: UnsafeBufferPointer<Double>, derivative: UnsafeMutableBufferPointer<Double>, keepingAs slot: Int) {
+        loadInput(state)
+        network.forward(batch: batch, input: UnsafeBufferPointer(scratch.input), output: scratch.output, workspace: scratch.kept(slot))
+        let output = scratch.output
+        for i in 0..<dimension { derivative[i] = Double(output[i]) }
+    }
+
+    /// The products at the point last evaluated under `slot`, from its kept activations.
+    @inlinable
+    public func vectorJacobianProducts(
+        kept slot: Int, t: Double, state: UnsafeBufferPointer<Double>, cotangent v: UnsafeBufferPointer<Double>,
+        stateCotangent: UnsafeMutableBufferPointer<Double>, addingTo parameterCotangent: UnsafeMutableBufferPointer<Double>
+    ) {
+        let n = dimension, p = parameterCount
+        let cotangent = scratch.cotangent, inputCotangent = scratch.inputCotangent, theta = scratch.parameterCotangent
+        for i in 0..<n { cotangent[i] = Scalar(v[i]) }
+        for k in 0..<p { theta[k] = 0 }
+        network.vectorJacobianProducts(batch: batch, cotangent: UnsafeBufferPointer(cotangent), inputCotangent: inputCotangent,
+                                       addingTo: theta, workspace: scratch.kept(slot))
+        finishProducts(state: state, stateCotangent: stateCotangent, addingTo: parameterCotangent)
+    }
+
     /// `vᵀ ∂f/∂y` (through the network and `g`) and `vᵀ ∂f/∂θ` summed over the batch.
     @inlinable
     public func vectorJacobianProducts(
@@ -127,6 +152,17 @@ public struct NeuralField<Scalar: NetworkScalar>: DifferentiableField {
             let output = scratch.output
             for i in 0..<n { derivative[i] = Double(output[i]) }
         }
+        finishProducts(state: state, stateCotangent: stateCotangent, addingTo: parameterCotangent)
+    }
+
+    /// The state cotangent through `g` and the parameter cotangent in Double, from the scratch.
+    @inlinable
+    func finishProducts(
+        state: UnsafeBufferPointer<Double>, stateCotangent: UnsafeMutableBufferPointer<Double>,
+        addingTo parameterCotangent: UnsafeMutableBufferPointer<Double>
+    ) {
+        let n = dimension, p = parameterCount
+        let inputCotangent = scratch.inputCotangent, theta = scratch.parameterCotangent
         switch input {
         case .raw: for i in 0..<n { stateCotangent[i] = Double(inputCotangent[i]) }
         case .cube: for i in 0..<n { let y = state[i]; stateCotangent[i] = Double(inputCotangent[i]) * 3 * y * y }
@@ -144,10 +180,16 @@ final class NeuralFieldScratch<Scalar: NetworkScalar>: @unchecked Sendable {
     @usableFromInline let cotangent: UnsafeMutableBufferPointer<Scalar>
     @usableFromInline let inputCotangent: UnsafeMutableBufferPointer<Scalar>
     @usableFromInline let parameterCotangent: UnsafeMutableBufferPointer<Scalar>
+    /// The workspaces of kept evaluations, by slot, made on first use.
+    @usableFromInline var keptWorkspaces: [MultilayerPerceptron<Scalar>.Workspace] = []
+    @usableFromInline let widths: [Int]
+    @usableFromInline let batch: Int
 
     @usableFromInline
     init(network: MultilayerPerceptron<Scalar>, batch: Int) {
         let n = batch * network.inputWidth
+        widths = network.widths
+        self.batch = batch
         workspace = network.makeWorkspace(maximumBatch: batch)
         func buffer(_ count: Int) -> UnsafeMutableBufferPointer<Scalar> {
             let pointer = UnsafeMutableBufferPointer<Scalar>.allocate(capacity: max(count, 1))
@@ -159,6 +201,13 @@ final class NeuralFieldScratch<Scalar: NetworkScalar>: @unchecked Sendable {
         cotangent = buffer(n)
         inputCotangent = buffer(n)
         parameterCotangent = buffer(network.parameterCount)
+    }
+
+    /// The workspace of slot `slot`.
+    @inlinable
+    func kept(_ slot: Int) -> MultilayerPerceptron<Scalar>.Workspace {
+        while keptWorkspaces.count <= slot { keptWorkspaces.append(MultilayerPerceptron<Scalar>.Workspace(widths: widths, maximumBatch: batch)) }
+        return keptWorkspaces[slot]
     }
 
     deinit {

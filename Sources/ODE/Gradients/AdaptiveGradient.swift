@@ -80,9 +80,16 @@ extension AdaptiveSolver {
     /// `θ̄ += K̄ᵢᵀ ∂f/∂θ(Yᵢ)`, `ȳₙ = ȳₙ₊₁ + Σ_obs g_obs + Σᵢ Ȳᵢ`: one vector–Jacobian product per
     /// stage and no evaluation of the field. With a first-same-as-last method the last stage of
     /// one step and the first of the next are one evaluation, differentiated once.
+    ///
+    /// With `keptEvaluation` and `keptProducts` (a field that keeps its evaluations), every stage
+    /// of the forward pass is evaluated into a slot (a rejected attempt's slots are reused) and the
+    /// reverse pass takes its products from that slot.
     @inlinable
     func denseOutputGradient<Field: DifferentiableField>(
-        _ field: Field, initialState: [Double], from startTime: Double, observationTimes: [Double], loss: PointLoss
+        _ field: Field, initialState: [Double], from startTime: Double, observationTimes: [Double], loss: PointLoss,
+        keptEvaluation: ((Int, Double, UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>) -> Void)? = nil,
+        keptProducts: ((Int, Double, UnsafeMutablePointer<Double>, UnsafeBufferPointer<Double>, UnsafeMutableBufferPointer<Double>,
+                        UnsafeMutableBufferPointer<Double>) -> Void)? = nil
     ) throws(SolveFailure) -> LossGradient {
         let n = field.dimension, p = field.parameterCount, s = tableau.stages
         let endTime = observationTimes[observationTimes.count - 1]
@@ -144,6 +151,17 @@ extension AdaptiveSolver {
             field.evaluate(t: time, state: UnsafeBufferPointer(start: input, count: n), derivative: UnsafeMutableBufferPointer(start: row, count: n))
             statistics.functionEvaluations += 1
         }
+        // Kept evaluations: the slot of each accepted step's stages, the slot of the current K₀ and the next free one.
+        let keeps = keptEvaluation != nil && keptProducts != nil
+        var stageSlots = [Int](), firstSlot = 0, freeSlot = 0
+        func evaluate(_ time: Double, _ input: UnsafeMutablePointer<Double>, into row: UnsafeMutablePointer<Double>, slot: Int) {
+            if let keptEvaluation, keeps {
+                keptEvaluation(slot, time, input, row)
+                statistics.functionEvaluations += 1
+            } else {
+                evaluate(time, input, into: row)
+            }
+        }
         func scaledNorm(_ vector: UnsafeMutablePointer<Double>, reference: UnsafeMutablePointer<Double>) -> Double {
             var sum = 0.0
             for i in 0..<n {
@@ -159,7 +177,8 @@ extension AdaptiveSolver {
         }
 
         if endTime > startTime {
-            evaluate(t, y, into: k)
+            evaluate(t, y, into: k, slot: 0)
+            freeSlot = 1
             if !(0..<n).allSatisfy({ k[$0].isFinite }) {
                 throw .nonFiniteState(t: t, step: 0, component: (0..<n).first { !k[$0].isFinite } ?? 0)
             }
@@ -184,6 +203,7 @@ extension AdaptiveSolver {
                 // Stage inputs straight into the tape: Y₀ = yₙ, Yᵢ = yₙ + h Σⱼ aᵢⱼ Kⱼ.
                 let inputs = tape + accepted * record
                 inputs.update(from: y, count: n)
+                let attemptSlot = freeSlot
                 for stage in 1..<s {
                     let input = inputs + stage * n, row = a + stage * s
                     for component in 0..<n { input[component] = y[component] }
@@ -194,7 +214,7 @@ extension AdaptiveSolver {
                             for component in 0..<n { input[component] += coefficient * slope[component] }
                         }
                     }
-                    evaluate(t + c[stage] * h, input, into: k + stage * n)
+                    evaluate(t + c[stage] * h, input, into: k + stage * n, slot: attemptSlot + stage - 1)
                 }
                 // The new solution (the last stage input when FSAL) and the error estimate.
                 for component in 0..<n {
@@ -224,10 +244,18 @@ extension AdaptiveSolver {
                     continue
                 }
                 let tNew = last ? endTime : t + h
+                if keeps {
+                    stageSlots.append(firstSlot)
+                    for stage in 1..<s { stageSlots.append(attemptSlot + stage - 1) }
+                    freeSlot = attemptSlot + s - 1
+                }
                 if fsal {
                     (k + s * n).update(from: k + (s - 1) * n, count: n)
+                    firstSlot = attemptSlot + s - 2
                 } else {
-                    evaluate(tNew, yNew, into: k + s * n)
+                    evaluate(tNew, yNew, into: k + s * n, slot: freeSlot)
+                    firstSlot = freeSlot
+                    freeSlot += 1
                 }
                 // Observations in (t, tNew]: the end point itself, or the continuous extension.
                 while nextObservation < observations, observationTimes[nextObservation] <= tNew {
@@ -328,9 +356,14 @@ extension AdaptiveSolver {
                 var nonzero = false
                 for component in 0..<n where row[component] != 0 { nonzero = true; break }
                 if nonzero {
-                    field.vectorJacobianProducts(
-                        t: time + c[i] * h, state: UnsafeBufferPointer(start: inputs + i * n, count: n),
-                        cotangent: UnsafeBufferPointer(start: row, count: n), stateCotangent: inputAdjointBuffer, addingTo: thetaBuffer)
+                    if let keptProducts, keeps {
+                        keptProducts(stageSlots[step * s + i], time + c[i] * h, inputs + i * n, UnsafeBufferPointer(start: row, count: n),
+                                     inputAdjointBuffer, thetaBuffer)
+                    } else {
+                        field.vectorJacobianProducts(
+                            t: time + c[i] * h, state: UnsafeBufferPointer(start: inputs + i * n, count: n),
+                            cotangent: UnsafeBufferPointer(start: row, count: n), stateCotangent: inputAdjointBuffer, addingTo: thetaBuffer)
+                    }
                     products += 1
                     let coefficients = a + i * s
                     for j in 0..<i where coefficients[j] != 0 {
