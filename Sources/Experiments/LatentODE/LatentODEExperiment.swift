@@ -51,26 +51,43 @@ struct LatentODEExperiment: Sendable {
     /// Encodes the shown series (posterior means as z₀), solves the latent ODE over the observed
     /// window and half a window beyond it on each side, and decodes.
     func seriesViews<Scalar: NetworkScalar>(_ model: LatentODEModel<Scalar>) throws(SolveFailure) -> [SeriesView] {
-        let shown = data.selecting(Array(0..<show))
+        let indices = shownIndices
+        let shown = data.selecting(indices)
         let posterior = model.encode(shown)
         let times = data.times, t0 = times[0], t1 = times[times.count - 1], window = t1 - t0
         func grid(_ from: Double, _ to: Double, _ count: Int) -> [Double] { (0..<count).map { from + (to - from) * Double($0) / Double(count - 1) } }
         var views = [SeriesView]()
         let l = latentWidth, w = data.width
-        for i in 0..<show {
+        for (i, series) in indices.enumerated() {
             let z0 = Array(posterior[(i * 2 * l)..<(i * 2 * l + l)])
             func path(_ ts: [Double]) throws(SolveFailure) -> (times: [Double], values: [Double], latents: [Double]) {
                 let latents = try model.latentTrajectories(from: z0, times: ts, solver: solver)
                 return (ts, model.decode(latents), latents)
             }
-            let observedSeries = data.series(i)
+            let observedSeries = data.series(series)
             let observed = observedSeries.times.indices.map { k in (observedSeries.times[k], Array(observedSeries.values[(k * w)..<((k + 1) * w)])) }
             views.append(SeriesView(
-                index: i, name: data.names[i], observed: observed, truth: spirals?.trueTrajectory(i),
+                index: i, name: data.names[series], observed: observed, truth: spirals?.trueTrajectory(series),
                 reconstruction: try path(grid(t0, t1, 200)), forward: try path(grid(t0, t1 + window / 2, 300)),
                 backward: try path(grid(t0, t0 - window / 2, 100))))
         }
         return views
+    }
+
+    /// The series the figures show: for generated spirals the first of each direction in turn
+    /// (counter-clockwise first), else the first `show`.
+    var shownIndices: [Int] {
+        guard let spirals else { return Array(0..<show) }
+        let ccw = spirals.isCounterClockwise.indices.filter { spirals.isCounterClockwise[$0] }
+        let cw = spirals.isCounterClockwise.indices.filter { !spirals.isCounterClockwise[$0] }
+        var chosen = [Int]()
+        var k = 0
+        while chosen.count < show, k < max(ccw.count, cw.count) {
+            if k < ccw.count, chosen.count < show { chosen.append(ccw[k]) }
+            if k < cw.count, chosen.count < show { chosen.append(cw[k]) }
+            k += 1
+        }
+        return chosen
     }
 
     func artifacts(result: LatentODETraining.Result, views: [SeriesView], parameterCount: Int) -> Artifacts {
