@@ -233,7 +233,7 @@ public struct AdaptiveSolver: Sendable {
 
     /// y(t + θh) from the step's stages: the method's continuous extension, or cubic Hermite
     /// interpolation between the two ends and their slopes (`k[0]` at the start, `k[s]` at the end).
-    @usableFromInline
+    @inlinable
     func interpolate<Scalar: BinaryFloatingPoint>(
         theta thetaValue: Double, h hValue: Double, n: Int, y: UnsafeMutablePointer<Scalar>, yNew: UnsafeMutablePointer<Scalar>,
         k: UnsafeMutablePointer<Scalar>, into output: UnsafeMutablePointer<Scalar>
