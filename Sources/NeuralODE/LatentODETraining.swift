@@ -71,8 +71,7 @@ public struct LatentODETraining: Sendable {
 
         /// The median wall time of one iteration.
         public var medianSecondsPerIteration: Double {
-            let sorted = history.map(\.seconds).sorted()
-            return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
+            medianSeconds(history.map(\.seconds))
         }
     }
 
@@ -117,13 +116,13 @@ public struct LatentODETraining: Sendable {
             optimizer.step(parameters: &variables, gradient: record.1)
             var entry = record.0
             let elapsed = clock.now - began
-            entry.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            entry.seconds = elapsed.inSeconds
             history.append(entry)
             progress?(iteration, entry.loss)
         }
         let total = clock.now - started
         return Result(parameters: variables, history: history,
-                      seconds: Double(total.components.seconds) + Double(total.components.attoseconds) * 1e-18)
+                      seconds: total.inSeconds)
     }
 }
 

@@ -140,14 +140,14 @@ public struct NeuralODETraining: Sendable {
             result.history.append(.init(
                 loss: step.loss, forwardEvaluations: step.forwardEvaluations,
                 backwardEvaluations: step.functionEvaluations - step.forwardEvaluations + step.vectorJacobianProducts,
-                seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18))
+                seconds: elapsed.inSeconds))
             if iteration == iterations || (testEvery > 0 && iteration % testEvery == 0) || snapshotIterations.contains(iteration) {
                 try evaluate(iteration, parameters: variables)
             }
             progress?(iteration, step.loss)
         }
         let total = clock.now - trainingStart
-        result.seconds = Double(total.components.seconds) + Double(total.components.attoseconds) * 1e-18
+        result.seconds = total.inSeconds
         result.parameters = variables
         if iterations == 0 { try evaluate(0, parameters: variables) }
         return result
@@ -265,8 +265,7 @@ public struct TrainingResult: Sendable {
 
     /// The median wall time of one iteration.
     public var medianSecondsPerIteration: Double {
-        let sorted = history.map(\.seconds).sorted()
-        return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
+        medianSeconds(history.map(\.seconds))
     }
 }
 
