@@ -63,8 +63,6 @@ public struct LatentODEData: Sendable, Equatable {
     public enum Failure: Error, Equatable, CustomStringConvertible {
         /// No points at all.
         case empty
-        /// A line of a table (1-based) that is not `series,t,values…`.
-        case malformed(line: Int, reason: String)
         /// A point whose width differs from the first point's.
         case inconsistentWidth(series: String, time: Double, expected: Int, found: Int)
         /// Two points of one series at one time.
@@ -75,7 +73,6 @@ public struct LatentODEData: Sendable, Equatable {
         public var description: String {
             switch self {
             case .empty: return "no observations"
-            case .malformed(let line, let reason): return "line \(line): \(reason)"
             case .inconsistentWidth(let series, let time, let expected, let found):
                 return "series \(series) at t = \(time) has \(found) values, the others \(expected)"
             case .duplicate(let series, let time): return "series \(series) has two observations at t = \(time)"
@@ -117,39 +114,6 @@ public struct LatentODEData: Sendable, Equatable {
             for k in 0..<width { observations[(b * steps + t) * width + k] = point.values[k] }
         }
         self.init(times: times, width: width, names: names, observations: observations, mask: mask)
-    }
-
-    /// The series of a comma-separated table of `series,t,x,y` rows (any number ≥ 1 of value
-    /// columns, the same on every row), as `init(points:)` arranges them. A first line whose
-    /// second field is not a number is a header; blank lines and lines starting with `#` are
-    /// skipped; fields are trimmed of spaces.
-    public init(csv text: String) throws(Failure) {
-        var points = [Point]()
-        var lineNumber = 0, sawContent = false
-        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
-            lineNumber += 1
-            let line = rawLine.trimmingCharacters(in: .whitespaces)
-            if line.isEmpty || line.hasPrefix("#") { continue }
-            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-            let isFirst = !sawContent
-            sawContent = true
-            guard fields.count >= 3 else {
-                throw .malformed(line: lineNumber, reason: "expected series,t and at least one value, found \(fields.count) field\(fields.count == 1 ? "" : "s")")
-            }
-            guard let time = Double(fields[1]) else {
-                if isFirst { continue }  // a header
-                throw .malformed(line: lineNumber, reason: "the time '\(fields[1])' is not a number")
-            }
-            var values = [Double]()
-            values.reserveCapacity(fields.count - 2)
-            for field in fields.dropFirst(2) {
-                guard let value = Double(field) else { throw .malformed(line: lineNumber, reason: "the value '\(field)' is not a number") }
-                values.append(value)
-            }
-            guard !fields[0].isEmpty else { throw .malformed(line: lineNumber, reason: "the series name is empty") }
-            points.append(Point(series: fields[0], time: time, values: values))
-        }
-        try self.init(points: points)
     }
 
     /// The observed points of series `index`: their times and their values (`count × width`).

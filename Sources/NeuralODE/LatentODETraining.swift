@@ -88,7 +88,7 @@ public struct LatentODETraining: Sendable {
         var generator = SeededGenerator(seed: seed)
         var model = model
         var variables = model.parameters
-        var optimizer = self.optimizer.make(count: variables.count, learningRate: learningRate, epsilon: self.optimizer == .adam ? 1e-8 : 1e-8)
+        var optimizer = self.optimizer.make(count: variables.count, learningRate: learningRate, epsilon: 1e-8)  // PyTorch's default for Adam and RMSprop
         var history = [Iteration]()
         history.reserveCapacity(iterations)
         let clock = ContinuousClock()

@@ -82,20 +82,12 @@ struct LatentODEDataTests {
 
     @Test("Irregular series become a union time grid with a mask")
     func maskBuilder() throws {
-        let csv = """
-        series,t,x,y
-        a,0.0,1,2
-        a,0.5,3,4
-        b,0.25,5,6
-        # a comment
-
-        a,1.5,7,8
-        c,1.5,9,10
-        b,1.0,11,12
-        c,0.0,13,14
-        b,0.5, 15 , 16
-        """
-        let data = try LatentODEData(csv: csv)
+        func p(_ series: String, _ time: Double, _ values: Double...) -> LatentODEData.Point {
+            LatentODEData.Point(series: series, time: time, values: values)
+        }
+        let points = [p("a", 0, 1, 2), p("a", 0.5, 3, 4), p("b", 0.25, 5, 6), p("a", 1.5, 7, 8), p("c", 1.5, 9, 10),
+                      p("b", 1, 11, 12), p("c", 0, 13, 14), p("b", 0.5, 15, 16)]
+        let data = try LatentODEData(points: points)
         #expect(data.names == ["a", "b", "c"])
         #expect(data.times == [0, 0.25, 0.5, 1, 1.5])
         #expect(data.width == 2 && data.steps == 5 && data.seriesCount == 3)
@@ -112,19 +104,22 @@ struct LatentODEDataTests {
         #expect(picked.names == ["c", "a"] && picked.times == data.times)
         #expect(picked.mask == Array(data.mask[10..<15]) + Array(data.mask[0..<5]))
         #expect(picked.series(0).values == [13, 14, 9, 10])
-        // Without a header, one value column.
-        let single = try LatentODEData(csv: "s,2,1\ns,1,0\nr,3,5\n")
+        // One value column, points out of time order.
+        let single = try LatentODEData(points: [p("s", 2, 1), p("s", 1, 0), p("r", 3, 5)])
         #expect(single.times == [1, 2, 3] && single.width == 1 && single.mask == [1, 1, 0, 0, 0, 1])
         #expect(single.observations == [0, 1, 0, 0, 0, 5])
     }
 
-    @Test("Malformed tables are rejected with the line")
+    @Test("Inconsistent points are rejected")
     func maskBuilderFailures() {
-        #expect(throws: LatentODEData.Failure.empty) { try LatentODEData(csv: "series,t,x,y\n") }
-        #expect(throws: LatentODEData.Failure.duplicate(series: "a", time: 1)) { try LatentODEData(csv: "a,1,2,3\na,1,4,5\n") }
-        #expect(throws: LatentODEData.Failure.inconsistentWidth(series: "b", time: 2, expected: 2, found: 1)) { try LatentODEData(csv: "a,1,2,3\nb,2,4\n") }
-        #expect(throws: LatentODEData.Failure.malformed(line: 3, reason: "the time 'x' is not a number")) { try LatentODEData(csv: "series,t,x\na,1,2\na,x,3\n") }
-        #expect(throws: LatentODEData.Failure.malformed(line: 1, reason: "the value 'q' is not a number")) { try LatentODEData(csv: "a,1,q\n") }
-        #expect(throws: LatentODEData.Failure.notFinite(series: "a", time: 1)) { try LatentODEData(csv: "a,1,inf\n") }
+        func p(_ series: String, _ time: Double, _ values: Double...) -> LatentODEData.Point {
+            LatentODEData.Point(series: series, time: time, values: values)
+        }
+        #expect(throws: LatentODEData.Failure.empty) { try LatentODEData(points: []) }
+        #expect(throws: LatentODEData.Failure.duplicate(series: "a", time: 1)) { try LatentODEData(points: [p("a", 1, 2, 3), p("a", 1, 4, 5)]) }
+        #expect(throws: LatentODEData.Failure.inconsistentWidth(series: "b", time: 2, expected: 2, found: 1)) {
+            try LatentODEData(points: [p("a", 1, 2, 3), p("b", 2, 4)])
+        }
+        #expect(throws: LatentODEData.Failure.notFinite(series: "a", time: 1)) { try LatentODEData(points: [p("a", 1, .infinity)]) }
     }
 }

@@ -6,9 +6,11 @@ import Foundation
 public struct CSVTable: Sendable {
     /// The columns in file order, each with its values (`nil` for an empty field).
     public var columns: [(name: String, values: [Double?])]
+    /// The columns read as text (those named in `textColumns` when parsing), by name, one entry per row.
+    public var texts: [String: [String]] = [:]
 
-    /// Reads and checks a file.
-    public static func read(_ url: URL) throws(CSVError) -> CSVTable {
+    /// Reads and checks a file; the columns named in `textColumns` are kept as text, not numbers.
+    public static func read(_ url: URL, textColumns: Set<String> = []) throws(CSVError) -> CSVTable {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
             throw CSVError("no such file \(url.path)")
@@ -17,11 +19,12 @@ public struct CSVTable: Sendable {
         guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else {
             throw CSVError("\(url.lastPathComponent) is not readable UTF-8 text")
         }
-        return try parse(text, name: url.lastPathComponent)
+        return try parse(text, name: url.lastPathComponent, textColumns: textColumns)
     }
 
-    /// Parses CSV text; `name` appears in error messages.
-    public static func parse(_ text: String, name: String) throws(CSVError) -> CSVTable {
+    /// Parses CSV text; `name` appears in error messages; the columns named in `textColumns` are
+    /// kept as text (an empty text field is an error).
+    public static func parse(_ text: String, name: String, textColumns: Set<String> = []) throws(CSVError) -> CSVTable {
         let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
             .enumerated().map { ($0.offset + 1, $0.element.trimmingCharacters(in: .whitespaces)) }
             .filter { !$0.1.isEmpty }
@@ -33,6 +36,7 @@ public struct CSVTable: Sendable {
             throw CSVError("\(name) line \(header.0): column '\(duplicate)' appears twice in the header")
         }
         var values = [[Double?]](repeating: [], count: names.count)
+        var texts = [String: [String]]()
         for (number, line) in lines.dropFirst() {
             let fields = line.split(separator: ",", omittingEmptySubsequences: false)
             guard fields.count == names.count else {
@@ -40,7 +44,11 @@ public struct CSVTable: Sendable {
             }
             for (index, field) in fields.enumerated() {
                 let text = field.trimmingCharacters(in: .whitespaces)
-                if text.isEmpty {
+                if textColumns.contains(names[index]) {
+                    guard !text.isEmpty else { throw CSVError("\(name) line \(number): column '\(names[index])' is empty") }
+                    texts[names[index], default: []].append(text)
+                    values[index].append(nil)
+                } else if text.isEmpty {
                     values[index].append(nil)
                 } else if let value = OptionSchema.parseNumber(text) {
                     values[index].append(value)
@@ -49,7 +57,9 @@ public struct CSVTable: Sendable {
                 }
             }
         }
-        return CSVTable(columns: zip(names, values).map { ($0, $1) })
+        var table = CSVTable(columns: zip(names, values).filter { !textColumns.contains($0.0) }.map { ($0, $1) })
+        table.texts = texts
+        return table
     }
 
     /// Formats rows as CSV text with a header, numbers in shortest round-trip form.

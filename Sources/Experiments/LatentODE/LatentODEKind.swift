@@ -15,7 +15,7 @@ public struct LatentODEKind: ExperimentKind {
     static let samplePoints = Option<Int>.integer("nsample", minimum: 2, default: 100, "consecutive noisy samples per spiral")
     static let start = Option<String?>.text("start", "the spiral parameter's first value: a number, pi allowed (default 0)")
     static let stop = Option<String?>.text("stop", "the spiral parameter's last value: a number, pi allowed (default 6*pi)")
-    static let noise = Option<Double>.number("noise_std", .nonNegative, default: 0.3, "observation noise (also the likelihood's σ)")
+    static let noise = Option<Double>.number("noise_std", .positive, default: 0.3, "observation noise of the spirals and the likelihood's σ")
     static let a = Option<Double>.number("a", default: 0, "spiral r = a + b·θ")
     static let b = Option<Double>.number("b", default: 0.3, "spiral r = a + b·θ")
     static let data = Option<ColumnsValue?>.columns("data", "your own series instead: {csv: path} with columns series,t,x,y (irregular, of any lengths)")
@@ -53,13 +53,7 @@ public struct LatentODEKind: ExperimentKind {
             guard case let .csv(path) = data else {
                 throw OptionError("'data' for {latent-ode} is a CSV file: data: {csv: path} with columns series,t,x,y", at: options.position(of: "data"))
             }
-            let url = context.notebookDirectory.appendingPathComponent(path)
-            guard let text = try? String(contentsOf: url, encoding: .utf8) else {
-                throw OptionError("'data' names '\(path)', which cannot be read (relative to the notebook's folder)", at: options.position(of: "data.csv"))
-            }
-            do { series = try LatentODEData(csv: text) } catch {
-                throw OptionError("in '\(path)': \(error.description)", at: options.position(of: "data.csv"))
-            }
+            series = try Self.readSeries(context.notebookDirectory.appendingPathComponent(path), path: path, options: options)
             guard series.width == observationWidth else {
                 throw OptionError("'\(path)' has \(series.width) values per point but obs_dim is \(observationWidth)", at: options.position(of: "data.csv"))
             }
@@ -89,9 +83,6 @@ public struct LatentODEKind: ExperimentKind {
         let tableau = ButcherTableau.adaptiveMethods.first { $0.name == options[Self.solver] }!
         let solver = AdaptiveSolver(tableau: tableau, controller: StepSizeController(rtol: options[Self.rtol], atol: options[Self.atol]))
         let noise = options[Self.noise]
-        guard noise > 0 || options[Self.data] != nil else {
-            throw OptionError("'noise_std' is also the likelihood's σ and must be above 0", at: options.position(of: "noise_std"))
-        }
         experiment = LatentODEExperiment(
             data: series, spirals: spirals, latentWidth: options[Self.latentWidth], hidden: options[Self.hidden],
             rnnHidden: options[Self.rnnHidden], singlePrecision: options[Self.dtype] == "float32", seed: seed,
@@ -100,7 +91,36 @@ public struct LatentODEKind: ExperimentKind {
                 iterations: options[Self.iterations], batchSize: options[Self.batchSize],
                 optimizer: OptimizerKind(rawValue: options[Self.optimizer])!, learningRate: options[Self.learningRate], integrator: solver,
                 gradient: options[Self.gradient] == "adjoint" ? .adjoint(AdjointOptions()) : .backprop,
-                noiseStandardDeviation: noise > 0 ? noise : 0.3, seed: seed &+ 1))
+                noiseStandardDeviation: noise, seed: seed &+ 1))
+    }
+
+    /// The series of a CSV file with columns `series`, `t` and one or more value columns.
+    static func readSeries(_ url: URL, path: String, options: ResolvedOptions) throws(OptionError) -> LatentODEData {
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw OptionError("'data.csv': no such file '\(path)' (paths are relative to the notebook's folder)", at: options.position(of: "data.csv"))
+        }
+        let table: CSVTable
+        do { table = try CSVTable.read(url, textColumns: ["series"]) } catch {
+            throw OptionError("'data.csv': \(error.description)", at: options.position(of: "data.csv"))
+        }
+        guard let names = table.texts["series"], let times = table.columns.first(where: { $0.name == "t" })?.values else {
+            throw OptionError("'\(path)' needs the columns series, t and one or more values (series,t,x,y)", at: options.position(of: "data.csv"))
+        }
+        let valueColumns = table.columns.filter { $0.name != "t" }
+        guard !valueColumns.isEmpty else {
+            throw OptionError("'\(path)' has no value columns after series and t", at: options.position(of: "data.csv"))
+        }
+        var points = [LatentODEData.Point]()
+        for row in names.indices {
+            let values = valueColumns.map { $0.values[row] }
+            guard let time = times[row], values.allSatisfy({ $0 != nil }) else {
+                throw OptionError("'\(path)' row \(row + 1) of series '\(names[row])' has an empty time or value", at: options.position(of: "data.csv"))
+            }
+            points.append(LatentODEData.Point(series: names[row], time: time, values: values.map { $0! }))
+        }
+        do { return try LatentODEData(points: points) } catch {
+            throw OptionError("in '\(path)': \(error.description)", at: options.position(of: "data.csv"))
+        }
     }
 
     /// A number written as a constant expression (`6*pi`).

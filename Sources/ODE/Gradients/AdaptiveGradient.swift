@@ -20,15 +20,28 @@ extension AdaptiveSolver {
         _ field: Field, initialState: [Double], from startTime: Double, observationTimes: [Double], loss: PointLoss,
         steppingToObservations: Bool = false
     ) throws(SolveFailure) -> LossGradient {
-        guard let end = observationTimes.last, end >= startTime,
-              zip(observationTimes, observationTimes.dropFirst()).allSatisfy({ $0 < $1 }),
-              observationTimes.first.map({ $0 >= startTime }) ?? false else {
-            throw .invalidProblem("observation times must increase from t_start")
-        }
-        if !steppingToObservations, tableau.denseOutput != nil, tableau.extendedDense == nil {
+        _ = try checkObservationTimes(observationTimes, from: startTime)
+        if differentiatesDenseOutput(steppingToObservations: steppingToObservations) {
             return try denseOutputGradient(field, initialState: initialState, from: startTime, observationTimes: observationTimes, loss: loss)
         }
         return try piecewiseGradient(field, initialState: initialState, from: startTime, observationTimes: observationTimes, loss: loss)
+    }
+
+    /// Checks that `times` increase from `startTime`; returns the last.
+    @inlinable
+    func checkObservationTimes(_ times: [Double], from startTime: Double) throws(SolveFailure) -> Double {
+        guard let end = times.last, end >= startTime, zip(times, times.dropFirst()).allSatisfy({ $0 < $1 }),
+              times.first.map({ $0 >= startTime }) ?? false else {
+            throw .invalidProblem("observation times must increase from t_start")
+        }
+        return end
+    }
+
+    /// Whether the gradient runs one continuous solve read by dense output (methods with a
+    /// continuous extension of their own order: dopri5, tsit5) rather than landing on each observation.
+    @inlinable
+    func differentiatesDenseOutput(steppingToObservations: Bool) -> Bool {
+        !steppingToObservations && tableau.denseOutput != nil && tableau.extendedDense == nil
     }
 
     /// The gradient through a solve that lands on every observation time: piecewise solves, the

@@ -65,11 +65,7 @@ extension AdaptiveSolver {
         _ field: Field, initialState: [Double], from startTime: Double, observationTimes: [Double], loss: PointLoss,
         options: AdjointOptions = AdjointOptions()
     ) throws(SolveFailure) -> LossGradient {
-        guard let end = observationTimes.last, end >= startTime,
-              zip(observationTimes, observationTimes.dropFirst()).allSatisfy({ $0 < $1 }),
-              observationTimes.first.map({ $0 >= startTime }) ?? false else {
-            throw .invalidProblem("observation times must increase from t_start")
-        }
+        let end = try checkObservationTimes(observationTimes, from: startTime)
         let n = field.dimension, p = field.parameterCount
         let interpolating = options.state == .interpolate
         // Forward: the states at the observation times by dense output; when interpolating, every

@@ -24,12 +24,8 @@ extension AdaptiveSolver {
         _ field: Field, initialState: [Double], from startTime: Double, observationTimes: [Double], loss: PointLoss,
         steppingToObservations: Bool = false
     ) throws(SolveFailure) -> LossGradient {
-        guard let end = observationTimes.last, end >= startTime,
-              zip(observationTimes, observationTimes.dropFirst()).allSatisfy({ $0 < $1 }),
-              observationTimes.first.map({ $0 >= startTime }) ?? false else {
-            throw .invalidProblem("observation times must increase from t_start")
-        }
-        if !steppingToObservations, tableau.denseOutput != nil, tableau.extendedDense == nil {
+        _ = try checkObservationTimes(observationTimes, from: startTime)
+        if differentiatesDenseOutput(steppingToObservations: steppingToObservations) {
             let n = field.dimension
             return try denseOutputGradient(
                 field, initialState: initialState, from: startTime, observationTimes: observationTimes, loss: loss,
