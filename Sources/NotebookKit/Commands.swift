@@ -42,23 +42,19 @@ public enum Commands {
         var stopped = false
         for notebook in notebooks {
             let start = clock.now
-            var outcomes = [BlockOutcome]()
+            var blocks = [RenderedBlock]()
             for block in notebook.blocks where !stopped {
-                let outcome = BlockRunner.run(block)
-                outcomes.append(outcome)
-                if !options.quiet { printError(progressLine(notebook, outcome)) }
-                if !outcome.succeeded {
-                    failures.append((notebook, outcome.block.id, outcome.block.line, outcome.failureMessage ?? ""))
+                let rendered = BlockRenderer.render(BlockRunner.run(block))
+                blocks.append(rendered)
+                if !options.quiet { printError(progressLine(notebook, block, rendered)) }
+                if let failure = rendered.failure {
+                    failures.append((notebook, block.id, failure.line, failure.message))
                     if options.failFast { stopped = true }
                 }
             }
             let elapsed = clock.now - start
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-            let report = ReportBuilder.build(notebook, outcomes: outcomes, run: information, totalSeconds: seconds)
-            // Blocks that ran but whose figures could not be drawn fail too.
-            for failure in report.renderFailures {
-                failures.append((notebook, failure.block, failure.line, failure.message))
-            }
+            let report = ReportBuilder.build(notebook, blocks: blocks, run: information, totalSeconds: seconds)
             let destination = output.appendingPathComponent(notebook.stem)
             do {
                 try ReportFolder.write(report, to: destination)
@@ -147,15 +143,12 @@ public enum Commands {
         return 0
     }
 
-    private static func progressLine(_ notebook: Notebook, _ outcome: BlockOutcome) -> String {
-        let block = outcome.block
-        let time = formatSeconds(outcome.seconds)
-        switch outcome.result {
-        case .success:
-            return "\(notebook.stem): \(block.id) {\(block.kind)} ok in \(time)"
-        case let .failure(failure):
+    private static func progressLine(_ notebook: Notebook, _ block: ExperimentBlock, _ rendered: RenderedBlock) -> String {
+        let time = formatSeconds(rendered.seconds)
+        if let failure = rendered.failure {
             return "\(notebook.stem): \(block.id) {\(block.kind)} FAILED in \(time): \(failure.message)"
         }
+        return "\(notebook.stem): \(block.id) {\(block.kind)} ok in \(time)"
     }
 
     private static func formatSeconds(_ seconds: Double) -> String {

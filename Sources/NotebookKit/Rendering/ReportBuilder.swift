@@ -1,6 +1,5 @@
 import Experiments
 import Foundation
-import Plot
 import Report
 
 /// The files of one notebook's report, built in memory: figures drawn, CSVs formatted,
@@ -12,8 +11,6 @@ struct RenderedReport {
     var copies: [(path: String, source: URL)]
     /// Whether every block succeeded.
     var succeeded: Bool
-    /// Blocks that computed but whose figures could not be drawn.
-    var renderFailures: [(block: String, line: Int, message: String)] = []
 }
 
 /// Facts about the run that every report shows.
@@ -32,70 +29,39 @@ public struct RunInformation: Sendable {
 /// Lays out a notebook's outcomes as a report: figures through Cairo, numbers as CSV, the page
 /// through the HTML writer, and the machine-readable summary.
 enum ReportBuilder {
-    static func build(_ notebook: Notebook, outcomes: [BlockOutcome], run: RunInformation, totalSeconds: Double) -> RenderedReport {
+    /// Builds the report of `notebook` from its blocks' rendered results (in document order; blocks
+    /// that did not run, after `--fail-fast`, are simply absent).
+    static func build(_ notebook: Notebook, blocks rendered: [RenderedBlock], run: RunInformation, totalSeconds: Double) -> RenderedReport {
         var files = [(path: String, contents: Data)]()
         var blockReports = [String: BlockReport]()
         var blockJSON = [JSONValue]()
         var failed = 0
-        var renderFailures = [(block: String, line: Int, message: String)]()
+        let sources = Dictionary(notebook.blocks.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
 
-        for outcome in outcomes {
-            let block = outcome.block
-            var figures = [FigureReference]()
-            var dataFiles = [String]()
-            var tables = [DataTable]()
-            var metrics = [KeyValue]()
-            var metricJSON = [(String, JSONValue)]()
-            var log = [String]()
-            var failure: BlockFailure?
-            switch outcome.result {
-            case let .success(artifacts):
-                for table in artifacts.series {
-                    let path = "data/\(block.id)\(table.name.isEmpty ? "" : "-\(table.name)").csv"
-                    files.append((path, Data(CSVTable.format(columns: table.columns, rows: table.rows).utf8)))
-                    dataFiles.append(path)
-                }
-                for named in artifacts.figures {
-                    let path = "figures/\(block.id)-\(named.name).png"
-                    do {
-                        let png = try CairoRenderer.pngData(named.figure)
-                        files.append((path, Data(png)))
-                        figures.append(FigureReference(path: path, caption: named.caption,
-                                                       width: Int(named.figure.width), height: Int(named.figure.height)))
-                    } catch {
-                        failure = BlockFailure("could not draw figure '\(named.name)': \(error)")
-                        renderFailures.append((block.id, block.line, "could not draw figure '\(named.name)': \(error)"))
-                    }
-                }
-                tables = artifacts.tables.map { DataTable(title: $0.title, columns: $0.columns, rows: $0.rows) }
-                for metric in artifacts.metrics {
-                    switch metric.value {
-                    case let .count(count):
-                        metrics.append(KeyValue(metric.name, String(count)))
-                        metricJSON.append((metric.name, .integer(count)))
-                    case let .real(value):
-                        metrics.append(KeyValue(metric.name, String(format: "%.10g", value)))
-                        metricJSON.append((metric.name, .number(value)))
-                    }
-                }
-                log = artifacts.log
-            case let .failure(error):
-                failure = error
+        for result in rendered {
+            files += result.files.map { ($0.path, $0.contents) }
+            let metrics = result.metrics.map { metric in
+                KeyValue(metric.name, metric.count.map { String($0) } ?? String(format: "%.10g", metric.real ?? .nan))
             }
-            if failure != nil { failed += 1 }
-            let status: BlockStatus = failure == nil ? .ok : .failed
-            let errorLine = failure?.line ?? block.line
-            blockReports[block.id] = BlockReport(
-                id: block.id, kind: block.kind, line: block.line, caption: block.caption, status: status,
-                seconds: outcome.seconds, options: optionLines(block.options), metrics: metrics, figures: figures,
-                tables: tables, dataFiles: dataFiles, log: log,
-                error: failure.map { BlockError(message: $0.message, line: errorLine) })
+            let metricJSON: [(String, JSONValue)] = result.metrics.map { metric in
+                (metric.name, metric.count.map { JSONValue.integer($0) } ?? .number(metric.real ?? .nan))
+            }
+            if !result.succeeded { failed += 1 }
+            let status: BlockStatus = !result.succeeded ? .failed : (result.cached ? .cached : .ok)
+            let source = sources[result.id]
+            blockReports[result.id] = BlockReport(
+                id: result.id, kind: result.kind, line: result.line, caption: source?.caption, status: status,
+                seconds: result.seconds, options: source.map { optionLines($0.options) } ?? [], metrics: metrics,
+                figures: result.figures.map { FigureReference(path: $0.path, caption: $0.caption, width: $0.width, height: $0.height) },
+                tables: result.tables.map { DataTable(title: $0.title, columns: $0.columns, rows: $0.rows) },
+                dataFiles: result.dataFiles, log: result.log,
+                error: result.failure.map { BlockError(message: $0.message, line: $0.line) })
             blockJSON.append(.object([
-                ("id", .string(block.id)), ("kind", .string(block.kind)), ("line", .integer(block.line)),
-                ("status", .string(status.rawValue)), ("seconds", .number((outcome.seconds * 1e6).rounded() / 1e6)),
-                ("metrics", .object(metricJSON)), ("figures", .array(figures.map { .string($0.path) })),
-                ("data", .array(dataFiles.map { .string($0) })),
-                ("error", failure.map { .object([("message", .string($0.message)), ("line", .integer(errorLine))]) } ?? .null),
+                ("id", .string(result.id)), ("kind", .string(result.kind)), ("line", .integer(result.line)),
+                ("status", .string(status.rawValue)), ("seconds", .number((result.seconds * 1e6).rounded() / 1e6)),
+                ("metrics", .object(metricJSON)), ("figures", .array(result.figures.map { .string($0.path) })),
+                ("data", .array(result.dataFiles.map { .string($0) })),
+                ("error", result.failure.map { .object([("message", .string($0.message)), ("line", .integer($0.line))]) } ?? .null),
             ]))
         }
 
@@ -107,12 +73,11 @@ enum ReportBuilder {
         files.append(("results.json", Data(results.serialized().utf8)))
         let page = ReportPage(
             title: notebook.title, sourcePath: notebook.path, status: status,
-            runInfo: runInfo(notebook, run: run, outcomes: outcomes, failed: failed),
+            runInfo: runInfo(notebook, run: run, blockCount: rendered.count, failed: failed),
             generatedNote: "Generated \(iso8601(run.date)) by notebook \(ProgramVersion.current) in \(ReportFormat.duration(seconds: totalSeconds)).",
             contents: contents(notebook), cells: cells(notebook, blocks: blockReports))
         files.append(("index.html", Data(ReportWriter.page(page).utf8)))
-        return RenderedReport(files: files, copies: notebook.assets.map { ($0.reportPath, $0.source) }, succeeded: failed == 0,
-                              renderFailures: renderFailures)
+        return RenderedReport(files: files, copies: notebook.assets.map { ($0.reportPath, $0.source) }, succeeded: failed == 0)
     }
 
     /// Every resolved option as `key: value`, marking the ones set by `-p`.
@@ -124,11 +89,11 @@ enum ReportBuilder {
         }
     }
 
-    private static func runInfo(_ notebook: Notebook, run: RunInformation, outcomes: [BlockOutcome], failed: Int) -> [KeyValue] {
+    private static func runInfo(_ notebook: Notebook, run: RunInformation, blockCount: Int, failed: Int) -> [KeyValue] {
         var info = [
             KeyValue("program", "notebook \(ProgramVersion.current)"),
             KeyValue("seed", String(notebook.seed)),
-            KeyValue("blocks", failed == 0 ? "\(outcomes.count) ok" : "\(outcomes.count - failed) ok, \(failed) failed"),
+            KeyValue("blocks", failed == 0 ? "\(blockCount) ok" : "\(blockCount - failed) ok, \(failed) failed"),
         ]
         if !run.overrides.isEmpty {
             info.append(KeyValue("overrides", run.overrides.map { "-p \($0)" }.joined(separator: " ")))

@@ -1,0 +1,42 @@
+import Experiments
+import Foundation
+import Plot
+
+/// Turns a block's outcome into its report files: figures through Cairo, numbers as CSV. A figure
+/// that cannot be drawn fails the block.
+enum BlockRenderer {
+    static func render(_ outcome: BlockOutcome) -> RenderedBlock {
+        let block = outcome.block
+        var rendered = RenderedBlock(id: block.id, kind: block.kind, line: block.line, seconds: outcome.seconds)
+        switch outcome.result {
+        case let .success(artifacts):
+            for table in artifacts.series {
+                let path = "data/\(block.id)\(table.name.isEmpty ? "" : "-\(table.name)").csv"
+                rendered.files.append(.init(path: path, contents: Data(CSVTable.format(columns: table.columns, rows: table.rows).utf8)))
+                rendered.dataFiles.append(path)
+            }
+            for named in artifacts.figures {
+                let path = "figures/\(block.id)-\(named.name).png"
+                do {
+                    let png = try CairoRenderer.pngData(named.figure)
+                    rendered.files.append(.init(path: path, contents: Data(png)))
+                    rendered.figures.append(.init(path: path, caption: named.caption,
+                                                  width: Int(named.figure.width), height: Int(named.figure.height)))
+                } catch {
+                    rendered.failure = .init(message: "could not draw figure '\(named.name)': \(error)", line: block.line)
+                }
+            }
+            rendered.tables = artifacts.tables.map { .init(title: $0.title, columns: $0.columns, rows: $0.rows) }
+            rendered.metrics = artifacts.metrics.map { metric in
+                switch metric.value {
+                case let .count(count): return .init(name: metric.name, count: count)
+                case let .real(value): return .init(name: metric.name, real: value)
+                }
+            }
+            rendered.log = artifacts.log
+        case let .failure(failure):
+            rendered.failure = .init(message: failure.message, line: failure.line ?? block.line)
+        }
+        return rendered
+    }
+}
