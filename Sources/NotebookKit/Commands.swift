@@ -12,10 +12,20 @@ public enum Commands {
         public var allowHTML: Bool
         public var failFast: Bool
         public var quiet: Bool
+        /// How many blocks may run at once (`nil`: the number of cores).
+        public var jobs: Int?
+        /// Ignore the result cache (`--no-cache`): run every block and store nothing.
+        public var noCache: Bool
+        /// Embed figures, stylesheet and math renderer in one HTML file (`--self-contained`).
+        public var selfContained: Bool
 
         /// Creates run options.
         public init(paths: [String], outputDirectory: String = "output", overrides: [String] = [],
-                    allowHTML: Bool = false, failFast: Bool = false, quiet: Bool = false) {
+                    allowHTML: Bool = false, failFast: Bool = false, quiet: Bool = false,
+                    jobs: Int? = nil, noCache: Bool = false, selfContained: Bool = false) {
+            self.jobs = jobs
+            self.noCache = noCache
+            self.selfContained = selfContained
             self.paths = paths
             self.outputDirectory = outputDirectory
             self.overrides = overrides

@@ -60,10 +60,20 @@ extension NotebookCommand {
         @Flag(name: .shortAndLong, help: "Print nothing but errors.")
         var quiet = false
 
+        @Option(name: .shortAndLong, help: "Run up to N blocks at once (default: the number of cores).")
+        var jobs: Int?
+
+        @Flag(help: "Run every block, ignoring and not updating the result cache.")
+        var noCache = false
+
+        @Flag(help: "Write one HTML file with figures, stylesheet and math embedded.")
+        var selfContained = false
+
         func run() throws {
             let status = Commands.run(Commands.RunOptions(
                 paths: notebooks, outputDirectory: output, overrides: overrides,
-                allowHTML: allowHTML, failFast: failFast, quiet: quiet))
+                allowHTML: allowHTML, failFast: failFast, quiet: quiet,
+                jobs: jobs, noCache: noCache, selfContained: selfContained))
             if status != 0 { throw ExitCode(status) }
         }
     }
