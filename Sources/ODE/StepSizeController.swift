@@ -10,8 +10,10 @@ public struct StepSizeController: Sendable, Equatable {
     public var minimumFactor: Double = 0.2
     /// Largest factor by which one step may grow the next.
     public var maximumFactor: Double = 10
-    /// Weight of the previous error in the PI formula (0 gives the classical I controller).
-    public var beta: Double = 0.04
+    /// Weight of the previous error in the PI formula. The default 0 is the classical I controller,
+    /// factor = safety · error^(−1/q), which scipy's `solve_ivp`, torchdiffeq and diffrax use by
+    /// default, so that step counts compare with theirs; Hairer's DOPRI5 code uses 0.04.
+    public var beta: Double = 0
     /// The first step; `nil` chooses it with Hairer's algorithm.
     public var firstStep: Double?
     /// Upper bound on the step size.
