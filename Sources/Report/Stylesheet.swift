@@ -60,7 +60,7 @@ enum Stylesheet {
         .math{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation Mono",monospace}
         .math.display{display:block;margin:.8rem 0;text-align:center;overflow-x:auto;overflow-y:hidden}
         .parameters{margin:.6rem 0 0}.parameters table{margin:0}
-        .parameters caption{font-size:.9rem}
+        .parameters caption{font-size:.9rem;white-space:nowrap}
         .parameters td,.parameters th{font-size:.85rem}
         .parameters .origin,.parameters .defaults{color:var(--muted)}
         .parameters code{white-space:pre-wrap;word-break:break-word}
