@@ -62,7 +62,8 @@ enum Stylesheet {
         .parameters{margin:.6rem 0 0}.parameters table{margin:0}
         .parameters caption{font-size:.9rem;white-space:nowrap}
         .parameters td,.parameters th{font-size:.85rem}
-        .parameters .origin,.parameters .defaults{color:var(--muted)}
+        .parameters .origin,.parameters .defaults{color:var(--muted)}.parameters .origin{white-space:nowrap}\
+        .parameters td:first-of-type code{white-space:nowrap}
         .parameters code{white-space:pre-wrap;word-break:break-word}
         figure.zoomable .zoom{cursor:zoom-in}
         .lightbox-close{display:none}

@@ -209,6 +209,13 @@ struct MathProtectionTests {
         #expect(MathProtection.protect("$$a\nb$$ c") == "\u{E002}a\nb\u{E003} c")
     }
 
+    @Test("Inline math may run over a line break, not over a blank line")
+    func inlineOverLines() {
+        #expect(MathProtection.protect("at $t = 0,\n42$ and") == "at \u{E000}t \\= 0\\,\n42\u{E001} and")
+        #expect(MathProtection.protect("costs $5 and\n$6 more") == "costs $5 and\n$6 more")
+        #expect(MathProtection.protect("$a\n\nb$") == "$a\n\nb$")
+    }
+
     @Test("Marker characters written in a notebook cannot forge math")
     func forgedMarkers() {
         #expect(MathProtection.protect("x \u{E000}y\u{E001}") == "x \u{FFFD}y\u{FFFD}")
@@ -252,6 +259,12 @@ struct MathMarkupTests {
         #expect(cell.html.contains("<code>$c$</code>"))
         #expect(!cell.html.contains("\u{E000}") && !cell.html.contains("\u{E001}"))
         #expect(cell.mathCount == 1)
+    }
+
+    @Test("Inline math over a line break is one element")
+    func inlineOverLines() throws {
+        let cell = try prose("Observed at $t = 0, 10,\n42$, drawn as points.\n")
+        #expect(cell.html == "<p>Observed at <span class=\"math inline\">$t = 0, 10,\n42$</span>, drawn as points.</p>\n")
     }
 
     @Test("Prices and stray dollars are text")

@@ -94,4 +94,24 @@ struct ParameterSummaryTests {
         #expect(settings["decay"]?.map(\.name) == ["equations", "params", "initial", "t_end"])
         #expect(settings["decay"]?.first { $0.name == "params" }?.value == "{k: 0.5}")
     }
+
+    @Test("-p on one entry of a written section: that entry is from -p, the others keep their lines")
+    func entryOverride() throws {
+        let text = """
+            ```{species}
+            id: fitted
+            h: 1
+            steps: 3
+            data: {t: [0, 1], x1: [100, 101], x2: [150, 151]}
+            fit:
+              lr: 0.01
+              epochs: 50
+            ```
+            """
+        let settings = try summary(text, overrides: ["fit.epochs=5"])
+        #expect(settings["fitted"]?.suffix(2) == [
+            ParameterSetting(name: "fit.lr", value: "0.01", origin: "line 7"),
+            ParameterSetting(name: "fit.epochs", value: "5", origin: "-p fit.epochs=5"),
+        ])
+    }
 }

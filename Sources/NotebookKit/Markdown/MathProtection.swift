@@ -28,6 +28,7 @@ enum MathProtection {
         var output = [String]()
         var fence: (character: Character, length: Int)?
         var inDisplayMath = false
+        var inInlineMath = false
         for (lineIndex, line) in lines.enumerated() {
             let trimmed = line.drop { $0 == " " }
             if let open = fence {
@@ -40,17 +41,22 @@ enum MathProtection {
             }
             // A blank line ends a paragraph, and a fence always opens a fence; display math is only
             // opened when it closes before either.
-            if trimmed.isEmpty { inDisplayMath = false }
+            if trimmed.isEmpty {
+                inDisplayMath = false
+                inInlineMath = false
+            }
             if let opened = fenceOpening(line) {
                 inDisplayMath = false
+                inInlineMath = false
                 fence = opened
                 output.append(line)
                 continue
             }
             var result = ""
-            protectLine(Array(line), into: &result, displayMath: &inDisplayMath) { column in
-                closesDisplayMath(lines, line: lineIndex, after: column)
-            }
+            protectLine(
+                Array(line), into: &result, displayMath: &inDisplayMath, inlineMath: &inInlineMath,
+                displayCloses: { closesDisplayMath(lines, line: lineIndex, after: $0) },
+                inlineCloses: { closesInlineMath(lines, line: lineIndex, opener: $0) })
             output.append(result)
         }
         return output.joined(separator: "\n")
@@ -96,10 +102,10 @@ enum MathProtection {
     }
 
     private static func protectLine(
-        _ characters: [Character], into result: inout String, displayMath: inout Bool, closes: (Int) -> Bool
+        _ characters: [Character], into result: inout String, displayMath: inout Bool, inlineMath: inout Bool,
+        displayCloses: (Int) -> Bool, inlineCloses: (Int) -> Bool
     ) {
         var index = 0
-        var inlineMath = false
         while index < characters.count {
             let character = characters[index]
             if displayMath || inlineMath {
@@ -148,15 +154,14 @@ enum MathProtection {
                 index = end
             case "$":
                 if index + 1 < characters.count, characters[index + 1] == "$" {
-                    if closes(index + 2) {
+                    if displayCloses(index + 2) {
                         displayMath = true
                         result.append(displayOpen)
                     } else {
                         result += "$$"
                     }
                     index += 2
-                } else if index + 1 < characters.count, !characters[index + 1].isWhitespace,
-                          hasClosingDollar(characters, after: index) {
+                } else if index + 1 < characters.count, !characters[index + 1].isWhitespace, inlineCloses(index) {
                     inlineMath = true
                     result.append(inlineOpen)
                     index += 1
@@ -171,18 +176,31 @@ enum MathProtection {
         }
     }
 
-    /// Whether the inline math opened by the `$` at `start` closes on this line: the next `$` that
-    /// is not escaped must follow a non-space and not be followed by a digit (inline math holds no
-    /// unescaped `$`, so `$5 and $6` is text).
-    private static func hasClosingDollar(_ characters: [Character], after start: Int) -> Bool {
-        var index = start + 2
-        while index < characters.count {
-            if characters[index] == "$", characters[index - 1] != "\\" {
-                return !characters[index - 1].isWhitespace && !(index + 1 < characters.count && characters[index + 1].isNumber)
+    /// Whether the inline math opened by the `$` at column `opener` of line `index` closes before
+    /// the paragraph ends (it may run over a line break): the next `$` that is not escaped must
+    /// follow a non-space and not be followed by a digit (inline math holds no unescaped `$`, so
+    /// `$5 and $6` is text).
+    private static func closesInlineMath(_ lines: [String], line index: Int, opener: Int) -> Bool {
+        var text = Array(lines[index]).dropFirst(opener)
+        var next = index + 1
+        var position = text.startIndex + 2
+        while true {
+            while position < text.endIndex {
+                if text[position] == "$", text[position - 1] != "\\" {
+                    let following = position + 1 < text.endIndex ? text[position + 1] : nil
+                    return !text[position - 1].isWhitespace && !(following?.isNumber ?? false)
+                }
+                position += 1
             }
-            index += 1
+            guard next < lines.count else { return false }
+            let line = lines[next]
+            if line.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) || fenceOpening(line) != nil { return false }
+            // Continue with the next line, after a line break (a space for the rules above).
+            let start = text.count
+            text = ArraySlice(Array(text) + ["\n"] + Array(line))
+            position = start
+            next += 1
         }
-        return false
     }
 }
 

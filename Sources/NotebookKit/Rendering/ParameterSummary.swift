@@ -50,13 +50,14 @@ enum ParameterSummary {
         return changes.isEmpty ? [(name, value)] : changes
     }
 
-    /// `-p TEXT` for a value from an override, else `line N` where it is written.
+    /// `-p TEXT` for a value from an override, else `line N` where it is written: the position of
+    /// the (dotted) value itself when it has one, else that of its top-level key.
     static func origin(of name: String, in options: ResolvedOptions) -> String {
         let top = name.split(separator: ".").first.map(String.init) ?? name
-        let position = options.valuePositions[name] ?? options.valuePositions[top]
-        if let text = position?.override { return "-p \(text)" }
-        if options.overridden.contains(top) { return "-p" }
-        return "line \(position?.line ?? options.line(of: top))"
+        if let position = options.valuePositions[name] ?? options.valuePositions[top] {
+            return position.override.map { "-p \($0)" } ?? "line \(position.line)"
+        }
+        return options.overridden.contains(top) ? "-p" : "line \(options.line(of: top))"
     }
 
     /// `text`, cut to ``maximumValueLength`` characters with an ellipsis.
