@@ -54,6 +54,7 @@ struct BrowserTests {
 
     @Test("a report opens with no console errors, its images loaded and its math typeset", arguments: [false, true])
     func report(selfContained: Bool) throws {
+        try #require(ReportOptionsTests.katexInstalled, "libjs-katex is not installed (scripts/install-deps installs it)")
         let scratch = try Scratch(prefix: "notebook-browser-test")
         try scratch.write(mathNotebook, to: "browser.md")
         let result = try CLI.run(["run", "browser.md"] + (selfContained ? ["--self-contained"] : []), in: scratch.url)

@@ -47,7 +47,7 @@ enum ReportBuilder {
 
         for result in rendered {
             files += result.files.map { ($0.path, $0.contents) }
-            let contents = Dictionary(result.files.map { ($0.path, $0.contents) }, uniquingKeysWith: { first, _ in first })
+            let drawn = Dictionary(result.files.map { ($0.path, $0.contents) }, uniquingKeysWith: { first, _ in first })
             let metrics = result.metrics.map { metric in
                 KeyValue(metric.name, metric.count.map { String($0) } ?? String(format: "%.10g", metric.real ?? .nan))
             }
@@ -62,7 +62,7 @@ enum ReportBuilder {
                 seconds: result.seconds, options: source.map { optionLines($0.options) } ?? [], metrics: metrics,
                 figures: result.figures.map { figure in
                     FigureReference(path: figure.path, caption: figure.caption, width: figure.width, height: figure.height,
-                                    embeddedPNG: run.selfContained ? contents[figure.path] : nil)
+                                    embeddedPNG: run.selfContained ? drawn[figure.path] : nil)
                 },
                 tables: result.tables.map { DataTable(title: $0.title, columns: $0.columns, rows: $0.rows) },
                 dataFiles: result.dataFiles, log: result.log,
