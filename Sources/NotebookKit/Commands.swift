@@ -46,7 +46,7 @@ public enum Commands {
             notebooks = loaded
         }
         let output = URL(fileURLWithPath: options.outputDirectory)
-        let information = RunInformation(overrides: options.overrides, date: Date())
+        let information = RunInformation(overrides: options.overrides, date: Date(), selfContained: options.selfContained, quiet: options.quiet)
         let clock = ContinuousClock()
         var failures = [(notebook: Notebook, block: String, line: Int, message: String)]()
         var stopped = false

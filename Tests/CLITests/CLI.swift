@@ -50,8 +50,9 @@ enum CLI {
     }()
 
     /// Runs `notebook arguments...` in `directory`, with standard input closed, and waits at most
-    /// `timeout` seconds.
-    static func run(_ arguments: [String], in directory: URL, timeout: TimeInterval = 120) throws -> CLIResult {
+    /// `timeout` seconds; `environment` adds to (or replaces entries of) the test's environment.
+    static func run(_ arguments: [String], in directory: URL, timeout: TimeInterval = 120,
+                    environment: [String: String] = [:]) throws -> CLIResult {
         let binary = try #require(CLI.binary, "the notebook executable was not found next to the test bundle; set NOTEBOOK_BINARY")
         // Output goes to files, so that a chatty process never blocks on a full pipe.
         let capture = try Scratch(prefix: "notebook-cli-capture")
@@ -71,6 +72,9 @@ enum CLI {
         process.executableURL = binary
         process.arguments = arguments
         process.currentDirectoryURL = directory
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = out
         process.standardError = err
