@@ -31,7 +31,7 @@ enum LatentWorkloads {
                 var model = LatentODEModel<Float>(seed: 0)
                 var training = LatentODETraining(
                     iterations: iterations, learningRate: 0.01,
-                    integrator: AdaptiveSolver(tableau: .dopri5, controller: StepSizeController(rtol: 1e-7, atol: 1e-9)), seed: 0)
+                    integrator: AdaptiveSolver(tableau: .dopri5, controller: .integral(rtol: 1e-7, atol: 1e-9)), seed: 0)
                 let data: LatentODEData
                 if let folder = sharedProblem {
                     let problem = try SharedLatentProblem(folder: folder, spirals: 1000, samples: 100, observationWidth: 2)
