@@ -34,7 +34,7 @@ while [[ $# -gt 0 ]]; do
     --json) JSON="$2"; shift 2 ;;
     --markdown) MARKDOWN=(--markdown); shift ;;
     --no-build) BUILD=0; shift ;;
-    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "runner.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
