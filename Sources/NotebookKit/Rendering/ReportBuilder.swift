@@ -19,10 +19,13 @@ public struct RunInformation: Sendable {
     public var overrides: [String]
     /// When the run started.
     public var date: Date
+    /// Whether the run was interrupted (Ctrl-C, SIGTERM) before every block finished.
+    public var interrupted: Bool
     /// Creates run information.
-    public init(overrides: [String], date: Date) {
+    public init(overrides: [String], date: Date, interrupted: Bool = false) {
         self.overrides = overrides
         self.date = date
+        self.interrupted = interrupted
     }
 }
 
@@ -65,7 +68,7 @@ enum ReportBuilder {
             ]))
         }
 
-        let status: BlockStatus = failed == 0 ? .ok : .failed
+        let status: BlockStatus = failed == 0 && !run.interrupted ? .ok : .failed
         let results = JSONValue.object([
             ("notebook", .string(notebook.path)), ("title", .string(notebook.title)), ("status", .string(status.rawValue)),
             ("blocks", .array(blockJSON)),
@@ -97,6 +100,9 @@ enum ReportBuilder {
         ]
         if !run.overrides.isEmpty {
             info.append(KeyValue("overrides", run.overrides.map { "-p \($0)" }.joined(separator: " ")))
+        }
+        if run.interrupted {
+            info.append(KeyValue("run", "interrupted: blocks that had not finished are left out"))
         }
         return info
     }
