@@ -24,18 +24,25 @@ public final class RunMonitor: @unchecked Sendable {
         public var total: Int?
         /// The unit, plural (`iterations`).
         public var unit: String
+        /// Seconds spent on work of this unit so far, when read (from the block's start, or from
+        /// the last report of the previous unit when the unit changed).
+        public var seconds: Double
 
         /// Creates a progress reading.
-        public init(done: Int, total: Int?, unit: String) {
+        public init(done: Int, total: Int?, unit: String, seconds: Double = 0) {
             self.done = done
             self.total = total
             self.unit = unit
+            self.seconds = seconds
         }
     }
 
     private let lock = NSLock()
     private let clock = ContinuousClock()
     private var latest: Progress?
+    /// When work of the latest unit began, and when the latest report came.
+    private var phaseStart: ContinuousClock.Instant
+    private var lastReport: ContinuousClock.Instant
     private var reason: StopReason?
     /// When the monitor was made, which is when the block started.
     public let started: ContinuousClock.Instant
@@ -47,6 +54,8 @@ public final class RunMonitor: @unchecked Sendable {
     public init(timeout: Double? = nil) {
         let now = ContinuousClock.now
         started = now
+        phaseStart = now
+        lastReport = now
         self.timeout = timeout
         // Beyond a few decades a limit means none (and would overflow the clock).
         deadline = timeout.flatMap { $0 < 1e9 ? now + .seconds($0) : nil }
@@ -56,9 +65,11 @@ public final class RunMonitor: @unchecked Sendable {
     /// on: `false` once a stop was asked for or the time limit has passed.
     @discardableResult
     public func report(done: Int, total: Int?, unit: String) -> Bool {
-        let now = deadline == nil ? nil : clock.now
+        let now = clock.now
         lock.lock()
         defer { lock.unlock() }
+        if let latest, latest.unit != unit { phaseStart = lastReport }
+        lastReport = now
         latest = Progress(done: done, total: total, unit: unit)
         return checkLocked(now)
     }
@@ -86,11 +97,15 @@ public final class RunMonitor: @unchecked Sendable {
         return reason
     }
 
-    /// The last progress reported.
+    /// The last progress reported, with the seconds spent on its unit until now.
     public var progress: Progress? {
+        let now = clock.now
         lock.lock()
         defer { lock.unlock() }
-        return latest
+        guard var reading = latest else { return nil }
+        let spent = now - phaseStart
+        reading.seconds = Double(spent.components.seconds) + Double(spent.components.attoseconds) * 1e-18
+        return reading
     }
 
     /// Seconds since the block started.

@@ -137,7 +137,7 @@ struct NotebookRun {
         display.began(job.label, monitor: monitor)
         let outcome = BlockRunner.run(job.block, monitor: monitor)
         if outcome.cancelled { return nil }
-        let rendered = BlockRenderer.render(outcome)
+        let rendered = BlockRenderer.render(outcome, monitor: monitor)
         if rendered.succeeded, let key {
             do { try cache.store(rendered, under: key) } catch {
                 display.error("warning: \(job.label): could not store the result in \(cache.directory.path): \(error.localizedDescription)")

@@ -26,11 +26,13 @@ enum ProgressText {
         "\(label): " + counts(progress, elapsed: elapsed, separator: ", ")
     }
 
-    /// The counts, rate, and time left (or elapsed when the total is unknown).
+    /// The counts, rate, and time left (or time spent when the total is unknown); `elapsed` is the
+    /// block's time so far, shown when it has reported no progress.
     static func counts(_ progress: RunMonitor.Progress?, elapsed: Double, separator: String) -> String {
         guard let progress, progress.done > 0 || progress.total != nil else {
             return "running" + separator + ReportFormat.duration(seconds: elapsed)
         }
+        let elapsed = progress.seconds
         var parts = [String]()
         if let total = progress.total {
             let percent = total > 0 ? Int((100 * Double(progress.done) / Double(total)).rounded(.down)) : 100
@@ -48,11 +50,13 @@ enum ProgressText {
         return parts.joined(separator: separator)
     }
 
-    /// Three significant digits, with k and M for large rates (`41.3`, `12.5k`).
+    /// A rate to about three digits, with k and M for large ones (`0.42`, `41.3`, `9600`, `12.5k`, `1.25M`).
     static func rateText(_ rate: Double) -> String {
-        if rate >= 1e6 { return String(format: "%.3gM", rate / 1e6) }
-        if rate >= 1e4 { return String(format: "%.3gk", rate / 1e3) }
-        return String(format: "%.3g", rate)
+        if rate >= 1e6 { return String(format: "%.2fM", rate / 1e6) }
+        if rate >= 1e4 { return String(format: "%.1fk", rate / 1e3) }
+        if rate >= 100 { return String(format: "%.0f", rate) }
+        if rate >= 10 { return String(format: "%.1f", rate) }
+        return String(format: "%.2f", rate)
     }
 
     /// `text` cut to at most `width` characters, ending in `…` when cut.
