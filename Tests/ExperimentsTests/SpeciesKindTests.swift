@@ -143,3 +143,35 @@ struct CSVTableTests {
         }
     }
 }
+
+extension SpeciesKindTests {
+    /// A fit of the seed's observations through the h = 1 recurrence with `method`.
+    private func fit(_ method: String, epochs: Int) throws -> SpeciesKind {
+        try species([
+            ("h", value("1")), ("steps", value("50")),
+            ("data", map([("t", list(["0", "10", "15", "30", "36", "40", "42"])),
+                          ("x1", list(["100", "165", "197", "280", "305", "318", "324"])),
+                          ("x2", list(["150", "283", "290", "276", "269", "266", "264"]))])),
+            ("fit", map([("optimizer", value(method)), ("epochs", value(String(epochs))), ("lr", value("1e-4")),
+                         ("init", map([("r1", value("0.1")), ("r2", value("0.1"))]))])),
+        ])
+    }
+
+    @Test("a fit stops with a failure at the monitor's request, after one epoch or evaluation", arguments: ["adam", "lbfgs", "levenberg-marquardt"])
+    func fitStopsOnRequest(method: String) throws {
+        let monitor = RunMonitor()
+        monitor.stop(.cancelled("test"))
+        let kind = try fit(method, epochs: 100_000)
+        #expect(throws: BlockFailure.self) { try kind.run(monitor: monitor) }
+        let progress = try #require(monitor.progress, "the fit reported before stopping")
+        #expect(progress.done <= 1 && ["epochs", "evaluations"].contains(progress.unit))
+    }
+
+    @Test("a fit reports every epoch to the monitor")
+    func fitReportsEpochs() throws {
+        let monitor = RunMonitor()
+        _ = try fit("adam", epochs: 300).run(monitor: monitor)
+        let progress = try #require(monitor.progress)
+        #expect(progress.done == 300 && progress.total == 300 && progress.unit == "epochs")
+    }
+}

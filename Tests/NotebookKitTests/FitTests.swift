@@ -76,7 +76,7 @@ struct FitTests {
             ```
             """)
         let block = try NotebookLoader.load([path]).get()[0].blocks[0]
-        let outcome = BlockRunner.run(block)
+        let outcome = BlockRunner.run(block, monitor: RunMonitor())
         #expect(!outcome.succeeded)
         #expect(outcome.failureMessage?.contains("the fit diverged at epoch") == true, "\(outcome.failureMessage ?? "")")
         #expect(outcome.failureMessage?.contains("lower lr") == true)
