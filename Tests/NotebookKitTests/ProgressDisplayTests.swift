@@ -29,6 +29,8 @@ struct ProgressDisplayTests {
         let bar = ProgressText.bar(label: "notes: spiral {spiral}", progress: progress, elapsed: 10, width: 200)
         #expect(bar.hasPrefix("notes: spiral {spiral} ▕█████░░░░░░░░░░░░░░░▏"))
         #expect(bar.contains("500/2000 iterations (25%)") && bar.contains("50.0/s") && bar.contains("ETA 30 s"), "\(bar)")
+        let narrow = ProgressText.bar(label: "notes: spiral {spiral}", progress: progress, elapsed: 10, width: 70)
+        #expect(!narrow.contains("█") && narrow.contains("500/2000 iterations"), "a narrow terminal keeps the counts: \(narrow)")
         for width in [10, 40, 60] {
             #expect(ProgressText.bar(label: "notes: spiral {spiral}", progress: progress, elapsed: 10, width: width).count <= width)
         }

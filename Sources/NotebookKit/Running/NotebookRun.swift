@@ -220,26 +220,26 @@ struct NotebookRun {
         }
         return failures.isEmpty ? 0 : 1
     }
-}
 
-/// The first signal that stopped the run, shared between the signal handler and the run.
-private final class SignalRecord: @unchecked Sendable {
-    private let lock = NSLock()
-    private var first: Int32?
+    /// The first signal that stopped the run, shared between the signal handler and the run.
+    fileprivate final class SignalRecord: @unchecked Sendable {
+        private let lock = NSLock()
+        private var first: Int32?
 
-    /// Records `signal`; `true` when it is the first.
-    func record(_ signal: Int32) -> Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        guard first == nil else { return false }
-        first = signal
-        return true
-    }
+        /// Records `signal`; `true` when it is the first.
+        func record(_ signal: Int32) -> Bool {
+            lock.lock()
+            defer { lock.unlock() }
+            guard first == nil else { return false }
+            first = signal
+            return true
+        }
 
-    /// The first signal received, if any.
-    var signal: Int32? {
-        lock.lock()
-        defer { lock.unlock() }
-        return first
+        /// The first signal received, if any.
+        var signal: Int32? {
+            lock.lock()
+            defer { lock.unlock() }
+            return first
+        }
     }
 }

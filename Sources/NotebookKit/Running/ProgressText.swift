@@ -10,15 +10,16 @@ enum ProgressText {
 
     /// A live bar: `label ▕██████░░░░▏ 812/2000 iterations  41.3/s  ETA 29 s`, cut to `width`
     /// columns so that it never wraps (the display moves the cursor up by whole lines).
+    /// In a narrow terminal the bar itself is left out before the counts are cut.
     static func bar(label: String, progress: RunMonitor.Progress?, elapsed: Double, width: Int) -> String {
-        var text = label
+        let numbers = "  " + counts(progress, elapsed: elapsed, separator: "  ")
         if let progress, let total = progress.total, total > 0 {
             let fraction = min(max(Double(progress.done) / Double(total), 0), 1)
             let filled = Int((fraction * Double(barCells)).rounded(.down))
-            text += " ▕" + String(repeating: "█", count: filled) + String(repeating: "░", count: barCells - filled) + "▏"
+            let drawn = label + " ▕" + String(repeating: "█", count: filled) + String(repeating: "░", count: barCells - filled) + "▏" + numbers
+            if drawn.count <= width { return drawn }
         }
-        text += "  " + counts(progress, elapsed: elapsed, separator: "  ")
-        return truncated(text, to: width)
+        return truncated(label + numbers, to: width)
     }
 
     /// A plain progress line for logs: `label: 812/2000 iterations (41%), 41.3/s, ETA 29 s`.
