@@ -157,7 +157,7 @@ struct RunnerTests {
             """
         try scratch.write(twoFailures, to: "blowup.md")
         try scratch.write(Notebooks.blowUp, to: "second.md")
-        let result = try CLI.run(["run", "blowup.md", "second.md"], in: scratch.url)
+        let result = try CLI.run(["run", "blowup.md", "second.md", "--no-cache"], in: scratch.url)
         #expect(result.status == 1, "\(result)")
         #expect(try statuses(scratch, "blowup") == ["fine": "ok", "boom": "failed", "fine-too": "ok", "boom-again": "failed"])
         #expect(try statuses(scratch, "second") == ["fine": "ok", "boom": "failed"])
