@@ -48,7 +48,10 @@ let package = Package(
         // The equation language: parsing with positions, compiled tapes, symbolic derivatives.
         .target(name: "Expressions"),
         // Optimisers (later: networks with hand-written VJPs, losses, seeded random numbers).
-        .target(name: "Learning"),
+        .target(name: "Learning", dependencies: ["CKernels"]),
+        // The two hot single-precision loops of network training, built for AVX2/FMA and for the
+        // baseline and chosen at start-up (Swift cannot target processor features per function).
+        .target(name: "CKernels"),
         // Figure model and the Cairo renderer.
         .target(name: "Plot", dependencies: ["CCairo"]),
         // HTML writer with escaping by construction; report and index pages.

@@ -64,7 +64,7 @@ extension MultilayerPerceptron {
             preActivationOffsets = preActivations
             scalarCount = offset
             storage = .allocate(capacity: max(offset, 1))
-            storage.initialize(repeating: 0, count: max(offset, 1))
+            storage.initializeToZero(count: max(offset, 1))
         }
 
         /// The batch of the last forward pass.
@@ -77,7 +77,7 @@ extension MultilayerPerceptron {
             partials?.deallocate()
             partialCount = max(chunks * parameters, 1)
             let buffer = UnsafeMutablePointer<Scalar>.allocate(capacity: partialCount)
-            buffer.initialize(repeating: 0, count: partialCount)
+            buffer.initializeToZero(count: partialCount)
             partials = buffer
             return buffer
         }

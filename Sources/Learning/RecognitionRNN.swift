@@ -427,7 +427,7 @@ extension RecognitionRNN {
             observationCotangentOffset = region(maximumBatch * observationWidth)
             scalarCount = offset
             storage = .allocate(capacity: max(offset, 1))
-            storage.initialize(repeating: 0, count: max(offset, 1))
+            storage.initializeToZero(count: max(offset, 1))
         }
 
         /// Room for `chunks × parameters` values.
@@ -437,7 +437,7 @@ extension RecognitionRNN {
             partials?.deallocate()
             partialCount = max(chunks * parameters, 1)
             let buffer = UnsafeMutablePointer<Scalar>.allocate(capacity: partialCount)
-            buffer.initialize(repeating: 0, count: partialCount)
+            buffer.initializeToZero(count: partialCount)
             partials = buffer
             return buffer
         }

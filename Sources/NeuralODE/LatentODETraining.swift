@@ -21,6 +21,10 @@ public struct LatentODETraining: Sendable {
     /// The observation noise σ of the likelihood.
     public var noiseStandardDeviation: Double
     public var seed: UInt64
+    /// The reparameterisation noise ε of every iteration (`iterations × batch × latent`, iteration
+    /// by iteration), replacing the draws from `seed`: for replaying another implementation's run
+    /// from the same data, weights and noise. `nil` (the default) draws ε from `seed`.
+    public var presetNoise: [Double]?
 
     /// Settings with the example's defaults.
     public init(iterations: Int = 2000, batchSize: Int? = nil, optimizer: OptimizerKind = .adam, learningRate: Double = 0.01,
@@ -86,6 +90,9 @@ public struct LatentODETraining: Sendable {
         }
         let batch = min(batchSize ?? data.seriesCount, data.seriesCount)
         guard batch >= 1, data.steps >= 2 else { throw TrainingFailure("the data need at least one series and two times") }
+        if let presetNoise, presetNoise.count != iterations * batch * model.latentWidth {
+            throw TrainingFailure("the preset noise has \(presetNoise.count) values; \(iterations) iterations of \(batch) series need \(iterations * batch * model.latentWidth)")
+        }
         var generator = SeededGenerator(seed: seed)
         var model = model
         var variables = model.parameters
@@ -105,9 +112,11 @@ public struct LatentODETraining: Sendable {
             }
             step.load(data, series: order.prefix(batch))
             let record: (Iteration, [Double])
+            let noiseCount = batch * model.latentWidth
             do {
                 record = try step.lossAndGradient(model, times: data.times, solver: integrator, gradient: gradient,
-                                                  noise: noiseStandardDeviation, generator: &generator)
+                                                  noise: noiseStandardDeviation, generator: &generator,
+                                                  presetNoise: presetNoise?[((iteration - 1) * noiseCount)..<(iteration * noiseCount)])
             } catch {
                 throw TrainingFailure("iteration \(iteration): \(error.message)")
             }
@@ -172,11 +181,12 @@ public struct LatentODEStep<Scalar: NetworkScalar> {
     }
 
     /// The negative ELBO of the loaded batch and its gradient with respect to all parameters
-    /// (encoder, dynamics, decoder), drawing the reparameterisation noise from `generator`.
+    /// (encoder, dynamics, decoder), drawing the reparameterisation noise from `generator`, or
+    /// taking it from `presetNoise` (`batch × latent` values) when given.
     @inlinable
     public mutating func lossAndGradient(
         _ model: LatentODEModel<Scalar>, times: [Double], solver: AdaptiveSolver, gradient: TrainingGradient, noise sigma: Double,
-        generator: inout SeededGenerator
+        generator: inout SeededGenerator, presetNoise: ArraySlice<Double>? = nil
     ) throws(SolveFailure) -> (LatentODETraining.Iteration, [Double]) {
         let batch = self.batch, steps = self.steps, w = observationWidth, latent = latentWidth
         let encoder = model.encoder, decoder = model.decoder
@@ -187,7 +197,11 @@ public struct LatentODEStep<Scalar: NetworkScalar> {
                 posterior.withUnsafeMutableBufferPointer { encoder.forward(batch: batch, steps: steps, observations: x, mask: m, output: $0, workspace: encoderWorkspace) }
             }
         }
-        noise.withUnsafeMutableBufferPointer { generator.fillNormal($0, mean: 0, standardDeviation: 1) }
+        if let presetNoise {
+            for (i, value) in zip(noise.indices, presetNoise) { noise[i] = Scalar(value) }
+        } else {
+            noise.withUnsafeMutableBufferPointer { generator.fillNormal($0, mean: 0, standardDeviation: 1) }
+        }
         posterior.withUnsafeBufferPointer { q in
             noise.withUnsafeBufferPointer { e in
                 sample.withUnsafeMutableBufferPointer { Gaussian.reparameterise(batch: batch, latentWidth: latent, posterior: q, noise: e, sample: $0) }

@@ -193,7 +193,7 @@ final class NeuralFieldScratch<Scalar: NetworkScalar>: @unchecked Sendable {
         workspace = network.makeWorkspace(maximumBatch: batch)
         func buffer(_ count: Int) -> UnsafeMutableBufferPointer<Scalar> {
             let pointer = UnsafeMutableBufferPointer<Scalar>.allocate(capacity: max(count, 1))
-            pointer.initialize(repeating: 0)
+            pointer.baseAddress!.initializeToZero(count: pointer.count)
             return pointer
         }
         input = buffer(n)

@@ -10,7 +10,8 @@ public struct StepSizeController: Sendable, Equatable {
     public var minimumFactor: Double = 0.2
     /// Largest factor by which one step may grow the next.
     public var maximumFactor: Double = 10
-    /// Weight of the previous error in the PI formula (0 gives the classical I controller).
+    /// Weight of the previous error in the PI formula (0 gives the classical I controller; 0.04,
+    /// the default, is Hairer's DOPRI5 code's value, which rejects fewer steps on stiff stretches).
     public var beta: Double = 0.04
     /// The first step; `nil` chooses it with Hairer's algorithm.
     public var firstStep: Double?
@@ -22,6 +23,15 @@ public struct StepSizeController: Sendable, Equatable {
     /// A controller with the given tolerances and default factors.
     public init(tolerances: Tolerances) {
         self.tolerances = tolerances
+    }
+
+    /// The classical I controller, factor = safety · error^(−1/q) (`beta` 0), with scalar
+    /// tolerances: the default step control of scipy's `solve_ivp`, torchdiffeq and diffrax, which
+    /// the neural-ODE trainings use so that their evaluation counts compare with those libraries'.
+    public static func integral(rtol: Double, atol: Double) -> StepSizeController {
+        var controller = StepSizeController(rtol: rtol, atol: atol)
+        controller.beta = 0
+        return controller
     }
 
     /// A controller with scalar tolerances.

@@ -100,6 +100,27 @@ public struct HTML: Sendable, Equatable, CustomStringConvertible {
         return HTML(unchecked: "<style>" + text + "</style>")
     }
 
+    /// A `<script>` element holding a script that is part of this module's source code.
+    ///
+    /// Only compile-time constants are accepted, so no user text can reach the raw-text element.
+    static func script(_ source: StaticString) -> HTML {
+        let text = source.description
+        precondition(EmbeddedCode(javaScript: text) != nil, "script must not close its element")
+        return HTML(unchecked: "<script>" + text + "</script>")
+    }
+
+    /// A `<style>` or `<script>` element holding checked code from a trusted file.
+    public static func embedded(_ code: EmbeddedCode) -> HTML {
+        HTML(unchecked: "<" + code.tagName + ">" + code.text + "</" + code.tagName + ">")
+    }
+
+    /// A `<script src="...">` element loading a classic script from a URL (a relative path in
+    /// practice); the URL is escaped and sanitised like any `src`.
+    public static func externalScript(source url: String) -> HTML {
+        let name: AttributeName = "src"
+        return HTML(unchecked: "<script src=\"" + escape(name.sanitize(url)) + "\"></script>")
+    }
+
     /// Concatenates two fragments.
     public static func + (lhs: HTML, rhs: HTML) -> HTML {
         HTML(unchecked: lhs.rendered + rhs.rendered)

@@ -3,7 +3,8 @@ import Foundation
 /// Writes the index page of an output folder: every report, its status and date.
 public enum IndexWriter {
     /// The complete HTML5 document listing `entries`, newest first (by ``IndexEntry/date``; ties by
-    /// title, then href), or a message saying there are no reports yet.
+    /// title, then href), or a message saying there are no reports yet. A small inline script makes
+    /// the columns sortable (by title, status, date and block counts) with a click on their header.
     public static func page(title: String, entries: [IndexEntry]) -> String {
         var body: [HTML] = [PageLayout.line(.element("h1", [], .text(title)))]
         if entries.isEmpty {
@@ -13,11 +14,11 @@ public enum IndexWriter {
                         "p", [.init("class", "empty")],
                         .text("No reports yet. Run "), .element("code", [], .text("notebook run FILE.md")),
                         .text(" to write one."))))
-        } else {
-            body.append(PageLayout.line(summary(entries)))
-            body.append(table(sorted(entries)))
+            return PageLayout.document(title: title, body: body)
         }
-        return PageLayout.document(title: title, body: body)
+        body.append(PageLayout.line(summary(entries)))
+        body.append(table(sorted(entries)))
+        return PageLayout.document(title: title, body: body, scripts: [.script(PageScripts.sortTable)])
     }
 
     /// The entries newest first; dates that do not parse as ISO 8601 come last, by their text.
@@ -43,31 +44,54 @@ public enum IndexWriter {
         return .element("p", [.init("class", "summary")], .text(failed == 0 ? reports : "\(reports), \(failed) failed"))
     }
 
-    /// The table of reports.
+    /// The table of reports. Each column header holds a button that sorts the rows by that column;
+    /// every cell carries its sort key in `data-sort-value` (dates as seconds since 1970, empty when
+    /// the date does not parse), and the date cells are marked run-dependent.
     static func table(_ entries: [IndexEntry]) -> HTML {
+        func header(_ label: String, type: String, numeric: Bool = false, sorted: String? = nil) -> HTML {
+            .element(
+                "th",
+                [
+                    .init("scope", "col"), .init("class", numeric ? "num" : nil), .init("data-sort-type", type),
+                    .init("aria-sort", sorted),
+                ],
+                .element("button", [.init("type", "button"), .init("class", "sort")], .text(label)))
+        }
         let head = HTML.element(
             "thead", [],
             .element(
                 "tr", [],
-                .element("th", [.init("scope", "col")], .text("Report")),
-                .element("th", [.init("scope", "col")], .text("Status")),
-                .element("th", [.init("scope", "col")], .text("Date")),
-                .element("th", [.init("scope", "col"), .init("class", "num")], .text("Blocks")),
-                .element("th", [.init("scope", "col"), .init("class", "num")], .text("Failed"))))
+                header("Report", type: "text"), header("Status", type: "text"),
+                header("Date", type: "number", sorted: "descending"),
+                header("Blocks", type: "number", numeric: true), header("Failed", type: "number", numeric: true)))
         let rows = entries.map { entry -> HTML in
             PageLayout.line(
                 .element(
                     "tr", [],
-                    .element("td", [], .element("a", [.init("href", entry.href)], .text(entry.title))),
-                    .element("td", [], PageLayout.badge(entry.status)),
-                    .element("td", [], date(entry.date)),
-                    .element("td", [.init("class", "num")], .text(String(entry.blocks))),
-                    .element("td", [.init("class", "num")], .text(String(entry.failedBlocks)))))
+                    .element(
+                        "td", [.init("data-sort-value", entry.title)],
+                        .element("a", [.init("href", entry.href)], .text(entry.title))),
+                    .element("td", [.init("data-sort-value", entry.status.rawValue)], PageLayout.badge(entry.status)),
+                    .element(
+                        "td", [PageLayout.runDependent("date"), .init("data-sort-value", sortKey(date: entry.date))],
+                        date(entry.date)),
+                    .element(
+                        "td", [.init("class", "num"), .init("data-sort-value", String(entry.blocks))],
+                        .text(String(entry.blocks))),
+                    .element(
+                        "td", [.init("class", "num"), .init("data-sort-value", String(entry.failedBlocks))],
+                        .text(String(entry.failedBlocks)))))
         }
         return PageLayout.line(
             .element(
                 "div", [.init("class", "table-wrap")],
                 .element("table", [.init("class", "reports")], head, .element("tbody", [], [.newline] + rows))))
+    }
+
+    /// A date's sort key: seconds since 1970 with three decimals, or empty when it does not parse.
+    static func sortKey(date text: String) -> String {
+        guard let date = parseDate(text) else { return "" }
+        return String(format: "%.3f", date.timeIntervalSince1970)
     }
 
     /// A date cell: `<time>` showing `YYYY-MM-DD HH:MM UTC` when the text parses, else the text.

@@ -1,21 +1,24 @@
 /// Pieces shared by the report and index pages: the document skeleton and status badges.
 enum PageLayout {
-    /// A complete HTML5 document with the embedded stylesheet; `body` is the content of `<body>`.
+    /// A complete HTML5 document with the embedded stylesheet; `body` is the content of `<body>`,
+    /// `head` goes after the stylesheet (more stylesheets) and `scripts` at the end of the body.
     /// An empty title becomes "Untitled" (an empty `<title>` is not valid HTML).
-    static func document(title: String, body: [HTML]) -> String {
+    static func document(title: String, body: [HTML], head extraHead: [HTML] = [], scripts: [HTML] = []) -> String {
         let head = HTML.element(
             "head", [],
-            .newline,
-            .element("meta", [.init("charset", "utf-8")]), .newline,
-            .element("meta", [.init("name", "viewport"), .init("content", "width=device-width, initial-scale=1")]),
-            .newline,
-            .element("title", [], .text(title.isEmpty ? "Untitled" : title)), .newline,
-            .style(Stylesheet.css), .newline
+            [
+                .newline,
+                .element("meta", [.init("charset", "utf-8")]), .newline,
+                .element("meta", [.init("name", "viewport"), .init("content", "width=device-width, initial-scale=1")]),
+                .newline,
+                .element("title", [], .text(title.isEmpty ? "Untitled" : title)), .newline,
+                .style(Stylesheet.css), .newline,
+            ] + extraHead.map(line)
         )
         let html = HTML.element(
             "html", [.init("lang", "en")],
             .newline, head, .newline,
-            .element("body", [], [.newline] + body), .newline
+            .element("body", [], [.newline] + body + scripts.map(line)), .newline
         )
         return (HTML.doctype + html + .newline).rendered
     }
@@ -28,5 +31,12 @@ enum PageLayout {
     /// `element` followed by a source line break, for readable output.
     static func line(_ element: HTML) -> HTML {
         element + .newline
+    }
+
+    /// The attribute that marks an element whose text or attributes change from run to run (dates,
+    /// durations): two runs of the same notebook differ only inside elements carrying it. Its value
+    /// says what varies (`date`, `duration`).
+    static func runDependent(_ what: String) -> HTML.Attribute {
+        .init("data-run-dependent", what)
     }
 }

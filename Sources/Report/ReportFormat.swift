@@ -19,6 +19,70 @@ public enum ReportFormat {
         return restMinutes == 0 ? "\(hours) h" : "\(hours) h \(restMinutes) min"
     }
 
+    /// Whether a metric or column name stands for a measured time (`seconds_per_iteration`, a
+    /// `seconds` column), whose values change from run to run.
+    public static func isTimingName(_ name: String) -> Bool {
+        name.lowercased().contains("seconds")
+    }
+
+    /// `text` cut into pieces, each flagged when it is a measured time: a number followed by a unit
+    /// of time (`0.012 s`, `4 ms`, `2.5 seconds`, `3 min`), as kinds write them in their logs.
+    public static func timingSegments(_ text: String) -> [(text: String, isTiming: Bool)] {
+        let characters = Array(text)
+        var segments: [(text: String, isTiming: Bool)] = []
+        var plainStart = 0
+        var index = 0
+        func isWordCharacter(_ position: Int) -> Bool {
+            position >= 0 && position < characters.count
+                && (characters[position].isLetter || characters[position].isNumber || characters[position] == "_")
+        }
+        while index < characters.count {
+            guard characters[index].isASCIIDigit, !isWordCharacter(index - 1),
+                  index == 0 || characters[index - 1] != "." else {
+                index += 1
+                continue
+            }
+            var end = index
+            while end < characters.count, characters[end].isASCIIDigit { end += 1 }
+            if end + 1 < characters.count, characters[end] == ".", characters[end + 1].isASCIIDigit {
+                end += 1
+                while end < characters.count, characters[end].isASCIIDigit { end += 1 }
+            }
+            if end + 1 < characters.count, characters[end] == "e" || characters[end] == "E" {
+                var exponent = end + 1
+                if exponent < characters.count, characters[exponent] == "-" || characters[exponent] == "+" { exponent += 1 }
+                if exponent < characters.count, characters[exponent].isASCIIDigit {
+                    end = exponent
+                    while end < characters.count, characters[end].isASCIIDigit { end += 1 }
+                }
+            }
+            var unitStart = end
+            if unitStart < characters.count, characters[unitStart] == " " || characters[unitStart] == "\u{00A0}" {
+                unitStart += 1
+            }
+            let unit = timeUnits.first { unit in
+                let scalars = Array(unit)
+                return unitStart + scalars.count <= characters.count
+                    && Array(characters[unitStart..<(unitStart + scalars.count)]) == scalars
+                    && !isWordCharacter(unitStart + scalars.count)
+            }
+            guard let unit else {
+                index = end
+                continue
+            }
+            let timingEnd = unitStart + unit.count
+            if plainStart < index { segments.append((String(characters[plainStart..<index]), false)) }
+            segments.append((String(characters[index..<timingEnd]), true))
+            plainStart = timingEnd
+            index = timingEnd
+        }
+        if plainStart < characters.count { segments.append((String(characters[plainStart...]), false)) }
+        return segments
+    }
+
+    /// Units of time a duration may be written in, longest first.
+    private static let timeUnits = ["seconds", "second", "min", "ms", "µs", "us", "ns", "s"]
+
     /// Whether a table cell reads as a number (and is therefore right-aligned).
     ///
     /// Accepts an optional sign (`+`, `-`, `−`), digits with an optional decimal point or thousands

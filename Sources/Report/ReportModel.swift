@@ -1,3 +1,5 @@
+import Foundation
+
 /// Everything one notebook's report page shows, already computed: the report knows nothing of
 /// solvers or notebooks, it only lays this out as HTML.
 public struct ReportPage: Sendable, Equatable {
@@ -16,11 +18,16 @@ public struct ReportPage: Sendable, Equatable {
     public var contents: [ContentsEntry]
     /// The notebook's cells, in document order.
     public var cells: [ReportCell]
+    /// Per block, the options that differ from their defaults or were set by `-p`, shown at the top.
+    public var parameters: [BlockParameters]
+    /// How the page typesets the math in its prose.
+    public var math: MathRenderer
 
     /// Creates a report page.
     public init(
         title: String, sourcePath: String, status: BlockStatus, runInfo: [KeyValue],
-        generatedNote: String, contents: [ContentsEntry], cells: [ReportCell]
+        generatedNote: String, contents: [ContentsEntry], cells: [ReportCell],
+        parameters: [BlockParameters] = [], math: MathRenderer = .none
     ) {
         self.title = title
         self.sourcePath = sourcePath
@@ -29,6 +36,8 @@ public struct ReportPage: Sendable, Equatable {
         self.generatedNote = generatedNote
         self.contents = contents
         self.cells = cells
+        self.parameters = parameters
+        self.math = math
     }
 }
 
@@ -134,7 +143,7 @@ public struct BlockReport: Sendable, Equatable {
     }
 }
 
-/// A figure image in the report folder.
+/// A figure image in the report folder (or embedded in the page).
 public struct FigureReference: Sendable, Equatable {
     /// Path relative to the report folder, e.g. `figures/competition-time.png`.
     public var path: String
@@ -144,12 +153,15 @@ public struct FigureReference: Sendable, Equatable {
     public var width: Int
     /// Displayed height in CSS pixels.
     public var height: Int
+    /// The PNG itself, when the page embeds it (`--self-contained`) instead of linking to `path`.
+    public var embeddedPNG: Data?
     /// Creates a reference.
-    public init(path: String, caption: String, width: Int, height: Int) {
+    public init(path: String, caption: String, width: Int, height: Int, embeddedPNG: Data? = nil) {
         self.path = path
         self.caption = caption
         self.width = width
         self.height = height
+        self.embeddedPNG = embeddedPNG
     }
 }
 

@@ -1,20 +1,37 @@
+import Foundation
+
 /// Writes one notebook's report page.
 public enum ReportWriter {
-    /// The complete HTML5 document for a report: header with run facts, table of contents, the cells
-    /// in order, and a footer holding ``ReportPage/generatedNote`` (the only run-dependent text besides
-    /// block durations).
+    /// The complete HTML5 document for a report: header with run facts and the parameter summary,
+    /// table of contents, the cells in order, and a footer holding ``ReportPage/generatedNote``.
+    ///
+    /// Everything that changes from run to run (the date and total duration in the footer, block
+    /// durations, measured times in metrics, tables and logs) sits in elements marked
+    /// `data-run-dependent`; the rest of the page depends only on the notebook and its results.
     public static func page(_ report: ReportPage) -> String {
         var body: [HTML] = [header(report)]
         if !report.contents.isEmpty { body.append(tableOfContents(report.contents)) }
         body.append(
             PageLayout.line(.element("main", [], [.newline] + report.cells.map(cell))))
         body.append(footer(report.generatedNote))
-        return PageLayout.document(title: report.title, body: body)
+        var head: [HTML] = []
+        var scripts: [HTML] = []
+        switch report.math {
+        case .none:
+            break
+        case let .linked(stylesheet, script):
+            head.append(.element("link", [.init("rel", "stylesheet"), .init("href", stylesheet)]))
+            scripts += [.externalScript(source: script), .script(PageScripts.renderMath)]
+        case let .embedded(stylesheet, script):
+            head.append(.embedded(stylesheet))
+            scripts += [.embedded(script), .script(PageScripts.renderMath)]
+        }
+        return PageLayout.document(title: report.title, body: body, head: head, scripts: scripts)
     }
 
     // MARK: Page parts
 
-    /// The page header: title, source path, status badge and run facts.
+    /// The page header: title, source path, status badge, run facts and the parameter summary.
     static func header(_ report: ReportPage) -> HTML {
         var parts: [HTML] = [
             .newline,
@@ -27,7 +44,48 @@ public enum ReportWriter {
         if !report.runInfo.isEmpty {
             parts.append(PageLayout.line(definitionList(report.runInfo, class: "run-info")))
         }
+        if !report.parameters.isEmpty {
+            parts.append(parameterSummary(report.parameters))
+        }
         return PageLayout.line(.element("header", [.init("class", "page-header")], parts))
+    }
+
+    /// Per block, the options that differ from their defaults or were set by `-p`: one table row
+    /// per option, the block's cell spanning its rows; a block at its defaults says so.
+    static func parameterSummary(_ blocks: [BlockParameters]) -> HTML {
+        let rows = blocks.flatMap { block -> [HTML] in
+            let name = HTML.element(
+                "th", [.init("scope", "row"), .init("rowspan", block.settings.count > 1 ? String(block.settings.count) : nil)],
+                .element("a", [.init("href", "#" + block.id)], .text(block.id)), .text(" "),
+                .element("code", [.init("class", "block-kind")], .text("{\(block.kind)}")))
+            guard !block.settings.isEmpty else {
+                return [PageLayout.line(.element(
+                    "tr", [], name, .element("td", [.init("colspan", "3"), .init("class", "defaults")], .text("all defaults"))))]
+            }
+            return block.settings.enumerated().map { index, setting in
+                PageLayout.line(.element(
+                    "tr", [],
+                    index == 0 ? name : .empty,
+                    .element("td", [], .element("code", [], .text(setting.name))),
+                    .element("td", [], .element("code", [], .text(setting.value))),
+                    .element("td", [.init("class", "origin")], .text(setting.origin))))
+            }
+        }
+        let head = HTML.element(
+            "thead", [],
+            .element(
+                "tr", [],
+                .element("th", [.init("scope", "col")], .text("Block")),
+                .element("th", [.init("scope", "col")], .text("Option")),
+                .element("th", [.init("scope", "col")], .text("Value")),
+                .element("th", [.init("scope", "col")], .text("Set by"))))
+        return PageLayout.line(
+            .element(
+                "div", [.init("class", "table-wrap parameters")],
+                .element(
+                    "table", [.init("class", "parameters")],
+                    .element("caption", [], .text("Parameters (options that differ from the defaults)")),
+                    head, .element("tbody", [], [.newline] + rows))))
     }
 
     /// The table of contents, nested by level: each entry sits under the nearest earlier entry with a
@@ -56,9 +114,10 @@ public enum ReportWriter {
                 .newline, PageLayout.line(.element("h2", [], .text("Contents"))), PageLayout.line(list(nil))))
     }
 
-    /// The footer holding the run stamp.
+    /// The footer holding the run stamp, the page's one run-dependent sentence.
     static func footer(_ note: String) -> HTML {
-        PageLayout.line(.element("footer", [.init("class", "run-stamp")], .text(note)))
+        PageLayout.line(
+            .element("footer", [.init("class", "run-stamp"), PageLayout.runDependent("date duration")], .text(note)))
     }
 
     /// One cell: prose as it is, or a block section.
@@ -76,7 +135,7 @@ public enum ReportWriter {
         var parts: [HTML] = [.newline, blockHeader(block)]
         if let error = block.error { parts.append(errorBox(error)) }
         if !block.metrics.isEmpty { parts.append(metricsTable(block.metrics)) }
-        parts += block.figures.map(figure)
+        parts += block.figures.map { figure($0, block: block.id) }
         parts += block.tables.map(dataTable)
         if !block.dataFiles.isEmpty { parts.append(dataFiles(block.dataFiles)) }
         if !block.options.isEmpty {
@@ -88,13 +147,17 @@ public enum ReportWriter {
         }
         if !block.log.isEmpty {
             let summary = block.log.count == 1 ? "Log (1 line)" : "Log (\(block.log.count) lines)"
+            let text = ReportFormat.timingSegments(block.log.joined(separator: "\n")).map { segment -> HTML in
+                segment.isTiming
+                    ? .element("span", [PageLayout.runDependent("duration")], .text(segment.text)) : .text(segment.text)
+            }
             parts.append(
                 PageLayout.line(
                     .element(
                         "details", [.init("class", "log")],
                         .element("summary", [], .text(summary)),
                         // A newline right after <pre> is dropped by parsers; writing one keeps a leading empty line.
-                        .element("pre", [], .newline, .text(block.log.joined(separator: "\n"))))))
+                        .element("pre", [], [.newline] + text))))
         }
         return PageLayout.line(
             .element(
@@ -110,7 +173,8 @@ public enum ReportWriter {
             .element("span", [.init("class", "block-id")], .text(block.id)), .text(" "),
             .element("code", [.init("class", "block-kind")], .text("{\(block.kind)}")), .text(" "),
             PageLayout.badge(block.status), .text(" "),
-            .element("span", [.init("class", "block-meta duration")], .text(timing)), .text(" "),
+            .element("span", [.init("class", "block-meta duration"), PageLayout.runDependent("duration")], .text(timing)),
+            .text(" "),
             .element("span", [.init("class", "block-meta line")], .text("line \(block.line)")),
         ]
         if let caption = block.caption, !caption.isEmpty {
@@ -128,14 +192,15 @@ public enum ReportWriter {
                 .element("p", [.init("class", "error-message")], .text(error.message))))
     }
 
-    /// Scalar results as a two-column table.
+    /// Scalar results as a two-column table; measured times are marked run-dependent.
     static func metricsTable(_ metrics: [KeyValue]) -> HTML {
         let rows = metrics.map { metric -> HTML in
-            PageLayout.line(
+            let timing = ReportFormat.isTimingName(metric.key)
+            return PageLayout.line(
                 .element(
                     "tr", [],
                     .element("th", [.init("scope", "row")], .element("code", [], .text(metric.key))),
-                    valueCell(metric.value)))
+                    valueCell(metric.value, runDependent: timing)))
         }
         return PageLayout.line(
             .element(
@@ -144,23 +209,46 @@ public enum ReportWriter {
                 .element("tbody", [], [.newline] + rows)))
     }
 
-    /// A figure: the image links to itself and scales to the page width.
-    static func figure(_ figure: FigureReference) -> HTML {
+    /// A figure, scaled to the page width. A figure in a file links to it (the PNG at full size);
+    /// an embedded figure links to itself and opens in a CSS-only lightbox (`:target`), closed by
+    /// a click anywhere, which goes to its caption.
+    static func figure(_ figure: FigureReference, block: String) -> HTML {
+        let source = figure.embeddedPNG.map { "data:image/png;base64," + $0.base64EncodedString() } ?? figure.path
         let image = HTML.element(
             "img",
             [
-                .init("src", figure.path), .init("alt", figure.caption),
+                .init("src", source), .init("alt", figure.caption),
                 .init("width", String(figure.width)), .init("height", String(figure.height)),
-                .init("loading", "lazy"),
+                .init("loading", figure.embeddedPNG == nil ? "lazy" : nil),
             ])
+        guard figure.embeddedPNG != nil else {
+            return PageLayout.line(
+                .element(
+                    "figure", [],
+                    .element("a", [.init("href", figure.path)], image),
+                    .element("figcaption", [], .text(figure.caption))))
+        }
+        let anchor = figureAnchor(figure.path, block: block)
         return PageLayout.line(
             .element(
-                "figure", [],
-                .element("a", [.init("href", figure.path)], image),
-                .element("figcaption", [], .text(figure.caption))))
+                "figure", [.init("id", anchor), .init("class", "zoomable")],
+                .element("a", [.init("class", "zoom"), .init("href", "#" + anchor), .init("title", "Show at full size")], image),
+                .element(
+                    "a", [.init("class", "lightbox-close"), .init("href", "#" + anchor + "-caption"), .init("aria-label", "Close")],
+                    .text("×")),
+                .element("figcaption", [.init("id", anchor + "-caption")], .text(figure.caption))))
     }
 
-    /// A table of text cells; numeric-looking cells (and columns) are right-aligned.
+    /// `figure-<block>-<name>` from `figures/<block>-<name>.png`: an anchor as stable as the file name.
+    static func figureAnchor(_ path: String, block: String) -> String {
+        var name = path.split(separator: "/").last.map(String.init) ?? path
+        if name.hasSuffix(".png") { name.removeLast(4) }
+        let cleaned = String(name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "-" })
+        return "figure-" + (cleaned.isEmpty ? block : cleaned)
+    }
+
+    /// A table of text cells; numeric-looking cells (and columns) are right-aligned, cells of a
+    /// column of measured times are marked run-dependent.
     static func dataTable(_ table: DataTable) -> HTML {
         let width = max(table.columns.count, table.rows.map(\.count).max() ?? 0)
         let numericColumn = (0..<width).map { column in
@@ -168,13 +256,17 @@ public enum ReportWriter {
                 .filter { !$0.trimmingSpaces.isEmpty }
             return !cells.isEmpty && cells.allSatisfy(ReportFormat.looksNumeric)
         }
+        let timingColumn = (0..<width).map { column in
+            column < table.columns.count && ReportFormat.isTimingName(table.columns[column])
+        }
         let head = table.columns.enumerated().map { column, name -> HTML in
             .element(
                 "th", [.init("scope", "col"), .init("class", numericColumn[column] ? "num" : nil)], .text(name))
         }
         let rows = table.rows.map { row -> HTML in
             let padded = row + Array(repeating: "", count: max(0, table.columns.count - row.count))
-            return PageLayout.line(.element("tr", [], padded.map(valueCell)))
+            let cells = padded.enumerated().map { column, value in valueCell(value, runDependent: timingColumn[column]) }
+            return PageLayout.line(.element("tr", [], cells))
         }
         var parts: [HTML] = []
         if !table.title.isEmpty { parts.append(.element("caption", [], .text(table.title))) }
@@ -200,9 +292,15 @@ public enum ReportWriter {
 
     // MARK: Helpers
 
-    /// A `<td>`, right-aligned when its text reads as a number.
-    static func valueCell(_ value: String) -> HTML {
-        .element("td", [.init("class", ReportFormat.looksNumeric(value) ? "num" : nil)], .text(value))
+    /// A `<td>`, right-aligned when its text reads as a number, marked when it is a measured time.
+    static func valueCell(_ value: String, runDependent: Bool = false) -> HTML {
+        .element(
+            "td",
+            [
+                .init("class", ReportFormat.looksNumeric(value) ? "num" : nil),
+                runDependent ? PageLayout.runDependent("duration") : .init("data-run-dependent", nil),
+            ],
+            .text(value))
     }
 
     /// Key/value pairs as a `<dl>`, each pair grouped in a `<div>` (valid HTML5).

@@ -57,6 +57,25 @@ enum Stylesheet {
         .summary{color:var(--muted)}
         .run-stamp{border-top:1px solid var(--line);margin-top:2rem;padding-top:.6rem;color:var(--muted);\
         font-size:.85rem}
+        .math{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation Mono",monospace}
+        .math.display{display:block;margin:.8rem 0;text-align:center;overflow-x:auto;overflow-y:hidden}
+        .parameters{margin:.6rem 0 0}.parameters table{margin:0}
+        .parameters caption{font-size:.9rem;white-space:nowrap}
+        .parameters td,.parameters th{font-size:.85rem}
+        .parameters .origin,.parameters .defaults{color:var(--muted)}.parameters .origin{white-space:nowrap}\
+        .parameters td:first-of-type code{white-space:nowrap}
+        .parameters code{white-space:pre-wrap;word-break:break-word}
+        figure.zoomable .zoom{cursor:zoom-in}
+        .lightbox-close{display:none}
+        figure:target .zoom{position:fixed;inset:0;z-index:10;display:flex;align-items:center;justify-content:center;\
+        background:rgba(0,0,0,.88);padding:1rem}
+        figure:target .zoom img{max-width:100%;max-height:100%;width:auto;height:auto;background:#fff}
+        figure:target .lightbox-close{display:block;position:fixed;inset:0;z-index:11;text-align:right;\
+        padding:.4rem 1rem;font-size:2rem;line-height:1;color:#fff;text-decoration:none;cursor:zoom-out}
+        th .sort{all:unset;cursor:pointer;font-weight:600}
+        th .sort:focus-visible{outline:2px solid var(--link);outline-offset:2px}
+        th[aria-sort=ascending] .sort::after{content:" \\25B2";font-size:.7em}
+        th[aria-sort=descending] .sort::after{content:" \\25BC";font-size:.7em}
 
         """
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Learning
 
 /// `notebook-bench`: times the workloads the issues name and prints median and minimum.
 @main
@@ -37,6 +38,7 @@ struct BenchmarkCommand: ParsableCommand {
         let names = only.map { Set($0.split(separator: ",").map(String.init)) }
         let workloads = all.filter { names == nil || names!.contains($0.name) }
         if !json {
+            print("single-precision kernels: \(KernelVariant.current)")
             print("workload                                                    median        min  runs       nfe    steps   final x1   peak memory")
         }
         for workload in workloads {

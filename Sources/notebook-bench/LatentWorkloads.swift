@@ -18,23 +18,42 @@ enum LatentWorkloads {
         Int(ProcessInfo.processInfo.environment["NOTEBOOK_BENCH_LATENT_NTOTAL"] ?? "") ?? 500
     }
 
+    /// A folder with the peer script's problem (`NOTEBOOK_BENCH_LATENT_PROBLEM`): the same data,
+    /// initial weights and reparameterisation noise the peers train from, so that the loss curves
+    /// of the side-by-side run compare like with like.
+    static var sharedProblem: URL? {
+        ProcessInfo.processInfo.environment["NOTEBOOK_BENCH_LATENT_PROBLEM"].map { URL(fileURLWithPath: $0) }
+    }
+
     static var all: [Workload] {
         [
             Workload(name: "latent-ode-iteration", runsOnce: true) {
-                let spirals = SpiralData(configuration: .init(spiralCount: 1000, totalPoints: totalPoints, samplePoints: 100,
-                                                              noiseStandardDeviation: 0.3, a: 0, b: 0.3), seed: 0)
-                let model = LatentODEModel<Float>(seed: 0)
-                let training = LatentODETraining(
+                var model = LatentODEModel<Float>(seed: 0)
+                var training = LatentODETraining(
                     iterations: iterations, learningRate: 0.01,
-                    integrator: AdaptiveSolver(tableau: .dopri5, controller: StepSizeController(rtol: 1e-7, atol: 1e-9)), seed: 0)
-                let result = try training.train(model, on: spirals.data)
+                    integrator: AdaptiveSolver(tableau: .dopri5, controller: .integral(rtol: 1e-7, atol: 1e-9)), seed: 0)
+                let data: LatentODEData
+                if let folder = sharedProblem {
+                    let problem = try SharedLatentProblem(folder: folder, spirals: 1000, samples: 100, observationWidth: 2)
+                    data = problem.data
+                    guard problem.parameters.count == model.parameterCount else {
+                        throw SharedLatentProblem.Unreadable(description: "params.bin has \(problem.parameters.count) values; the model has \(model.parameterCount)")
+                    }
+                    model.parameters = problem.parameters
+                    training.presetNoise = problem.noise
+                } else {
+                    data = SpiralData(configuration: .init(spiralCount: 1000, totalPoints: totalPoints, samplePoints: 100,
+                                                           noiseStandardDeviation: 0.3, a: 0, b: 0.3), seed: 0).data
+                }
+                let result = try training.train(model, on: data)
                 let sorted = result.history.map(\.seconds).sorted()
                 let count = max(result.history.count, 1)
                 var outcome = Workload.Outcome(functionEvaluations: result.history.map(\.forwardEvaluations).reduce(0, +) / count,
                                                steps: result.history.count, check: result.history.last?.loss ?? .nan)
                 outcome.perIteration = (median: result.medianSecondsPerIteration, minimum: sorted.first ?? 0)
                 outcome.extra = [("nfe_backward", Double(result.history.map(\.backwardEvaluations).reduce(0, +) / count)),
-                                 ("loss_first", result.history.first?.loss ?? .nan), ("loss_last", result.history.last?.loss ?? .nan)]
+                                 ("loss_first", result.history.first?.loss ?? .nan), ("loss_last", result.history.last?.loss ?? .nan),
+                                 ("shared_problem", sharedProblem == nil ? 0 : 1)]
                 return outcome
             },
         ]

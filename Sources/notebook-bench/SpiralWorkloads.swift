@@ -36,7 +36,7 @@ enum SpiralWorkloads {
                 let network = MultilayerPerceptron<Float>(widths: [2, 50, 2], activation: .tanh,
                                                           initialisation: .normal(standardDeviation: 0.1), seed: seed)
                 let training = NeuralODETraining(
-                    iterations: iterations, integrator: .adaptive(AdaptiveSolver(tableau: .dopri5, controller: StepSizeController(rtol: 1e-7, atol: 1e-9))),
+                    iterations: iterations, integrator: .adaptive(AdaptiveSolver(tableau: .dopri5, controller: .integral(rtol: 1e-7, atol: 1e-9))),
                     gradient: gradient, testEvery: 0, snapshots: 0, seed: seed &+ 1)
                 return try training.train(NeuralField(network: network, batch: 1, input: .cube), on: data)
             }

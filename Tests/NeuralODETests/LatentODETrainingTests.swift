@@ -57,4 +57,24 @@ struct LatentODETrainingTests {
         let second = try training.train(model, on: data)
         #expect(second.history.map(\.loss) == first.history.map(\.loss))
     }
+
+    @Test("Preset noise replaces the seeded draws: two seeds, one preset, one history; a preset of the wrong size is refused")
+    func presetNoiseReplacesTheDraws() throws {
+        let data = Self.smallData(series: 5)
+        let model = LatentODEModel<Double>(latentWidth: 2, hidden: 4, rnnHidden: 4, seed: 2)
+        let solver = AdaptiveSolver(tableau: .dopri5, controller: StepSizeController(rtol: 1e-6, atol: 1e-8))
+        var generator = SeededGenerator(seed: 9)
+        var noise = [Double](repeating: 0, count: 3 * 5 * 2)
+        noise.withUnsafeMutableBufferPointer { generator.fillNormal($0, mean: 0, standardDeviation: 1) }
+        var first = LatentODETraining(iterations: 3, integrator: solver, seed: 1)
+        var second = LatentODETraining(iterations: 3, integrator: solver, seed: 2)
+        let seededOnly = try first.train(model, on: data).history.map(\.loss)
+        first.presetNoise = noise
+        second.presetNoise = noise
+        let preset = try first.train(model, on: data).history.map(\.loss)
+        #expect(try second.train(model, on: data).history.map(\.loss) == preset)
+        #expect(preset != seededOnly)
+        second.presetNoise = Array(noise.dropLast())
+        #expect(throws: TrainingFailure.self) { try second.train(model, on: data) }
+    }
 }

@@ -180,12 +180,14 @@ struct LoaderTests {
 
 @Suite("Math protection")
 struct MathProtectionTests {
-    @Test("Inline and display math keep their characters", arguments: [
-        ("$a_1 * b_2$", "$a\\_1 \\* b\\_2$"),
-        ("$$x^2_i$$", "$$x\\^2\\_i$$"),
+    @Test("Inline and display math keep their characters; their delimiters become markers", arguments: [
+        ("$a_1 * b_2$", "\u{E000}a\\_1 \\* b\\_2\u{E001}"),
+        ("$$x^2_i$$", "\u{E002}x\\^2\\_i\u{E003}"),
         ("costs $5 and $6", "costs $5 and $6"),
         ("`$a_b$` in code", "`$a_b$` in code"),
         ("\\$a_b$ escaped", "\\$a_b$ escaped"),
+        ("$a\\$b$", "\u{E000}a\\\\\\$b\u{E001}"),
+        ("a stray $$ stays", "a stray $$ stays"),
     ])
     func protect(input: String, expected: String) {
         #expect(MathProtection.protect(input) == expected)
@@ -197,7 +199,89 @@ struct MathProtectionTests {
         let protected = MathProtection.protect(text)
         #expect(protected.split(separator: "\n", omittingEmptySubsequences: false).count == 6)
         #expect(protected.hasPrefix("```\n$a_b$\n```"))
-        #expect(protected.contains("a\\_b\n$$"))
+        #expect(protected.hasSuffix("\u{E002}\na\\_b\n\u{E003}"))
+    }
+
+    @Test("$$ opens display math only when it closes before the paragraph ends")
+    func unclosedDisplayMath() {
+        #expect(MathProtection.protect("$$a_b\n\n$$") == "$$a_b\n\n$$")
+        #expect(MathProtection.protect("$$a_b\n```\n$$\n```") == "$$a_b\n```\n$$\n```")
+        #expect(MathProtection.protect("$$a\nb$$ c") == "\u{E002}a\nb\u{E003} c")
+    }
+
+    @Test("Inline math may run over a line break, not over a blank line")
+    func inlineOverLines() {
+        #expect(MathProtection.protect("at $t = 0,\n42$ and") == "at \u{E000}t \\= 0\\,\n42\u{E001} and")
+        #expect(MathProtection.protect("costs $5 and\n$6 more") == "costs $5 and\n$6 more")
+        #expect(MathProtection.protect("$a\n\nb$") == "$a\n\nb$")
+    }
+
+    @Test("Marker characters written in a notebook cannot forge math")
+    func forgedMarkers() {
+        #expect(MathProtection.protect("x \u{E000}y\u{E001}") == "x \u{FFFD}y\u{FFFD}")
+        #expect(MathProtection.restoringDelimiters("\u{E000}a\u{E001} \u{E002}b\u{E003}") == "$a$ $$b$$")
+    }
+}
+
+@Suite("Math in the prose")
+struct MathMarkupTests {
+    /// The HTML of the notebook's first prose cell.
+    func prose(_ text: String) throws -> ProseCell {
+        let notebook = try NotebookLoader.load([try temporaryNotebook("---\ntitle: t\n---\n" + text)]).get()[0]
+        guard case let .prose(prose) = notebook.cells[0] else { throw CancellationError() }
+        return prose
+    }
+
+    @Test("Inline and display math become elements holding the TeX as escaped text")
+    func elements() throws {
+        let cell = try prose("A $a_1 < b^*$ and\n\n$$\n\\frac{x}{y} & z\n$$\n")
+        #expect(cell.html.contains("<p>A <span class=\"math inline\">$a_1 &lt; b^*$</span> and</p>"))
+        #expect(cell.html.contains("<p><span class=\"math display\">$$\n\\frac{x}{y} &amp; z\n$$</span></p>"))
+        #expect(cell.mathCount == 2)
+    }
+
+    @Test("Several spans in one line, and math inside emphasis and links")
+    func several() throws {
+        let cell = try prose("*$x$* then $y$, [$z$](https://example.org) $$w$$ end\n")
+        #expect(cell.html.contains("<em><span class=\"math inline\">$x$</span></em> then <span class=\"math inline\">$y$</span>,"))
+        #expect(cell.html.contains("<a href=\"https://example.org\"><span class=\"math inline\">$z$</span></a>"))
+        #expect(cell.html.contains("<span class=\"math display\">$$w$$</span> end"))
+        #expect(cell.mathCount == 4)
+    }
+
+    @Test("Where no element fits, the delimiters come back: image text, code, headings' contents")
+    func plainPlaces() throws {
+        let cell = try prose("## Energy $E = mc^2$\n\n![a $x_1$ plot](p.png \"t $y$\") and `$c$`\n\n    $indented_code$\n")
+        #expect(cell.headings.first?.text == "Energy $E = mc^2$")
+        #expect(cell.html.contains("<h2 id=\"energy-e--mc2\">Energy <span class=\"math inline\">$E = mc^2$</span></h2>"))
+        #expect(cell.html.contains("alt=\"a $x_1$ plot\""))
+        #expect(cell.html.contains("title=\"t $y$\""))
+        #expect(cell.html.contains("<code>$c$</code>"))
+        #expect(!cell.html.contains("\u{E000}") && !cell.html.contains("\u{E001}"))
+        #expect(cell.mathCount == 1)
+    }
+
+    @Test("Inline math over a line break is one element")
+    func inlineOverLines() throws {
+        let cell = try prose("Observed at $t = 0, 10,\n42$, drawn as points.\n")
+        #expect(cell.html == "<p>Observed at <span class=\"math inline\">$t = 0, 10,\n42$</span>, drawn as points.</p>\n")
+    }
+
+    @Test("Prices and stray dollars are text")
+    func notMath() throws {
+        let cell = try prose("It costs $5 and $6; a stray $$ here.\n")
+        #expect(cell.html == "<p>It costs $5 and $6; a stray $$ here.</p>\n")
+        #expect(cell.mathCount == 0)
+    }
+
+    @Test("Raw HTML in math is text, with or without --allow-html")
+    func rawHTMLInMath() throws {
+        for allowHTML in [false, true] {
+            let path = try temporaryNotebook("Math $<b>x</b>$ here.\n")
+            let notebook = try NotebookLoader.load([path], allowHTML: allowHTML).get()[0]
+            guard case let .prose(cell) = notebook.cells[0] else { throw CancellationError() }
+            #expect(cell.html.contains("<span class=\"math inline\">$&lt;b&gt;x&lt;/b&gt;$</span>"), "allowHTML \(allowHTML)")
+        }
     }
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Report
 
@@ -6,6 +7,7 @@ enum Slot: String, CaseIterable, Sendable {
     case title, sourcePath, runInfoKey, runInfoValue, generatedNote, contentsText, contentsAnchor
     case blockID, kind, caption, optionKey, optionValue, metricKey, metricValue
     case figurePath, figureCaption, tableTitle, tableColumn, tableCell, dataFile, logLine, errorMessage
+    case parameterBlock, parameterKind, parameterName, parameterValue, parameterOrigin, embeddedFigureCaption
 
     func page(_ text: String) -> ReportPage {
         func v(_ slot: Slot, _ normal: String) -> String { slot == self ? text : normal }
@@ -14,7 +16,11 @@ enum Slot: String, CaseIterable, Sendable {
             status: .failed, seconds: 0.5,
             options: [KeyValue(v(.optionKey, "k"), v(.optionValue, "v"))],
             metrics: [KeyValue(v(.metricKey, "m"), v(.metricValue, "1"))],
-            figures: [FigureReference(path: v(.figurePath, "f.png"), caption: v(.figureCaption, "fig"), width: 10, height: 10)],
+            figures: [
+                FigureReference(path: v(.figurePath, "f.png"), caption: v(.figureCaption, "fig"), width: 10, height: 10),
+                FigureReference(path: "figures/e.png", caption: v(.embeddedFigureCaption, "e"), width: 10, height: 10,
+                                embeddedPNG: Data([1, 2, 3])),
+            ],
             tables: [DataTable(title: v(.tableTitle, "t"), columns: [v(.tableColumn, "c")], rows: [[v(.tableCell, "2")]])],
             dataFiles: [v(.dataFile, "d.csv")], log: [v(.logLine, "log")],
             error: BlockError(message: v(.errorMessage, "boom"), line: 4))
@@ -23,7 +29,13 @@ enum Slot: String, CaseIterable, Sendable {
             runInfo: [KeyValue(v(.runInfoKey, "seed"), v(.runInfoValue, "1"))],
             generatedNote: v(.generatedNote, "now"),
             contents: [ContentsEntry(level: 1, text: v(.contentsText, "c"), anchor: v(.contentsAnchor, "a"))],
-            cells: [.block(block)])
+            cells: [.block(block)],
+            parameters: [
+                BlockParameters(
+                    id: v(.parameterBlock, "b1"), kind: v(.parameterKind, "species"),
+                    settings: [ParameterSetting(name: v(.parameterName, "h"), value: v(.parameterValue, "0.1"),
+                                                origin: v(.parameterOrigin, "line 3"))]),
+            ])
     }
 }
 
@@ -52,8 +64,12 @@ struct EscapingTests {
     func index() {
         let entries = [IndexEntry(title: Fixtures.script, href: "a/index.html", status: .ok, date: Fixtures.script, blocks: 1, failedBlocks: 0)]
         let html = IndexWriter.page(title: Fixtures.script, entries: entries)
-        #expect(!html.lowercased().contains("<script"))
-        #expect(html.components(separatedBy: Fixtures.escapedScript).count - 1 == 4)  // title, h1, entry, date
+        #expect(!html.lowercased().contains("<script>alert"))
+        // The page's one script is its own sorting script.
+        #expect(html.components(separatedBy: "<script").count - 1 == 1)
+        #expect(html.contains("<script>(function () {"))
+        // title, h1, entry link, entry sort key, date
+        #expect(html.components(separatedBy: Fixtures.escapedScript).count - 1 == 5)
         #expect(MarkupChecker(html).problems == [])
     }
 

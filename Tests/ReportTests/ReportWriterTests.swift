@@ -131,7 +131,7 @@ struct ReportWriterTests {
     func runStamp() {
         let note = "Generated 2024-05-01T12:00:00Z in 1.4 s"
         #expect(html.components(separatedBy: note).count == 2)
-        #expect(html.contains("<footer class=\"run-stamp\">\(note)</footer>"))
+        #expect(html.contains("<footer class=\"run-stamp\" data-run-dependent=\"date duration\">\(note)</footer>"))
     }
 
     @Test("same input gives identical output; another run differs only in the run stamp")
@@ -143,7 +143,7 @@ struct ReportWriterTests {
         #expect(a.count == b.count)
         let differing = zip(a, b).filter { $0 != $1 }
         #expect(differing.count == 1)
-        #expect(differing.first?.0.hasPrefix("<footer class=\"run-stamp\">") == true)
+        #expect(differing.first?.0.hasPrefix("<footer class=\"run-stamp\" data-run-dependent=") == true)
     }
 
     /// The markup of the section with the given id.

@@ -11,6 +11,7 @@ import json
 import os
 import platform
 import sys
+import tempfile
 import time
 import traceback
 from pathlib import Path
@@ -180,6 +181,15 @@ def main(argv=None) -> int:
         return 2
 
     out = sys.stderr if args.json == "-" else sys.stdout
+
+    # The latent workload: the Swift side trains from the peers' own data, weights and noise.
+    if not args.worker and not args.swift_json and (not args.only or "latent-ode-iteration" in args.only):
+        from .workloads import latent
+        problem_dir = tempfile.mkdtemp(prefix="notebook-latent-problem-")
+        latent.export_problem(problem_dir, 0, args.latent_iterations, args.latent_ntotal)
+        os.environ["NOTEBOOK_BENCH_LATENT_PROBLEM"] = problem_dir
+        os.environ["NOTEBOOK_BENCH_LATENT_ITERATIONS"] = str(args.latent_iterations)
+        os.environ["NOTEBOOK_BENCH_LATENT_NTOTAL"] = str(args.latent_ntotal)
 
     # The Swift side first, on its own, so the two never share the cores.
     swift_rows, swift_status = ({}, "") if args.worker else swift.load(

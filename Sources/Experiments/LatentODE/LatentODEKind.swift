@@ -86,7 +86,7 @@ public struct LatentODEKind: ExperimentKind {
             throw OptionError("'batch_size' (\(batch)) exceeds the \(series.seriesCount) series", at: options.position(of: "batch_size"))
         }
         let tableau = ButcherTableau.adaptiveMethods.first { $0.name == options[Self.solver] }!
-        let solver = AdaptiveSolver(tableau: tableau, controller: StepSizeController(rtol: options[Self.rtol], atol: options[Self.atol]))
+        let solver = AdaptiveSolver(tableau: tableau, controller: .integral(rtol: options[Self.rtol], atol: options[Self.atol]))
         let noise = options[Self.noise]
         experiment = LatentODEExperiment(
             data: series, spirals: spirals, latentWidth: options[Self.latentWidth], hidden: options[Self.hidden],

@@ -109,7 +109,7 @@ public struct SpiralKind: ExperimentKind {
             if options[Self.stepSize] != nil {
                 throw OptionError("'h' applies to fixed-step solvers; \(tableau.name) adapts its step to rtol and atol", at: options.position(of: "h"))
             }
-            integrator = .adaptive(AdaptiveSolver(tableau: tableau, controller: StepSizeController(rtol: options[Self.rtol], atol: options[Self.atol])))
+            integrator = .adaptive(AdaptiveSolver(tableau: tableau, controller: .integral(rtol: options[Self.rtol], atol: options[Self.atol])))
         } else {
             let h = options[Self.stepSize] ?? spacing
             let ratio = spacing / h

@@ -1,5 +1,6 @@
 import CCmark
 import Foundation
+import Report
 
 /// A CommonMark document with GitHub's extensions (tables, strikethrough, autolinks, task lists),
 /// parsed by cmark-gfm. Gives its top-level blocks with their source lines and renders them to HTML.
@@ -104,6 +105,139 @@ final class MarkdownDocument {
             guard let url = cmark_node_get_url(node).map({ String(cString: $0) }), let replacement = rewrite(url) else { continue }
             cmark_node_set_url(node, replacement)
         }
+    }
+
+    /// Turns the math spans that ``MathProtection`` marked inside `node` into math elements:
+    /// `<span class="math inline">$TeX$</span>` and `<span class="math display">$$TeX$$</span>`,
+    /// the TeX as escaped text (written by the HTML writer), ready for KaTeX and readable without it.
+    /// Where markup cannot hold an element (image descriptions, code, raw HTML, link destinations
+    /// and titles), the markers become the `$` delimiters again. Returns the number of math elements.
+    @discardableResult
+    func markMath(in node: MarkdownNode) -> Int {
+        cmark_consolidate_text_nodes(node.pointer)
+        var textNodes = [OpaquePointer]()
+        for current in nodes(under: node.pointer) {
+            let type = cmark_node_get_type(current)
+            if type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE {
+                for (get, set) in [(cmark_node_get_url, cmark_node_set_url), (cmark_node_get_title, cmark_node_set_title)] {
+                    if let text = get(current).map({ String(cString: $0) }), text.contains(where: MathProtection.markers.contains) {
+                        _ = set(current, MathProtection.restoringDelimiters(text))
+                    }
+                }
+            }
+            guard let literal = cmark_node_get_literal(current).map({ String(cString: $0) }),
+                  literal.contains(where: MathProtection.markers.contains) else { continue }
+            if type == CMARK_NODE_TEXT && !isInsideImage(current) {
+                textNodes.append(current)
+            } else {
+                cmark_node_set_literal(current, MathProtection.restoringDelimiters(literal))
+            }
+        }
+        var count = 0
+        var absorbed = Set<OpaquePointer>()
+        for text in textNodes where !absorbed.contains(text) {
+            count += replaceMath(startingAt: text, absorbed: &absorbed)
+        }
+        return count
+    }
+
+    /// Replaces the marked spans that start in the text node `first`, following a span into later
+    /// siblings (display math over several lines: text, soft breaks, text). Nodes merged into a
+    /// span are unlinked, freed and recorded in `absorbed`.
+    private func replaceMath(startingAt first: OpaquePointer, absorbed: inout Set<OpaquePointer>) -> Int {
+        var count = 0
+        var current = first
+        while true {
+            let literal = Array(cmark_node_get_literal(current).map { String(cString: $0) } ?? "")
+            guard let open = literal.firstIndex(where: { $0 == MathProtection.inlineOpen || $0 == MathProtection.displayOpen }) else {
+                // A stray close marker (it should not happen) is shown as the delimiter it stands for.
+                cmark_node_set_literal(current, MathProtection.restoringDelimiters(String(literal)))
+                return count
+            }
+            let display = literal[open] == MathProtection.displayOpen
+            let close = display ? MathProtection.displayClose : MathProtection.inlineClose
+            var tex = ""
+            var rest: [Character]
+            var restNode: OpaquePointer
+            var merged = [OpaquePointer]()
+            if let end = literal[(open + 1)...].firstIndex(of: close) {
+                tex = String(literal[(open + 1)..<end])
+                rest = Array(literal[(end + 1)...])
+                restNode = cmark_node_new(CMARK_NODE_TEXT)!
+            } else {
+                tex = String(literal[(open + 1)...])
+                var sibling = cmark_node_next(current)
+                var found: (node: OpaquePointer, rest: [Character])?
+                while let node = sibling {
+                    let type = cmark_node_get_type(node)
+                    if type == CMARK_NODE_TEXT {
+                        let text = Array(cmark_node_get_literal(node).map { String(cString: $0) } ?? "")
+                        if let end = text.firstIndex(of: close) {
+                            tex += String(text[..<end])
+                            found = (node, Array(text[(end + 1)...]))
+                            break
+                        }
+                        tex += String(text)
+                    } else if type == CMARK_NODE_SOFTBREAK || type == CMARK_NODE_LINEBREAK {
+                        tex += "\n"
+                    } else {
+                        tex += MarkdownNode(pointer: node).plainText
+                    }
+                    merged.append(node)
+                    sibling = cmark_node_next(node)
+                }
+                guard let found else {
+                    cmark_node_set_literal(current, MathProtection.restoringDelimiters(String(literal)))
+                    return count
+                }
+                rest = found.rest
+                restNode = found.node
+            }
+            let fence = display ? "$$" : "$"
+            let element = HTML.element(
+                "span", [.init("class", display ? "math display" : "math inline")],
+                .text(fence + MathProtection.restoringDelimiters(tex) + fence))
+            let math = cmark_node_new(CMARK_NODE_CUSTOM_INLINE)!
+            cmark_node_set_on_enter(math, element.rendered)
+            cmark_node_set_on_exit(math, "")
+            cmark_node_set_literal(current, String(literal[..<open]))
+            cmark_node_insert_after(current, math)
+            for node in merged {
+                absorbed.insert(node)
+                cmark_node_unlink(node)
+                cmark_node_free(node)
+            }
+            cmark_node_set_literal(restNode, String(rest))
+            if cmark_node_parent(restNode) == nil {
+                cmark_node_insert_after(math, restNode)
+            }
+            absorbed.insert(restNode)
+            count += 1
+            current = restNode
+        }
+    }
+
+    /// Every node under `root` (itself included) in document order.
+    private func nodes(under root: OpaquePointer) -> [OpaquePointer] {
+        var nodes = [OpaquePointer]()
+        let iterator = cmark_iter_new(root)
+        defer { cmark_iter_free(iterator) }
+        while true {
+            let event = cmark_iter_next(iterator)
+            if event == CMARK_EVENT_DONE { break }
+            if event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator) { nodes.append(node) }
+        }
+        return nodes
+    }
+
+    /// Whether the node sits in an image's description (rendered as its `alt` text).
+    private func isInsideImage(_ node: OpaquePointer) -> Bool {
+        var parent = cmark_node_parent(node)
+        while let current = parent {
+            if cmark_node_get_type(current) == CMARK_NODE_IMAGE { return true }
+            parent = cmark_node_parent(current)
+        }
+        return false
     }
 
     /// Renders one node (and its children) to HTML. Raw HTML passes through only when `unsafe`.

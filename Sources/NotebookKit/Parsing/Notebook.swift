@@ -38,6 +38,8 @@ public struct ProseCell: Sendable, Equatable {
     public let html: String
     /// The headings in the cell, for the table of contents.
     public let headings: [Heading]
+    /// How many math elements (`$...$`, `$$...$$`) the HTML holds.
+    public let mathCount: Int
 }
 
 /// A heading of the prose, with the anchor its HTML carries.

@@ -66,7 +66,7 @@ enum NotebookParser {
                 message: "the experiment block '\(node.fenceInfo.trimmingCharacters(in: .whitespaces))' is inside a list or a quote; experiment blocks must start at the beginning of a line, outside lists and quotes"))
         }
         var cells = [ParsedCell]()
-        var pending = [(node: MarkdownNode, html: String, heading: Heading?)]()
+        var pending = [(node: MarkdownNode, html: String, heading: Heading?, math: Int)]()
         var anchors = Set<String>()
         var title = frontMatter.title
         var droppedTitleHeading = false
@@ -88,7 +88,8 @@ enum NotebookParser {
             cells.append(.prose(ProseCell(
                 lines: first.node.startLine...max(first.node.startLine, last.node.endLine),
                 html: pending.map(\.html).joined(),
-                headings: pending.compactMap(\.heading))))
+                headings: pending.compactMap(\.heading),
+                mathCount: pending.map(\.math).reduce(0, +))))
             pending.removeAll()
         }
 
@@ -125,10 +126,13 @@ enum NotebookParser {
                 }
                 continue
             }
+            // The heading's text (for the contents and the title) keeps its math as `$...$`.
+            let headingText = node.isHeading ? MathProtection.restoringDelimiters(node.plainText).trimmingCharacters(in: .whitespaces) : ""
+            let math = document.markMath(in: node)
             var html = document.html(node, unsafe: allowHTML)
             var heading: Heading?
             if node.isHeading {
-                let text = node.plainText.trimmingCharacters(in: .whitespaces)
+                let text = headingText
                 if title == nil, node.headingLevel == 1, !droppedTitleHeading {
                     title = text
                     droppedTitleHeading = true
@@ -142,7 +146,7 @@ enum NotebookParser {
                 }
                 heading = Heading(level: level, text: text, anchor: anchor, line: node.startLine)
             }
-            pending.append((node, html, heading))
+            pending.append((node, html, heading, math))
         }
         flushProse()
         let notebook = ParsedNotebook(

@@ -13,18 +13,25 @@ struct RenderedReport {
     var succeeded: Bool
 }
 
-/// Facts about the run that every report shows.
+/// Facts about the run that every report shows, and how reports are written.
 public struct RunInformation: Sendable {
     /// The `-p` overrides, as given.
     public var overrides: [String]
     /// When the run started.
     public var date: Date
+    /// Whether each report is one HTML file with figures, stylesheet and KaTeX embedded
+    /// (`--self-contained`).
+    public var selfContained: Bool
+    /// Whether notes are left out of standard error (`--quiet`).
+    public var quiet: Bool
     /// Whether the run was interrupted (Ctrl-C, SIGTERM) before every block finished.
     public var interrupted: Bool
     /// Creates run information.
-    public init(overrides: [String], date: Date, interrupted: Bool = false) {
+    public init(overrides: [String], date: Date, selfContained: Bool = false, quiet: Bool = false, interrupted: Bool = false) {
         self.overrides = overrides
         self.date = date
+        self.selfContained = selfContained
+        self.quiet = quiet
         self.interrupted = interrupted
     }
 }
@@ -43,6 +50,7 @@ enum ReportBuilder {
 
         for result in rendered {
             files += result.files.map { ($0.path, $0.contents) }
+            let drawn = Dictionary(result.files.map { ($0.path, $0.contents) }, uniquingKeysWith: { first, _ in first })
             let metrics = result.metrics.map { metric in
                 KeyValue(metric.name, metric.count.map { String($0) } ?? String(format: "%.10g", metric.real ?? .nan))
             }
@@ -55,7 +63,10 @@ enum ReportBuilder {
             blockReports[result.id] = BlockReport(
                 id: result.id, kind: result.kind, line: result.line, caption: source?.caption, status: status,
                 seconds: result.seconds, options: source.map { optionLines($0.options) } ?? [], metrics: metrics,
-                figures: result.figures.map { FigureReference(path: $0.path, caption: $0.caption, width: $0.width, height: $0.height) },
+                figures: result.figures.map { figure in
+                    FigureReference(path: figure.path, caption: figure.caption, width: figure.width, height: figure.height,
+                                    embeddedPNG: run.selfContained ? drawn[figure.path] : nil)
+                },
                 tables: result.tables.map { DataTable(title: $0.title, columns: $0.columns, rows: $0.rows) },
                 dataFiles: result.dataFiles, log: result.log,
                 error: result.failure.map { BlockError(message: $0.message, line: $0.line) })
@@ -74,13 +85,42 @@ enum ReportBuilder {
             ("blocks", .array(blockJSON)),
         ])
         files.append(("results.json", Data(results.serialized().utf8)))
+        let math = mathRenderer(notebook, run: run)
+        files += math.files
         let page = ReportPage(
             title: notebook.title, sourcePath: notebook.path, status: status,
             runInfo: runInfo(notebook, run: run, blockCount: rendered.count, failed: failed),
             generatedNote: "Generated \(iso8601(run.date)) by notebook \(ProgramVersion.current) in \(ReportFormat.duration(seconds: totalSeconds)).",
-            contents: contents(notebook), cells: cells(notebook, blocks: blockReports))
+            contents: contents(notebook), cells: cells(notebook, blocks: blockReports, embedAssets: run.selfContained),
+            parameters: notebook.blocks.filter { blockReports[$0.id] != nil }
+                .map { ParameterSummary.parameters(of: $0, notebookSeed: notebook.seed) },
+            math: math.renderer)
         files.append(("index.html", Data(ReportWriter.page(page).utf8)))
         return RenderedReport(files: files, copies: notebook.assets.map { ($0.reportPath, $0.source) }, succeeded: failed == 0)
+    }
+
+    /// Said once per run when a notebook has math and KaTeX cannot typeset it.
+    private static let mathNote = OnceFlag()
+
+    /// How the page typesets its math, and the files that takes: none without math; KaTeX's files
+    /// under `katex/`, or embedded with `--self-contained`; the TeX as written (and one note per
+    /// run) when KaTeX is not installed.
+    static func mathRenderer(_ notebook: Notebook, run: RunInformation) -> (renderer: MathRenderer, files: [(path: String, contents: Data)]) {
+        let hasMath = notebook.cells.contains { cell in
+            if case let .prose(prose) = cell { return prose.mathCount > 0 }
+            return false
+        }
+        guard hasMath else { return (.none, []) }
+        switch KaTeX.installed {
+        case let .success(katex):
+            if run.selfContained {
+                return (.embedded(stylesheet: katex.embedded.stylesheet, script: katex.embedded.script), [])
+            }
+            return (.linked(stylesheet: KaTeX.stylesheetPath, script: KaTeX.scriptPath), katex.linkedFiles)
+        case let .failure(unavailable):
+            if !run.quiet, mathNote.claim() { Commands.printError(unavailable.note) }
+            return (.none, [])
+        }
     }
 
     /// Every resolved option as `key: value`, marking the ones set by `-p`.
@@ -125,19 +165,51 @@ enum ReportBuilder {
         return entries
     }
 
-    private static func cells(_ notebook: Notebook, blocks: [String: BlockReport]) -> [ReportCell] {
+    private static func cells(_ notebook: Notebook, blocks: [String: BlockReport], embedAssets: Bool) -> [ReportCell] {
         notebook.cells.compactMap { cell in
             switch cell {
-            case let .prose(prose): return .prose(TrustedHTML(rendererOutput: prose.html))
+            case let .prose(prose):
+                let html = embedAssets ? embeddingImages(in: prose.html, assets: notebook.assets) : prose.html
+                return .prose(TrustedHTML(rendererOutput: html))
             case let .block(block): return blocks[block.id].map { .block($0) }
             }
         }
     }
 
-    /// `2026-11-23T16:05:00Z`.
-    static func iso8601(_ date: Date) -> String {
+    /// The prose's `<img src="assets/...">` pointing at the notebook's local images replaced by data
+    /// URIs of those images, for a report that must stand alone.
+    static func embeddingImages(in html: String, assets: [Asset]) -> String {
+        guard !assets.isEmpty else { return html }
+        let marker = "<img src=\""
+        var pieces = html.components(separatedBy: marker)
+        for index in pieces.indices.dropFirst() {
+            guard let end = pieces[index].firstIndex(of: "\"") else { continue }
+            let attribute = String(pieces[index][..<end])
+            let url = attribute.replacingOccurrences(of: "&#x27;", with: "'").replacingOccurrences(of: "&amp;", with: "&")
+            let path = url.removingPercentEncoding ?? url
+            guard let asset = assets.first(where: { $0.reportPath == path }),
+                  let data = try? Data(contentsOf: asset.source) else { continue }
+            pieces[index] = "data:\(imageType(asset.reportPath));base64,\(data.base64EncodedString())" + pieces[index][end...]
+        }
+        return pieces.joined(separator: marker)
+    }
+
+    /// The media type of an image file, by its extension.
+    static func imageType(_ path: String) -> String {
+        switch path.split(separator: ".").last?.lowercased() {
+        case "jpg", "jpeg": return "image/jpeg"
+        case "gif": return "image/gif"
+        case "webp": return "image/webp"
+        case "svg": return "image/svg+xml"
+        case "avif": return "image/avif"
+        default: return "image/png"
+        }
+    }
+
+    /// `2026-11-23T16:05:00Z`, or `2026-11-23T16:05:00.125Z` with `fractionalSeconds`.
+    static func iso8601(_ date: Date, fractionalSeconds: Bool = false) -> String {
         let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
+        formatter.formatOptions = fractionalSeconds ? [.withInternetDateTime, .withFractionalSeconds] : [.withInternetDateTime]
         return formatter.string(from: date)
     }
 }

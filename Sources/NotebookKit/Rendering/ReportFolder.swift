@@ -79,7 +79,8 @@ enum ReportFolder {
                 title: object["title"] as? String ?? child.lastPathComponent,
                 href: (child.lastPathComponent.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? child.lastPathComponent) + "/index.html",
                 status: BlockStatus(rawValue: object["status"] as? String ?? "") ?? .failed,
-                date: ReportBuilder.iso8601(modified), blocks: blocks.count, failedBlocks: failed))
+                // Milliseconds keep reports written within one second in the order they were written.
+                date: ReportBuilder.iso8601(modified, fractionalSeconds: true), blocks: blocks.count, failedBlocks: failed))
         }
         try writeAtomically(IndexWriter.page(title: "Notebook reports", entries: entries), to: directory.appendingPathComponent("index.html"))
     }

@@ -172,7 +172,8 @@ struct NotebookRun {
         let markedInterrupted = !complete && interrupted
         let folder = markedInterrupted ? "\(notebook.stem).interrupted" : notebook.stem
         let destination = output.appendingPathComponent(folder)
-        let information = RunInformation(overrides: options.overrides, date: date, interrupted: markedInterrupted)
+        let information = RunInformation(overrides: options.overrides, date: date, selfContained: options.selfContained,
+                                         quiet: options.quiet, interrupted: markedInterrupted)
         let report = ReportBuilder.build(notebook, blocks: blocks, run: information, totalSeconds: seconds)
         do {
             try ReportFolder.write(report, to: destination)

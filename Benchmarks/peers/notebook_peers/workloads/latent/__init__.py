@@ -86,6 +86,22 @@ def problem(seed: int, iterations: int, ntotal: int):
     return samp.astype(np.float32), orig_ts[:NSAMPLE].astype(np.float32), weights, eps
 
 
+# The flat parameter order of notebook's LatentODEModel: encoder, dynamics, decoder.
+NOTEBOOK_ORDER = ["rec.i2h", "rec.h2o", "func.fc1", "func.fc2", "func.fc3", "dec.fc1", "dec.fc2"]
+
+
+def export_problem(folder: str, seed: int, iterations: int, ntotal: int) -> None:
+    """Writes the problem every implementation trains from as little-endian float64 files
+    (samp.bin, ts.bin, params.bin in notebook's order, eps.bin), for `notebook-bench`'s
+    NOTEBOOK_BENCH_LATENT_PROBLEM, so that the Swift side trains from the same data, weights and
+    noise and the loss columns compare like with like."""
+    import os
+    samp, ts, weights, eps = problem(seed, iterations, ntotal)
+    flat = np.concatenate([np.concatenate([weights[n][0].ravel(), weights[n][1].ravel()]) for n in NOTEBOOK_ORDER])
+    for name, values in (("samp", samp), ("ts", ts), ("params", flat), ("eps", eps)):
+        values.astype("<f8").tofile(os.path.join(folder, f"{name}.bin"))
+
+
 def row(times, losses, *, steps=None, nfe_fwd=None, nfe_bwd=None, note: str = ""):
     from ...core import Result
     import statistics

@@ -1,0 +1,25 @@
+#ifndef CKERNELS_H
+#define CKERNELS_H
+
+#include <stddef.h>
+
+/// Single-precision loops over a feature-major batch (a `rows × n` matrix with row r at `r·ld`),
+/// compiled twice, for x86-64-v3 (AVX2 and FMA) and for the baseline, and chosen when the
+/// program starts by what the processor supports. Swift has no per-function target features, so
+/// these two hot loops of network training live in C.
+
+/// `z[r·ld + s] = (bias ? bias[r] : 0) + Σ_{c<k} a[r·rowStride + c·columnStride] · x[c·ld + s]`
+/// for r < m, s < n. Every sample is computed in the same order, in a vector block or in the tail.
+void ck_multiply(ptrdiff_t n, ptrdiff_t ld, ptrdiff_t m, ptrdiff_t k,
+                 const float *a, ptrdiff_t rowStride, ptrdiff_t columnStride,
+                 const float *x, const float *bias, float *z);
+
+/// `g[r·gStride + c] += Σ_{s<n} d[r·ld + s] · x[c·ld + s]` for r < m, c < k, and
+/// `gb[r] += Σ_{s<n} d[r·ld + s]` when `gb` is not null.
+void ck_accumulate_outer(ptrdiff_t n, ptrdiff_t ld, ptrdiff_t m, ptrdiff_t k,
+                         const float *d, const float *x, float *g, ptrdiff_t gStride, float *gb);
+
+/// The name of the variant the processor runs: "x86-64-v3" or "baseline".
+const char *ck_variant(void);
+
+#endif

@@ -1,0 +1,43 @@
+/// A stylesheet or script from a trusted file (a system package such as Debian's `libjs-katex`)
+/// to embed in a `<style>` or `<script>` element.
+///
+/// The content of these raw-text elements cannot be escaped, so it is checked instead: text that
+/// could end its element early (`</style`, `</script`) or put the parser into a script-data escape
+/// state (`<!--`) is refused. Notebook text never reaches this type.
+public struct EmbeddedCode: Sendable, Equatable {
+    /// What the code is.
+    public enum Language: Sendable, Equatable {
+        /// A stylesheet, embedded in `<style>`.
+        case css
+        /// A classic script, embedded in `<script>`.
+        case javaScript
+    }
+
+    /// The language, which decides the element.
+    public let language: Language
+    /// The code, exactly as it will appear between the tags.
+    public let text: String
+
+    /// A stylesheet; `nil` when the text contains `</style` (in any case) or a NUL character.
+    public init?(css text: String) {
+        guard Self.isEmbeddable(text, forbidden: ["</style"]) else { return nil }
+        self.language = .css
+        self.text = text
+    }
+
+    /// A script; `nil` when the text contains `</script` or `<!--` (in any case) or a NUL character.
+    public init?(javaScript text: String) {
+        guard Self.isEmbeddable(text, forbidden: ["</script", "<!--"]) else { return nil }
+        self.language = .javaScript
+        self.text = text
+    }
+
+    /// The element's name.
+    var tagName: String { language == .css ? "style" : "script" }
+
+    private static func isEmbeddable(_ text: String, forbidden: [String]) -> Bool {
+        guard !text.unicodeScalars.contains("\0") else { return false }
+        let lowered = text.lowercased()
+        return !forbidden.contains { lowered.contains($0) }
+    }
+}
