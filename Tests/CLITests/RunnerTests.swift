@@ -73,11 +73,11 @@ private enum RunnerNotebooks {
     }
 }
 
-/// `text` with the run-dependent parts (durations, the generated note, `seconds`) blanked.
+/// `text` with the run-dependent parts blanked: the text of elements the report marks
+/// `data-run-dependent` (durations, the generated note) and `seconds` in results.json.
 private func withoutTimings(_ text: String) -> String {
     var result = text
-    for pattern in [#"(<span class="block-meta duration">)[^<]*(</span>)"#, #"(<footer class="run-stamp">)[^<]*(</footer>)"#,
-                    #"("seconds": ?)[0-9.eE+-]+()"#] {
+    for pattern in [#"(<[a-z]+ [^>]*data-run-dependent="[^"]*"[^>]*>)[^<]*(<)"#, #"("seconds": ?)[0-9.eE+-]+()"#] {
         result = result.replacingOccurrences(of: pattern, with: "$1…$2", options: .regularExpression)
     }
     return result
