@@ -226,11 +226,11 @@ struct RunnerTests {
     func progressLines() throws {
         let scratch = try Scratch()
         defer { scratch.remove() }
-        try scratch.write(RunnerNotebooks.endless(iterations: 400), to: "endless.md")
+        try scratch.write(RunnerNotebooks.endless(iterations: 1500), to: "endless.md")
         var result = try CLI.run(["run", "endless.md", "--no-cache"], in: scratch.url, environment: ["NOTEBOOK_PROGRESS_INTERVAL": "0.1"])
         #expect(result.status == 0, "\(result)")
         let lines = result.stderr.split(separator: "\n")
-        #expect(lines.contains { $0.hasPrefix("endless: spin {spiral}: ") && $0.contains("/400 iterations (") }, "\(result)")
+        #expect(lines.contains { $0.hasPrefix("endless: spin {spiral}: ") && $0.contains("/1500 iterations (") }, "\(result)")
         #expect(lines.contains { $0.hasPrefix("endless: quick {species} ok in ") }, "\(result)")
         #expect(lines.contains { $0.hasPrefix("endless: spin {spiral} ok in ") }, "\(result)")
         #expect(!result.stderr.contains("\u{1B}["), "no escape codes off a terminal")
