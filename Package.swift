@@ -15,6 +15,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        // SHA-256 of the result cache's keys, entries and data files.
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // Thin command-line front end: argument parsing and exit codes only.
@@ -33,7 +35,10 @@ let package = Package(
         // Parsing, option schemas, the kind registry, the runner and results.json.
         .target(
             name: "NotebookKit",
-            dependencies: ["Experiments", "Report", "Plot", "CCmark", .product(name: "Yams", package: "Yams")]
+            dependencies: [
+                "Experiments", "Report", "Plot", "CCmark", .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         // One type per block kind: options -> computation -> artifacts.
         .target(name: "Experiments", dependencies: ["ODE", "Expressions", "Learning", "NeuralODE", "Plot"]),

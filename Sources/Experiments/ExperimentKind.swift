@@ -16,8 +16,13 @@ public protocol ExperimentKind: Sendable {
     /// Checks the options together and loads what they refer to (data files).
     init(options: ResolvedOptions, context: BlockContext) throws(OptionError)
 
-    /// Runs the computation.
-    func run() throws(BlockFailure) -> Artifacts
+    /// The files the block reads (data files its options name), so that a change to their
+    /// contents invalidates the cached result. Empty for blocks that read nothing.
+    var inputFiles: [URL] { get }
+
+    /// Runs the computation, reporting progress to `monitor` from long loops and stopping with a
+    /// failure when `monitor` says so (time limit, `--fail-fast`, interrupt).
+    func run(monitor: RunMonitor) throws(BlockFailure) -> Artifacts
 }
 
 extension ExperimentKind {

@@ -79,10 +79,11 @@ public struct LatentODETraining: Sendable {
         }
     }
 
-    /// Trains `model` on `data`; `progress` is called after each iteration with its number and loss.
+    /// Trains `model` on `data`; `progress` is called after each iteration with its number and loss,
+    /// and returns whether to go on: `false` stops the training with ``TrainingFailure/stopped(after:)``.
     @inlinable
     public func train<Scalar: NetworkScalar>(
-        _ model: LatentODEModel<Scalar>, on data: LatentODEData, progress: ((Int, Double) -> Void)? = nil
+        _ model: LatentODEModel<Scalar>, on data: LatentODEData, progress: ((Int, Double) -> Bool)? = nil
     ) throws(TrainingFailure) -> Result {
         guard data.width == model.observationWidth else {
             throw TrainingFailure("the model observes \(model.observationWidth) values per point but the data have \(data.width)")
@@ -127,7 +128,7 @@ public struct LatentODETraining: Sendable {
             let elapsed = clock.now - began
             entry.seconds = elapsed.inSeconds
             history.append(entry)
-            progress?(iteration, entry.loss)
+            if let progress, !progress(iteration, entry.loss) { throw .stopped(after: iteration) }
         }
         let total = clock.now - started
         return Result(parameters: variables, history: history,

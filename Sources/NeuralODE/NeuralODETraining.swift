@@ -60,10 +60,11 @@ public struct NeuralODETraining: Sendable {
     }
 
     /// Trains `model`'s network on `data`; `progress` is called after every iteration with the
-    /// iteration number (from 1) and its loss.
+    /// iteration number (from 1) and its loss, and returns whether to go on: `false` stops the
+    /// training with ``TrainingFailure/stopped(after:)``.
     @inlinable
     public func train<Scalar: NetworkScalar>(
-        _ model: NeuralField<Scalar>, on data: Trajectory, progress: ((Int, Double) -> Void)? = nil
+        _ model: NeuralField<Scalar>, on data: Trajectory, progress: ((Int, Double) -> Bool)? = nil
     ) throws(TrainingFailure) -> TrainingResult {
         let n = data.dimension
         guard model.network.inputWidth == n else {
@@ -144,7 +145,7 @@ public struct NeuralODETraining: Sendable {
             if iteration == iterations || (testEvery > 0 && iteration % testEvery == 0) || snapshotIterations.contains(iteration) {
                 try evaluate(iteration, parameters: variables)
             }
-            progress?(iteration, step.loss)
+            if let progress, !progress(iteration, step.loss) { throw .stopped(after: iteration) }
         }
         let total = clock.now - trainingStart
         result.seconds = total.inSeconds
@@ -273,4 +274,10 @@ public struct TrainingResult: Sendable {
 public struct TrainingFailure: Error, Sendable, Equatable {
     public var message: String
     public init(_ message: String) { self.message = message }
+
+    /// The training was asked to stop by its progress callback after `iteration` iterations.
+    @inlinable
+    public static func stopped(after iteration: Int) -> TrainingFailure {
+        TrainingFailure("iteration \(iteration): stopped on request")
+    }
 }

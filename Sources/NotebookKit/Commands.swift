@@ -35,63 +35,21 @@ public enum Commands {
         }
     }
 
-    /// `notebook run`: parse and validate every notebook, run every block, write the reports.
+    /// `notebook run`: parse and validate every notebook, run every block (up to `--jobs` at once,
+    /// unchanged ones from the cache), write the reports.
     public static func run(_ options: RunOptions) -> Int32 {
-        let notebooks: [Notebook]
+        if let jobs = options.jobs, jobs < 1 {
+            printError("error: --jobs must be at least 1 (got \(jobs))")
+            return 2
+        }
         switch NotebookLoader.load(options.paths, overrides: options.overrides, allowHTML: options.allowHTML) {
         case let .failure(diagnostics):
             printError(diagnostics.description)
             return 2
-        case let .success(loaded):
-            notebooks = loaded
+        case let .success(notebooks):
+            let display = ProgressDisplay.forStandardError(quiet: options.quiet)
+            return NotebookRun(notebooks: notebooks, options: options, display: display).execute()
         }
-        let output = URL(fileURLWithPath: options.outputDirectory)
-        let information = RunInformation(overrides: options.overrides, date: Date(), selfContained: options.selfContained, quiet: options.quiet)
-        let clock = ContinuousClock()
-        var failures = [(notebook: Notebook, block: String, line: Int, message: String)]()
-        var stopped = false
-        for notebook in notebooks {
-            let start = clock.now
-            var blocks = [RenderedBlock]()
-            for block in notebook.blocks where !stopped {
-                let rendered = BlockRenderer.render(BlockRunner.run(block))
-                blocks.append(rendered)
-                if !options.quiet { printError(progressLine(notebook, block, rendered)) }
-                if let failure = rendered.failure {
-                    failures.append((notebook, block.id, failure.line, failure.message))
-                    if options.failFast { stopped = true }
-                }
-            }
-            let elapsed = clock.now - start
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-            let report = ReportBuilder.build(notebook, blocks: blocks, run: information, totalSeconds: seconds)
-            let destination = output.appendingPathComponent(notebook.stem)
-            do {
-                try ReportFolder.write(report, to: destination)
-            } catch {
-                printError("error: could not write the report of \(notebook.path) to \(destination.path): \(error.localizedDescription)")
-                return 2
-            }
-            if !options.quiet {
-                printError("wrote \(options.outputDirectory)/\(notebook.stem)/index.html")
-            }
-            if stopped { break }
-        }
-        do {
-            try ReportFolder.writeIndex(of: output)
-        } catch {
-            printError("error: could not write \(output.appendingPathComponent("index.html").path): \(error.localizedDescription)")
-            return 2
-        }
-        guard failures.isEmpty else {
-            printError("\n\(failures.count) block\(failures.count == 1 ? "" : "s") failed:")
-            for failure in failures {
-                printError("\(failure.notebook.path):\(failure.line): error: block '\(failure.block)': \(failure.message)")
-            }
-            if stopped { printError("stopped at the first failure (--fail-fast)") }
-            return 1
-        }
-        return 0
     }
 
     /// `notebook check`: parse and validate, run nothing.
@@ -151,18 +109,6 @@ public enum Commands {
         }
         print(removed.isEmpty ? "nothing to clean in \(outputDirectory)" : "removed from \(outputDirectory): \(removed.sorted().joined(separator: ", "))")
         return 0
-    }
-
-    private static func progressLine(_ notebook: Notebook, _ block: ExperimentBlock, _ rendered: RenderedBlock) -> String {
-        let time = formatSeconds(rendered.seconds)
-        if let failure = rendered.failure {
-            return "\(notebook.stem): \(block.id) {\(block.kind)} FAILED in \(time): \(failure.message)"
-        }
-        return "\(notebook.stem): \(block.id) {\(block.kind)} ok in \(time)"
-    }
-
-    private static func formatSeconds(_ seconds: Double) -> String {
-        seconds < 1 ? String(format: "%.0f ms", seconds * 1000) : String(format: "%.2f s", seconds)
     }
 
     static func printError(_ text: String) {

@@ -20,7 +20,8 @@ struct NotebookCommand: ParsableCommand {
             results.json beside each, and output/index.html listing them all.
 
             Exit status: 0 when every block succeeded; 1 when a block failed (the report
-            is still written); 2 for usage errors, unreadable files and invalid notebooks.
+            is still written); 2 for usage errors, unreadable files and invalid notebooks;
+            130 when interrupted (the report of what finished goes to DIR/<stem>.interrupted/).
             """,
         version: ProgramVersion.current,
         subcommands: [Run.self, Check.self, Kinds.self, Clean.self]
@@ -33,12 +34,14 @@ extension NotebookCommand {
             abstract: "Run notebooks and write one report per notebook.",
             discussion: """
                 Writes DIR/<stem>/index.html, figures/, data/ and results.json for each notebook, and
-                DIR/index.html listing every report under DIR.
+                DIR/index.html listing every report under DIR. Blocks whose kind, options, seed and
+                data files are unchanged come from the cache in DIR/.cache.
 
                 Examples:
                   notebook run notebooks/experiments.md
                   notebook run notebooks/experiments.md -o /tmp/reports -p steps=500
                   notebook run a.md b.md -p competition.h=0.05 --fail-fast
+                  notebook run notebooks/*.md --jobs 4 --no-cache
                 """)
 
         @Argument(help: "Notebook files (Markdown).")

@@ -49,10 +49,12 @@ enum CLI {
         return nil
     }()
 
-    /// Runs `notebook arguments...` in `directory`, with standard input closed, and waits at most
-    /// `timeout` seconds; `environment` adds to (or replaces entries of) the test's environment.
-    static func run(_ arguments: [String], in directory: URL, timeout: TimeInterval = 120,
-                    environment: [String: String] = [:]) throws -> CLIResult {
+    /// Runs `notebook arguments...` in `directory`, with standard input closed and `environment`
+    /// added to the test's, and waits at most `timeout` seconds. `during`, when given, is called
+    /// once the process has started, with the process and a function returning its standard
+    /// error so far (to wait for a line, then send a signal).
+    static func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:], timeout: TimeInterval = 120,
+                    during: ((Process, () -> String) throws -> Void)? = nil) throws -> CLIResult {
         let binary = try #require(CLI.binary, "the notebook executable was not found next to the test bundle; set NOTEBOOK_BINARY")
         // Output goes to files, so that a chatty process never blocks on a full pipe.
         let capture = try Scratch(prefix: "notebook-cli-capture")
@@ -79,6 +81,15 @@ enum CLI {
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        if let during {
+            do {
+                try during(process) { (try? String(contentsOf: errURL, encoding: .utf8)) ?? "" }
+            } catch {
+                process.terminate()
+                process.waitUntilExit()
+                throw error
+            }
+        }
 
         let deadline = Date().addingTimeInterval(timeout)
         var timedOut = false

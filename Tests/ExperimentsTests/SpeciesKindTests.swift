@@ -28,7 +28,7 @@ private func metric(_ artifacts: Artifacts, _ name: String) -> Double? {
 struct SpeciesKindTests {
     @Test("Defaults reproduce the seed's x(100)")
     func defaults() throws {
-        let artifacts = try species().run()
+        let artifacts = try species().run(monitor: RunMonitor())
         #expect(abs(metric(artifacts, "final.x1")! - 373.56820343) / 373.56820343 < 1e-8)
         #expect(abs(metric(artifacts, "final.x2")! - 250.44159839) / 250.44159839 < 1e-8)
         #expect(metric(artifacts, "steps") == 1000)
@@ -41,7 +41,7 @@ struct SpeciesKindTests {
 
     @Test("500 steps give x(50)")
     func fiftyTimeUnits() throws {
-        let artifacts = try species([("steps", value("500"))]).run()
+        let artifacts = try species([("steps", value("500"))]).run(monitor: RunMonitor())
         #expect(abs(metric(artifacts, "final.x1")! - 343.03847205) / 343.03847205 < 1e-8)
     }
 
@@ -52,7 +52,7 @@ struct SpeciesKindTests {
             ("x1", list(["100", "165", "197", "280", "305", "318", "324"])),
             ("x2", list(["150", "283", "290", "276", "269", "266", "264"])),
         ])
-        let artifacts = try species([("data", data)]).run()
+        let artifacts = try species([("data", data)]).run(monitor: RunMonitor())
         let table = try #require(artifacts.tables.first)
         #expect(table.columns == ["t", "x1 observed", "x1 computed", "x2 observed", "x2 computed"])
         #expect(table.rows.last == ["42", "324", "324.4187", "264", "264.3717"])
@@ -84,16 +84,16 @@ struct SpeciesKindTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("species-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try "t,x1,x2\n0,100,150\n10,165,283\n".write(to: directory.appendingPathComponent("obs.csv"), atomically: true, encoding: .utf8)
-        let artifacts = try species([("data", map([("csv", value("obs.csv"))]))], directory: directory).run()
+        let artifacts = try species([("data", map([("csv", value("obs.csv"))]))], directory: directory).run(monitor: RunMonitor())
         #expect(artifacts.tables.first?.rows.count == 2)
     }
 
     @Test("A blow-up fails the block with advice instead of crashing")
     func blowUp() throws {
         let kind = try species([("params", map([("r1", value("50"))])), ("h", value("1"))])
-        #expect(throws: BlockFailure.self) { try kind.run() }
+        #expect(throws: BlockFailure.self) { try kind.run(monitor: RunMonitor()) }
         do {
-            _ = try kind.run()
+            _ = try kind.run(monitor: RunMonitor())
         } catch {
             #expect(error.message.contains("x1 became non-finite") || error.message.contains("x2 became non-finite"))
             #expect(error.message.contains("smaller step size"))
@@ -103,8 +103,8 @@ struct SpeciesKindTests {
     @Test("Higher-order solvers approach the exact flow")
     func solvers() throws {
         // rk4 with h = 0.1 and Euler with h = 0.001 agree to a few digits at t = 100.
-        let rk4 = try species([("solver", value("rk4"))]).run()
-        let fine = try species([("h", value("0.001")), ("steps", value("100000")), ("save_every", value("1000"))]).run()
+        let rk4 = try species([("solver", value("rk4"))]).run(monitor: RunMonitor())
+        let fine = try species([("h", value("0.001")), ("steps", value("100000")), ("save_every", value("1000"))]).run(monitor: RunMonitor())
         #expect(abs(metric(rk4, "final.x1")! - metric(fine, "final.x1")!) < 0.05)
         #expect(metric(rk4, "nfe") == 4000)
         #expect(fine.series[0].rows.count == 101)
@@ -112,7 +112,7 @@ struct SpeciesKindTests {
 
     @Test("plot chooses the figures")
     func plotChoice() throws {
-        let artifacts = try species([("plot", value("phase"))]).run()
+        let artifacts = try species([("plot", value("phase"))]).run(monitor: RunMonitor())
         #expect(artifacts.figures.map(\.name) == ["phase"])
     }
 }
@@ -141,5 +141,37 @@ struct CSVTableTests {
         } catch {
             #expect(error.description == message)
         }
+    }
+}
+
+extension SpeciesKindTests {
+    /// A fit of the seed's observations through the h = 1 recurrence with `method`.
+    private func fit(_ method: String, epochs: Int) throws -> SpeciesKind {
+        try species([
+            ("h", value("1")), ("steps", value("50")),
+            ("data", map([("t", list(["0", "10", "15", "30", "36", "40", "42"])),
+                          ("x1", list(["100", "165", "197", "280", "305", "318", "324"])),
+                          ("x2", list(["150", "283", "290", "276", "269", "266", "264"]))])),
+            ("fit", map([("optimizer", value(method)), ("epochs", value(String(epochs))), ("lr", value("1e-4")),
+                         ("init", map([("r1", value("0.1")), ("r2", value("0.1"))]))])),
+        ])
+    }
+
+    @Test("a fit stops with a failure at the monitor's request, after one epoch or evaluation", arguments: ["adam", "lbfgs", "levenberg-marquardt"])
+    func fitStopsOnRequest(method: String) throws {
+        let monitor = RunMonitor()
+        monitor.stop(.cancelled("test"))
+        let kind = try fit(method, epochs: 100_000)
+        #expect(throws: BlockFailure.self) { try kind.run(monitor: monitor) }
+        let progress = try #require(monitor.progress, "the fit reported before stopping")
+        #expect(progress.done <= 1 && ["epochs", "evaluations"].contains(progress.unit))
+    }
+
+    @Test("a fit reports every epoch to the monitor")
+    func fitReportsEpochs() throws {
+        let monitor = RunMonitor()
+        _ = try fit("adam", epochs: 300).run(monitor: monitor)
+        let progress = try #require(monitor.progress)
+        #expect(progress.done == 300 && progress.total == 300 && progress.unit == "epochs")
     }
 }

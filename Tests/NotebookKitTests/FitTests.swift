@@ -54,7 +54,7 @@ struct FitTests {
               checkpoints: 7
             ```
             """)
-        let artifacts = try NotebookLoader.load([path]).get()[0].blocks[0].experiment.run()
+        let artifacts = try NotebookLoader.load([path]).get()[0].blocks[0].experiment.run(monitor: RunMonitor())
         let found = metrics(artifacts)
         expectRecovered(found, within: 0.01)
         #expect(found["loss.final"]! < found["loss.initial"]! * 1e-4)
@@ -76,7 +76,7 @@ struct FitTests {
             ```
             """)
         let block = try NotebookLoader.load([path]).get()[0].blocks[0]
-        let outcome = BlockRunner.run(block)
+        let outcome = BlockRunner.run(block, monitor: RunMonitor())
         #expect(!outcome.succeeded)
         #expect(outcome.failureMessage?.contains("the fit diverged at epoch") == true, "\(outcome.failureMessage ?? "")")
         #expect(outcome.failureMessage?.contains("lower lr") == true)
@@ -125,13 +125,13 @@ struct AdaptiveFitTests {
               positive: true
             ```
             """)
-        let artifacts = try NotebookLoader.load([path]).get()[0].blocks[0].experiment.run()
+        let artifacts = try NotebookLoader.load([path]).get()[0].blocks[0].experiment.run(monitor: RunMonitor())
         let found = metrics(artifacts)
         expectRecovered(found, within: 1e-3)
         // The same fit with the continuous adjoint.
         let adjointPath = try temporaryNotebook(try String(contentsOfFile: path, encoding: .utf8)
             .replacingOccurrences(of: "  positive: true", with: "  positive: true\n  gradient: adjoint"))
-        let adjointArtifacts = try NotebookLoader.load([adjointPath]).get()[0].blocks[0].experiment.run()
+        let adjointArtifacts = try NotebookLoader.load([adjointPath]).get()[0].blocks[0].experiment.run(monitor: RunMonitor())
         let adjointFound = metrics(adjointArtifacts)
         expectRecovered(adjointFound, within: 1e-3, "adjoint ")
     }
@@ -152,7 +152,7 @@ struct LBFGSFitTests {
               positive: true
             ```
             """)
-        let artifacts = try NotebookLoader.load([path]).get()[0].blocks[0].experiment.run()
+        let artifacts = try NotebookLoader.load([path]).get()[0].blocks[0].experiment.run(monitor: RunMonitor())
         let found = metrics(artifacts)
         expectRecovered(found, within: 0.01)
     }
@@ -173,7 +173,7 @@ struct LevenbergMarquardtFitTests {
               positive: true
             ```
             """)
-        let artifacts = try NotebookLoader.load([path]).get()[0].blocks[0].experiment.run()
+        let artifacts = try NotebookLoader.load([path]).get()[0].blocks[0].experiment.run(monitor: RunMonitor())
         expectRecovered(metrics(artifacts), within: 0.01)
     }
 }

@@ -35,7 +35,7 @@ private let oscillator = """
 struct OdeKindTests {
     @Test("An adaptive solve of the oscillator matches cos(ωt) within the tolerance")
     func oscillatorAdaptive() throws {
-        let artifacts = try block(oscillator + "\nt_end: 5\nrtol: 1e-9\natol: 1e-11").experiment.run()
+        let artifacts = try block(oscillator + "\nt_end: 5\nrtol: 1e-9\natol: 1e-11").experiment.run(monitor: RunMonitor())
         #expect(abs(metric(artifacts, "final.x")! - cos(10)) < 1e-8)
         #expect(abs(metric(artifacts, "final.v")! + 2 * sin(10)) < 1e-8)
         #expect(artifacts.series[0].columns == ["t", "x", "v"])
@@ -44,7 +44,7 @@ struct OdeKindTests {
 
     @Test("t_eval returns exactly those times")
     func outputTimes() throws {
-        let artifacts = try block(oscillator + "\nt_end: 2\nt_eval: [0, 0.5, 1, 1.5, 2]").experiment.run()
+        let artifacts = try block(oscillator + "\nt_end: 2\nt_eval: [0, 0.5, 1, 1.5, 2]").experiment.run(monitor: RunMonitor())
         #expect(artifacts.series[0].rows.map { $0[0] } == [0, 0.5, 1, 1.5, 2])
         for row in artifacts.series[0].rows {
             #expect(abs(row[1] - cos(2 * row[0])) < 1e-6)
@@ -53,7 +53,7 @@ struct OdeKindTests {
 
     @Test("Fixed-step solvers take h with steps or t_end")
     func fixedStep() throws {
-        let artifacts = try block(oscillator + "\nsolver: rk4\nh: 0.01\nt_end: 3").experiment.run()
+        let artifacts = try block(oscillator + "\nsolver: rk4\nh: 0.01\nt_end: 3").experiment.run(monitor: RunMonitor())
         #expect(metric(artifacts, "steps") == 300)
         #expect(metric(artifacts, "nfe") == 1200)
         #expect(abs(metric(artifacts, "final.x")! - cos(6)) < 1e-6)
@@ -96,12 +96,12 @@ struct OdeKindTests {
     @Test("Stiff Van der Pol: rodas4 finishes, dopri5 stops at max_steps with advice")
     func stiff() throws {
         let vanDerPol = "equations:\n  x: y\n  y: mu*(1 - x^2)*y - x\nparams: {mu: 1000}\ninitial: {x: 2, y: 0}\nt_end: 3000\nrtol: 1e-6\natol: 1e-6\nmax_steps: 20000"
-        let stiff = try block(vanDerPol + "\nsolver: rodas4").experiment.run()
+        let stiff = try block(vanDerPol + "\nsolver: rodas4").experiment.run(monitor: RunMonitor())
         #expect(metric(stiff, "steps")! < 5000)
         #expect(metric(stiff, "jacobian_evaluations")! > 0)
-        #expect(throws: BlockFailure.self) { try block(vanDerPol).experiment.run() }
+        #expect(throws: BlockFailure.self) { try block(vanDerPol).experiment.run(monitor: RunMonitor()) }
         do {
-            _ = try block(vanDerPol).experiment.run()
+            _ = try block(vanDerPol).experiment.run(monitor: RunMonitor())
         } catch let failure as BlockFailure {
             #expect(failure.message.contains("max_steps (20000) reached"))
             #expect(failure.message.contains("stiff solver"))
@@ -110,7 +110,7 @@ struct OdeKindTests {
 
     @Test("compare draws a work–precision diagram with a table and a CSV per solver")
     func workPrecision() throws {
-        let artifacts = try block(oscillator + "\nt_end: 2\ncompare: [rk4, dopri5]").experiment.run()
+        let artifacts = try block(oscillator + "\nt_end: 2\ncompare: [rk4, dopri5]").experiment.run(monitor: RunMonitor())
         #expect(artifacts.figures.map(\.name).contains("work-precision"))
         #expect(artifacts.series.map(\.name).contains("work-precision-rk4"))
         let dopri5 = try #require(artifacts.series.first { $0.name == "work-precision-dopri5" })
@@ -122,7 +122,7 @@ struct OdeKindTests {
     @Test("{species} accepts every solver; adaptive ones agree with a fine Euler limit")
     func speciesSolvers() throws {
         let path = try temporaryNotebook("```{species}\nsolver: dopri5\nt_end: 100\nrtol: 1e-10\natol: 1e-10\n```\n")
-        let artifacts = try NotebookLoader.load([path]).get()[0].blocks[0].experiment.run()
+        let artifacts = try NotebookLoader.load([path]).get()[0].blocks[0].experiment.run(monitor: RunMonitor())
         #expect(abs(metric(artifacts, "final.x1")! - 373.550155) < 1e-5)
     }
 }

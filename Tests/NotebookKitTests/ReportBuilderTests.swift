@@ -1,3 +1,4 @@
+import Experiments
 import Foundation
 import Report
 import Testing
@@ -11,7 +12,7 @@ struct ReportBuilderTests {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         for (name, data) in files { try data.write(to: directory.appendingPathComponent(name)) }
         let notebook = try NotebookLoader.load([path]).get()[0]
-        let blocks = notebook.blocks.map { BlockRenderer.render(BlockRunner.run($0)) }
+        let blocks = notebook.blocks.map { BlockRenderer.render(BlockRunner.run($0, monitor: RunMonitor())) }
         let run = RunInformation(overrides: [], date: Date(timeIntervalSince1970: 0), selfContained: selfContained, quiet: true)
         return (ReportBuilder.build(notebook, blocks: blocks, run: run, totalSeconds: 1), blocks)
     }

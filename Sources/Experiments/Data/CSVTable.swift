@@ -9,6 +9,12 @@ public struct CSVTable: Sendable {
     /// The columns read as text (those named in `textColumns` when parsing), by name, one entry per row.
     public var texts: [String: [String]] = [:]
 
+    /// The file a `data: {csv: path}` option names: `path` itself when absolute, else relative to
+    /// the notebook's folder.
+    public static func location(of path: String, relativeTo directory: URL) -> URL {
+        (path.hasPrefix("/") ? URL(fileURLWithPath: path) : directory.appendingPathComponent(path)).standardizedFileURL
+    }
+
     /// Reads and checks a file; the columns named in `textColumns` are kept as text, not numbers.
     public static func read(_ url: URL, textColumns: Set<String> = []) throws(CSVError) -> CSVTable {
         var isDirectory: ObjCBool = false

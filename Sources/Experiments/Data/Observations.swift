@@ -39,7 +39,7 @@ public struct Observations: Sendable, Equatable {
             columns = inline
             origin = "'\(option)'"
         case let .csv(path):
-            let url = (path.hasPrefix("/") ? URL(fileURLWithPath: path) : directory.appendingPathComponent(path)).standardizedFileURL
+            let url = CSVTable.location(of: path, relativeTo: directory)
             guard FileManager.default.fileExists(atPath: url.path) else {
                 throw OptionError("'\(option).csv': no such file '\(path)' (paths are relative to the notebook's folder)", at: position)
             }

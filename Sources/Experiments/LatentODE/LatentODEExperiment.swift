@@ -19,14 +19,17 @@ struct LatentODEExperiment: Sendable {
     let solver: AdaptiveSolver
     let training: LatentODETraining
 
-    func run() throws(BlockFailure) -> Artifacts {
-        singlePrecision ? try train(Float.self) : try train(Double.self)
+    func run(monitor: RunMonitor) throws(BlockFailure) -> Artifacts {
+        singlePrecision ? try train(Float.self, monitor: monitor) : try train(Double.self, monitor: monitor)
     }
 
-    func train<Scalar: NetworkScalar>(_ type: Scalar.Type) throws(BlockFailure) -> Artifacts {
+    func train<Scalar: NetworkScalar>(_ type: Scalar.Type, monitor: RunMonitor) throws(BlockFailure) -> Artifacts {
         let model = LatentODEModel<Scalar>(observationWidth: data.width, latentWidth: latentWidth, hidden: hidden, rnnHidden: rnnHidden, seed: seed)
         let result: LatentODETraining.Result
-        do { result = try training.train(model, on: data) } catch { throw BlockFailure("training failed at \(error.message)") }
+        let iterations = training.iterations
+        do {
+            result = try training.train(model, on: data) { iteration, _ in monitor.report(done: iteration, total: iterations, unit: "iterations") }
+        } catch { throw BlockFailure("training failed at \(error.message)") }
         var trained = model
         trained.parameters = result.parameters
         let views: [SeriesView]

@@ -42,6 +42,8 @@ public struct LatentODEKind: ExperimentKind {
     ]
 
     let experiment: LatentODEExperiment
+    /// The series' CSV file, when `data` names one.
+    let dataFile: URL?
 
     /// Checks the options and loads or generates the data.
     public init(options: ResolvedOptions, context: BlockContext) throws(OptionError) {
@@ -53,12 +55,15 @@ public struct LatentODEKind: ExperimentKind {
             guard case let .csv(path) = data else {
                 throw OptionError("'data' for {latent-ode} is a CSV file: data: {csv: path} with columns series,t,x,y", at: options.position(of: "data"))
             }
-            series = try Self.readSeries(context.notebookDirectory.appendingPathComponent(path), path: path, options: options)
+            let file = CSVTable.location(of: path, relativeTo: context.notebookDirectory)
+            dataFile = file
+            series = try Self.readSeries(file, path: path, options: options)
             guard series.width == observationWidth else {
                 throw OptionError("'\(path)' has \(series.width) values per point but obs_dim is \(observationWidth)", at: options.position(of: "data.csv"))
             }
             guard series.steps >= 2 else { throw OptionError("'\(path)' needs at least two distinct times", at: options.position(of: "data.csv")) }
         } else {
+            dataFile = nil
             guard observationWidth == 2 else {
                 throw OptionError("the generated spirals are 2-dimensional: obs_dim must be 2 (or give data: {csv: ...})", at: options.position(of: "obs_dim"))
             }
@@ -135,8 +140,11 @@ public struct LatentODEKind: ExperimentKind {
         return result
     }
 
-    /// Trains and builds the artifacts.
-    public func run() throws(BlockFailure) -> Artifacts {
-        try experiment.run()
+    /// The series' CSV file, when `data` names one.
+    public var inputFiles: [URL] { dataFile.map { [$0] } ?? [] }
+
+    /// Trains (reporting iterations to `monitor`) and builds the artifacts.
+    public func run(monitor: RunMonitor) throws(BlockFailure) -> Artifacts {
+        try experiment.run(monitor: monitor)
     }
 }

@@ -58,9 +58,12 @@ public struct OdeKind: ExperimentKind {
             options: options, context: context, title: "Solution", parameterNames: parameters.map(\.name))
     }
 
-    /// Solves and builds the artifacts.
-    public func run() throws(BlockFailure) -> Artifacts {
-        try experiment.run()
+    /// The observations' CSV file, when `data` names one.
+    public var inputFiles: [URL] { experiment.dataFile.map { [$0] } ?? [] }
+
+    /// Solves (or fits) and builds the artifacts.
+    public func run(monitor: RunMonitor) throws(BlockFailure) -> Artifacts {
+        try experiment.run(monitor: monitor)
     }
 
     /// An equation error at the line of that equation, with the expression and a caret under the problem.

@@ -33,8 +33,11 @@ public struct SpeciesKind: ExperimentKind {
             context: context, title: "Competition model", parameterNames: ["r1", "r2", "a1", "a2", "iN1", "iN2"])
     }
 
-    /// Solves the model and builds the figures, tables, CSVs and metrics.
-    public func run() throws(BlockFailure) -> Artifacts {
-        try experiment.run()
+    /// The observations' CSV file, when `data` names one.
+    public var inputFiles: [URL] { experiment.dataFile.map { [$0] } ?? [] }
+
+    /// Solves the model (or fits it) and builds the figures, tables, CSVs and metrics.
+    public func run(monitor: RunMonitor) throws(BlockFailure) -> Artifacts {
+        try experiment.run(monitor: monitor)
     }
 }

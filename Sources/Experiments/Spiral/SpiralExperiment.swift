@@ -18,9 +18,9 @@ struct SpiralExperiment: Sendable {
     let seed: UInt64
     let training: NeuralODETraining
 
-    func run() throws(BlockFailure) -> Artifacts {
+    func run(monitor: RunMonitor) throws(BlockFailure) -> Artifacts {
         let data = try makeData()
-        return singlePrecision ? try train(Float.self, data: data) : try train(Double.self, data: data)
+        return singlePrecision ? try train(Float.self, data: data, monitor: monitor) : try train(Double.self, data: data, monitor: monitor)
     }
 
     /// The true trajectory at the sample times (dopri5 at tight tolerances).
@@ -34,11 +34,14 @@ struct SpiralExperiment: Sendable {
         }
     }
 
-    func train<Scalar: NetworkScalar>(_ type: Scalar.Type, data: Trajectory) throws(BlockFailure) -> Artifacts {
+    func train<Scalar: NetworkScalar>(_ type: Scalar.Type, data: Trajectory, monitor: RunMonitor) throws(BlockFailure) -> Artifacts {
         let network = MultilayerPerceptron<Scalar>(widths: widths, activation: activation, initialisation: initialisation, seed: seed)
         let model = NeuralField(network: network, batch: 1, input: NeuralField<Scalar>.Input(rawValue: input.rawValue)!)
         let result: TrainingResult
-        do { result = try training.train(model, on: data) } catch { throw BlockFailure("training failed at \(error.message)") }
+        let iterations = training.iterations
+        do {
+            result = try training.train(model, on: data) { iteration, _ in monitor.report(done: iteration, total: iterations, unit: "iterations") }
+        } catch { throw BlockFailure("training failed at \(error.message)") }
         let learned = model.withParameters(result.parameters)
         return artifacts(data: data, result: result, learnedField: { state in
             var derivative = [Double](repeating: 0, count: state.count)

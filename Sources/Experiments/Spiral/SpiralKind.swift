@@ -140,9 +140,12 @@ public struct SpiralKind: ExperimentKind {
             seed: seed, training: training)
     }
 
-    /// Makes the data, trains and builds the artifacts.
-    public func run() throws(BlockFailure) -> Artifacts {
-        try experiment.run()
+    /// None: the data are made from the block's options.
+    public var inputFiles: [URL] { [] }
+
+    /// Makes the data, trains (reporting iterations to `monitor`) and builds the artifacts.
+    public func run(monitor: RunMonitor) throws(BlockFailure) -> Artifacts {
+        try experiment.run(monitor: monitor)
     }
 }
 

@@ -110,17 +110,21 @@ struct ParameterFit<Field: DifferentiableField> {
                       gradientEvaluations: evaluations)
     }
 
-    /// A failure of a second-order method as the block reports it.
+    /// A failure of a second-order method as the block reports it (a stop asked for by the
+    /// monitor passes through as it is).
     func failure(_ error: any Error) -> BlockFailure {
+        if let stopped = error as? BlockFailure { return stopped }
         if let failure = error as? SolveFailure {
             return BlockFailure("the fit failed: \(failure.message); try other starting values or set fit.clip")
         }
         return BlockFailure("the fit failed: \(error)")
     }
 
-    func run() throws(BlockFailure) -> Result {
+    /// Fits, reporting each epoch (or evaluation, for L-BFGS and Levenberg–Marquardt) to `monitor`
+    /// and stopping when it says so.
+    func run(monitor: RunMonitor) throws(BlockFailure) -> Result {
         guard let kind = settings.optimizer else {
-            return settings.method == "lbfgs" ? try runLBFGS() : try runLevenbergMarquardt()
+            return settings.method == "lbfgs" ? try runLBFGS(monitor: monitor) : try runLevenbergMarquardt(monitor: monitor)
         }
         var variables = startVariables
         var optimizer = kind.make(count: variables.count, learningRate: settings.learningRate, epsilon: settings.epsilon)
@@ -143,6 +147,9 @@ struct ParameterFit<Field: DifferentiableField> {
                 if (previous - result.loss) / max(abs(previous), 1e-300) < settings.tolerance { break }
             }
             optimizer.step(parameters: &variables, gradient: variableGradient(result.parameters, at: theta))
+            guard monitor.report(done: epoch + 1, total: settings.epochs, unit: "epochs") else {
+                throw BlockFailure("the fit stopped after epoch \(epoch + 1) of \(settings.epochs)")
+            }
         }
         let fitted = parameters(variables)
         let final: Double
@@ -155,10 +162,14 @@ struct ParameterFit<Field: DifferentiableField> {
 
     /// Levenberg–Marquardt on the residuals `y_c(t_k) − d_ck` at the observed points; each row of
     /// the Jacobian is one backpropagation through the recurrence.
-    private func runLevenbergMarquardt() throws(BlockFailure) -> Result {
+    private func runLevenbergMarquardt(monitor: RunMonitor) throws(BlockFailure) -> Result {
         let rows = points.enumerated().flatMap { index, point in point.values.map { (index, $0.state, $0.value) } }
-        var passes = 0
+        var passes = 0, evaluations = 0
         let model: LevenbergMarquardt.Model = { variables in
+            guard monitor.report(done: evaluations, total: nil, unit: "evaluations") else {
+                throw BlockFailure("the fit stopped after \(evaluations) evaluations")
+            }
+            evaluations += 1
             let theta = parameters(variables)
             let base = field.withParameters(theta)
             var residuals = [Double](), jacobian = [Double]()
@@ -186,9 +197,12 @@ struct ParameterFit<Field: DifferentiableField> {
 
     /// L-BFGS with a Wolfe line search on the loss; a point where the solve blows up is a failed
     /// trial of the line search.
-    private func runLBFGS() throws(BlockFailure) -> Result {
+    private func runLBFGS(monitor: RunMonitor) throws(BlockFailure) -> Result {
         var evaluations = 0
         let objective: LBFGS.Objective = { variables in
+            guard monitor.report(done: evaluations, total: nil, unit: "evaluations") else {
+                throw BlockFailure("the fit stopped after \(evaluations) evaluations")
+            }
             let theta = parameters(variables)
             let result = try lossAndGradient(theta)
             evaluations += 1

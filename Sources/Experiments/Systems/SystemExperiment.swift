@@ -16,6 +16,8 @@ struct SystemExperiment<Field: JacobianField & DifferentiableField>: Sendable {
     let title: String
     let parameterNames: [String]
     let fit: FitOptions.Settings?
+    /// The CSV file of the observations, when `data` names one.
+    let dataFile: URL?
 
     /// Reads the shared options, checking the figure requests and observations against the states.
     init(field: Field, stateNames: [String], initialState: [Double], options: ResolvedOptions,
@@ -51,6 +53,11 @@ struct SystemExperiment<Field: JacobianField & DifferentiableField>: Sendable {
         figures = requests
         logAxes = options[SystemOptionSet.logAxes]
         compare = options[SystemOptionSet.compare]
+        if case let .csv(path)? = options[SystemOptionSet.data] {
+            dataFile = CSVTable.location(of: path, relativeTo: context.notebookDirectory)
+        } else {
+            dataFile = nil
+        }
         if let columns = options[SystemOptionSet.data] {
             let loaded = try Observations.load(columns, states: stateNames, option: "data", line: options.line(of: "data"),
                                                relativeTo: context.notebookDirectory)
@@ -95,8 +102,8 @@ struct SystemExperiment<Field: JacobianField & DifferentiableField>: Sendable {
         }
     }
 
-    func run() throws(BlockFailure) -> Artifacts {
-        guard let fit, let observations else { return try solveAndDescribe(field) }
+    func run(monitor: RunMonitor) throws(BlockFailure) -> Artifacts {
+        guard let fit, let observations else { return try solveAndDescribe(field, monitor: monitor) }
         let recurrence: ParameterFit<Field>.Recurrence
         switch settings.family {
         case let .fixedStep(tableau):
@@ -104,16 +111,16 @@ struct SystemExperiment<Field: JacobianField & DifferentiableField>: Sendable {
         case let .adaptive(tableau):
             recurrence = .adaptive(AdaptiveSolver(tableau: tableau, controller: settings.controller))
         case .stiff:
-            return try solveAndDescribe(field)
+            return try solveAndDescribe(field, monitor: monitor)
         }
         let initialGuess = field.withParameters(fit.initial)
         let study = ParameterFit(field: initialGuess, settings: fit, recurrence: recurrence, startTime: settings.startTime,
                                  initialState: initialState, observations: observations, stateNames: stateNames)
         let clock = ContinuousClock()
         let begin = clock.now
-        let result = try study.run()
+        let result = try study.run(monitor: monitor)
         let elapsed = clock.now - begin
-        var artifacts = try SystemExperiment(copying: self, field: result.fitted).solveAndDescribe(result.fitted)
+        var artifacts = try SystemExperiment(copying: self, field: result.fitted).solveAndDescribe(result.fitted, monitor: monitor)
         let guessSolution: Solution
         let fittedSolution: Solution
         do {
@@ -167,10 +174,11 @@ struct SystemExperiment<Field: JacobianField & DifferentiableField>: Sendable {
         title = other.title
         parameterNames = other.parameterNames
         fit = nil
+        dataFile = other.dataFile
     }
 
     /// Solves `field` and builds the figures, CSVs, metrics and log.
-    func solveAndDescribe(_ field: Field) throws(BlockFailure) -> Artifacts {
+    func solveAndDescribe(_ field: Field, monitor: RunMonitor) throws(BlockFailure) -> Artifacts {
         let solution: Solution
         let atObservations: Solution?
         var finalState: [Double]
@@ -236,7 +244,7 @@ struct SystemExperiment<Field: JacobianField & DifferentiableField>: Sendable {
         }
         if !compare.isEmpty {
             let study = WorkPrecision(field: field, initialState: initialState, settings: settings, solvers: compare)
-            let result = try study.run()
+            let result = try study.run(monitor: monitor)
             artifacts.figures.append(NamedFigure(name: "work-precision", caption: "Work–precision: error against evaluations and time",
                                                  figure: result.figure))
             artifacts.tables.append(result.table)

@@ -27,7 +27,8 @@ struct WorkPrecision<Field: JacobianField>: Sendable {
         var seconds: Double
     }
 
-    func run() throws(BlockFailure) -> Result {
+    /// Runs the study, reporting each solver's turn to `monitor` and stopping between solvers when it says so.
+    func run(monitor: RunMonitor) throws(BlockFailure) -> Result {
         let reference: [Double]
         do {
             reference = try referenceFinalState()
@@ -39,6 +40,9 @@ struct WorkPrecision<Field: JacobianField>: Sendable {
         var tables = [NumericTable]()
         var log = ["reference: final state \(reference.map { String($0) }.joined(separator: ", ")) (tight-tolerance solve)"]
         for (index, name) in solvers.enumerated() {
+            guard monitor.report(done: index, total: solvers.count, unit: "solvers") else {
+                throw BlockFailure("the work–precision study stopped before \(name)")
+            }
             guard let family = SolveSettings.family(of: name) else { continue }
             let points = study(family, reference: reference)
             let color = Color.palette[index % Color.palette.count]

@@ -5,7 +5,9 @@ import Plot
 /// Turns a block's outcome into its report files: figures through Cairo, numbers as CSV. A figure
 /// that cannot be drawn fails the block.
 enum BlockRenderer {
-    static func render(_ outcome: BlockOutcome) -> RenderedBlock {
+    /// The block's report files; each figure drawn is reported to `monitor` (drawing is not
+    /// stopped by it: the computation is done by then).
+    static func render(_ outcome: BlockOutcome, monitor: RunMonitor? = nil) -> RenderedBlock {
         let block = outcome.block
         var rendered = RenderedBlock(id: block.id, kind: block.kind, line: block.line, seconds: outcome.seconds)
         switch outcome.result {
@@ -15,7 +17,8 @@ enum BlockRenderer {
                 rendered.files.append(.init(path: path, contents: Data(CSVTable.format(columns: table.columns, rows: table.rows).utf8)))
                 rendered.dataFiles.append(path)
             }
-            for named in artifacts.figures {
+            for (index, named) in artifacts.figures.enumerated() {
+                monitor?.report(done: index, total: artifacts.figures.count, unit: "figures drawn")
                 let path = "figures/\(block.id)-\(named.name).png"
                 do {
                     let png = try CairoRenderer.pngData(named.figure)

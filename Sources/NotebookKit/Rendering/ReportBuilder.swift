@@ -24,12 +24,15 @@ public struct RunInformation: Sendable {
     public var selfContained: Bool
     /// Whether notes are left out of standard error (`--quiet`).
     public var quiet: Bool
+    /// Whether the run was interrupted (Ctrl-C, SIGTERM) before every block finished.
+    public var interrupted: Bool
     /// Creates run information.
-    public init(overrides: [String], date: Date, selfContained: Bool = false, quiet: Bool = false) {
+    public init(overrides: [String], date: Date, selfContained: Bool = false, quiet: Bool = false, interrupted: Bool = false) {
         self.overrides = overrides
         self.date = date
         self.selfContained = selfContained
         self.quiet = quiet
+        self.interrupted = interrupted
     }
 }
 
@@ -76,7 +79,7 @@ enum ReportBuilder {
             ]))
         }
 
-        let status: BlockStatus = failed == 0 ? .ok : .failed
+        let status: BlockStatus = failed == 0 && !run.interrupted ? .ok : .failed
         let results = JSONValue.object([
             ("notebook", .string(notebook.path)), ("title", .string(notebook.title)), ("status", .string(status.rawValue)),
             ("blocks", .array(blockJSON)),
@@ -137,6 +140,9 @@ enum ReportBuilder {
         ]
         if !run.overrides.isEmpty {
             info.append(KeyValue("overrides", run.overrides.map { "-p \($0)" }.joined(separator: " ")))
+        }
+        if run.interrupted {
+            info.append(KeyValue("run", "interrupted: blocks that had not finished are left out"))
         }
         return info
     }
