@@ -91,17 +91,7 @@ enum CLI {
             }
         }
 
-        let deadline = Date().addingTimeInterval(timeout)
-        var timedOut = false
-        while process.isRunning {
-            if Date() > deadline {
-                timedOut = true
-                process.terminate()
-                break
-            }
-            Thread.sleep(forTimeInterval: 0.01)
-        }
-        process.waitUntilExit()
+        let timedOut = process.waitUntilExit(timeout: timeout, poll: 0.01)
         return CLIResult(
             status: process.terminationStatus,
             signaled: process.terminationReason == .uncaughtSignal,
@@ -160,5 +150,23 @@ struct Scratch {
     func json(_ path: String) throws -> [String: Any] {
         let data = try Data(contentsOf: file(path))
         return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any], "\(path) is not a JSON object")
+    }
+}
+
+extension Process {
+    /// Waits for the process to end, terminating it after `timeout` seconds; true when it had to.
+    func waitUntilExit(timeout: TimeInterval, poll: TimeInterval) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        var timedOut = false
+        while isRunning {
+            if Date() > deadline {
+                timedOut = true
+                terminate()
+                break
+            }
+            Thread.sleep(forTimeInterval: poll)
+        }
+        waitUntilExit()
+        return timedOut
     }
 }

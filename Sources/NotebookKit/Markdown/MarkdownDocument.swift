@@ -57,15 +57,7 @@ final class MarkdownDocument {
 
     /// Every node of the document in document order.
     private func allNodes() -> [OpaquePointer] {
-        var nodes = [OpaquePointer]()
-        let iterator = cmark_iter_new(root)
-        defer { cmark_iter_free(iterator) }
-        while true {
-            let event = cmark_iter_next(iterator)
-            if event == CMARK_EVENT_DONE { break }
-            if event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator) { nodes.append(node) }
-        }
-        return nodes
+        nodes(under: root)
     }
 
     /// Replaces raw HTML with text showing the same characters, so that it is displayed, not
