@@ -33,9 +33,9 @@ extension NotebookCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run notebooks and write one report per notebook.",
             discussion: """
-                Writes DIR/<stem>/index.html, figures/, data/ and results.json for each notebook, and
-                DIR/index.html listing every report under DIR. Blocks whose kind, options, seed and
-                data files are unchanged come from the cache in DIR/.cache.
+                Writes DIR/<stem>/index.html, figures/, data/ and results.json for each notebook, \
+                and DIR/index.html listing every report under DIR. Blocks whose kind, options, \
+                seed and data files are unchanged come from the cache in DIR/.cache.
 
                 Examples:
                   notebook run notebooks/experiments.md
