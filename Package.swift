@@ -53,13 +53,18 @@ let package = Package(
         // baseline and chosen at start-up (Swift cannot target processor features per function).
         .target(name: "CKernels"),
         // Figure model and the Cairo renderer.
-        .target(name: "Plot", dependencies: ["CCairo"]),
+        .target(name: "Plot", dependencies: ["CCairo", "CPNG"]),
         // HTML writer with escaping by construction; report and index pages.
         .target(name: "Report"),
         .systemLibrary(
             name: "CCairo",
             pkgConfig: "cairo",
             providers: [.apt(["libcairo2-dev"])]
+        ),
+        .systemLibrary(
+            name: "CPNG",
+            pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"])]
         ),
         .systemLibrary(
             name: "CCmark",

@@ -1,4 +1,5 @@
 import CCairo
+import CPNG
 
 #if canImport(Glibc)
 import Glibc
@@ -172,19 +173,31 @@ public enum CairoRenderer {
     }
 
     private static func encodePNG(_ surface: OpaquePointer) throws -> [UInt8] {
-        let sink = ByteSink()
-        let status = withExtendedLifetime(sink) {
-            cairo_surface_write_to_png_stream(
-                surface,
-                { closure, data, length in
-                    guard let closure, let data else { return CAIRO_STATUS_WRITE_ERROR }
-                    let sink = Unmanaged<ByteSink>.fromOpaque(closure).takeUnretainedValue()
-                    sink.bytes.append(contentsOf: UnsafeBufferPointer(start: data, count: Int(length)))
-                    return CAIRO_STATUS_SUCCESS
-                }, Unmanaged.passUnretained(sink).toOpaque())
+        let rgba = try image(of: surface)
+        // libpng's simplified writer with its fast setting (light filtering and deflate): figures
+        // are mostly flat colour and compress well anyway, and Cairo's own writer, at libpng's
+        // defaults, spent most of a small notebook's run compressing.
+        var description = png_image()
+        description.version = png_uint_32(PNG_IMAGE_VERSION)
+        description.width = png_uint_32(rgba.width)
+        description.height = png_uint_32(rgba.height)
+        description.format = png_uint_32(PNG_FORMAT_FLAG_COLOR | PNG_FORMAT_FLAG_ALPHA)  // PNG_FORMAT_RGBA
+        description.flags = png_uint_32(PNG_IMAGE_FLAG_FAST)
+        var size = 0
+        var bytes = [UInt8]()
+        let written = rgba.pixels.withUnsafeBytes { pixels -> Bool in
+            guard png_image_write_to_memory(&description, nil, &size, 0, pixels.baseAddress, 0, nil) != 0 else { return false }
+            bytes = [UInt8](repeating: 0, count: size)
+            return bytes.withUnsafeMutableBytes {
+                png_image_write_to_memory(&description, $0.baseAddress, &size, 0, pixels.baseAddress, 0, nil) != 0
+            }
         }
-        try check(status, "encode the PNG")
-        return sink.bytes
+        guard written else {
+            let message = withUnsafeBytes(of: description.message) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            png_image_free(&description)
+            throw PlotError.cairo(operation: "encode the PNG", status: message)
+        }
+        return Array(bytes.prefix(size))
     }
 
     /// Copies an image surface into non-premultiplied RGBA bytes.
@@ -227,11 +240,6 @@ public enum CairoRenderer {
         }
         return RGBAImage(width: width, height: height, pixels: pixels)
     }
-}
-
-/// Collects the bytes Cairo writes to a PNG stream.
-private final class ByteSink {
-    var bytes: [UInt8] = []
 }
 
 /// Feeds bytes to Cairo's PNG reader.
