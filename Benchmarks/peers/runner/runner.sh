@@ -171,7 +171,7 @@ NC_CMD="$(printf '%q ' "${NBCONVERT[@]}" --to html --execute three-blocks.ipynb 
 
 "$VENV/bin/python" "$HERE/timing.py" --runs "$RUNS" --warmup "$WARMUP" --timer "$TIMER" \
   --json "$JSON" "${MARKDOWN[@]}" \
-  --note "$VERSIONS; notebook $(cd "$REPO" && git rev-parse --short HEAD 2>/dev/null || echo '?') release" \
+  --note "$VERSIONS; notebook: $NOTEBOOK (repository at $(cd "$REPO" && git rev-parse --short HEAD 2>/dev/null || echo '?'))" \
   --note "$AGREE" \
   --bench "notebook=rm -rf $(printf '%q' "$OUT/notebook")" "$NB_CMD" \
   --bench "papermill=rm -rf $(printf '%q' "$OUT/papermill") && mkdir -p $(printf '%q' "$OUT/papermill")" "$PM_CMD" \
