@@ -8,6 +8,7 @@
 #
 #   Benchmarks/peers/runner/runner.sh [--runs N] [--warmup N] [--timer auto|hyperfine|python]
 #                                     [--out DIR] [--json FILE] [--markdown] [--no-build]
+#   --out DIR keeps every output there (default: a temporary folder, removed at the end)
 #
 # Environment:
 #   NOTEBOOK_PEERS_VENV    the peers' venv (default $HOME/.cache/notebook-peers/venv), created if
@@ -34,7 +35,7 @@ while [[ $# -gt 0 ]]; do
     --json) JSON="$2"; shift 2 ;;
     --markdown) MARKDOWN=(--markdown); shift ;;
     --no-build) BUILD=0; shift ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "runner.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -107,7 +108,8 @@ if [[ -z "$OUT" ]]; then
 fi
 mkdir -p "$OUT"
 OUT="$(cd "$OUT" && pwd)"
-[[ -n "$JSON" ]] || JSON="$OUT/times.json"
+# Without --json: OUT/times.json when OUT is kept, else a file of timing.py's own under $TMPDIR.
+[[ -n "$JSON" || $KEEP == 0 ]] || JSON="$OUT/times.json"
 cleanup() { [[ $KEEP == 1 ]] || rm -rf "$OUT"; }
 trap cleanup EXIT
 
@@ -170,8 +172,8 @@ PM_CMD="$(printf '%q ' "${PAPERMILL[@]}" three-blocks.ipynb "$OUT/papermill/out.
 NC_CMD="$(printf '%q ' "${NBCONVERT[@]}" --to html --execute three-blocks.ipynb --output-dir "$OUT/nbconvert")"
 
 "$VENV/bin/python" "$HERE/timing.py" --runs "$RUNS" --warmup "$WARMUP" --timer "$TIMER" \
-  --json "$JSON" "${MARKDOWN[@]}" \
-  --note "$VERSIONS; notebook $(cd "$REPO" && git rev-parse --short HEAD 2>/dev/null || echo '?') release" \
+  ${JSON:+--json "$JSON"} "${MARKDOWN[@]}" \
+  --note "$VERSIONS; notebook: $NOTEBOOK (repository at $(cd "$REPO" && git rev-parse --short HEAD 2>/dev/null || echo '?'))" \
   --note "$AGREE" \
   --bench "notebook=rm -rf $(printf '%q' "$OUT/notebook")" "$NB_CMD" \
   --bench "papermill=rm -rf $(printf '%q' "$OUT/papermill") && mkdir -p $(printf '%q' "$OUT/papermill")" "$PM_CMD" \
