@@ -28,8 +28,7 @@ extension MultilayerPerceptron {
         /// Whether the last forward pass stored its values feature-major (a large batch).
         @usableFromInline var lastFeatureMajor = false
         /// Per-chunk parameter cotangents of the feature-major backward pass, made on first use.
-        @usableFromInline var partials: UnsafeMutablePointer<Scalar>?
-        @usableFromInline var partialCount = 0
+        @usableFromInline let partials = ChunkPartials<Scalar>()
         /// The number of scalars held.
         public let scalarCount: Int
 
@@ -73,17 +72,10 @@ extension MultilayerPerceptron {
         /// Room for `chunks × parameters` values.
         @inlinable
         func partialGradients(chunks: Int, parameters: Int) -> UnsafeMutablePointer<Scalar> {
-            if let partials, partialCount >= chunks * parameters { return partials }
-            partials?.deallocate()
-            partialCount = max(chunks * parameters, 1)
-            let buffer = UnsafeMutablePointer<Scalar>.allocate(capacity: partialCount)
-            buffer.initializeToZero(count: partialCount)
-            partials = buffer
-            return buffer
+            partials.room(chunks: chunks, parameters: parameters)
         }
 
         deinit {
-            partials?.deallocate()
             storage.deinitialize(count: max(scalarCount, 1))
             storage.deallocate()
         }

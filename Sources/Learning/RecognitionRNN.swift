@@ -397,8 +397,7 @@ extension RecognitionRNN {
         @usableFromInline var lastBatch = 0
         @usableFromInline var lastSteps = 0
         /// Per-chunk parameter cotangents of the backward pass, made on first use.
-        @usableFromInline var partials: UnsafeMutablePointer<Scalar>?
-        @usableFromInline var partialCount = 0
+        @usableFromInline let partials = ChunkPartials<Scalar>()
         /// The number of scalars held.
         public let scalarCount: Int
 
@@ -433,13 +432,7 @@ extension RecognitionRNN {
         /// Room for `chunks × parameters` values.
         @inlinable
         func partialGradients(chunks: Int, parameters: Int) -> UnsafeMutablePointer<Scalar> {
-            if let partials, partialCount >= chunks * parameters { return partials }
-            partials?.deallocate()
-            partialCount = max(chunks * parameters, 1)
-            let buffer = UnsafeMutablePointer<Scalar>.allocate(capacity: partialCount)
-            buffer.initializeToZero(count: partialCount)
-            partials = buffer
-            return buffer
+            partials.room(chunks: chunks, parameters: parameters)
         }
 
         /// Whether this workspace was made for `network`'s widths.
@@ -454,7 +447,6 @@ extension RecognitionRNN {
         public var steps: Int { lastSteps }
 
         deinit {
-            partials?.deallocate()
             storage.deinitialize(count: max(scalarCount, 1))
             storage.deallocate()
         }
