@@ -1,3 +1,5 @@
+import CKernels
+
 /// An elementwise nonlinearity σ with its derivative, named as notebooks spell it
 /// (`Activation(rawValue: "tanh")`).
 ///
@@ -83,15 +85,21 @@ public enum Activation: String, Sendable, CaseIterable, Codable {
         case .identity:
             if UnsafePointer(result) != cotangent { result.update(from: cotangent, count: count) }
         case .tanh:
+            if Scalar.self == Float.self {
+                ck_tanh_pullback(count, UnsafeRawPointer(cotangent).assumingMemoryBound(to: Float.self),
+                                 UnsafeRawPointer(values).assumingMemoryBound(to: Float.self),
+                                 UnsafeMutableRawPointer(result).assumingMemoryBound(to: Float.self))
+                return
+            }
             for i in 0..<count { result[i] = cotangent[i] * (1 - values[i] * values[i]) }
         case .relu:
             for i in 0..<count { result[i] = preActivations[i] > 0 ? cotangent[i] : 0 }
         case .elu:
             if Scalar.self == Float.self {
-                FastExpm1.pullbackELU(UnsafeRawPointer(cotangent).assumingMemoryBound(to: Float.self),
-                                      preActivations: UnsafeRawPointer(preActivations).assumingMemoryBound(to: Float.self),
-                                      values: UnsafeRawPointer(values).assumingMemoryBound(to: Float.self),
-                                      into: UnsafeMutableRawPointer(result).assumingMemoryBound(to: Float.self), count: count)
+                ck_elu_pullback(count, UnsafeRawPointer(cotangent).assumingMemoryBound(to: Float.self),
+                                UnsafeRawPointer(preActivations).assumingMemoryBound(to: Float.self),
+                                UnsafeRawPointer(values).assumingMemoryBound(to: Float.self),
+                                UnsafeMutableRawPointer(result).assumingMemoryBound(to: Float.self))
                 return
             }
             for i in 0..<count {
@@ -184,9 +192,8 @@ public enum FastTanh {
     @inlinable
     public static func apply<Scalar: NetworkScalar>(_ x: UnsafePointer<Scalar>, to y: UnsafeMutablePointer<Scalar>, count: Int) {
         if Scalar.self == Float.self {
-            let input = UnsafeRawPointer(x).assumingMemoryBound(to: Float.self)
-            let output = UnsafeMutableRawPointer(y).assumingMemoryBound(to: Float.self)
-            for i in 0..<count { output[i] = value(input[i]) }
+            // The same algorithm 8 lanes wide in C (AVX2/FMA where the processor has them).
+            ck_tanh(count, UnsafeRawPointer(x).assumingMemoryBound(to: Float.self), UnsafeMutableRawPointer(y).assumingMemoryBound(to: Float.self))
         } else if Scalar.self == Double.self {
             let input = UnsafeRawPointer(x).assumingMemoryBound(to: Double.self)
             let output = UnsafeMutableRawPointer(y).assumingMemoryBound(to: Double.self)
@@ -276,41 +283,13 @@ public enum FastExpm1 {
         return Scalar.expm1(x)
     }
 
-    /// `result[i] = cotangent[i] · ELU′(x[i])` (1 for x > 0, y + 1 otherwise) in SIMD blocks
-    /// (`result` may be `cotangent`).
-    @inlinable
-    public static func pullbackELU(
-        _ cotangent: UnsafePointer<Float>, preActivations x: UnsafePointer<Float>, values y: UnsafePointer<Float>,
-        into result: UnsafeMutablePointer<Float>, count: Int
-    ) {
-        var i = 0
-        while i + 4 <= count {
-            let c = UnsafeRawPointer(cotangent + i).loadUnaligned(as: SIMD4<Float>.self)
-            let xv = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD4<Float>.self)
-            let yv = UnsafeRawPointer(y + i).loadUnaligned(as: SIMD4<Float>.self)
-            let factor = (yv + 1).replacing(with: 1, where: xv .> 0)
-            UnsafeMutableRawPointer(result + i).storeBytes(of: c * factor, as: SIMD4<Float>.self)
-            i += 4
-        }
-        while i < count {
-            let factor: Float = x[i] > 0 ? 1 : y[i] + 1
-            result[i] = cotangent[i] * factor
-            i += 1
-        }
-    }
-
     /// `y[i] = ELU(x[i])` (x for x > 0, eˣ − 1 otherwise) for `i < count` (`y` may be `x`), in one
     /// vectorisable loop.
     @inlinable
     public static func applyELU<Scalar: NetworkScalar>(_ x: UnsafePointer<Scalar>, to y: UnsafeMutablePointer<Scalar>, count: Int) {
         if Scalar.self == Float.self {
-            let input = UnsafeRawPointer(x).assumingMemoryBound(to: Float.self)
-            let output = UnsafeMutableRawPointer(y).assumingMemoryBound(to: Float.self)
-            for i in 0..<count {
-                let v = input[i]
-                let e = value(v > 0 ? 0 : v)
-                output[i] = v > 0 ? v : e
-            }
+            // The same algorithm 8 lanes wide in C (AVX2/FMA where the processor has them).
+            ck_elu(count, UnsafeRawPointer(x).assumingMemoryBound(to: Float.self), UnsafeMutableRawPointer(y).assumingMemoryBound(to: Float.self))
         } else if Scalar.self == Double.self {
             let input = UnsafeRawPointer(x).assumingMemoryBound(to: Double.self)
             let output = UnsafeMutableRawPointer(y).assumingMemoryBound(to: Double.self)

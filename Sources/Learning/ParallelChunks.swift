@@ -1,5 +1,3 @@
-import Dispatch
-
 /// A fixed split of a batch into contiguous chunks, run concurrently.
 ///
 /// The split depends only on the batch size (never on the number of threads or cores), so work
@@ -38,28 +36,17 @@ struct ParallelChunks: Sendable {
         runIndexed { _, start, count in body(start, count) }
     }
 
-    /// Runs `body(index, start, count)` for every chunk, concurrently when there are several.
+    /// Runs `body(index, start, count)` for every chunk, concurrently when there are several (on
+    /// the calling thread and the `ChunkHelper`; one after the other when the helper is busy).
     @inlinable
     func runIndexed(_ body: (Int, Int, Int) -> Void) {
         if count == 1 {
             body(0, 0, total)
             return
         }
-        withoutActuallyEscaping(body) { body in
-            let work = ChunkWork(body: body)
-            DispatchQueue.concurrentPerform(iterations: count) { index in
-                let (start, size) = range(index)
-                work.body(index, start, size)
-            }
-        }
+        let (firstStart, firstCount) = range(0), (secondStart, secondCount) = range(1)
+        if let helper = ChunkHelper.shared, helper.run({ body(0, firstStart, firstCount) }, { body(1, secondStart, secondCount) }) { return }
+        body(0, firstStart, firstCount)
+        body(1, secondStart, secondCount)
     }
-}
-
-/// The body of a concurrent run (its captures are only read, or write disjoint memory).
-@usableFromInline
-final class ChunkWork: @unchecked Sendable {
-    @usableFromInline let body: (Int, Int, Int) -> Void
-
-    @inlinable
-    init(body: @escaping (Int, Int, Int) -> Void) { self.body = body }
 }

@@ -6,7 +6,7 @@
 /// Single-precision loops over a feature-major batch (a `rows × n` matrix with row r at `r·ld`),
 /// compiled twice, for x86-64-v3 (AVX2 and FMA) and for the baseline, and chosen when the
 /// program starts by what the processor supports. Swift has no per-function target features, so
-/// these two hot loops of network training live in C.
+/// the hot loops of network training live in C.
 
 /// `z[r·ld + s] = (bias ? bias[r] : 0) + Σ_{c<k} a[r·rowStride + c·columnStride] · x[c·ld + s]`
 /// for r < m, s < n. Every sample is computed in the same order, in a vector block or in the tail.
@@ -18,6 +18,21 @@ void ck_multiply(ptrdiff_t n, ptrdiff_t ld, ptrdiff_t m, ptrdiff_t k,
 /// `gb[r] += Σ_{s<n} d[r·ld + s]` when `gb` is not null.
 void ck_accumulate_outer(ptrdiff_t n, ptrdiff_t ld, ptrdiff_t m, ptrdiff_t k,
                          const float *d, const float *x, float *g, ptrdiff_t gStride, float *gb);
+
+/// `y[i] = ELU(x[i])` (x for x > 0, e^x − 1 otherwise) for i < n; `y` may be `x`.
+void ck_elu(ptrdiff_t n, const float *x, float *y);
+
+/// `out[i] = c[i] · ELU′(x[i])` (1 for x > 0, y[i] + 1 otherwise, y = ELU(x)); `out` may be `c`.
+void ck_elu_pullback(ptrdiff_t n, const float *c, const float *x, const float *y, float *out);
+
+/// `y[i] = tanh x[i]` for i < n; `y` may be `x`.
+void ck_tanh(ptrdiff_t n, const float *x, float *y);
+
+/// `out[i] = c[i] · (1 − y[i]²)` (tanh′ from y = tanh x); `out` may be `c`.
+void ck_tanh_pullback(ptrdiff_t n, const float *c, const float *y, float *out);
+
+/// A spin-wait hint to the processor (`pause` on x86), for a thread watching a flag.
+void ck_spin_pause(void);
 
 /// The name of the variant the processor runs: "x86-64-v3" or "baseline".
 const char *ck_variant(void);
