@@ -2,12 +2,11 @@
 ///
 /// The split depends only on the batch size (never on the number of threads or cores), so work
 /// reduced per chunk and then combined in chunk order gives the same bits on any machine.
-@usableFromInline
-struct ParallelChunks: Sendable {
+public struct ParallelChunks: Sendable {
     /// The batch size.
-    @usableFromInline let total: Int
-    /// The number of chunks.
-    @usableFromInline let count: Int
+    public let total: Int
+    /// The number of chunks (1 or 2).
+    public let count: Int
 
     /// Batches smaller than this are one chunk; larger ones are split in two, multiples of 8 first.
     @inlinable static var splitThreshold: Int { 512 }
@@ -17,14 +16,14 @@ struct ParallelChunks: Sendable {
 
     /// The split of `total` samples costing `work` multiply–adds in all (`nil`: enough to split).
     @inlinable
-    init(count total: Int, work: Int? = nil) {
+    public init(count total: Int, work: Int? = nil) {
         self.total = total
         count = total >= Self.splitThreshold && (work ?? Self.workThreshold) >= Self.workThreshold ? 2 : 1
     }
 
     /// Where chunk `index` starts and how many samples it holds.
     @inlinable
-    func range(_ index: Int) -> (start: Int, count: Int) {
+    public func range(_ index: Int) -> (start: Int, count: Int) {
         if count == 1 { return (0, total) }
         let half = ((total / 2) + 7) & ~7
         return index == 0 ? (0, half) : (half, total - half)
@@ -32,14 +31,14 @@ struct ParallelChunks: Sendable {
 
     /// Runs `body(start, count)` for every chunk, concurrently when there are several.
     @inlinable
-    func run(_ body: (Int, Int) -> Void) {
+    public func run(_ body: (Int, Int) -> Void) {
         runIndexed { _, start, count in body(start, count) }
     }
 
     /// Runs `body(index, start, count)` for every chunk, concurrently when there are several (on
     /// the calling thread and the `ChunkHelper`; one after the other when the helper is busy).
     @inlinable
-    func runIndexed(_ body: (Int, Int, Int) -> Void) {
+    public func runIndexed(_ body: (Int, Int, Int) -> Void) {
         if count == 1 {
             body(0, 0, total)
             return

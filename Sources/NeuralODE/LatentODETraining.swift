@@ -148,7 +148,8 @@ public struct LatentODEStep<Scalar: NetworkScalar> {
     @usableFromInline var noise: [Scalar]
     @usableFromInline var sample: [Scalar]
     @usableFromInline let encoderWorkspace: RecognitionRNN<Scalar>.Workspace
-    @usableFromInline let decoderWorkspace: MultilayerPerceptron<Scalar>.Workspace
+    /// The likelihood through the decoder at each observation time, with its buffers.
+    @usableFromInline let likelihood: ObservationLikelihood<Scalar>
     /// The latent field's scratch, with its kept evaluations, reused by every iteration.
     @usableFromInline let fieldScratch: NeuralFieldScratch<Scalar>
 
@@ -164,7 +165,7 @@ public struct LatentODEStep<Scalar: NetworkScalar> {
         noise = [Scalar](repeating: 0, count: batch * model.latentWidth)
         sample = [Scalar](repeating: 0, count: batch * model.latentWidth)
         encoderWorkspace = model.encoder.makeWorkspace(maximumBatch: batch, maximumSteps: steps)
-        decoderWorkspace = model.decoder.makeWorkspace(maximumBatch: batch)
+        likelihood = ObservationLikelihood(decoder: model.decoder, batch: batch)
         fieldScratch = NeuralFieldScratch(network: model.dynamics, batch: batch)
     }
 
@@ -188,9 +189,9 @@ public struct LatentODEStep<Scalar: NetworkScalar> {
         _ model: LatentODEModel<Scalar>, times: [Double], solver: AdaptiveSolver, gradient: TrainingGradient, noise sigma: Double,
         generator: inout SeededGenerator, presetNoise: ArraySlice<Double>? = nil
     ) throws(SolveFailure) -> (LatentODETraining.Iteration, [Double]) {
-        let batch = self.batch, steps = self.steps, w = observationWidth, latent = latentWidth
+        let batch = self.batch, steps = self.steps, latent = latentWidth
         let encoder = model.encoder, decoder = model.decoder
-        let encoderWorkspace = self.encoderWorkspace, decoderWorkspace = self.decoderWorkspace
+        let encoderWorkspace = self.encoderWorkspace
         // Encode, then sample z₀.
         observations.withUnsafeBufferPointer { x in
             mask.withUnsafeBufferPointer { m in
@@ -207,40 +208,20 @@ public struct LatentODEStep<Scalar: NetworkScalar> {
                 sample.withUnsafeMutableBufferPointer { Gaussian.reparameterise(batch: batch, latentWidth: latent, posterior: q, noise: e, sample: $0) }
             }
         }
-        // The likelihood at each observation time, through the decoder; its parameter gradient accumulates here.
-        var decoderGradient = [Scalar](repeating: 0, count: decoder.parameterCount)
-        var latentInput = [Scalar](repeating: 0, count: batch * latent)
-        var decoded = [Scalar](repeating: 0, count: batch * w)
-        var decodedCotangent = [Scalar](repeating: 0, count: batch * w)
-        var latentCotangent = [Scalar](repeating: 0, count: batch * latent)
+        // The likelihood at each observation time, through the decoder; its parameter gradient accumulates in `likelihood`.
+        let likelihood = self.likelihood
+        likelihood.reset()
         let observedValues = self.observations, observedMask = self.mask
         let logVariance = 2 * log(sigma), inverseVariance = 1 / (sigma * sigma), scale = 1 / Double(batch)
         var logLikelihood = 0.0
         let loss: PointLoss = { index, state, stateGradient in
-            for i in 0..<(batch * latent) { latentInput[i] = Scalar(state[i]) }
-            var total = 0.0
-            latentInput.withUnsafeBufferPointer { z in
-                decoded.withUnsafeMutableBufferPointer { decoder.forward(batch: batch, input: z, output: $0, workspace: decoderWorkspace) }
-            }
-            for b in 0..<batch {
-                let observed = observedMask[b * steps + index] != 0
-                for k in 0..<w {
-                    let j = b * w + k
-                    guard observed else { decodedCotangent[j] = 0; continue }
-                    let x = Double(observedValues[(b * steps + index) * w + k]), mean = Double(decoded[j])
-                    let difference = x - mean
-                    total += -0.5 * (Gaussian.logTwoPi + logVariance + difference * difference * inverseVariance)
-                    decodedCotangent[j] = Scalar(-difference * inverseVariance * scale)
+            let total = observedValues.withUnsafeBufferPointer { x in
+                observedMask.withUnsafeBufferPointer { m in
+                    likelihood.logLikelihood(decoder: decoder, index: index, steps: steps, state: state, stateGradient: stateGradient,
+                                             observations: x.baseAddress!, mask: m.baseAddress!,
+                                             logVariance: logVariance, inverseVariance: inverseVariance, scale: scale)
                 }
             }
-            decodedCotangent.withUnsafeBufferPointer { v in
-                latentCotangent.withUnsafeMutableBufferPointer { gz in
-                    decoderGradient.withUnsafeMutableBufferPointer {
-                        decoder.vectorJacobianProducts(batch: batch, cotangent: v, inputCotangent: gz, addingTo: $0, workspace: decoderWorkspace)
-                    }
-                }
-            }
-            for i in 0..<(batch * latent) { stateGradient[i] = Double(latentCotangent[i]) }
             logLikelihood += total
             return -total * scale
         }
@@ -272,7 +253,7 @@ public struct LatentODEStep<Scalar: NetworkScalar> {
                 encoder.vectorJacobianProducts(batch: batch, cotangent: v, addingTo: $0, workspace: encoderWorkspace)
             }
         }
-        let parameters = encoderGradient.map { Double($0) } + result.parameters + decoderGradient.map { Double($0) }
+        let parameters = encoderGradient.map { Double($0) } + result.parameters + likelihood.decoderGradient()
         let record = LatentODETraining.Iteration(
             loss: result.loss + divergence * scale, logLikelihood: logLikelihood * scale, divergence: divergence * scale,
             forwardEvaluations: result.forwardEvaluations,
