@@ -275,8 +275,8 @@ public struct MultilayerPerceptron<Scalar: NetworkScalar>: Sendable {
         let storage = workspace.storage
         // δ (this layer's pre-activation cotangent) always lives in the first scratch buffer, the
         // cotangent of the layer's input in the second, which the next layer down reads.
-        let delta = storage + workspace.scratchOffsets.delta
-        let incoming = storage + workspace.scratchOffsets.incoming
+        let delta = workspace.backwardScratch.delta
+        let incoming = workspace.backwardScratch.incoming
         var upstream = v
         let last = layerCount - 1
         for layer in stride(from: last, through: 0, by: -1) {
@@ -337,6 +337,11 @@ extension MultilayerPerceptron {
 
     /// The forward pass feature-major, the batch split into `ParallelChunks` run concurrently
     /// (each sample's values do not depend on the split).
+    ///
+    /// Only the activations are kept, each layer's product written in their place and the
+    /// activation applied there: every activation's derivative is a function of its value
+    /// (tanh′ = 1 − y², and x > 0 exactly when y > 0 for ReLU and ELU), so the backward pass needs no
+    /// pre-activations, and a kept evaluation stores and reloads half the memory.
     @inlinable
     func forwardPassFeatureMajor(
         batch: Int, input x: UnsafePointer<Scalar>, output: UnsafeMutablePointer<Scalar>?,
@@ -345,7 +350,7 @@ extension MultilayerPerceptron {
         let storage = workspace.storage
         let ld = batch, last = layerCount - 1
         let widths = self.widths, offsets = self.weightOffsets
-        let activationOffsets = workspace.activationOffsets, preActivationOffsets = workspace.preActivationOffsets
+        let activationOffsets = workspace.activationOffsets
         let activation = self.activation, outputActivation = self.outputActivation
         let chunks = ParallelChunks(count: batch, work: batch * multiplyAddsPerSample)
         chunks.run { start, count in
@@ -354,12 +359,13 @@ extension MultilayerPerceptron {
             for layer in 0...last {
                 let inputs = widths[layer], outputs = widths[layer + 1]
                 let w = theta + offsets[layer]
-                let z = storage + preActivationOffsets[layer + 1] + start
-                BatchKernels.multiply(n: count, ld: ld, m: outputs, k: inputs, a: w, rowStride: inputs, columnStride: 1,
-                                      x: storage + activationOffsets[layer] + start, bias: w + inputs * outputs, z: z)
                 let a = storage + activationOffsets[layer + 1] + start
+                BatchKernels.multiply(n: count, ld: ld, m: outputs, k: inputs, a: w, rowStride: inputs, columnStride: 1,
+                                      x: storage + activationOffsets[layer] + start, bias: w + inputs * outputs, z: a)
                 let sigma = layer == last ? outputActivation : activation
-                for o in 0..<outputs { sigma.apply(z + o * ld, to: a + o * ld, count: count) }
+                if sigma != .identity {
+                    for o in 0..<outputs { sigma.apply(a + o * ld, to: a + o * ld, count: count) }
+                }
             }
             if let output {
                 let width = widths[last + 1]
@@ -380,9 +386,9 @@ extension MultilayerPerceptron {
         let storage = workspace.storage
         let ld = batch, last = layerCount - 1
         let widths = self.widths, offsets = self.weightOffsets
-        let activationOffsets = workspace.activationOffsets, preActivationOffsets = workspace.preActivationOffsets
+        let activationOffsets = workspace.activationOffsets
         let activation = self.activation, outputActivation = self.outputActivation
-        let delta = storage + workspace.scratchOffsets.delta, incoming = storage + workspace.scratchOffsets.incoming
+        let delta = workspace.backwardScratch.delta, incoming = workspace.backwardScratch.incoming
         let chunks = ParallelChunks(count: batch, work: batch * multiplyAddsPerSample)
         let p = parameterCount
         let partials = parameterCotangent == nil ? nil : workspace.partialGradients(chunks: chunks.count, parameters: p)
@@ -397,9 +403,10 @@ extension MultilayerPerceptron {
                 let inputs = widths[layer], outputs = widths[layer + 1]
                 let w = theta + offsets[layer]
                 let sigma = layer == last ? outputActivation : activation
-                let z = storage + preActivationOffsets[layer + 1] + start, a = storage + activationOffsets[layer + 1] + start
+                // σ′ from the kept values alone (see `forwardPassFeatureMajor`).
+                let a = storage + activationOffsets[layer + 1] + start
                 for o in 0..<outputs {
-                    sigma.pullback(incoming + start + o * ld, preActivations: z + o * ld, values: a + o * ld,
+                    sigma.pullback(incoming + start + o * ld, preActivations: a + o * ld, values: a + o * ld,
                                    into: delta + start + o * ld, count: count)
                 }
                 if let g {

@@ -16,8 +16,9 @@ extension MultilayerPerceptron {
         @usableFromInline let activationOffsets: [Int]
         /// Where layer l's pre-activations start (index 0 unused), each `maximumBatch × widths[l]`.
         @usableFromInline let preActivationOffsets: [Int]
-        /// Where the two backward scratch buffers start, each `maximumBatch × max(widths)`.
-        @usableFromInline let scratchOffsets: (delta: Int, incoming: Int)
+        /// The backward pass's two scratch buffers, each `maximumBatch × max(widths)`: this
+        /// workspace's own, or those of the workspace it shares them with.
+        @usableFromInline let backwardScratch: (delta: UnsafeMutablePointer<Scalar>, incoming: UnsafeMutablePointer<Scalar>)
         /// Where layer l's transposed weights (`inputs × outputs`, written by the forward pass for a
         /// layer narrower at its input than at its output) start, and a scratch of the largest
         /// layer's weight count for its transposed weight cotangent.
@@ -27,14 +28,24 @@ extension MultilayerPerceptron {
         @usableFromInline var lastBatch = 0
         /// Whether the last forward pass stored its values feature-major (a large batch).
         @usableFromInline var lastFeatureMajor = false
-        /// Per-chunk parameter cotangents of the feature-major backward pass, made on first use.
-        @usableFromInline let partials = ChunkPartials<Scalar>()
+        /// Per-chunk parameter cotangents of the feature-major backward pass, made on first use
+        /// (shared like the backward scratch).
+        @usableFromInline let partials: ChunkPartials<Scalar>
+        /// The workspace whose backward scratch this one uses, kept alive with it.
+        let scratchOwner: Workspace?
         /// The number of scalars held.
         public let scalarCount: Int
 
         /// A workspace for a network of the given widths.
-        public init(widths: [Int], maximumBatch: Int) {
+        ///
+        /// With `sharingScratchWith`, the backward pass's scratch buffers and per-chunk gradients
+        /// are those of `owner` (same widths, at least this batch), so that many workspaces kept
+        /// for later backward passes, run one at a time, hold only what each forward pass keeps.
+        public init(widths: [Int], maximumBatch: Int, sharingScratchWith owner: Workspace? = nil) {
             precondition(maximumBatch >= 0, "a negative batch size")
+            if let owner {
+                precondition(owner.widths == widths && owner.maximumBatch >= maximumBatch, "a scratch owner of other widths or a smaller batch")
+            }
             self.widths = widths
             self.maximumBatch = maximumBatch
             var offset = 0
@@ -47,9 +58,6 @@ extension MultilayerPerceptron {
                 activations.append(offset)
                 offset += maximumBatch * width
             }
-            let widest = widths.max() ?? 0
-            scratchOffsets = (offset, offset + maximumBatch * widest)
-            offset += 2 * maximumBatch * widest
             var transposed = [Int](), largest = 0
             for layer in 0..<max(widths.count - 1, 0) {
                 transposed.append(offset)
@@ -59,11 +67,21 @@ extension MultilayerPerceptron {
             transposedOffsets = transposed
             weightScratchOffset = offset
             offset += largest
+            let scratchOffset = offset, widest = widths.max() ?? 0
+            if owner == nil { offset += 2 * maximumBatch * widest }
             activationOffsets = activations
             preActivationOffsets = preActivations
             scalarCount = offset
             storage = .allocate(capacity: max(offset, 1))
             storage.initializeToZero(count: max(offset, 1))
+            scratchOwner = owner
+            if let owner {
+                backwardScratch = owner.backwardScratch
+                partials = owner.partials
+            } else {
+                backwardScratch = (storage + scratchOffset, storage + scratchOffset + maximumBatch * widest)
+                partials = ChunkPartials<Scalar>()
+            }
         }
 
         /// The batch of the last forward pass.

@@ -180,7 +180,8 @@ final class NeuralFieldScratch<Scalar: NetworkScalar>: @unchecked Sendable {
     @usableFromInline let cotangent: UnsafeMutableBufferPointer<Scalar>
     @usableFromInline let inputCotangent: UnsafeMutableBufferPointer<Scalar>
     @usableFromInline let parameterCotangent: UnsafeMutableBufferPointer<Scalar>
-    /// The workspaces of kept evaluations, by slot, made on first use.
+    /// The workspaces of kept evaluations, by slot, made on first use; their backward passes run
+    /// one at a time, in `workspace`'s scratch.
     @usableFromInline var keptWorkspaces: [MultilayerPerceptron<Scalar>.Workspace] = []
     @usableFromInline let widths: [Int]
     @usableFromInline let batch: Int
@@ -206,7 +207,9 @@ final class NeuralFieldScratch<Scalar: NetworkScalar>: @unchecked Sendable {
     /// The workspace of slot `slot`.
     @inlinable
     func kept(_ slot: Int) -> MultilayerPerceptron<Scalar>.Workspace {
-        while keptWorkspaces.count <= slot { keptWorkspaces.append(MultilayerPerceptron<Scalar>.Workspace(widths: widths, maximumBatch: batch)) }
+        while keptWorkspaces.count <= slot {
+            keptWorkspaces.append(MultilayerPerceptron<Scalar>.Workspace(widths: widths, maximumBatch: batch, sharingScratchWith: workspace))
+        }
         return keptWorkspaces[slot]
     }
 
