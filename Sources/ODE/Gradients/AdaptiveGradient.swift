@@ -87,8 +87,8 @@ extension AdaptiveSolver {
     /// dense output `y(t + θh) = yₙ + h Σᵢ bᵢ(θ) Kᵢ`.
     ///
     /// The forward pass takes exactly the steps `solve(…, saveAt: .times(observationTimes))`
-    /// takes and records each accepted step's size and stage inputs Yᵢ (one contiguous tape grown
-    /// by doubling). The reverse pass runs, for each step backwards,
+    /// takes and records each accepted step's size and stage inputs Yᵢ (a tape of fixed-size
+    /// blocks, added as the solve goes, so recorded steps are never moved). The reverse pass runs, for each step backwards,
     /// `K̄ᵢ = h bᵢ ȳ + Σ_obs h bᵢ(θ) g_obs + h Σ_{j>i} a_ji Ȳⱼ`, `Ȳᵢ = K̄ᵢᵀ ∂f/∂y(Yᵢ)`,
     /// `θ̄ += K̄ᵢᵀ ∂f/∂θ(Yᵢ)`, `ȳₙ = ȳₙ₊₁ + Σ_obs g_obs + Σᵢ Ȳᵢ`: one vector–Jacobian product per
     /// stage and no evaluation of the field. With a first-same-as-last method the last stage of
@@ -128,10 +128,14 @@ extension AdaptiveSolver {
         }
 
         // Work vectors: y, yNew, error, k (s + 1 rows), scratch (2), tolerances (2), observed states,
-        // point gradients, and the reverse pass's adjoint, stage adjoints, input adjoint, θ̄.
+        // point gradients, and the reverse pass's adjoint, stage adjoints, input adjoint, θ̄. The
+        // observed states and point gradients are written before they are read (each gradient
+        // cleared just before its loss term), the rest start at zero.
         let vectors = 3 * n + (s + 1) * n + 2 * n + 2 * n + 2 * observations * n + n + s * n + n + p
         let work = UnsafeMutablePointer<Double>.allocate(capacity: max(vectors, 1))
-        work.initialize(repeating: 0, count: max(vectors, 1))
+        let observedStart = 3 * n + (s + 1) * n + 2 * n + 2 * n, observedEnd = observedStart + 2 * observations * n
+        work.initialize(repeating: 0, count: observedStart)
+        (work + observedEnd).initialize(repeating: 0, count: max(vectors, 1) - observedEnd)
         defer { work.deallocate() }
         let y = work, yNew = y + n, errorVector = yNew + n, k = errorVector + n, scratch = k + (s + 1) * n
         let rtol = scratch + 2 * n, atol = rtol + n, observed = atol + n, pointGradients = observed + observations * n
@@ -144,14 +148,15 @@ extension AdaptiveSolver {
             y[i] = initialState[i]
         }
 
-        // The tape: per accepted step its start time, size and s stage inputs.
-        let record = s * n
-        var capacity = 16
-        var tape = UnsafeMutablePointer<Double>.allocate(capacity: capacity * record)
+        // The tape: per accepted step its start time, size and s stage inputs, the inputs in blocks
+        // of `blockSteps` steps.
+        let record = s * n, blockSteps = 16
+        var blocks = [UnsafeMutablePointer<Double>]()
+        func recorded(_ step: Int) -> UnsafeMutablePointer<Double> { blocks[step / blockSteps] + (step % blockSteps) * record }
         var stepTimes = [Double](), stepSizes = [Double]()
-        stepTimes.reserveCapacity(capacity)
-        stepSizes.reserveCapacity(capacity)
-        defer { tape.deallocate() }
+        stepTimes.reserveCapacity(blockSteps)
+        stepSizes.reserveCapacity(blockSteps)
+        defer { for block in blocks { block.deallocate() } }
         // Where each observation lies: on the state at the start of step `exact` (≥ 0), or inside
         // step `inside` at fraction `fraction`.
         var exact = [Int](repeating: -1, count: observations), inside = [Int](repeating: -1, count: observations)
@@ -206,15 +211,11 @@ extension AdaptiveSolver {
                 let last = try control.prepare(t: t, endTime: endTime, statistics: statistics)
                 let h = control.h
                 let accepted = stepTimes.count
-                if accepted == capacity {
-                    let grown = UnsafeMutablePointer<Double>.allocate(capacity: 2 * capacity * record)
-                    grown.moveInitialize(from: tape, count: capacity * record)
-                    tape.deallocate()
-                    tape = grown
-                    capacity *= 2
+                if accepted == blocks.count * blockSteps {
+                    blocks.append(.allocate(capacity: blockSteps * record))
                 }
                 // Stage inputs straight into the tape: Y₀ = yₙ, Yᵢ = yₙ + h Σⱼ aᵢⱼ Kⱼ.
-                let inputs = tape + accepted * record
+                let inputs = recorded(accepted)
                 inputs.update(from: y, count: n)
                 let attemptSlot = freeSlot
                 for stage in 1..<s {
@@ -309,6 +310,7 @@ extension AdaptiveSolver {
         // The loss terms and their gradients.
         var lossTotal = 0.0
         for index in 0..<observations {
+            (pointGradients + index * n).initialize(repeating: 0, count: n)
             lossTotal += loss(index, UnsafeBufferPointer(start: observed + index * n, count: n),
                               UnsafeMutableBufferPointer(start: pointGradients + index * n, count: n))
         }
@@ -329,7 +331,7 @@ extension AdaptiveSolver {
         while step >= 0 {
             addExact(step + 1)
             let h = stepSizes[step], time = stepTimes[step]
-            let inputs = tape + step * record
+            let inputs = recorded(step)
             // K̄ᵢ = h bᵢ ȳₙ₊₁ (+ the FSAL stage's share carried from step n + 1, left in row s − 1).
             for i in 0..<s {
                 let weight = h * b[i], row = stageAdjoints + i * n
