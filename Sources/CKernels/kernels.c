@@ -1,28 +1,15 @@
 // Feature-major single-precision kernels; see CKernels.h.
 #include "CKernels.h"
 
-#if defined(__x86_64__) && defined(__clang__) && defined(__linux__)
-#define CK_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
-#else
-#define CK_CLONES
-#endif
+#include "vector_math.h"
 
-typedef float v8 __attribute__((vector_size(32)));
-// The same vector at any float alignment, allowed to alias floats.
-typedef float v8u __attribute__((vector_size(32), aligned(4), may_alias));
-
-// Macros, not functions: a function passing 8-float vectors by value would change its ABI
-// between the two variants.
-#define load8(p) (*(const v8u *)(p))
-#define store8(p, v) (*(v8u *)(p) = (v))
-#define splat8(f) ((v8){0} + (float)(f))
 // The lanes summed in a fixed order.
 #define total8(v) ((((v)[0] + (v)[4]) + ((v)[1] + (v)[5])) + (((v)[2] + (v)[6]) + ((v)[3] + (v)[7])))
 
 CK_CLONES
 void ck_multiply(ptrdiff_t n, ptrdiff_t ld, ptrdiff_t m, ptrdiff_t k,
                  const float *a, ptrdiff_t rs, ptrdiff_t cs,
-                 const float *x, const float *bias, float *z) {
+                 const float *x, const float *bias, float *z, int activation) {
     ptrdiff_t full = n & ~(ptrdiff_t)15, s = 0;
     for (; s < full; s += 16) {
         ptrdiff_t r = 0;
@@ -40,6 +27,10 @@ void ck_multiply(ptrdiff_t n, ptrdiff_t ld, ptrdiff_t m, ptrdiff_t k,
                 z2 = z2 + w2 * p; y2 = y2 + w2 * q;
                 z3 = z3 + w3 * p; y3 = y3 + w3 * q;
             }
+            ACTIVATE8(activation, z0); ACTIVATE8(activation, y0);
+            ACTIVATE8(activation, z1); ACTIVATE8(activation, y1);
+            ACTIVATE8(activation, z2); ACTIVATE8(activation, y2);
+            ACTIVATE8(activation, z3); ACTIVATE8(activation, y3);
             float *zp = z + r * ld + s;
             store8(zp, z0); store8(zp + 8, y0);
             store8(zp + ld, z1); store8(zp + ld + 8, y1);
@@ -55,6 +46,7 @@ void ck_multiply(ptrdiff_t n, ptrdiff_t ld, ptrdiff_t m, ptrdiff_t k,
                 z0 = z0 + w0 * load8(xp);
                 y0 = y0 + w0 * load8(xp + 8);
             }
+            ACTIVATE8(activation, z0); ACTIVATE8(activation, y0);
             store8(z + r * ld + s, z0);
             store8(z + r * ld + s + 8, y0);
         }
@@ -66,6 +58,18 @@ void ck_multiply(ptrdiff_t n, ptrdiff_t ld, ptrdiff_t m, ptrdiff_t k,
             float sum = bias ? bias[r] : 0;
             for (ptrdiff_t c = 0; c < k; c++) sum = sum + ar[c * cs] * x[c * ld + t];
             zr[t] = sum;
+        }
+        if (activation != CK_ACTIVATION_IDENTITY) {
+            // The tail's activations through zero-padded vectors, as in the blocks.
+            for (ptrdiff_t t = full; t < n; t += 8) {
+                float lanes[8] = {0};
+                ptrdiff_t count = n - t < 8 ? n - t : 8;
+                for (ptrdiff_t j = 0; j < count; j++) lanes[j] = zr[t + j];
+                v8 v = load8(lanes);
+                ACTIVATE8(activation, v);
+                store8(lanes, v);
+                for (ptrdiff_t j = 0; j < count; j++) zr[t + j] = lanes[j];
+            }
         }
     }
 }

@@ -13,18 +13,23 @@ import CKernels
 /// start-up); other scalars run plain loops.
 @usableFromInline
 enum BatchKernels {
-    /// `z[r, s] = (bias[r] or 0) + Σ_c a[r·rowStride + c·columnStride] · x[c, s]` for r < m, s < n:
-    /// x is `k × n` (stride `ld`), z is `m × n` (stride `ld`), overwritten.
+    /// `z[r, s] = σ((bias[r] or 0) + Σ_c a[r·rowStride + c·columnStride] · x[c, s])` for r < m,
+    /// s < n: x is `k × n` (stride `ld`), z is `m × n` (stride `ld`), overwritten; σ is `activation`
+    /// (applied in registers before the store for Float, with the same bits as `Activation.apply`).
     @inlinable
     static func multiply<Scalar: NetworkScalar>(
         n: Int, ld: Int, m: Int, k: Int, a: UnsafePointer<Scalar>, rowStride: Int, columnStride: Int,
-        x: UnsafePointer<Scalar>, bias: UnsafePointer<Scalar>?, z: UnsafeMutablePointer<Scalar>
+        x: UnsafePointer<Scalar>, bias: UnsafePointer<Scalar>?, z: UnsafeMutablePointer<Scalar>, activation: Activation = .identity
     ) {
         if Scalar.self == Float.self {
+            let code = fusedCode(activation)
             ck_multiply(n, ld, m, k, UnsafeRawPointer(a).assumingMemoryBound(to: Float.self), rowStride, columnStride,
                         UnsafeRawPointer(x).assumingMemoryBound(to: Float.self),
                         bias.map { UnsafeRawPointer($0).assumingMemoryBound(to: Float.self) },
-                        UnsafeMutableRawPointer(z).assumingMemoryBound(to: Float.self))
+                        UnsafeMutableRawPointer(z).assumingMemoryBound(to: Float.self), code ?? CK_ACTIVATION_IDENTITY)
+            if code == nil {
+                for r in 0..<m { activation.apply(z + r * ld, to: z + r * ld, count: n) }
+            }
             return
         }
         for r in 0..<m {
@@ -35,6 +40,19 @@ enum BatchKernels {
                 let w = a[r * rowStride + c * columnStride], xc = x + c * ld
                 for s in 0..<n { zr[s] += w * xc[s] }
             }
+            if activation != .identity { activation.apply(zr, to: zr, count: n) }
+        }
+    }
+
+    /// The C kernel's code for an activation it applies in registers (`nil`: applied afterwards).
+    @inlinable
+    static func fusedCode(_ activation: Activation) -> Int32? {
+        switch activation {
+        case .identity: return CK_ACTIVATION_IDENTITY
+        case .elu: return CK_ACTIVATION_ELU
+        case .tanh: return CK_ACTIVATION_TANH
+        case .relu: return CK_ACTIVATION_RELU
+        case .softplus, .sigmoid: return nil
         }
     }
 

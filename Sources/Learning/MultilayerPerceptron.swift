@@ -361,11 +361,8 @@ extension MultilayerPerceptron {
                 let w = theta + offsets[layer]
                 let a = storage + activationOffsets[layer + 1] + start
                 BatchKernels.multiply(n: count, ld: ld, m: outputs, k: inputs, a: w, rowStride: inputs, columnStride: 1,
-                                      x: storage + activationOffsets[layer] + start, bias: w + inputs * outputs, z: a)
-                let sigma = layer == last ? outputActivation : activation
-                if sigma != .identity {
-                    for o in 0..<outputs { sigma.apply(a + o * ld, to: a + o * ld, count: count) }
-                }
+                                      x: storage + activationOffsets[layer] + start, bias: w + inputs * outputs, z: a,
+                                      activation: layer == last ? outputActivation : activation)
             }
             if let output {
                 let width = widths[last + 1]

@@ -269,8 +269,7 @@ public struct RecognitionRNN<Scalar: NetworkScalar>: Sendable {
                 }
                 for r in 0..<hidden { (input + (obs + r) * ld).update(from: previous + r * ld, count: count) }
                 BatchKernels.multiply(n: count, ld: ld, m: hidden, k: combined, a: wih, rowStride: combined, columnStride: 1,
-                                      x: input, bias: bih, z: state)
-                for r in 0..<hidden { Activation.tanh.apply(state + r * ld, to: state + r * ld, count: count) }
+                                      x: input, bias: bih, z: state, activation: .tanh)
                 if missing > 0 {
                     for b in 0..<count where stepObserved[b] == 0 {
                         for r in 0..<hidden { state[r * ld + b] = previous[r * ld + b] }

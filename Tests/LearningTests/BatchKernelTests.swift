@@ -41,6 +41,45 @@ struct BatchKernelTests {
         }
     }
 
+    @Test("An activation applied inside the product gives the bits of the product followed by the activation, in blocks and tails",
+          arguments: [Activation.elu, .tanh, .relu, .sigmoid])
+    func fusedActivation(activation: Activation) {
+        let m = 6, k = 5, n = 45, ld = 48
+        let a = Self.values(m * k, seed: 8).map { $0 * 4 }, bias = Self.values(m, seed: 9), x = Self.values(k * ld, seed: 10)
+        var fused = [Float](repeating: .nan, count: m * ld), separate = fused, split = fused
+        a.withUnsafeBufferPointer { a in
+            bias.withUnsafeBufferPointer { b in
+                x.withUnsafeBufferPointer { x in
+                    fused.withUnsafeMutableBufferPointer {
+                        BatchKernels.multiply(n: n, ld: ld, m: m, k: k, a: a.baseAddress!, rowStride: k, columnStride: 1,
+                                              x: x.baseAddress!, bias: b.baseAddress!, z: $0.baseAddress!, activation: activation)
+                    }
+                    separate.withUnsafeMutableBufferPointer { z in
+                        BatchKernels.multiply(n: n, ld: ld, m: m, k: k, a: a.baseAddress!, rowStride: k, columnStride: 1,
+                                              x: x.baseAddress!, bias: b.baseAddress!, z: z.baseAddress!)
+                        for r in 0..<m { activation.apply(z.baseAddress! + r * ld, to: z.baseAddress! + r * ld, count: n) }
+                    }
+                    split.withUnsafeMutableBufferPointer { z in
+                        for (start, count) in [(0, 16), (16, 5), (21, 24)] {
+                            BatchKernels.multiply(n: count, ld: ld, m: m, k: k, a: a.baseAddress!, rowStride: k, columnStride: 1,
+                                                  x: x.baseAddress! + start, bias: b.baseAddress!, z: z.baseAddress! + start, activation: activation)
+                        }
+                    }
+                }
+            }
+        }
+        var negatives = 0
+        for r in 0..<m {
+            for s in 0..<n {
+                #expect(fused[r * ld + s].bitPattern == separate[r * ld + s].bitPattern, "row \(r), sample \(s)")
+                #expect(fused[r * ld + s].bitPattern == split[r * ld + s].bitPattern, "row \(r), sample \(s)")
+                if separate[r * ld + s] < 0 { negatives += 1 }
+            }
+        }
+        // Both branches of ELU and ReLU are exercised.
+        #expect(activation == .relu || activation == .sigmoid || negatives > 20)
+    }
+
     @Test("Outer-product accumulation in Float agrees with a Double reference", arguments: [(m: 20, k: 4), (m: 7, k: 27), (m: 3, k: 5)])
     func outerProductsAgree(shape: (m: Int, k: Int)) {
         let (m, k) = shape, n = 53, ld = 56

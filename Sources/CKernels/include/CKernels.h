@@ -8,11 +8,19 @@
 /// program starts by what the processor supports. Swift has no per-function target features, so
 /// the hot loops of network training live in C.
 
-/// `z[r·ld + s] = (bias ? bias[r] : 0) + Σ_{c<k} a[r·rowStride + c·columnStride] · x[c·ld + s]`
-/// for r < m, s < n. Every sample is computed in the same order, in a vector block or in the tail.
+/// The activations `ck_multiply` can apply to its result.
+#define CK_ACTIVATION_IDENTITY 0
+#define CK_ACTIVATION_ELU 1
+#define CK_ACTIVATION_TANH 2
+#define CK_ACTIVATION_RELU 3
+
+/// `z[r·ld + s] = σ((bias ? bias[r] : 0) + Σ_{c<k} a[r·rowStride + c·columnStride] · x[c·ld + s])`
+/// for r < m, s < n, σ the `activation` (a CK_ACTIVATION_* code) applied before the store. Every
+/// sample is computed in the same order, in a vector block or in the tail, and σ gives the same
+/// bits as `ck_elu`, `ck_tanh` or max(·, 0).
 void ck_multiply(ptrdiff_t n, ptrdiff_t ld, ptrdiff_t m, ptrdiff_t k,
                  const float *a, ptrdiff_t rowStride, ptrdiff_t columnStride,
-                 const float *x, const float *bias, float *z);
+                 const float *x, const float *bias, float *z, int activation);
 
 /// `g[r·gStride + c] += Σ_{s<n} d[r·ld + s] · x[c·ld + s]` for r < m, c < k, and
 /// `gb[r] += Σ_{s<n} d[r·ld + s]` when `gb` is not null.
