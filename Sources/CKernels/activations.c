@@ -44,3 +44,13 @@ void ck_tanh_pullback(ptrdiff_t n, const float *c, const float *y, float *out) {
     }
     for (; i < n; i++) out[i] = c[i] * (1.0f - y[i] * y[i]);
 }
+
+CK_CLONES
+void ck_relu_pullback(ptrdiff_t n, const float *c, const float *x, float *out) {
+    ptrdiff_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        v8 xv = load8(x + i);
+        store8(out + i, select8(xv > splat8(0), load8(c + i), splat8(0)));
+    }
+    for (; i < n; i++) out[i] = x[i] > 0 ? c[i] : 0.0f;
+}

@@ -93,6 +93,12 @@ public enum Activation: String, Sendable, CaseIterable, Codable {
             }
             for i in 0..<count { result[i] = cotangent[i] * (1 - values[i] * values[i]) }
         case .relu:
+            if Scalar.self == Float.self {
+                ck_relu_pullback(count, UnsafeRawPointer(cotangent).assumingMemoryBound(to: Float.self),
+                                 UnsafeRawPointer(preActivations).assumingMemoryBound(to: Float.self),
+                                 UnsafeMutableRawPointer(result).assumingMemoryBound(to: Float.self))
+                return
+            }
             for i in 0..<count { result[i] = preActivations[i] > 0 ? cotangent[i] : 0 }
         case .elu:
             if Scalar.self == Float.self {

@@ -71,7 +71,7 @@ struct ActivationKernelTests {
         }
     }
 
-    @Test("Pullbacks: ELU′ and tanh′ from the stored values, in place, blocks and tail")
+    @Test("Pullbacks: ELU′, tanh′ and ReLU′ from the stored values, in place, blocks and tail")
     func pullbacks() {
         let count = 29
         let x = (0..<count).map { Float($0 - 14) / 3 }
@@ -79,8 +79,9 @@ struct ActivationKernelTests {
         Activation.elu.apply(x, to: &y, count: count)
         Activation.tanh.apply(x, to: &t, count: count)
         let c = (0..<count).map { Float($0 % 5) - 1.5 }
-        var elu = c, tanh = c
+        var elu = c, tanh = c, relu = c
         x.withUnsafeBufferPointer { xp in
+            relu.withUnsafeMutableBufferPointer { Activation.relu.pullback($0.baseAddress!, preActivations: xp.baseAddress!, values: xp.baseAddress!, into: $0.baseAddress!, count: count) }
             y.withUnsafeBufferPointer { yp in
                 elu.withUnsafeMutableBufferPointer { Activation.elu.pullback($0.baseAddress!, preActivations: xp.baseAddress!, values: yp.baseAddress!, into: $0.baseAddress!, count: count) }
             }
@@ -89,6 +90,7 @@ struct ActivationKernelTests {
             }
         }
         for i in 0..<count {
+            #expect(relu[i] == (x[i] > 0 ? c[i] : 0), "ReLU′ at \(x[i])")
             #expect(elu[i] == c[i] * (x[i] > 0 ? 1 : y[i] + 1), "ELU′ at \(x[i])")
             // 1 − y² rounds once with FMA and twice without: within |c| ulp(1) of the exact product.
             let exact = Double(c[i]) * (1 - Double(t[i]) * Double(t[i]))

@@ -33,6 +33,10 @@ void ck_elu(ptrdiff_t n, const float *x, float *y);
 /// `out[i] = c[i] · ELU′(x[i])` (1 for x > 0, y[i] + 1 otherwise, y = ELU(x)); `out` may be `c`.
 void ck_elu_pullback(ptrdiff_t n, const float *c, const float *x, const float *y, float *out);
 
+/// `out[i] = c[i]` where x[i] > 0, 0 elsewhere (ReLU′, from the pre-activation or the value);
+/// `out` may be `c`.
+void ck_relu_pullback(ptrdiff_t n, const float *c, const float *x, float *out);
+
 /// `y[i] = tanh x[i]` for i < n; `y` may be `x`.
 void ck_tanh(ptrdiff_t n, const float *x, float *y);
 
