@@ -25,6 +25,17 @@ enum LatentWorkloads {
         ProcessInfo.processInfo.environment["NOTEBOOK_BENCH_LATENT_PROBLEM"].map { URL(fileURLWithPath: $0) }
     }
 
+    /// The mean loss over six consecutive windows of the iterations, named by their 1-based ranges
+    /// ("1_50", …), as the peer script reports them: loss curves that compare across
+    /// implementations although single iterations drift apart.
+    static func lossWindows(_ losses: [Double], count: Int = 6) -> [(name: String, mean: Double)] {
+        let n = losses.count
+        let bounds = (0...count).map { Int((Double($0 * n) / Double(count)).rounded()) }
+        return zip(bounds, bounds.dropFirst()).compactMap { low, high in
+            high > low ? ("\(low + 1)_\(high)", losses[low..<high].reduce(0, +) / Double(high - low)) : nil
+        }
+    }
+
     static var all: [Workload] {
         [
             Workload(name: "latent-ode-iteration", runsOnce: true) {
@@ -54,6 +65,7 @@ enum LatentWorkloads {
                 outcome.extra = [("nfe_backward", Double(result.history.map(\.backwardEvaluations).reduce(0, +) / count)),
                                  ("loss_first", result.history.first?.loss ?? .nan), ("loss_last", result.history.last?.loss ?? .nan),
                                  ("shared_problem", sharedProblem == nil ? 0 : 1)]
+                outcome.extra += lossWindows(result.history.map(\.loss)).map { ("loss_mean_\($0.name)", $0.mean) }
                 return outcome
             },
         ]

@@ -102,6 +102,15 @@ def export_problem(folder: str, seed: int, iterations: int, ntotal: int) -> None
         values.astype("<f8").tofile(os.path.join(folder, f"{name}.bin"))
 
 
+def loss_windows(losses, count: int = 6):
+    """The mean loss over `count` consecutive windows of the iterations, named by their 1-based
+    ranges ("1_50", ...): a loss curve that is comparable across implementations although single
+    iterations drift apart."""
+    n = len(losses)
+    bounds = [round(i * n / count) for i in range(count + 1)]
+    return [(f"{lo + 1}_{hi}", float(np.mean(losses[lo:hi]))) for lo, hi in zip(bounds, bounds[1:]) if hi > lo]
+
+
 def row(times, losses, *, steps=None, nfe_fwd=None, nfe_bwd=None, note: str = ""):
     from ...core import Result
     import statistics
@@ -112,7 +121,10 @@ def row(times, losses, *, steps=None, nfe_fwd=None, nfe_bwd=None, note: str = ""
     if nfe_bwd:
         notes.append(f"bwd mean {np.mean(nfe_bwd):.1f}")
     notes.append(f"loss (negative ELBO) first {losses[0]:.3f}, last {losses[-1]:.3f}")
+    windows = loss_windows(losses)
+    notes.append("mean loss per window of iterations " + ", ".join(f"{name} {value:.1f}" for name, value in windows))
     extras = {"loss_first": float(losses[0]), "loss_last": float(losses[-1])}
+    extras.update({f"loss_mean_{name}": value for name, value in windows})
     if nfe_bwd:
         extras["nfe_backward"] = float(np.mean(nfe_bwd))
     return Result(statistics.median(times), min(times), len(times),
