@@ -9,16 +9,6 @@
 #define CK_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
 #else
 #define CK_CLONES
-// max(x, 0) as Swift's `max` gives it (NaN and −0 pass through).
-#define RELU8(x) ({ v8 r8_ = (x); select8(r8_ < splat8(0), splat8(0), r8_); })
-
-// Replaces the vector variable `v` by the activation `code` (CK_ACTIVATION_*) of it.
-#define ACTIVATE8(code, v) do {                             \
-        if ((code) == CK_ACTIVATION_ELU) (v) = ELU8(v);     \
-        else if ((code) == CK_ACTIVATION_TANH) (v) = TANH8(v); \
-        else if ((code) == CK_ACTIVATION_RELU) (v) = RELU8(v); \
-    } while (0)
-
 #endif
 
 typedef float v8 __attribute__((vector_size(32)));
