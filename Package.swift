@@ -47,10 +47,11 @@ let package = Package(
         .target(name: "ODE"),
         // The equation language: parsing with positions, compiled tapes, symbolic derivatives.
         .target(name: "Expressions"),
-        // Optimisers (later: networks with hand-written VJPs, losses, seeded random numbers).
+        // Networks with hand-written VJPs, Gaussian terms, seeded random numbers, optimisers.
         .target(name: "Learning", dependencies: ["CKernels"]),
-        // The two hot single-precision loops of network training, built for AVX2/FMA and for the
-        // baseline and chosen at start-up (Swift cannot target processor features per function).
+        // The hot single-precision loops of network training (products, outer products,
+        // activations), built for AVX2/FMA and for the baseline and chosen at start-up (Swift
+        // cannot target processor features per function); and the spin-wait hint.
         .target(name: "CKernels"),
         // Figure model and the Cairo renderer.
         .target(name: "Plot", dependencies: ["CCairo", "CPNG"]),
