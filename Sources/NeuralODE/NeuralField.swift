@@ -71,33 +71,59 @@ public struct NeuralField<Scalar: NetworkScalar>: KeepingField {
         NeuralField(network: network, batch: batch, input: input)
     }
 
-    /// Writes `g(y)` in `Scalar` into the scratch input.
+    /// Runs `body(chunk, start, count)` over the scratch's fixed split of the batch, concurrently
+    /// when it has two halves: each half converts its own states, runs the network on its own
+    /// workspace and converts back, so the conversions run on both threads too.
     @inlinable
-    func loadInput(_ state: UnsafeBufferPointer<Double>) {
-        let x = scratch.input
+    func overChunks(_ body: (Int, Int, Int) -> Void) {
+        scratch.chunks.runIndexed(body)
+    }
+
+    /// Writes `g(y)` in `Scalar` into the scratch input, for samples `start..<start + count`.
+    @inlinable
+    func loadInput(_ state: UnsafeBufferPointer<Double>, start: Int, count: Int) {
+        let x = scratch.input, w = network.inputWidth
         switch input {
-        case .raw: for i in 0..<dimension { x[i] = Scalar(state[i]) }
-        case .cube: for i in 0..<dimension { let y = state[i]; x[i] = Scalar(y * y * y) }
+        case .raw: for i in (start * w)..<((start + count) * w) { x[i] = Scalar(state[i]) }
+        case .cube: for i in (start * w)..<((start + count) * w) { let y = state[i]; x[i] = Scalar(y * y * y) }
         }
+    }
+
+    /// Copies the scratch output of samples `start..<start + count` to `derivative` in Double.
+    @inlinable
+    func storeOutput(_ derivative: UnsafeMutableBufferPointer<Double>, start: Int, count: Int) {
+        let output = scratch.output, w = network.outputWidth
+        for i in (start * w)..<((start + count) * w) { derivative[i] = Double(output[i]) }
     }
 
     /// `net(g(y))`; the network does not depend on t.
     @inlinable
     public func evaluate(t: Double, state: UnsafeBufferPointer<Double>, derivative: UnsafeMutableBufferPointer<Double>) {
-        loadInput(state)
-        network.forward(batch: batch, input: UnsafeBufferPointer(scratch.input), output: scratch.output, workspace: scratch.workspace)
-        let output = scratch.output
-        for i in 0..<dimension { derivative[i] = Double(output[i]) }
+        let workspaces = scratch.workspaces
+        evaluate(state: state, derivative: derivative) { workspaces[$0] }
     }
 
-    /// `net(g(y))`, keeping the network's activations under `slot` (a workspace of its own, kept
+    /// `net(g(y))`, keeping the network's activations under `slot` (workspaces of its own, kept
     /// with the scratch and reused by later gradients).
     @inlinable
     public func evaluate(t: Double, state: UnsafeBufferPointer<Double>, derivative: UnsafeMutableBufferPointer<Double>, keepingAs slot: Int) {
-        loadInput(state)
-        network.forward(batch: batch, input: UnsafeBufferPointer(scratch.input), output: scratch.output, workspace: scratch.kept(slot))
-        let output = scratch.output
-        for i in 0..<dimension { derivative[i] = Double(output[i]) }
+        let kept = scratch.kept(slot)
+        evaluate(state: state, derivative: derivative) { kept[$0] }
+    }
+
+    /// `net(g(y))` with each half's activations in `workspace(chunk)`.
+    @inlinable
+    func evaluate(state: UnsafeBufferPointer<Double>, derivative: UnsafeMutableBufferPointer<Double>,
+                  workspace: (Int) -> MultilayerPerceptron<Scalar>.Workspace) {
+        let network = self.network, x = scratch.input, y = scratch.output
+        let inputWidth = network.inputWidth, outputWidth = network.outputWidth
+        overChunks { chunk, start, count in
+            loadInput(state, start: start, count: count)
+            network.forward(batch: count, input: UnsafeBufferPointer(start: x.baseAddress! + start * inputWidth, count: count * inputWidth),
+                            output: UnsafeMutableBufferPointer(start: y.baseAddress! + start * outputWidth, count: count * outputWidth),
+                            workspace: workspace(chunk))
+            storeOutput(derivative, start: start, count: count)
+        }
     }
 
     /// The products at the point last evaluated under `slot`, from its kept activations.
@@ -106,13 +132,9 @@ public struct NeuralField<Scalar: NetworkScalar>: KeepingField {
         kept slot: Int, t: Double, state: UnsafeBufferPointer<Double>, cotangent v: UnsafeBufferPointer<Double>,
         stateCotangent: UnsafeMutableBufferPointer<Double>, addingTo parameterCotangent: UnsafeMutableBufferPointer<Double>
     ) {
-        let n = dimension, p = parameterCount
-        let cotangent = scratch.cotangent, inputCotangent = scratch.inputCotangent, theta = scratch.parameterCotangent
-        for i in 0..<n { cotangent[i] = Scalar(v[i]) }
-        for k in 0..<p { theta[k] = 0 }
-        network.vectorJacobianProducts(batch: batch, cotangent: UnsafeBufferPointer(cotangent), inputCotangent: inputCotangent,
-                                       addingTo: theta, workspace: scratch.kept(slot))
-        finishProducts(state: state, stateCotangent: stateCotangent, addingTo: parameterCotangent)
+        let kept = scratch.kept(slot)
+        products(state: state, cotangent: v, derivative: nil, recomputing: false, stateCotangent: stateCotangent,
+                 addingTo: parameterCotangent) { kept[$0] }
     }
 
     /// `vᵀ ∂f/∂y` (through the network and `g`) and `vᵀ ∂f/∂θ` summed over the batch.
@@ -121,7 +143,9 @@ public struct NeuralField<Scalar: NetworkScalar>: KeepingField {
         t: Double, state: UnsafeBufferPointer<Double>, cotangent v: UnsafeBufferPointer<Double>,
         stateCotangent: UnsafeMutableBufferPointer<Double>, addingTo parameterCotangent: UnsafeMutableBufferPointer<Double>
     ) {
-        products(state: state, cotangent: v, derivative: nil, stateCotangent: stateCotangent, addingTo: parameterCotangent)
+        let workspaces = scratch.workspaces
+        products(state: state, cotangent: v, derivative: nil, recomputing: true, stateCotangent: stateCotangent,
+                 addingTo: parameterCotangent) { workspaces[$0] }
     }
 
     /// `f(t, y)` and the products from one forward pass of the network.
@@ -131,58 +155,76 @@ public struct NeuralField<Scalar: NetworkScalar>: KeepingField {
         derivative: UnsafeMutableBufferPointer<Double>,
         stateCotangent: UnsafeMutableBufferPointer<Double>, addingTo parameterCotangent: UnsafeMutableBufferPointer<Double>
     ) {
-        products(state: state, cotangent: v, derivative: derivative, stateCotangent: stateCotangent, addingTo: parameterCotangent)
+        let workspaces = scratch.workspaces
+        products(state: state, cotangent: v, derivative: derivative, recomputing: true, stateCotangent: stateCotangent,
+                 addingTo: parameterCotangent) { workspaces[$0] }
     }
 
-    /// The products, and `f(t, y)` into `derivative` when given.
+    /// The products per half of the batch, each half's parameter cotangent in its own buffer and
+    /// the halves added in order: after a forward pass at `state` when `recomputing` (its result
+    /// written to `derivative` when given), or from the activations already in the workspaces.
     @inlinable
     func products(
         state: UnsafeBufferPointer<Double>, cotangent v: UnsafeBufferPointer<Double>, derivative: UnsafeMutableBufferPointer<Double>?,
-        stateCotangent: UnsafeMutableBufferPointer<Double>, addingTo parameterCotangent: UnsafeMutableBufferPointer<Double>
+        recomputing: Bool, stateCotangent: UnsafeMutableBufferPointer<Double>,
+        addingTo parameterCotangent: UnsafeMutableBufferPointer<Double>, workspace: (Int) -> MultilayerPerceptron<Scalar>.Workspace
     ) {
-        loadInput(state)
-        let n = dimension, p = parameterCount
-        let cotangent = scratch.cotangent, inputCotangent = scratch.inputCotangent, theta = scratch.parameterCotangent
-        for i in 0..<n { cotangent[i] = Scalar(v[i]) }
-        for k in 0..<p { theta[k] = 0 }
-        network.vectorJacobianProducts(batch: batch, at: UnsafeBufferPointer(scratch.input), cotangent: UnsafeBufferPointer(cotangent),
-                                       inputCotangent: inputCotangent, addingTo: theta,
-                                       output: derivative == nil ? nil : scratch.output, workspace: scratch.workspace)
-        if let derivative {
-            let output = scratch.output
-            for i in 0..<n { derivative[i] = Double(output[i]) }
+        let network = self.network, input = self.input, p = parameterCount
+        let x = scratch.input.baseAddress!, y = scratch.output.baseAddress!
+        let cotangent = scratch.cotangent.baseAddress!, inputCotangent = scratch.inputCotangent.baseAddress!
+        let partials = scratch.parameterCotangents.baseAddress!
+        let inputWidth = network.inputWidth, outputWidth = network.outputWidth
+        overChunks { chunk, start, count in
+            let theta = UnsafeMutableBufferPointer(start: partials + chunk * p, count: p)
+            theta.update(repeating: 0)
+            for i in (start * outputWidth)..<((start + count) * outputWidth) { cotangent[i] = Scalar(v[i]) }
+            let c = UnsafeBufferPointer(start: cotangent + start * outputWidth, count: count * outputWidth)
+            let gx = UnsafeMutableBufferPointer(start: inputCotangent + start * inputWidth, count: count * inputWidth)
+            if recomputing {
+                loadInput(state, start: start, count: count)
+                network.vectorJacobianProducts(batch: count, at: UnsafeBufferPointer(start: x + start * inputWidth, count: count * inputWidth),
+                                               cotangent: c, inputCotangent: gx, addingTo: theta,
+                                               output: derivative == nil ? nil : UnsafeMutableBufferPointer(start: y + start * outputWidth, count: count * outputWidth),
+                                               workspace: workspace(chunk))
+                if let derivative { storeOutput(derivative, start: start, count: count) }
+            } else {
+                network.vectorJacobianProducts(batch: count, cotangent: c, inputCotangent: gx, addingTo: theta, workspace: workspace(chunk))
+            }
+            switch input {
+            case .raw:
+                for i in (start * inputWidth)..<((start + count) * inputWidth) { stateCotangent[i] = Double(inputCotangent[i]) }
+            case .cube:
+                for i in (start * inputWidth)..<((start + count) * inputWidth) {
+                    let value = state[i]
+                    stateCotangent[i] = Double(inputCotangent[i]) * 3 * value * value
+                }
+            }
         }
-        finishProducts(state: state, stateCotangent: stateCotangent, addingTo: parameterCotangent)
-    }
-
-    /// The state cotangent through `g` and the parameter cotangent in Double, from the scratch.
-    @inlinable
-    func finishProducts(
-        state: UnsafeBufferPointer<Double>, stateCotangent: UnsafeMutableBufferPointer<Double>,
-        addingTo parameterCotangent: UnsafeMutableBufferPointer<Double>
-    ) {
-        let n = dimension, p = parameterCount
-        let inputCotangent = scratch.inputCotangent, theta = scratch.parameterCotangent
-        switch input {
-        case .raw: for i in 0..<n { stateCotangent[i] = Double(inputCotangent[i]) }
-        case .cube: for i in 0..<n { let y = state[i]; stateCotangent[i] = Double(inputCotangent[i]) * 3 * y * y }
+        for chunk in 0..<scratch.chunks.count {
+            let theta = partials + chunk * p
+            for k in 0..<p { parameterCotangent[k] += Double(theta[k]) }
         }
-        for k in 0..<p { parameterCotangent[k] += Double(theta[k]) }
     }
 }
 
 /// The buffers a `NeuralField` evaluates in: allocated once, reused by every evaluation.
+///
+/// The batch is split into the fixed halves of `ParallelChunks` (one half for small batches), and
+/// every workspace comes per half: the halves of one evaluation run on two threads at once.
 @usableFromInline
 final class NeuralFieldScratch<Scalar: NetworkScalar>: @unchecked Sendable {
-    @usableFromInline let workspace: MultilayerPerceptron<Scalar>.Workspace
+    @usableFromInline let chunks: ParallelChunks
+    /// One workspace per half, for evaluations that keep nothing.
+    @usableFromInline let workspaces: [MultilayerPerceptron<Scalar>.Workspace]
     @usableFromInline let input: UnsafeMutableBufferPointer<Scalar>
     @usableFromInline let output: UnsafeMutableBufferPointer<Scalar>
     @usableFromInline let cotangent: UnsafeMutableBufferPointer<Scalar>
     @usableFromInline let inputCotangent: UnsafeMutableBufferPointer<Scalar>
-    @usableFromInline let parameterCotangent: UnsafeMutableBufferPointer<Scalar>
-    /// The workspaces of kept evaluations, by slot, made on first use; their backward passes run
-    /// one at a time, in `workspace`'s scratch.
-    @usableFromInline var keptWorkspaces: [MultilayerPerceptron<Scalar>.Workspace] = []
+    /// `chunks × parameterCount`: each half's parameter cotangent.
+    @usableFromInline let parameterCotangents: UnsafeMutableBufferPointer<Scalar>
+    /// The workspaces of kept evaluations, by slot and half, made on first use; their backward
+    /// passes run one at a time per half, in that half's scratch.
+    @usableFromInline var keptWorkspaces: [[MultilayerPerceptron<Scalar>.Workspace]] = []
     @usableFromInline let widths: [Int]
     @usableFromInline let batch: Int
 
@@ -191,7 +233,11 @@ final class NeuralFieldScratch<Scalar: NetworkScalar>: @unchecked Sendable {
         let n = batch * network.inputWidth
         widths = network.widths
         self.batch = batch
-        workspace = network.makeWorkspace(maximumBatch: batch)
+        var multiplyAdds = 0
+        for layer in 0..<network.layerCount { multiplyAdds += network.widths[layer] * network.widths[layer + 1] }
+        let chunks = ParallelChunks(count: batch, work: batch * multiplyAdds)
+        self.chunks = chunks
+        workspaces = (0..<chunks.count).map { network.makeWorkspace(maximumBatch: chunks.range($0).count) }
         func buffer(_ count: Int) -> UnsafeMutableBufferPointer<Scalar> {
             let pointer = UnsafeMutableBufferPointer<Scalar>.allocate(capacity: max(count, 1))
             pointer.baseAddress!.initializeToZero(count: pointer.count)
@@ -201,19 +247,21 @@ final class NeuralFieldScratch<Scalar: NetworkScalar>: @unchecked Sendable {
         output = buffer(n)
         cotangent = buffer(n)
         inputCotangent = buffer(n)
-        parameterCotangent = buffer(network.parameterCount)
+        parameterCotangents = buffer(chunks.count * network.parameterCount)
     }
 
-    /// The workspace of slot `slot`.
+    /// The workspaces (one per half) of slot `slot`.
     @inlinable
-    func kept(_ slot: Int) -> MultilayerPerceptron<Scalar>.Workspace {
+    func kept(_ slot: Int) -> [MultilayerPerceptron<Scalar>.Workspace] {
         while keptWorkspaces.count <= slot {
-            keptWorkspaces.append(MultilayerPerceptron<Scalar>.Workspace(widths: widths, maximumBatch: batch, sharingScratchWith: workspace))
+            keptWorkspaces.append((0..<chunks.count).map {
+                MultilayerPerceptron<Scalar>.Workspace(widths: widths, maximumBatch: chunks.range($0).count, sharingScratchWith: workspaces[$0])
+            })
         }
         return keptWorkspaces[slot]
     }
 
     deinit {
-        for pointer in [input, output, cotangent, inputCotangent, parameterCotangent] { pointer.deallocate() }
+        for pointer in [input, output, cotangent, inputCotangent, parameterCotangents] { pointer.deallocate() }
     }
 }
