@@ -1,3 +1,4 @@
+import Foundation
 import Learning
 import ODE
 import Testing
@@ -45,6 +46,57 @@ struct NeuralFieldTests {
             down[k] -= h
             let numeric = (projected(field.withParameters(up), state) - projected(field.withParameters(down), state)) / (2 * h)
             #expect(abs(numeric - theta[k]) < 1e-7 * max(1, abs(numeric)), "parameter \(k)")
+        }
+    }
+}
+
+@Suite("Neural vector fields on two threads")
+struct SplitNeuralFieldTests {
+    /// A batch large enough to run in two halves, one on the helper thread.
+    static let batch = 600
+
+    static func values(_ count: Int, seed: Double) -> [Double] { (0..<count).map { sin(Double($0) * 0.37 + seed) * 1.5 } }
+
+    @Test("Evaluations and products of a split batch equal the network's, per sample and summed in halves",
+          arguments: NeuralField<Float>.Input.allCases)
+    func halvesAgreeWithTheNetwork(input: NeuralField<Float>.Input) {
+        let network = MultilayerPerceptron<Float>(widths: [4, 20, 20, 4], activation: .elu, initialisation: .fanInUniform, seed: 7)
+        let field = NeuralField(network: network, batch: Self.batch, input: input)
+        let n = Self.batch * 4
+        let state = Self.values(n, seed: 0.1), v = Self.values(n, seed: 2.3)
+        // The network alone on g(y), in one pass.
+        let g = state.map { Float(input == .cube ? $0 * $0 * $0 : $0) }
+        let expected = network(g)
+        let (expectedInput, expectedParameters) = network.vectorJacobianProducts(at: g, cotangent: v.map { Float($0) })
+        var derivative = [Double](repeating: .nan, count: n), keptDerivative = derivative
+        var stateCotangent = [Double](repeating: .nan, count: n), keptCotangent = stateCotangent
+        var theta = [Double](repeating: 0, count: field.parameterCount), keptTheta = theta
+        state.withUnsafeBufferPointer { y in
+            v.withUnsafeBufferPointer { c in
+                derivative.withUnsafeMutableBufferPointer { field.evaluate(t: 0, state: y, derivative: $0) }
+                keptDerivative.withUnsafeMutableBufferPointer { field.evaluate(t: 0, state: y, derivative: $0, keepingAs: 2) }
+                stateCotangent.withUnsafeMutableBufferPointer { gy in
+                    theta.withUnsafeMutableBufferPointer { field.vectorJacobianProducts(t: 0, state: y, cotangent: c, stateCotangent: gy, addingTo: $0) }
+                }
+                keptCotangent.withUnsafeMutableBufferPointer { gy in
+                    keptTheta.withUnsafeMutableBufferPointer {
+                        field.vectorJacobianProducts(kept: 2, t: 0, state: y, cotangent: c, stateCotangent: gy, addingTo: $0)
+                    }
+                }
+            }
+        }
+        for i in 0..<n {
+            // A sample's value does not depend on the split.
+            #expect(derivative[i] == Double(expected[i]) && keptDerivative[i] == derivative[i], "derivative \(i)")
+            let factor = input == .cube ? 3 * state[i] * state[i] : 1
+            #expect(abs(stateCotangent[i] - Double(expectedInput[i]) * factor) <= 1e-6 * max(1, abs(stateCotangent[i])), "state cotangent \(i)")
+            #expect(keptCotangent[i] == stateCotangent[i], "kept state cotangent \(i)")
+        }
+        // The parameter sums add the halves in another order than one pass: equal to float rounding.
+        for k in 0..<field.parameterCount {
+            let scale = max(1, abs(Double(expectedParameters[k])))
+            #expect(abs(theta[k] - Double(expectedParameters[k])) <= 2e-4 * scale, "parameter \(k)")
+            #expect(keptTheta[k] == theta[k], "kept parameter \(k)")
         }
     }
 }
