@@ -44,3 +44,14 @@ extension UnsafeMutablePointer where Pointee: NetworkScalar {
         UnsafeMutableRawPointer(self).initializeMemory(as: UInt8.self, repeating: 0, count: count * MemoryLayout<Pointee>.stride)
     }
 }
+
+extension UnsafeMutableBufferPointer where Element: NetworkScalar {
+    /// A new buffer of `count` zeros (at least one element, so its base address is never nil);
+    /// the caller deallocates it.
+    @inlinable
+    public static func allocateZeroed(count: Int) -> UnsafeMutableBufferPointer<Element> {
+        let buffer = UnsafeMutableBufferPointer<Element>.allocate(capacity: Swift.max(count, 1))
+        buffer.baseAddress!.initializeToZero(count: buffer.count)
+        return buffer
+    }
+}

@@ -238,16 +238,11 @@ final class NeuralFieldScratch<Scalar: NetworkScalar>: @unchecked Sendable {
         let chunks = ParallelChunks(count: batch, work: batch * multiplyAdds)
         self.chunks = chunks
         workspaces = (0..<chunks.count).map { network.makeWorkspace(maximumBatch: chunks.range($0).count) }
-        func buffer(_ count: Int) -> UnsafeMutableBufferPointer<Scalar> {
-            let pointer = UnsafeMutableBufferPointer<Scalar>.allocate(capacity: max(count, 1))
-            pointer.baseAddress!.initializeToZero(count: pointer.count)
-            return pointer
-        }
-        input = buffer(n)
-        output = buffer(n)
-        cotangent = buffer(n)
-        inputCotangent = buffer(n)
-        parameterCotangents = buffer(chunks.count * network.parameterCount)
+        input = .allocateZeroed(count: n)
+        output = .allocateZeroed(count: n)
+        cotangent = .allocateZeroed(count: n)
+        inputCotangent = .allocateZeroed(count: n)
+        parameterCotangents = .allocateZeroed(count: chunks.count * network.parameterCount)
     }
 
     /// The workspaces (one per half) of slot `slot`.

@@ -36,17 +36,12 @@ final class ObservationLikelihood<Scalar: NetworkScalar>: @unchecked Sendable {
         let chunks = ParallelChunks(count: batch, work: 3 * batch * decoder.parameterCount)
         self.chunks = chunks
         workspaces = (0..<chunks.count).map { decoder.makeWorkspace(maximumBatch: chunks.range($0).count) }
-        func buffer<Element: Numeric>(_ count: Int, of type: Element.Type) -> UnsafeMutableBufferPointer<Element> {
-            let pointer = UnsafeMutableBufferPointer<Element>.allocate(capacity: max(count, 1))
-            pointer.initialize(repeating: 0)
-            return pointer
-        }
-        latent = buffer(batch * latentWidth, of: Scalar.self)
-        latentCotangent = buffer(batch * latentWidth, of: Scalar.self)
-        decoded = buffer(batch * width, of: Scalar.self)
-        cotangent = buffer(batch * width, of: Scalar.self)
-        gradients = buffer(chunks.count * parameterCount, of: Scalar.self)
-        totals = buffer(chunks.count, of: Double.self)
+        latent = .allocateZeroed(count: batch * latentWidth)
+        latentCotangent = .allocateZeroed(count: batch * latentWidth)
+        decoded = .allocateZeroed(count: batch * width)
+        cotangent = .allocateZeroed(count: batch * width)
+        gradients = .allocateZeroed(count: chunks.count * parameterCount)
+        totals = .allocateZeroed(count: chunks.count)
     }
 
     deinit {
