@@ -36,12 +36,18 @@ let package = Package(
         .target(
             name: "NotebookKit",
             dependencies: [
-                "Experiments", "Report", "Plot", "CCmark", .product(name: "Yams", package: "Yams"),
+                "Experiments", "Report", "Plot", "CCmark", "FileAccess", .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // One type per block kind: options -> computation -> artifacts.
-        .target(name: "Experiments", dependencies: ["ODE", "Expressions", "Learning", "NeuralODE", "Plot"]),
+        .target(name: "Experiments", dependencies: ["ODE", "Expressions", "Learning", "NeuralODE", "Plot", "FileAccess"]),
+        // Reading and writing files safely: the read scope (project root, --allow-read), regular
+        // files only, paths that cannot leave the output folder, atomic folder replacement, and
+        // failures said with the system's reason.
+        .target(name: "FileAccess", dependencies: ["CFileAccess"]),
+        // The one system call Swift's Glibc module does not offer: renameat2(RENAME_EXCHANGE).
+        .target(name: "CFileAccess"),
         .target(name: "NeuralODE", dependencies: ["ODE", "Learning"]),
         // Numerics: tableaus, steppers, solutions, typed failures. Imports nothing of notebooks.
         .target(name: "ODE"),
@@ -78,6 +84,7 @@ let package = Package(
         .testTarget(name: "NeuralODETests", dependencies: ["NeuralODE", "ODE", "Learning"]),
         .testTarget(name: "PlotTests", dependencies: ["Plot"], resources: [.copy("Golden")]),
         .testTarget(name: "ReportTests", dependencies: ["Report"]),
+        .testTarget(name: "FileAccessTests", dependencies: ["FileAccess"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "ODE"]),
         .testTarget(
             name: "NotebookKitTests",

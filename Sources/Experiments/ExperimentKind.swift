@@ -1,3 +1,4 @@
+import FileAccess
 import Foundation
 
 /// A block kind: a schema of options, a check of those options against each other and the
@@ -32,17 +33,32 @@ extension ExperimentKind {
     }
 }
 
-/// What a kind may know about where its block sits.
+/// What a kind may know about where its block sits, and the one way it reads files.
 public struct BlockContext: Sendable {
     /// The folder of the notebook, against which relative data paths resolve.
     public var notebookDirectory: URL
     /// The block's id.
     public var blockID: String
+    /// Where the notebook may read files from.
+    public var readScope: ReadScope
 
-    /// Creates a context.
-    public init(notebookDirectory: URL, blockID: String) {
+    /// Creates a context; `readScope` defaults to the notebook's project (its git work tree, else
+    /// its folder).
+    public init(notebookDirectory: URL, blockID: String, readScope: ReadScope? = nil) {
         self.notebookDirectory = notebookDirectory
         self.blockID = blockID
+        self.readScope = readScope ?? ReadScope(notebookDirectory: notebookDirectory)
+    }
+
+    /// The data file a block option names (`data: {csv: path}`), resolved inside the read scope:
+    /// a regular file, by its real path.
+    ///
+    /// - Throws: an `OptionError` at `position` that names the option and says why the file
+    ///   cannot be read (missing, outside the project, a folder, a pipe, ...).
+    public func dataFile(_ path: String, option: String, at position: SourcePosition) throws(OptionError) -> URL {
+        do { return try readScope.resolve(path, from: notebookDirectory) } catch {
+            throw OptionError("'\(option)': \(error.description)", at: position)
+        }
     }
 }
 

@@ -1,4 +1,5 @@
 import Experiments
+import FileAccess
 import Foundation
 
 /// What the command-line tool does, one function per subcommand, each returning the exit status
@@ -18,11 +19,15 @@ public enum Commands {
         public var noCache: Bool
         /// Embed figures, stylesheet and math renderer in one HTML file (`--self-contained`).
         public var selfContained: Bool
+        /// Places outside the notebooks' projects that data files and images may be read from
+        /// (`--allow-read`).
+        public var allowRead: [String]
 
         /// Creates run options.
         public init(paths: [String], outputDirectory: String = "output", overrides: [String] = [],
                     allowHTML: Bool = false, failFast: Bool = false, quiet: Bool = false,
-                    jobs: Int? = nil, noCache: Bool = false, selfContained: Bool = false) {
+                    jobs: Int? = nil, noCache: Bool = false, selfContained: Bool = false, allowRead: [String] = []) {
+            self.allowRead = allowRead
             self.jobs = jobs
             self.noCache = noCache
             self.selfContained = selfContained
@@ -35,33 +40,43 @@ public enum Commands {
         }
     }
 
-    /// `notebook run`: parse and validate every notebook, run every block (up to `--jobs` at once,
-    /// unchanged ones from the cache), write the reports.
+    /// `notebook run`: parse and validate every notebook, check the output folder, run every block
+    /// (up to `--jobs` at once, unchanged ones from the cache), write the reports.
     public static func run(_ options: RunOptions) -> Int32 {
         if let jobs = options.jobs, jobs < 1 {
             printError("error: --jobs must be at least 1 (got \(jobs))")
             return 2
         }
-        switch NotebookLoader.load(options.paths, overrides: options.overrides, allowHTML: options.allowHTML) {
+        let notebooks: [Notebook]
+        switch NotebookLoader.load(options.paths, overrides: options.overrides, allowHTML: options.allowHTML,
+                                   allowRead: options.allowRead) {
         case let .failure(diagnostics):
             printError(diagnostics.description)
             return 2
-        case let .success(notebooks):
-            let display = ProgressDisplay.forStandardError(quiet: options.quiet)
-            return NotebookRun(notebooks: notebooks, options: options, display: display).execute()
+        case let .success(loaded):
+            notebooks = loaded
         }
+        let folder: OutputFolder
+        do {
+            folder = try OutputFolder.prepare(options.outputDirectory, stems: notebooks.map(\.stem), usesCache: !options.noCache)
+        } catch {
+            printError(error.description)
+            return 2
+        }
+        let display = ProgressDisplay.forStandardError(quiet: options.quiet)
+        return NotebookRun(notebooks: notebooks, options: options, folder: folder, display: display).execute()
     }
 
     /// `notebook check`: parse and validate, run nothing.
-    public static func check(paths: [String], overrides: [String] = []) -> Int32 {
-        switch NotebookLoader.load(paths, overrides: overrides) {
+    public static func check(paths: [String], overrides: [String] = [], allowRead: [String] = []) -> Int32 {
+        switch NotebookLoader.load(paths, overrides: overrides, allowRead: allowRead) {
         case let .failure(diagnostics):
             printError(diagnostics.description)
             return 2
         case let .success(notebooks):
             for notebook in notebooks {
                 let blocks = notebook.blocks
-                print("\(notebook.path): ok (\(blocks.count) block\(blocks.count == 1 ? "" : "s"): \(blocks.map { "\($0.id) {\($0.kind)}" }.joined(separator: ", ")))")
+                print(TerminalText.escaped("\(notebook.path): ok (\(blocks.count) block\(blocks.count == 1 ? "" : "s"): \(blocks.map { "\($0.id) {\($0.kind)}" }.joined(separator: ", ")))"))
             }
             return 0
         }
@@ -83,35 +98,55 @@ public enum Commands {
         return 0
     }
 
-    /// `notebook clean`: removes the reports, the index and the cache under the output folder,
-    /// and nothing else.
+    /// `notebook clean`: removes what notebook wrote under the output folder (its report folders,
+    /// including interrupted ones and staging folders a killed run left, the index page and the
+    /// result cache) and nothing else: a folder or file that is not notebook's stays, and is named.
     public static func clean(outputDirectory: String) -> Int32 {
-        let manager = FileManager.default
-        let directory = URL(fileURLWithPath: outputDirectory)
-        guard let children = try? manager.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil) else {
-            print("nothing to clean in \(outputDirectory)")
+        guard FileKind.of(outputDirectory) == .directory else {
+            print(TerminalText.escaped("nothing to clean in \(outputDirectory)"))
             return 0
         }
-        var removed = [String]()
-        for child in children {
-            let name = child.lastPathComponent
-            let isReport = manager.fileExists(atPath: child.appendingPathComponent("results.json").path) && !name.hasPrefix(".")
-            let isLeftover = name.hasPrefix(".") && (name.contains(".partial-") || name.contains(".old-"))
-            if isReport || isLeftover || name == ".cache" || name == "index.html" {
-                do {
-                    try manager.removeItem(at: child)
-                    removed.append(name)
-                } catch {
-                    printError("error: could not remove \(child.path): \(error.localizedDescription)")
+        let folder = OutputFolder(path: outputDirectory, shown: outputDirectory)
+        var removed = [String](), kept = [String]()
+        for name in FileOperations.names(in: outputDirectory) {
+            let path = folder.path(name)
+            let ownership: OutputFolder.Ownership
+            if name == OutputFolder.indexName {
+                ownership = OutputFolder.ownership(ofIndexPage: path)
+            } else if name == OutputFolder.cacheName {
+                ownership = OutputFolder.ownership(ofCacheFolder: path)
+            } else if FileKind.of(path, followingLinks: false) == .directory {
+                ownership = OutputFolder.ownership(ofReportFolder: path)
+                // A staging folder of a run killed before it wrote its marker is empty.
+                if ownership != .ours, name.hasPrefix("."), name.contains(".partial-"), FileOperations.names(in: path).isEmpty {
+                    try? FileOperations.remove(path)
+                    continue
+                }
+            } else {
+                continue
+            }
+            switch ownership {
+            case .ours:
+                do { try FileOperations.remove(path) } catch {
+                    printError("error: \(error.description)")
                     return 2
                 }
+                removed.append(name)
+            case .foreign where name == OutputFolder.indexName || name == OutputFolder.cacheName || !name.hasPrefix("."):
+                kept.append(name)
+            case .foreign, .absent:
+                break
             }
         }
-        print(removed.isEmpty ? "nothing to clean in \(outputDirectory)" : "removed from \(outputDirectory): \(removed.sorted().joined(separator: ", "))")
+        print(TerminalText.escaped(removed.isEmpty ? "nothing to clean in \(outputDirectory)" : "removed from \(outputDirectory): \(removed.joined(separator: ", "))"))
+        if !kept.isEmpty {
+            print(TerminalText.escaped("kept (not written by notebook): \(kept.joined(separator: ", "))"))
+        }
         return 0
     }
 
+    /// Writes `text` and a line feed to standard error, its control characters escaped.
     static func printError(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        FileHandle.standardError.write(Data((TerminalText.escaped(text) + "\n").utf8))
     }
 }

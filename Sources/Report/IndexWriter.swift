@@ -2,6 +2,10 @@ import Foundation
 
 /// Writes the index page of an output folder: every report, its status and date.
 public enum IndexWriter {
+    /// The element every page written by notebook carries in its head, by which an index page
+    /// left in an output folder is known to be notebook's own (and so may be replaced).
+    public static let generatorMarker = "<meta name=\"generator\" content=\"notebook\">"
+
     /// The complete HTML5 document listing `entries`, newest first (by ``IndexEntry/date``; ties by
     /// title, then href), or a message saying there are no reports yet. A small inline script makes
     /// the columns sortable (by title, status, date and block counts) with a click on their header.

@@ -9,6 +9,7 @@ enum PageLayout {
             [
                 .newline,
                 .element("meta", [.init("charset", "utf-8")]), .newline,
+                .element("meta", [.init("name", "generator"), .init("content", "notebook")]), .newline,
                 .element("meta", [.init("name", "viewport"), .init("content", "width=device-width, initial-scale=1")]),
                 .newline,
                 .element("title", [], .text(title.isEmpty ? "Untitled" : title)), .newline,

@@ -72,11 +72,14 @@ extension NotebookCommand {
         @Flag(help: "Write one HTML file with figures, stylesheet and math embedded.")
         var selfContained = false
 
+        @Option(help: ArgumentHelp("Also read data files and images from this folder or file, outside the notebook's project (its git work tree, else its folder). Repeatable.", valueName: "DIR"))
+        var allowRead: [String] = []
+
         func run() throws {
             let status = Commands.run(Commands.RunOptions(
                 paths: notebooks, outputDirectory: output, overrides: overrides,
                 allowHTML: allowHTML, failFast: failFast, quiet: quiet,
-                jobs: jobs, noCache: noCache, selfContained: selfContained))
+                jobs: jobs, noCache: noCache, selfContained: selfContained, allowRead: allowRead))
             if status != 0 { throw ExitCode(status) }
         }
     }
@@ -93,8 +96,11 @@ extension NotebookCommand {
                 help: ArgumentHelp("Check with this override applied.", valueName: "KEY=VALUE"))
         var overrides: [String] = []
 
+        @Option(help: ArgumentHelp("Also allow data files and images from this folder or file. Repeatable.", valueName: "DIR"))
+        var allowRead: [String] = []
+
         func run() throws {
-            let status = Commands.check(paths: notebooks, overrides: overrides)
+            let status = Commands.check(paths: notebooks, overrides: overrides, allowRead: allowRead)
             if status != 0 { throw ExitCode(status) }
         }
     }
@@ -116,7 +122,7 @@ extension NotebookCommand {
     struct Clean: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Remove the reports, the index and the result cache under the output folder.",
-            discussion: "Only report folders (those holding results.json), index.html and .cache are removed.")
+            discussion: "Only what notebook wrote is removed: report folders carrying its marker, its index.html and its tagged .cache; anything else stays.")
 
         @Option(name: .shortAndLong, help: "The output folder.")
         var output = "output"

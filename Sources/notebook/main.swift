@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NotebookKit
 
 // Usage errors exit with 2 (FORMAT.md §1), not ArgumentParser's default 64.
 do {
@@ -15,6 +16,7 @@ do {
         exit(code.rawValue)
     }
     let message = NotebookCommand.fullMessage(for: error)
-    if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+    // The message may repeat an argument; its control characters must not reach the terminal.
+    if !message.isEmpty { FileHandle.standardError.write(Data((TerminalText.escaped(message) + "\n").utf8)) }
     exit(code == .validationFailure ? 2 : code.rawValue)
 }

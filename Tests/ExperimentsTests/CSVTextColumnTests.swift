@@ -18,7 +18,7 @@ struct CSVTextColumnTests {
             _ = try CSVTable.parse("series,t\na,1\nb,x\n", name: "s.csv", textColumns: ["series"])
             Issue.record("a word in a number column was accepted")
         } catch {
-            #expect(error.description == "s.csv line 3: 'x' in column 't' is not a number")
+            #expect(error.description == "s.csv line 3, column 't': not a number")
         }
     }
 }

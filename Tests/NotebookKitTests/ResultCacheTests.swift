@@ -99,8 +99,8 @@ struct ResultCacheTests {
         }
         #expect(reason.contains("another key"))
         #expect(!FileManager.default.fileExists(atPath: cache.entryURL(other).path), "a corrupt entry is removed")
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: cache.directory.path)
-        #expect(leftovers == [cache.entryURL(key).lastPathComponent], "no temporary files are left")
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: cache.directory.path).sorted()
+        #expect(leftovers == ["CACHEDIR.TAG", cache.entryURL(key).lastPathComponent], "no temporary files are left")
     }
 
     @Test("a truncated, garbled or foreign entry is reported as corrupt, never returned")
@@ -125,5 +125,59 @@ struct ResultCacheTests {
                 continue
             }
         }
+    }
+
+    @Test("30 random damages (flipped bytes, cuts, additions) are all detected")
+    func randomDamage() throws {
+        let key = CacheKey(text: "k\n")
+        let entry = try ResultCache.encode(sample(), key: key)
+        var generator = SeededBytes(seed: 14)
+        for index in 0..<30 {
+            var damaged = entry
+            switch index % 3 {
+            case 0:
+                let offset = generator.next(below: entry.count)
+                damaged[offset] ^= UInt8(1 + generator.next(below: 255))
+            case 1:
+                damaged = entry.prefix(generator.next(below: entry.count))
+            default:
+                let offset = generator.next(below: entry.count)
+                damaged.insert(UInt8(generator.next(below: 256)), at: offset)
+            }
+            guard case .failure = ResultCache.decode(damaged, expecting: key) else {
+                Issue.record("damage \(index) was not detected")
+                continue
+            }
+        }
+    }
+
+    @Test("an entry that names a file outside figures/ and data/ is rejected, its checksum right or not")
+    func foreignPaths() throws {
+        let key = CacheKey(text: "k\n")
+        for path in ["../../x.csv", "/etc/x.csv", "figures/../../x.png", "data/sub/x.csv", "index.html", "data/"] {
+            var block = sample()
+            block.files[0].path = path
+            let entry = try ResultCache.encode(block, key: key)
+            #expect(ResultCache.decode(entry, expecting: key) == .failure(.init("it names a file outside the report's figures/ and data/ folders")), "\(path)")
+        }
+        var figure = sample()
+        figure.figures[0].path = "../f.png"
+        #expect(ResultCache.decode(try ResultCache.encode(figure, key: key), expecting: key)
+            == .failure(.init("it names a file outside the report's figures/ and data/ folders")))
+    }
+}
+
+/// A small deterministic generator (SplitMix64) for test inputs.
+private struct SeededBytes {
+    var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next(below bound: Int) -> Int {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return Int((z ^ (z >> 31)) % UInt64(bound))
     }
 }

@@ -1,3 +1,4 @@
+import FileAccess
 import Foundation
 
 /// A CSV file of numbers with a header row: the format every `data/*.csv` output uses, read back.
@@ -9,20 +10,15 @@ public struct CSVTable: Sendable {
     /// The columns read as text (those named in `textColumns` when parsing), by name, one entry per row.
     public var texts: [String: [String]] = [:]
 
-    /// The file a `data: {csv: path}` option names: `path` itself when absolute, else relative to
-    /// the notebook's folder.
-    public static func location(of path: String, relativeTo directory: URL) -> URL {
-        (path.hasPrefix("/") ? URL(fileURLWithPath: path) : directory.appendingPathComponent(path)).standardizedFileURL
-    }
-
-    /// Reads and checks a file; the columns named in `textColumns` are kept as text, not numbers.
-    public static func read(_ url: URL, textColumns: Set<String> = []) throws(CSVError) -> CSVTable {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-            throw CSVError("no such file \(url.path)")
+    /// Reads and checks the regular file at `url` (resolved by the block's ``ReadScope``); the
+    /// columns named in `textColumns` are kept as text, not numbers. Files larger than
+    /// `sizeLimit` bytes are refused before they are read.
+    public static func read(_ url: URL, textColumns: Set<String> = [], sizeLimit: Int = Int.max) throws(CSVError) -> CSVTable {
+        let data: Data
+        do { data = try RegularFile.read(url.path, limit: sizeLimit) } catch {
+            throw CSVError("\(url.lastPathComponent) \(error.explanation)")
         }
-        guard !isDirectory.boolValue else { throw CSVError("\(url.lastPathComponent) is a directory, not a CSV file") }
-        guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else {
+        guard let text = String(data: data, encoding: .utf8) else {
             throw CSVError("\(url.lastPathComponent) is not readable UTF-8 text")
         }
         return try parse(text, name: url.lastPathComponent, textColumns: textColumns)
@@ -30,6 +26,9 @@ public struct CSVTable: Sendable {
 
     /// Parses CSV text; `name` appears in error messages; the columns named in `textColumns` are
     /// kept as text (an empty text field is an error).
+    ///
+    /// Errors say where the problem is (line, column) and never quote a field: a column is named
+    /// by its header only when that header is a plain short name (``label(_:)``), else by number.
     public static func parse(_ text: String, name: String, textColumns: Set<String> = []) throws(CSVError) -> CSVTable {
         let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
             .enumerated().map { ($0.offset + 1, $0.element.trimmingCharacters(in: .whitespaces)) }
@@ -37,10 +36,17 @@ public struct CSVTable: Sendable {
         guard let header = lines.first else { throw CSVError("\(name) is empty") }
         let names = header.1.split(separator: ",", omittingEmptySubsequences: false)
             .map { $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
-        guard !names.contains(where: \.isEmpty) else { throw CSVError("\(name) line \(header.0): empty column name in the header") }
-        if let duplicate = names.first(where: { name in names.filter { $0 == name }.count > 1 }) {
-            throw CSVError("\(name) line \(header.0): column '\(duplicate)' appears twice in the header")
+        if let empty = names.firstIndex(where: \.isEmpty) {
+            throw CSVError("\(name) line \(header.0): column \(empty + 1) of the header has no name")
         }
+        var firstColumn = [String: Int]()
+        for (index, column) in names.enumerated() {
+            if let first = firstColumn[column] {
+                throw CSVError("\(name) line \(header.0): columns \(first + 1) and \(index + 1) of the header have the same name")
+            }
+            firstColumn[column] = index
+        }
+        func column(_ index: Int) -> String { label(names[index]).map { "column \($0)" } ?? "column \(index + 1)" }
         var values = [[Double?]](repeating: [], count: names.count)
         var texts = [String: [String]]()
         for (number, line) in lines.dropFirst() {
@@ -51,7 +57,7 @@ public struct CSVTable: Sendable {
             for (index, field) in fields.enumerated() {
                 let text = field.trimmingCharacters(in: .whitespaces)
                 if textColumns.contains(names[index]) {
-                    guard !text.isEmpty else { throw CSVError("\(name) line \(number): column '\(names[index])' is empty") }
+                    guard !text.isEmpty else { throw CSVError("\(name) line \(number), \(column(index)): empty") }
                     texts[names[index], default: []].append(text)
                     values[index].append(nil)
                 } else if text.isEmpty {
@@ -59,13 +65,28 @@ public struct CSVTable: Sendable {
                 } else if let value = OptionSchema.parseNumber(text) {
                     values[index].append(value)
                 } else {
-                    throw CSVError("\(name) line \(number): '\(text)' in column '\(names[index])' is not a number")
+                    throw CSVError("\(name) line \(number), \(column(index)): not a number")
                 }
             }
         }
         var table = CSVTable(columns: zip(names, values).filter { !textColumns.contains($0.0) }.map { ($0, $1) })
         table.texts = texts
         return table
+    }
+
+    /// `'name'` for a header or text field that is a plain short name (letters, digits, `_`, `-`,
+    /// `.` and spaces, at most 32 characters), which a message may show; `nil` for anything else,
+    /// which a message refers to by position instead, so that no message quotes the arbitrary
+    /// contents of a file.
+    public static func label(_ text: String) -> String? {
+        isPlainName(text) ? "'\(text)'" : nil
+    }
+
+    /// Whether `text` is a plain short name that a message may show (see ``label(_:)``).
+    public static func isPlainName(_ text: String) -> Bool {
+        !text.isEmpty && text.count <= 32
+            && text.unicodeScalars.allSatisfy { ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)))
+                || $0 == "_" || $0 == "-" || $0 == "." || $0 == " " }
     }
 
     /// Formats rows as CSV text with a header, numbers in shortest round-trip form.

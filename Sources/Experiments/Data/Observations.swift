@@ -23,25 +23,29 @@ public struct Observations: Sendable, Equatable {
             && zip(lhs.columns, rhs.columns).allSatisfy { $0.name == $1.name && $0.values == $1.values }
     }
 
-    /// Reads a `data` option: inline columns or a CSV file relative to the notebook, with a time
-    /// column `t` and columns named after states.
+    /// Reads a `data` option: inline columns or a CSV file, with a time column `t` and columns
+    /// named after states. `file` is the CSV file `value` names, already resolved by the block's
+    /// ``BlockContext/dataFile(_:option:at:)``.
     ///
     /// - Throws: an `OptionError` at `line` naming the problem (unknown column, no `t`, times not
-    ///   increasing, unreadable CSV with its line).
+    ///   increasing, unreadable CSV with its line); no message quotes the file's text.
     public static func load(
-        _ value: ColumnsValue, states: [String], option: String, line: Int, relativeTo directory: URL
+        _ value: ColumnsValue, states: [String], option: String, line: Int, file: URL?
     ) throws(OptionError) -> Observations {
         let position = SourcePosition(line: line)
         var columns: [(name: String, values: [Double?])]
         let origin: String
+        // Names written in the notebook are shown as they are; names from a file only when plain
+        // (no message quotes a file's text).
+        let shown: (String) -> String?
         switch value {
         case let .inline(inline):
             columns = inline
             origin = "'\(option)'"
+            shown = { $0 }
         case let .csv(path):
-            let url = CSVTable.location(of: path, relativeTo: directory)
-            guard FileManager.default.fileExists(atPath: url.path) else {
-                throw OptionError("'\(option).csv': no such file '\(path)' (paths are relative to the notebook's folder)", at: position)
+            guard let url = file else {
+                throw OptionError("'\(option).csv': the file '\(path)' was not resolved", at: position)
             }
             do {
                 columns = try CSVTable.read(url).columns
@@ -49,9 +53,10 @@ public struct Observations: Sendable, Equatable {
                 throw OptionError("'\(option).csv': \(error.description)", at: position)
             }
             origin = "'\(path)'"
+            shown = { CSVTable.isPlainName($0) ? $0 : nil }
         }
         guard let timeIndex = columns.firstIndex(where: { $0.name == "t" }) else {
-            throw OptionError("\(origin) has no time column 't' (columns: \(columns.map(\.name).joined(separator: ", ")))", at: position)
+            throw OptionError("\(origin) has no time column 't' (columns: \(columns.enumerated().map { shown($1.name) ?? "number \($0 + 1)" }.joined(separator: ", ")))", at: position)
         }
         let timeColumn = columns.remove(at: timeIndex)
         var times = [Double]()
@@ -70,8 +75,9 @@ public struct Observations: Sendable, Equatable {
         guard columns.contains(where: { $0.values.contains { $0 != nil } }) else {
             throw OptionError("\(origin) holds no observed values", at: position)
         }
-        for column in columns where !states.contains(column.name) {
-            throw OptionError("\(origin): column '\(column.name)' is not a state (states: \(states.joined(separator: ", ")))"
+        for (index, column) in columns.enumerated() where !states.contains(column.name) {
+            let name = shown(column.name).map { "'\($0)'" } ?? "number \(index < timeIndex ? index + 1 : index + 2)"
+            throw OptionError("\(origin): column \(name) is not a state (states: \(states.joined(separator: ", ")))"
                 + Suggestion.didYouMean(column.name, in: states), at: position)
         }
         return Observations(times: times, columns: columns)

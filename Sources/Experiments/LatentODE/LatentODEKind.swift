@@ -55,7 +55,7 @@ public struct LatentODEKind: ExperimentKind {
             guard case let .csv(path) = data else {
                 throw OptionError("'data' for {latent-ode} is a CSV file: data: {csv: path} with columns series,t,x,y", at: options.position(of: "data"))
             }
-            let file = CSVTable.location(of: path, relativeTo: context.notebookDirectory)
+            let file = try context.dataFile(path, option: "data.csv", at: options.position(of: "data.csv"))
             dataFile = file
             series = try Self.readSeries(file, path: path, options: options)
             guard series.width == observationWidth else {
@@ -101,9 +101,6 @@ public struct LatentODEKind: ExperimentKind {
 
     /// The series of a CSV file with columns `series`, `t` and one or more value columns.
     static func readSeries(_ url: URL, path: String, options: ResolvedOptions) throws(OptionError) -> LatentODEData {
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            throw OptionError("'data.csv': no such file '\(path)' (paths are relative to the notebook's folder)", at: options.position(of: "data.csv"))
-        }
         let table: CSVTable
         do { table = try CSVTable.read(url, textColumns: ["series"]) } catch {
             throw OptionError("'data.csv': \(error.description)", at: options.position(of: "data.csv"))
@@ -119,13 +116,32 @@ public struct LatentODEKind: ExperimentKind {
         for row in names.indices {
             let values = valueColumns.map { $0.values[row] }
             guard let time = times[row], values.allSatisfy({ $0 != nil }) else {
-                throw OptionError("'\(path)' row \(row + 1) of series '\(names[row])' has an empty time or value", at: options.position(of: "data.csv"))
+                throw OptionError("'\(path)' row \(row + 1) (series \(seriesLabel(names[row], names))) has an empty time or value", at: options.position(of: "data.csv"))
             }
             points.append(LatentODEData.Point(series: names[row], time: time, values: values.map { $0! }))
         }
         do { return try LatentODEData(points: points) } catch {
-            throw OptionError("in '\(path)': \(error.description)", at: options.position(of: "data.csv"))
+            let message: String
+            switch error {
+            case .empty: message = "no observations"
+            case let .inconsistentWidth(series, time, expected, found):
+                message = "series \(seriesLabel(series, names)) at t = \(OptionValue.format(time)) has \(found) values, the others \(expected)"
+            case let .duplicate(series, time):
+                message = "series \(seriesLabel(series, names)) has two observations at t = \(OptionValue.format(time))"
+            case let .notFinite(series, time):
+                message = "series \(seriesLabel(series, names)) at t = \(OptionValue.format(time)) has a value that is not finite"
+            }
+            throw OptionError("in '\(path)': \(message)", at: options.position(of: "data.csv"))
         }
+    }
+
+    /// A series of a file for a message: its name when plain, else its number in order of first
+    /// appearance (no message quotes a file's text).
+    static func seriesLabel(_ name: String, _ names: [String]) -> String {
+        if let label = CSVTable.label(name) { return label }
+        var seen = Set<String>()
+        for candidate in names where seen.insert(candidate).inserted && candidate == name { break }
+        return "number \(seen.count)"
     }
 
     /// A number written as a constant expression (`6*pi`).

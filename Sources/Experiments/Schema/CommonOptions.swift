@@ -1,6 +1,11 @@
 /// The keys every block kind accepts (FORMAT.md §2).
 public enum CommonOptions {
-    /// The block's id: lowercase letters, digits and `-`, unique in the notebook.
+    /// The longest id, in characters: ids name the block's figure and data files, whose names must
+    /// stay within the file system's limit whatever the kind appends.
+    public static let maximumIDLength = 64
+
+    /// The block's id: lowercase letters, digits and `-`, unique in the notebook, at most
+    /// ``maximumIDLength`` characters.
     public static let id = Option<String>.identifier("id", "the block's id, unique in the notebook (default <kind>-<n>)")
     /// A caption shown above the block's results.
     public static let caption = Option<String?>.text("caption", "a caption shown with the block's results")

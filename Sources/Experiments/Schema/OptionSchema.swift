@@ -153,6 +153,9 @@ public struct OptionSchema: Sendable {
             return .text(text)
         case .identifier:
             guard case let .scalar(text, _, _) = node else { throw expected() }
+            guard text.count <= CommonOptions.maximumIDLength else {
+                throw fail("the id '\(text.prefix(24))…' is \(text.count) characters long; ids are at most \(CommonOptions.maximumIDLength) characters (they name the block's files)")
+            }
             guard isIdentifier(text) else {
                 let candidate = String(text.lowercased().map { $0 == "_" || $0 == " " ? "-" : $0 })
                 let advice = candidate != text && isIdentifier(candidate) ? "; did you mean '\(candidate)'?" : ""

@@ -54,13 +54,13 @@ struct SystemExperiment<Field: JacobianField & DifferentiableField>: Sendable {
         logAxes = options[SystemOptionSet.logAxes]
         compare = options[SystemOptionSet.compare]
         if case let .csv(path)? = options[SystemOptionSet.data] {
-            dataFile = CSVTable.location(of: path, relativeTo: context.notebookDirectory)
+            dataFile = try context.dataFile(path, option: "data.csv", at: SourcePosition(line: options.line(of: "data")))
         } else {
             dataFile = nil
         }
         if let columns = options[SystemOptionSet.data] {
             let loaded = try Observations.load(columns, states: stateNames, option: "data", line: options.line(of: "data"),
-                                               relativeTo: context.notebookDirectory)
+                                               file: dataFile)
             if case .fixedStep = settings.family {
                 for time in loaded.times
                 where SolveSettings.gridIndex(of: time, start: settings.startTime, h: settings.stepSize, steps: settings.steps) == nil {

@@ -18,9 +18,17 @@ final class MarkdownDocument {
         return true
     }()
 
+    /// cmark-gfm adds the extensions' special characters (`~`, `:`, `w` ...) to a table shared by
+    /// every parser when a parse finishes its blocks, and takes them out again at its end: two
+    /// parses at once can each lose the other's strikethrough and autolinks (cmark-gfm pull request
+    /// 176, not merged). Parses take turns.
+    private static let parseLock = NSLock()
+
     /// Parses `text`. Line numbers of nodes are lines of `text`, 1-based.
     init(_ text: String) {
         _ = Self.registered
+        Self.parseLock.lock()
+        defer { Self.parseLock.unlock() }
         let parser = cmark_parser_new(CMARK_OPT_DEFAULT)!
         for name in Self.extensionNames {
             if let syntax = cmark_find_syntax_extension(name) {
@@ -91,12 +99,25 @@ final class MarkdownDocument {
         }.map { MarkdownNode(pointer: $0) }
     }
 
-    /// Calls `rewrite` with the URL of every image and sets the URL it returns.
-    func rewriteImageURLs(_ rewrite: (String) -> String?) {
+    /// Calls `rewrite` with the URL of every image and the line it is on, and sets the URL it returns.
+    func rewriteImageURLs(_ rewrite: (_ url: String, _ line: Int) -> String?) {
         for node in allNodes() where cmark_node_get_type(node) == CMARK_NODE_IMAGE {
-            guard let url = cmark_node_get_url(node).map({ String(cString: $0) }), let replacement = rewrite(url) else { continue }
+            guard let url = cmark_node_get_url(node).map({ String(cString: $0) }),
+                  let replacement = rewrite(url, Self.line(of: node)) else { continue }
             cmark_node_set_url(node, replacement)
         }
+    }
+
+    /// The source line of `node`, or of the nearest enclosing node that has one (cmark-gfm does
+    /// not give every inline its position).
+    private static func line(of node: OpaquePointer) -> Int {
+        var current: OpaquePointer? = node
+        while let candidate = current {
+            let line = Int(cmark_node_get_start_line(candidate))
+            if line > 0 { return line }
+            current = cmark_node_parent(candidate)
+        }
+        return 1
     }
 
     /// Turns the math spans that ``MathProtection`` marked inside `node` into math elements:

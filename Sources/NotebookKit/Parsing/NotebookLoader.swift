@@ -1,4 +1,5 @@
 import Experiments
+import FileAccess
 import Foundation
 
 /// Reads, parses and validates the notebooks of one run, applying its `-p` overrides. Nothing is
@@ -10,20 +11,36 @@ public enum NotebookLoader {
     ///   - paths: notebook files as the user gave them.
     ///   - overrides: `-p KEY=VALUE` texts.
     ///   - allowHTML: pass raw HTML in the prose through instead of escaping it.
-    public static func load(_ paths: [String], overrides overrideTexts: [String] = [], allowHTML: Bool = false) -> Result<[Notebook], Diagnostics> {
+    ///   - allowRead: `--allow-read` places: folders or files outside the notebooks' projects that
+    ///     data files and images may come from.
+    public static func load(_ paths: [String], overrides overrideTexts: [String] = [], allowHTML: Bool = false,
+                            allowRead: [String] = []) -> Result<[Notebook], Diagnostics> {
         var diagnostics = [Diagnostic]()
         var overrides = [Override]()
         for text in overrideTexts {
             do { overrides.append(try Override(parsing: text)) } catch { diagnostics.append(error) }
         }
+        var allowed = [ReadScope.Place]()
+        for argument in allowRead {
+            do { allowed.append(try ReadScope.allowedPlace(argument)) } catch {
+                diagnostics.append(Diagnostic(file: nil, message: error.description))
+            }
+        }
         var parsed = [ParsedNotebook]()
+        var scopes = [ReadScope]()
         for path in paths {
             let source: NotebookSource
             do { source = try NotebookSource.read(path) } catch {
                 diagnostics.append(error)
                 continue
             }
-            let (notebook, problems) = NotebookParser.parse(source, allowHTML: allowHTML)
+            if let problem = ReportName.problem(withStem: source.stem) {
+                diagnostics.append(Diagnostic(file: path, message: problem))
+                continue
+            }
+            let scope = ReadScope(notebookDirectory: source.url.deletingLastPathComponent(), allowed: allowed)
+            let (notebook, problems) = NotebookParser.parse(source, allowHTML: allowHTML, readScope: scope)
+            if notebook != nil { scopes.append(scope) }
             diagnostics += problems
             if let notebook { parsed.append(notebook) }
         }
@@ -99,7 +116,8 @@ public enum NotebookLoader {
                         continue
                     }
                     firstLineOfID[options.id] = raw.line
-                    let context = BlockContext(notebookDirectory: notebook.source.url.deletingLastPathComponent(), blockID: options.id)
+                    let context = BlockContext(notebookDirectory: notebook.source.url.deletingLastPathComponent(), blockID: options.id,
+                                               readScope: scopes[notebookIndex])
                     do {
                         let experiment = try raw.kind.init(options: options, context: context)
                         cells.append(.block(ExperimentBlock(kind: raw.kind.name, line: raw.line, options: options, experiment: experiment)))

@@ -1,4 +1,5 @@
 import Experiments
+import FileAccess
 import Foundation
 
 /// A notebook split into prose and experiment blocks whose options are not yet decoded, so that
@@ -36,8 +37,10 @@ struct RawBlock {
 /// Turns a notebook's text into cells: Markdown through cmark-gfm, experiment blocks recognised
 /// by their `{kind}` fence, their YAML bodies read with line numbers.
 enum NotebookParser {
-    /// Parses `source`, collecting every problem found rather than stopping at the first.
-    static func parse(_ source: NotebookSource, allowHTML: Bool) -> (ParsedNotebook?, [Diagnostic]) {
+    /// Parses `source`, collecting every problem found rather than stopping at the first. Local
+    /// images the prose shows must be regular files inside `readScope` (default: the notebook's
+    /// project).
+    static func parse(_ source: NotebookSource, allowHTML: Bool, readScope: ReadScope? = nil) -> (ParsedNotebook?, [Diagnostic]) {
         var diagnostics = [Diagnostic]()
         func report(_ error: OptionError) {
             diagnostics.append(Diagnostic(file: source.path, line: error.position.line, message: error.message))
@@ -54,11 +57,20 @@ enum NotebookParser {
         let document = MarkdownDocument(MathProtection.protect(body))
         if !allowHTML { document.escapeRawHTML() }
         let directory = source.url.deletingLastPathComponent()
+        let scope = readScope ?? ReadScope(notebookDirectory: directory)
         var assets = [Asset]()
-        document.rewriteImageURLs { url in
-            guard let asset = localAsset(url, directory: directory, existing: assets) else { return nil }
-            assets.append(asset)
-            return asset.reportPath
+        document.rewriteImageURLs { url, line in
+            do {
+                guard let asset = try localAsset(url, directory: directory, scope: scope, existing: assets) else { return nil }
+                if !assets.contains(asset) { assets.append(asset) }
+                return asset.reportPath
+            } catch let refusal as ImageRefusal {
+                diagnostics.append(Diagnostic(file: source.path, line: line, message: refusal.message))
+                return nil
+            } catch {
+                diagnostics.append(Diagnostic(file: source.path, line: line, message: "image '\(url)': \(error)"))
+                return nil
+            }
         }
 
         for node in document.nestedCodeBlocks where node.fence != nil && experimentInfo(node.fenceInfo) != nil {
@@ -212,17 +224,44 @@ enum NotebookParser {
         return candidate
     }
 
-    /// A relative image path that exists next to the notebook becomes an asset of the report.
-    private static func localAsset(_ url: String, directory: URL, existing: [Asset]) -> Asset? {
-        guard !url.isEmpty, !url.contains("://"), !url.hasPrefix("/"), !url.hasPrefix("#"), !url.hasPrefix("data:") else {
-            return nil
+    /// A local image the prose shows becomes an asset of the report: a regular file inside the
+    /// read scope, copied (as the file a link inside the scope points to) into `assets/`. URLs with
+    /// a scheme, fragments and data URIs are left alone, and so is a local path where no file is
+    /// (the image shows as missing). A path that leaves the scope (by `..`, an absolute path, a
+    /// percent-encoded escape or a symbolic link) or names a folder, a pipe or a device is an error.
+    static func localAsset(_ url: String, directory: URL, scope: ReadScope, existing: [Asset]) throws(ImageRefusal) -> Asset? {
+        guard !url.isEmpty, !url.hasPrefix("#"), !url.hasPrefix("//"), !hasScheme(url) else { return nil }
+        let withoutFragment = url.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0]
+        let withoutQuery = withoutFragment.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)[0]
+        let encoded = String(withoutQuery)
+        let path = encoded.removingPercentEncoding ?? encoded
+        guard !path.isEmpty else { return nil }
+        let file: URL
+        do { file = try scope.resolve(path, from: directory) } catch {
+            if error.reason == .missing { return nil }
+            let shown = path == url ? "" : "'\(url)' → "
+            throw ImageRefusal(message: "image \(shown)\(error.description)")
         }
-        let path = url.split(separator: "?").first.map(String.init) ?? url
-        let file = URL(fileURLWithPath: path.removingPercentEncoding ?? path, relativeTo: directory).standardizedFileURL
-        guard FileManager.default.fileExists(atPath: file.path) else { return nil }
         if let known = existing.first(where: { $0.source == file }) { return known }
-        var name = file.lastPathComponent
+        var name = String(path.split(separator: "/").last ?? "image")
+        name = String(name.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "_" : Character($0) })
+        if name.utf8.count > 120 || !RelativePath.isPlainName(name) {
+            let suffix = (name as NSString).pathExtension
+            name = "image" + (suffix.isEmpty || suffix.utf8.count > 10 ? "" : ".\(suffix)")
+        }
         if existing.contains(where: { $0.reportPath == "assets/\(name)" }) { name = "\(existing.count)-\(name)" }
         return Asset(source: file, reportPath: "assets/\(name)")
+    }
+
+    /// Whether a URL starts with a scheme (`https:`, `mailto:`, `data:`): letters, digits, `+`,
+    /// `-` or `.` after a letter, then a colon.
+    static func hasScheme(_ url: String) -> Bool {
+        guard let colon = url.firstIndex(of: ":"), let first = url.first, first.isASCII, first.isLetter else { return false }
+        return url[..<colon].allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == ".") }
+    }
+
+    /// An image of the prose that cannot be shown from the project.
+    struct ImageRefusal: Error {
+        let message: String
     }
 }

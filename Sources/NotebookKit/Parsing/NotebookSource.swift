@@ -1,3 +1,4 @@
+import FileAccess
 import Foundation
 
 /// A notebook file's text, checked to be a readable UTF-8 text file.
@@ -12,18 +13,20 @@ struct NotebookSource {
     /// Reads `path`, or explains why it cannot be a notebook.
     static func read(_ path: String) throws(Diagnostic) -> NotebookSource {
         let url = URL(fileURLWithPath: path).standardizedFileURL
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-            throw Diagnostic(file: path, message: "no such file")
-        }
-        guard !isDirectory.boolValue else {
-            let notebooks = ((try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? [])
-                .filter { $0.hasSuffix(".md") }.sorted()
-            let example = notebooks.first.map { " (for example \((path as NSString).appendingPathComponent($0)))" } ?? ""
-            throw Diagnostic(file: path, message: "is a directory, not a notebook; give the .md files to run\(example)")
-        }
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw Diagnostic(file: path, message: "cannot be read (check its permissions)")
+        let data: Data
+        do { data = try RegularFile.read(url.path) } catch {
+            switch error {
+            case .missing:
+                throw Diagnostic(file: path, message: "no such file")
+            case .notRegular(.directory):
+                let notebooks = FileOperations.names(in: url.path).filter { $0.hasSuffix(".md") }
+                let example = notebooks.first.map { " (for example \((path as NSString).appendingPathComponent($0)))" } ?? ""
+                throw Diagnostic(file: path, message: "is a directory, not a notebook; give the .md files to run\(example)")
+            case let .notRegular(kind):
+                throw Diagnostic(file: path, message: "is \(kind.described), not a notebook file")
+            case .system, .tooLarge:
+                throw Diagnostic(file: path, message: error.explanation)
+            }
         }
         guard !data.isEmpty else {
             throw Diagnostic(file: path, message: "the notebook is empty; write Markdown prose and ```{species} blocks into it")

@@ -1,4 +1,5 @@
 import Experiments
+import FileAccess
 import Foundation
 import Report
 
@@ -187,8 +188,9 @@ enum ReportBuilder {
             let attribute = String(pieces[index][..<end])
             let url = attribute.replacingOccurrences(of: "&#x27;", with: "'").replacingOccurrences(of: "&amp;", with: "&")
             let path = url.removingPercentEncoding ?? url
+            // An image that vanished since the notebook was checked stays a link to its copy.
             guard let asset = assets.first(where: { $0.reportPath == path }),
-                  let data = try? Data(contentsOf: asset.source) else { continue }
+                  let data = try? RegularFile.read(asset.source.path) else { continue }
             pieces[index] = "data:\(imageType(asset.reportPath));base64,\(data.base64EncodedString())" + pieces[index][end...]
         }
         return pieces.joined(separator: marker)

@@ -1,87 +1,128 @@
+import FileAccess
 import Foundation
 import Report
 
-/// Writes report folders so that a reader never sees a half-written one: everything goes to a
-/// hidden temporary folder beside the destination, which then replaces the old report.
+/// Writes report folders so that a reader never sees a half-written one and nothing but notebook's
+/// own folders is ever replaced: everything goes to a hidden staging folder beside the destination
+/// (marked as notebook's before anything else is written in it), which is then swapped with the old
+/// report in one atomic step.
 enum ReportFolder {
-    /// Writes `report` to `destination`, replacing what was there only once all files are written.
-    static func write(_ report: RenderedReport, to destination: URL) throws {
-        let manager = FileManager.default
-        let parent = destination.deletingLastPathComponent()
-        try manager.createDirectory(at: parent, withIntermediateDirectories: true)
-        let token = "\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
-        let staging = parent.appendingPathComponent(".\(destination.lastPathComponent).partial-\(token)")
-        let retired = parent.appendingPathComponent(".\(destination.lastPathComponent).old-\(token)")
-        do {
-            try manager.createDirectory(at: staging, withIntermediateDirectories: true)
-            for file in report.files {
-                let url = staging.appendingPathComponent(file.path)
-                try manager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try writeFile(file.contents, to: url)
-            }
-            for copy in report.copies {
-                let url = staging.appendingPathComponent(copy.path)
-                try manager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try manager.copyItem(at: copy.source, to: url)
-            }
-            if manager.fileExists(atPath: destination.path) {
-                try manager.moveItem(at: destination, to: retired)
-            }
-            try manager.moveItem(at: staging, to: destination)
-        } catch {
-            try? manager.removeItem(at: staging)
-            if manager.fileExists(atPath: retired.path), !manager.fileExists(atPath: destination.path) {
-                try? manager.moveItem(at: retired, to: destination)
-            }
-            throw error
-        }
-        try? manager.removeItem(at: retired)
+    /// Why a report was not written: a place that is not notebook's, a path that would leave the
+    /// folder, or a failed file operation.
+    struct WriteError: Error, CustomStringConvertible {
+        let description: String
     }
 
-    /// Writes `data` to a new file at `url` without forcing it to disk (Foundation's `Data.write`
-    /// syncs every file, which costs a disk flush per figure): the staging folder is moved into
-    /// place whole, and a report can always be written again.
-    static func writeFile(_ data: Data, to url: URL) throws {
-        let descriptor = open(url.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-        defer { close(descriptor) }
-        try data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
-            var offset = 0
-            while offset < buffer.count {
-                let written = Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
-                }
-                offset += written
+    /// Writes `report` to the folder `destination` (an absolute path), replacing what was there
+    /// only once every file is written, and only when it is a report folder notebook wrote.
+    static func write(_ report: RenderedReport, to destination: String) throws(WriteError) {
+        if case let .foreign(what) = OutputFolder.ownership(ofReportFolder: destination) {
+            throw WriteError(description: "\(destination) is not a report folder written by notebook (it is \(what)); it was left as it was")
+        }
+        let parent = (destination as NSString).deletingLastPathComponent
+        let name = (destination as NSString).lastPathComponent
+        let token = "\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let staging = "\(parent)/.\(name).partial-\(token)"
+        do {
+            try FileOperations.createFolder(parent)
+            try FileOperations.createNewFolder(staging)
+        } catch {
+            throw WriteError(description: error.description)
+        }
+        do {
+            try FileOperations.write(OutputFolder.reportMarkerContents, to: "\(staging)/\(OutputFolder.reportMarker)")
+            for file in report.files {
+                try writeInside(staging, relative: file.path, contents: file.contents)
             }
+            for copy in report.copies {
+                let contents: Data
+                do { contents = try RegularFile.read(copy.source.path) } catch {
+                    throw WriteError(description: "could not copy the image \(copy.source.path): it \(error.explanation)")
+                }
+                try writeInside(staging, relative: copy.path, contents: contents)
+            }
+            try replace(destination, with: staging)
+        } catch let error as WriteError {
+            try? FileOperations.remove(staging)
+            throw error
+        } catch let error as FileSystemError {
+            try? FileOperations.remove(staging)
+            throw WriteError(description: error.description)
+        } catch {
+            try? FileOperations.remove(staging)
+            throw WriteError(description: "\(error)")
+        }
+    }
+
+    /// Writes `contents` at `relative` inside `folder`, creating the folders on the way; a path that
+    /// could leave the folder (absolute, `..`, empty or control characters) is refused.
+    static func writeInside(_ folder: String, relative: String, contents: Data) throws {
+        guard let path = RelativePath(relative) else {
+            throw WriteError(description: "refused to write a file whose path would leave the report folder")
+        }
+        var current = folder
+        for component in path.components.dropLast() {
+            current += "/" + component
+            if FileKind.of(current, followingLinks: false) != .directory { try FileOperations.createNewFolder(current) }
+        }
+        try FileOperations.write(contents, to: current + "/" + path.components.last!)
+    }
+
+    /// Puts the finished `staging` folder at `destination`: swapped with the old report in one step
+    /// where the file system can, else by two renames; the old report is then removed.
+    private static func replace(_ destination: String, with staging: String) throws {
+        switch OutputFolder.ownership(ofReportFolder: destination) {
+        case .absent:
+            try FileOperations.move(staging, to: destination)
+        case .ours:
+            if try FileOperations.exchange(staging, destination) {
+                // `staging` now holds the previous report.
+                try? FileOperations.remove(staging)
+            } else {
+                let retired = staging.replacingOccurrences(of: ".partial-", with: ".old-")
+                try FileOperations.move(destination, to: retired)
+                do { try FileOperations.move(staging, to: destination) } catch {
+                    try? FileOperations.move(retired, to: destination)
+                    throw error
+                }
+                try? FileOperations.remove(retired)
+            }
+        case let .foreign(what):
+            throw WriteError(description: "\(destination) is no longer a report folder written by notebook (it became \(what) while the blocks ran); it was left as it was")
         }
     }
 
     /// Writes `text` to `url` through a temporary file and a rename.
-    static func writeAtomically(_ text: String, to url: URL) throws {
-        try Data(text.utf8).write(to: url, options: .atomic)
+    static func writeAtomically(_ text: String, to url: URL) throws(FileSystemError) {
+        try FileOperations.writeAtomically(Data(text.utf8), to: url.path)
     }
 
-    /// Rewrites `directory/index.html`, listing every report folder under `directory`.
-    static func writeIndex(of directory: URL) throws {
-        let manager = FileManager.default
-        let children = (try? manager.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)) ?? []
+    /// Rewrites `directory/index.html`, listing every report folder notebook wrote under
+    /// `directory`; an index page that is not notebook's is left alone.
+    static func writeIndex(of directory: URL) throws(WriteError) {
+        let index = directory.appendingPathComponent(OutputFolder.indexName).path
+        if case let .foreign(what) = OutputFolder.ownership(ofIndexPage: index) {
+            throw WriteError(description: "\(index) is not an index page written by notebook (it is \(what)); it was left as it was")
+        }
         var entries = [IndexEntry]()
-        for child in children where !child.lastPathComponent.hasPrefix(".") {
-            let results = child.appendingPathComponent("results.json")
-            guard let data = manager.contents(atPath: results.path),
+        for name in FileOperations.names(in: directory.path) where !name.hasPrefix(".") {
+            let folder = directory.appendingPathComponent(name).path
+            guard OutputFolder.ownership(ofReportFolder: folder) == .ours else { continue }
+            let results = folder + "/results.json"
+            guard let data = try? RegularFile.read(results, limit: 64 << 20),
                   let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { continue }
             let blocks = object["blocks"] as? [[String: Any]] ?? []
             let failed = blocks.filter { ($0["status"] as? String) == "failed" }.count
-            let modified = (try? manager.attributesOfItem(atPath: results.path)[.modificationDate] as? Date) ?? Date(timeIntervalSince1970: 0)
+            let modified = (try? FileManager.default.attributesOfItem(atPath: results)[.modificationDate] as? Date) ?? Date(timeIntervalSince1970: 0)
             entries.append(IndexEntry(
-                title: object["title"] as? String ?? child.lastPathComponent,
-                href: (child.lastPathComponent.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? child.lastPathComponent) + "/index.html",
+                title: object["title"] as? String ?? name,
+                href: (name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? name) + "/index.html",
                 status: BlockStatus(rawValue: object["status"] as? String ?? "") ?? .failed,
                 // Milliseconds keep reports written within one second in the order they were written.
                 date: ReportBuilder.iso8601(modified, fractionalSeconds: true), blocks: blocks.count, failedBlocks: failed))
         }
-        try writeAtomically(IndexWriter.page(title: "Notebook reports", entries: entries), to: directory.appendingPathComponent("index.html"))
+        do { try writeAtomically(IndexWriter.page(title: "Notebook reports", entries: entries), to: URL(fileURLWithPath: index)) } catch {
+            throw WriteError(description: error.description)
+        }
     }
 }

@@ -1,5 +1,6 @@
 import Crypto
 import Experiments
+import FileAccess
 import Foundation
 
 /// What a block's cached result depends on, written out in full: the program's version and build,
@@ -33,8 +34,9 @@ struct CacheKey: Sendable, Equatable {
             lines.append("option \(field.name): \(field.value.yaml)")
         }
         for (index, file) in block.experiment.inputFiles.enumerated() {
-            guard let contents = FileManager.default.contents(atPath: file.path) else {
-                throw CacheKeyError(message: "could not read \(file.path) to key the block's cached result")
+            let contents: Data
+            do { contents = try RegularFile.read(file.path) } catch {
+                throw CacheKeyError(message: "could not read \(file.path) to key the block's cached result: it \(error.explanation)")
             }
             lines.append("file \(index + 1) (\(file.lastPathComponent)): sha256 \(Self.hex(SHA256.hash(data: contents)))")
         }

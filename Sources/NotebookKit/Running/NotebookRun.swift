@@ -1,4 +1,5 @@
 import Experiments
+import FileAccess
 import Foundation
 
 /// One `notebook run` after its notebooks validated: every block of every notebook is a job; up to
@@ -33,14 +34,15 @@ struct NotebookRun {
     /// The version written into cache keys.
     let programVersion: String
 
-    /// A run of `notebooks` with `options`, showing progress on `display`.
-    init(notebooks: [Notebook], options: Commands.RunOptions, display: ProgressDisplay,
+    /// A run of `notebooks` with `options` into `folder` (checked by ``OutputFolder/prepare``),
+    /// showing progress on `display`.
+    init(notebooks: [Notebook], options: Commands.RunOptions, folder: OutputFolder, display: ProgressDisplay,
          programVersion: String = ProgramVersion.current) {
         self.notebooks = notebooks
         self.options = options
         self.display = display
         self.programVersion = programVersion
-        output = URL(fileURLWithPath: options.outputDirectory)
+        output = URL(fileURLWithPath: folder.path)
         cache = ResultCache(outputDirectory: output)
     }
 
@@ -103,7 +105,7 @@ struct NotebookRun {
         do {
             try ReportFolder.writeIndex(of: output)
         } catch {
-            display.error("error: could not write \(output.appendingPathComponent("index.html").path): \(error.localizedDescription)")
+            display.error("error: could not write the index page: \(error.description)")
             return 2
         }
         if writeFailed { return 2 }
@@ -140,7 +142,7 @@ struct NotebookRun {
         let rendered = BlockRenderer.render(outcome, monitor: monitor)
         if rendered.succeeded, let key {
             do { try cache.store(rendered, under: key) } catch {
-                display.error("warning: \(job.label): could not store the result in \(cache.directory.path): \(error.localizedDescription)")
+                display.error("warning: \(job.label): could not store the result in the cache: \(error.description)")
             }
         }
         return rendered
@@ -170,22 +172,27 @@ struct NotebookRun {
         }
         guard started else { return true }
         let markedInterrupted = !complete && interrupted
-        let folder = markedInterrupted ? "\(notebook.stem).interrupted" : notebook.stem
-        let destination = output.appendingPathComponent(folder)
+        let folder = markedInterrupted ? notebook.stem + OutputFolder.interruptedSuffix : notebook.stem
+        let destination = output.appendingPathComponent(folder).path
         let information = RunInformation(overrides: options.overrides, date: date, selfContained: options.selfContained,
                                          quiet: options.quiet, interrupted: markedInterrupted)
         let report = ReportBuilder.build(notebook, blocks: blocks, run: information, totalSeconds: seconds)
         do {
             try ReportFolder.write(report, to: destination)
         } catch {
-            display.error("error: could not write the report of \(notebook.path) to \(destination.path): \(error.localizedDescription)")
+            display.error("error: could not write the report of \(notebook.path): \(error.description)")
             return false
         }
         let shown = "\(options.outputDirectory)/\(folder)/index.html"
         if markedInterrupted {
             display.error("wrote the report of what finished to \(shown); \(options.outputDirectory)/\(notebook.stem)/ keeps the previous report")
         } else {
-            if complete { try? FileManager.default.removeItem(at: output.appendingPathComponent("\(notebook.stem).interrupted")) }
+            let interruptedReport = output.appendingPathComponent(notebook.stem + OutputFolder.interruptedSuffix).path
+            if complete, OutputFolder.ownership(ofReportFolder: interruptedReport) == .ours {
+                do { try FileOperations.remove(interruptedReport) } catch {
+                    display.error("warning: could not remove the report of an interrupted run: \(error.description)")
+                }
+            }
             display.note("wrote \(shown)")
         }
         return true

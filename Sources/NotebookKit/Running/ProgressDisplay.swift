@@ -59,7 +59,7 @@ final class ProgressDisplay: @unchecked Sendable {
     func began(_ label: String, monitor: RunMonitor) {
         guard mode != .quiet else { return }
         queue.sync {
-            running.append(Running(label: label, monitor: monitor, lastLine: 0))
+            running.append(Running(label: TerminalText.escaped(label), monitor: monitor, lastLine: 0))
             startTimer()
             if mode == .terminal { redraw(above: []) }
         }
@@ -69,7 +69,8 @@ final class ProgressDisplay: @unchecked Sendable {
     func ended(_ label: String, summary: String) {
         guard mode != .quiet else { return }
         queue.sync {
-            running.removeAll { $0.label == label }
+            let shown = TerminalText.escaped(label)
+            running.removeAll { $0.label == shown }
             emit([summary])
         }
     }
@@ -104,7 +105,9 @@ final class ProgressDisplay: @unchecked Sendable {
 
     // MARK: - On the queue
 
-    private func emit(_ lines: [String]) {
+    /// Writes `lines` (their control characters escaped: they may hold a notebook's text).
+    private func emit(_ unsafeLines: [String]) {
+        let lines = unsafeLines.map(TerminalText.escaped)
         if mode == .terminal {
             redraw(above: lines)
         } else {

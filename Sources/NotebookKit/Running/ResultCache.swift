@@ -1,4 +1,5 @@
 import Crypto
+import FileAccess
 import Foundation
 
 /// Blocks' rendered results kept between runs under `DIR/.cache`, one file per cache key.
@@ -47,26 +48,47 @@ struct ResultCache: Sendable {
     /// The result stored under `key`, if one is and it can be trusted.
     func lookup(_ key: CacheKey) -> Lookup {
         let url = entryURL(key)
-        guard FileManager.default.fileExists(atPath: url.path) else { return .miss }
         let result: Result<RenderedBlock, EntryProblem>
-        if let data = FileManager.default.contents(atPath: url.path) {
-            result = Self.decode(data, expecting: key)
-        } else {
-            result = .failure(EntryProblem("it cannot be read"))
+        do {
+            result = Self.decode(try RegularFile.read(url.path), expecting: key)
+        } catch {
+            if error == .missing { return .miss }
+            result = .failure(EntryProblem("it \(error.explanation)"))
         }
         switch result {
         case let .success(block):
             return .hit(block)
         case let .failure(problem):
-            try? FileManager.default.removeItem(at: url)
-            return .corrupt("ignored the cache entry \(url.path): \(problem.reason)")
+            // The entry is inside notebook's own cache folder: removing it loses nothing.
+            let removal: String
+            do {
+                try FileOperations.remove(url.path)
+                removal = ""
+            } catch {
+                removal = " (and it could not be removed: \(error.reason))"
+            }
+            return .corrupt("ignored the cache entry \(url.path): \(problem.reason)\(removal)")
         }
     }
 
-    /// Stores `block` under `key`, replacing any entry there.
-    func store(_ block: RenderedBlock, under key: CacheKey) throws {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try Self.encode(block, key: key).write(to: entryURL(key), options: .atomic)
+    /// Stores `block` under `key`, replacing any entry there; the cache folder is made (with its
+    /// `CACHEDIR.TAG`) when it is missing.
+    func store(_ block: RenderedBlock, under key: CacheKey) throws(FileSystemError) {
+        try prepareFolder()
+        let entry: Data
+        do { entry = try Self.encode(block, key: key) } catch {
+            throw FileSystemError("encode the entry for", entryURL(key).path, code: EINVAL)
+        }
+        try FileOperations.writeAtomically(entry, to: entryURL(key).path)
+    }
+
+    /// Makes the cache folder and its tag when either is missing.
+    func prepareFolder() throws(FileSystemError) {
+        try FileOperations.createFolder(directory.path)
+        let tag = directory.appendingPathComponent(OutputFolder.cacheTagName).path
+        if FileKind.of(tag, followingLinks: false) == .missing {
+            try FileOperations.writeAtomically(OutputFolder.cacheTagContents, to: tag)
+        }
     }
 
     /// The bytes of an entry.
@@ -117,7 +139,17 @@ struct ResultCache: Sendable {
             block.files[index].contents = Data(contents)
         }
         guard reader.isAtEnd else { return .failure(EntryProblem("it has bytes after the block's files")) }
+        guard block.files.allSatisfy({ isReportFilePath($0.path) }),
+              block.figures.allSatisfy({ isReportFilePath($0.path) }), block.dataFiles.allSatisfy(isReportFilePath) else {
+            return .failure(EntryProblem("it names a file outside the report's figures/ and data/ folders"))
+        }
         return .success(block)
+    }
+
+    /// Whether `path` is where a block's files go: `figures/<name>` or `data/<name>`, one plain name.
+    static func isReportFilePath(_ path: String) -> Bool {
+        guard let relative = RelativePath(path), relative.components.count == 2 else { return false }
+        return relative.components[0] == "figures" || relative.components[0] == "data"
     }
 
     /// Why an entry cannot be trusted.
