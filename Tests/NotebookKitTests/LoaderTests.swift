@@ -81,7 +81,7 @@ struct LoaderTests {
             Issue.record("expected failure")
             return
         }
-        #expect(diagnostics.all.allSatisfy { $0.override == "h=-1" })
+        #expect(diagnostics.all.allSatisfy { $0.override == "-p h=-1" })
         #expect(diagnostics.description.contains("'h'"))
     }
 

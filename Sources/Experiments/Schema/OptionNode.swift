@@ -1,10 +1,12 @@
-/// Where a piece of option text came from: a notebook line and column, or a `-p` override.
+/// Where a piece of option text came from: a notebook line and column, or a command-line
+/// override (`-p`, or a sweep point's value).
 public struct SourcePosition: Sendable, Equatable, Hashable {
     /// 1-based line in the notebook file (for an override: the line of the block it applies to).
     public var line: Int
     /// 1-based column, 0 when unknown.
     public var column: Int
-    /// The override text (`steps=500`) when the value came from `-p`.
+    /// Where an overriding value came from, as messages show it (`-p steps=500`,
+    /// `--sweep lr=0.001`), when the value did not come from the notebook's block.
     public var override: String?
 
     /// A position in the notebook.
@@ -14,11 +16,12 @@ public struct SourcePosition: Sendable, Equatable, Hashable {
         self.override = nil
     }
 
-    /// A value that came from `-p text`, applied to a block at `line`.
-    public init(override text: String, line: Int) {
+    /// A value that came from an override labelled `label` (`-p steps=500`), applied to a block
+    /// at `line`.
+    public init(override label: String, line: Int) {
         self.line = line
         self.column = 0
-        self.override = text
+        self.override = label
     }
 }
 

@@ -4,7 +4,8 @@ public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
     public var file: String?
     /// The 1-based line, when known.
     public var line: Int?
-    /// The `-p` override the problem is in, when it came from one.
+    /// The override the problem is in, as messages show it (`-p steps=x`, `--sweep lr=-1`), when
+    /// it came from one.
     public var override: String?
     /// What is wrong and what to do.
     public var message: String
@@ -21,7 +22,7 @@ public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         if let override {
             let location = file.map { " (applied to \($0)\(line.map { ":\($0)" } ?? ""))" } ?? ""
-            return "error: -p \(override): \(message)\(location)"
+            return "error: \(override): \(message)\(location)"
         }
         switch (file, line) {
         case let (file?, line?): return "\(file):\(line): error: \(message)"

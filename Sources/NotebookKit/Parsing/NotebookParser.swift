@@ -10,6 +10,8 @@ struct ParsedNotebook {
     let title: String
     let cells: [ParsedCell]
     let assets: [Asset]
+    /// Where the notebook may read files from.
+    let readScope: ReadScope
 }
 
 /// A cell before option decoding.
@@ -162,7 +164,7 @@ enum NotebookParser {
         }
         flushProse()
         let notebook = ParsedNotebook(
-            source: source, frontMatter: frontMatter, title: title ?? source.stem, cells: cells, assets: assets)
+            source: source, frontMatter: frontMatter, title: title ?? source.stem, cells: cells, assets: assets, readScope: scope)
         return (notebook, diagnostics)
     }
 

@@ -1,31 +1,50 @@
 import Experiments
 
-/// A `-p KEY=VALUE` option override for this run.
+/// An option override for this run: a `-p KEY=VALUE`, or one value of a sweep at one point.
 public struct Override: Sendable, Equatable {
-    /// The text as given (`competition.steps=500`).
-    public let text: String
+    /// The key as given (`competition.steps`).
+    public let key: String
     /// The key, split at dots (`competition`, `steps`).
     public let segments: [String]
-    /// The value text (`500`), read as YAML when applied.
-    public let value: String
+    /// The value, read as YAML (its positions are replaced by the override's when it is applied).
+    public let value: OptionNode
+    /// How messages name the override: `-p competition.steps=500`, `--sweep lr=0.001`.
+    public let label: String
 
-    /// Parses `KEY=VALUE`.
+    /// Parses `-p KEY=VALUE`.
     public init(parsing text: String) throws(Diagnostic) {
         guard let equals = text.firstIndex(of: "=") else {
             throw Diagnostic(file: nil, message: "-p \(text): expected KEY=VALUE (for example -p steps=500 or -p competition.h=0.05)")
         }
         let key = text[..<equals].trimmingCharacters(in: .whitespaces)
-        let segments = key.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-        guard !key.isEmpty, !segments.contains(where: \.isEmpty) else {
+        guard let segments = Self.segments(of: key) else {
             throw Diagnostic(file: nil, message: "-p \(text): the key before '=' must be KEY or BLOCK-ID.KEY")
         }
-        let value = String(text[text.index(after: equals)...])
-        guard !value.allSatisfy(\.isWhitespace) else {
+        let valueText = String(text[text.index(after: equals)...])
+        guard !valueText.allSatisfy(\.isWhitespace) else {
             throw Diagnostic(file: nil, message: "-p \(text): no value after '=': write KEY=VALUE (for example -p steps=500)")
         }
-        self.text = text
+        do { value = try YAMLReader.readValue(valueText) } catch {
+            throw Diagnostic(file: nil, override: "-p \(text)", message: error.message)
+        }
+        self.key = key
+        self.segments = segments
+        label = "-p \(text)"
+    }
+
+    /// An override of `key` (already checked) with `value`, named `label` in messages.
+    init(key: String, segments: [String], value: OptionNode, label: String) {
+        self.key = key
         self.segments = segments
         self.value = value
+        self.label = label
+    }
+
+    /// `key` split at dots, or `nil` when it is empty or has an empty segment.
+    static func segments(of key: String) -> [String]? {
+        let segments = key.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard !key.isEmpty, !segments.contains(where: \.isEmpty) else { return nil }
+        return segments
     }
 
     /// Splits the key into the block it targets (when its first segment is one of `blockIDs`)
@@ -65,5 +84,3 @@ extension OptionNode {
         return .mapping(entries, position: mappingPosition)
     }
 }
-
-import Foundation

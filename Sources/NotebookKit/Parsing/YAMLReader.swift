@@ -27,12 +27,21 @@ enum YAMLReader {
     }
 
     /// Parses the value of a `-p KEY=VALUE` override: a YAML scalar or flow sequence/mapping.
-    static func readOverride(_ value: String, text: String, blockLine: Int) throws(OptionError) -> OptionNode {
-        let position = SourcePosition(override: text, line: blockLine)
-        guard let node = try read(value, firstLine: 1, context: "the value") else {
-            return .scalar("", plain: true, position: position)
+    static func readValue(_ value: String) throws(OptionError) -> OptionNode {
+        try read(value, firstLine: 1, context: "the value") ?? .scalar("", plain: true, position: SourcePosition(line: 1))
+    }
+
+    /// The YAML text of a value in flow style (`0.001`, `[1, 2]`, `{a: 1}`), quoting scalars that
+    /// were quoted: how a sweep value is shown and named.
+    static func flowText(_ node: OptionNode) -> String {
+        switch node {
+        case let .scalar(text, plain, _):
+            return plain ? text : "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
+        case let .sequence(items, _):
+            return "[" + items.map(flowText).joined(separator: ", ") + "]"
+        case let .mapping(entries, _):
+            return "{" + entries.map { "\($0.key): \(flowText($0.value))" }.joined(separator: ", ") + "}"
         }
-        return relocated(node, to: position)
     }
 
     /// The 1-based line of the first line indented with a tab, if any.
@@ -69,7 +78,8 @@ enum YAMLReader {
         }
     }
 
-    private static func relocated(_ node: OptionNode, to position: SourcePosition) -> OptionNode {
+    /// `node` with every position replaced by `position` (a value given on the command line).
+    static func relocated(_ node: OptionNode, to position: SourcePosition) -> OptionNode {
         switch node {
         case let .scalar(text, plain, _): return .scalar(text, plain: plain, position: position)
         case let .sequence(items, _): return .sequence(items.map { relocated($0, to: position) }, position: position)

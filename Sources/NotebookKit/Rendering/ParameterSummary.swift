@@ -50,12 +50,13 @@ enum ParameterSummary {
         return changes.isEmpty ? [(name, value)] : changes
     }
 
-    /// `-p TEXT` for a value from an override, else `line N` where it is written: the position of
+    /// The override (`-p TEXT`, `--sweep KEY=VALUE`) for a value from one, else `line N` where it
+    /// is written: the position of
     /// the (dotted) value itself when it has one, else that of its top-level key.
     static func origin(of name: String, in options: ResolvedOptions) -> String {
         let top = name.split(separator: ".").first.map(String.init) ?? name
         if let position = options.valuePositions[name] ?? options.valuePositions[top] {
-            return position.override.map { "-p \($0)" } ?? "line \(position.line)"
+            return position.override ?? "line \(position.line)"
         }
         return options.overridden.contains(top) ? "-p" : "line \(options.line(of: top))"
     }
