@@ -13,9 +13,29 @@ public struct Artifacts: Sendable {
     public var metrics: [Metric] = []
     /// Lines of the block's log.
     public var log: [String] = []
+    /// The training loss per iteration or epoch, for blocks that train or fit: what a sweep's
+    /// comparison page overlays across points.
+    public var lossCurve: LossCurve?
 
     /// Creates empty artifacts.
     public init() {}
+}
+
+/// A training loss, one value per step (iteration or epoch).
+public struct LossCurve: Sendable, Equatable, Codable {
+    /// What a step is: `iteration`, `epoch`.
+    public var step: String
+    /// What the values are: `batch loss`, `negative ELBO`.
+    public var quantity: String
+    /// One value per step, from the first.
+    public var values: [Double]
+
+    /// Creates a curve.
+    public init(step: String, quantity: String, values: [Double]) {
+        self.step = step
+        self.quantity = quantity
+        self.values = values
+    }
 }
 
 /// A figure with the name that makes its file name and a caption.

@@ -21,6 +21,11 @@ public protocol ExperimentKind: Sendable {
     /// contents invalidates the cached result. Empty for blocks that read nothing.
     var inputFiles: [URL] { get }
 
+    /// The block's expected cost, in arbitrary units proportional to the work (steps × states,
+    /// iterations × batch × network size): how `--shard` balances the jobs of a run across
+    /// machines. Only ratios between blocks matter.
+    var estimatedCost: Double { get }
+
     /// Runs the computation, reporting progress to `monitor` from long loops and stopping with a
     /// failure when `monitor` says so (time limit, `--fail-fast`, interrupt).
     func run(monitor: RunMonitor) throws(BlockFailure) -> Artifacts

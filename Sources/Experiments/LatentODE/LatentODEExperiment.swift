@@ -19,6 +19,15 @@ struct LatentODEExperiment: Sendable {
     let solver: AdaptiveSolver
     let training: LatentODETraining
 
+    /// Iterations × series per iteration × time steps × the networks' weights (a hundred
+    /// evaluations of the latent field per step's span, the RNN once per step).
+    var estimatedCost: Double {
+        let series = Double(training.batchSize ?? data.seriesCount)
+        let field = Double(latentWidth * hidden + hidden * hidden + hidden * latentWidth)
+        let rnn = Double((data.width + rnnHidden) * rnnHidden)
+        return Double(training.iterations) * series * (Double(data.steps) * rnn + 300 * field)
+    }
+
     func run(monitor: RunMonitor) throws(BlockFailure) -> Artifacts {
         singlePrecision ? try train(Float.self, monitor: monitor) : try train(Double.self, monitor: monitor)
     }
@@ -107,6 +116,7 @@ struct LatentODEExperiment: Sendable {
         artifacts.figures.append(NamedFigure(name: "latent", caption: "The first two latent coordinates of the shown series, from half a window before the data to half a window after",
                                              figure: LatentODEFigures.latents(views, latentWidth: latentWidth)))
 
+        artifacts.lossCurve = LossCurve(step: "iteration", quantity: "negative ELBO", values: result.history.map(\.loss))
         artifacts.series.append(NumericTable(
             name: "history", columns: ["iteration", "loss", "elbo", "log_likelihood", "kl", "nfe_forward", "nfe_backward"],
             rows: result.history.enumerated().map { index, entry in

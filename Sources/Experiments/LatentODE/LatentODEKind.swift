@@ -159,6 +159,9 @@ public struct LatentODEKind: ExperimentKind {
     /// The series' CSV file, when `data` names one.
     public var inputFiles: [URL] { dataFile.map { [$0] } ?? [] }
 
+    /// Iterations × series per iteration × time steps × the networks' sizes.
+    public var estimatedCost: Double { experiment.estimatedCost }
+
     /// Trains (reporting iterations to `monitor`) and builds the artifacts.
     public func run(monitor: RunMonitor) throws(BlockFailure) -> Artifacts {
         try experiment.run(monitor: monitor)

@@ -61,6 +61,9 @@ public struct OdeKind: ExperimentKind {
     /// The observations' CSV file, when `data` names one.
     public var inputFiles: [URL] { experiment.dataFile.map { [$0] } ?? [] }
 
+    /// Steps × states, times the epochs of a fit and the settings of a comparison.
+    public var estimatedCost: Double { experiment.estimatedCost }
+
     /// Solves (or fits) and builds the artifacts.
     public func run(monitor: RunMonitor) throws(BlockFailure) -> Artifacts {
         try experiment.run(monitor: monitor)

@@ -36,6 +36,9 @@ public struct SpeciesKind: ExperimentKind {
     /// The observations' CSV file, when `data` names one.
     public var inputFiles: [URL] { experiment.dataFile.map { [$0] } ?? [] }
 
+    /// Steps × states, times the epochs of a fit and the settings of a comparison.
+    public var estimatedCost: Double { experiment.estimatedCost }
+
     /// Solves the model (or fits it) and builds the figures, tables, CSVs and metrics.
     public func run(monitor: RunMonitor) throws(BlockFailure) -> Artifacts {
         try experiment.run(monitor: monitor)

@@ -102,6 +102,7 @@ struct SpiralExperiment: Sendable {
                                      "learned_d\(stateNames[0])", "learned_d\(stateNames[1])"],
             rows: grid.indices.map { [grid[$0].0, grid[$0].1, trueField[$0][0], trueField[$0][1], learnedVectors[$0][0], learnedVectors[$0][1]] }))
 
+        artifacts.lossCurve = LossCurve(step: "iteration", quantity: "batch loss", values: result.history.map(\.loss))
         let iterations = max(result.history.count, 1)
         artifacts.metrics = [
             Metric("loss.final", .real(result.finalError)),
@@ -124,6 +125,12 @@ struct SpiralExperiment: Sendable {
             ]))
         artifacts.log.append(String(format: "trained %d iterations in %.2f s; final full-trajectory MAE %.4g", result.history.count, result.seconds, result.finalError))
         return artifacts
+    }
+
+    /// Iterations × batch × batch length × the network's weights × about 50 evaluations a solve.
+    var estimatedCost: Double {
+        let weights = zip(widths, widths.dropFirst()).map { Double($0 * $1) }.reduce(0, +)
+        return Double(training.iterations) * Double(training.batchSize) * Double(training.batchTime) * weights * 50
     }
 
     /// Whether the true field changes with t (then the quiver shows it at t_start).

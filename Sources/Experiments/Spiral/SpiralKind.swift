@@ -143,6 +143,9 @@ public struct SpiralKind: ExperimentKind {
     /// None: the data are made from the block's options.
     public var inputFiles: [URL] { [] }
 
+    /// Iterations × batch × batch length × parameters × the evaluations of a solve.
+    public var estimatedCost: Double { experiment.estimatedCost }
+
     /// Makes the data, trains (reporting iterations to `monitor`) and builds the artifacts.
     public func run(monitor: RunMonitor) throws(BlockFailure) -> Artifacts {
         try experiment.run(monitor: monitor)

@@ -19,6 +19,23 @@ struct SystemExperiment<Field: JacobianField & DifferentiableField>: Sendable {
     /// The CSV file of the observations, when `data` names one.
     let dataFile: URL?
 
+    /// The work of the block for `--shard`'s balance: a solve's steps (an adaptive solve guessed at
+    /// a thousand) times the states and the stages, times the epochs of a fit (a forward and a
+    /// backward pass each) and the settings of a work–precision comparison.
+    var estimatedCost: Double {
+        let states = Double(max(stateNames.count, 1))
+        var solve: Double
+        switch settings.family {
+        case .fixedStep: solve = Double(settings.steps) * states
+        case .adaptive: solve = 1000 * 7 * states
+        case .stiff: solve = 1000 * 6 * states * states
+        }
+        var total = solve
+        if let fit { total += 3 * solve * Double(fit.epochs) }
+        if !compare.isEmpty { total += Double(compare.count) * 8 * solve }
+        return total
+    }
+
     /// Reads the shared options, checking the figure requests and observations against the states.
     init(field: Field, stateNames: [String], initialState: [Double], options: ResolvedOptions,
          context: BlockContext, title: String, parameterNames: [String]) throws(OptionError) {
@@ -135,6 +152,7 @@ struct SystemExperiment<Field: JacobianField & DifferentiableField>: Sendable {
         artifacts.figures.insert(NamedFigure(
             name: "loss", caption: "Loss (squared error at the observed points) per epoch",
             figure: SystemFigures.loss(result.history)), at: 1)
+        artifacts.lossCurve = LossCurve(step: "epoch", quantity: "loss", values: result.history)
         artifacts.series.append(NumericTable(name: "loss", columns: ["epoch", "loss"],
                                              rows: result.history.enumerated().map { [Double($0.offset + 1), $0.element] }))
         var rows = [[String]]()

@@ -37,6 +37,7 @@ enum BlockRenderer {
                 }
             }
             rendered.log = artifacts.log
+            rendered.lossCurve = artifacts.lossCurve
         case let .failure(failure):
             rendered.failure = .init(message: failure.message, line: failure.line ?? block.line)
         }

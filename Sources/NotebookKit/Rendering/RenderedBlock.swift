@@ -1,3 +1,4 @@
+import Experiments
 import Foundation
 
 /// One block's results as the report needs them: figures already drawn to PNG, CSVs already
@@ -62,6 +63,8 @@ struct RenderedBlock: Codable, Sendable, Equatable {
     var log: [String] = []
     /// The failure, when the block failed (in the computation or while drawing).
     var failure: Failure?
+    /// The training loss per step, for blocks that train or fit.
+    var lossCurve: LossCurve?
 
     /// Whether the block succeeded.
     var succeeded: Bool { failure == nil }

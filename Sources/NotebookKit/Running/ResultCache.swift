@@ -97,6 +97,7 @@ struct ResultCache: Sendable {
         manifest.files = block.files.map { RenderedBlock.File(path: $0.path, contents: Data()) }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         var body = Data()
         func append(_ chunk: Data) {
             body.append(contentsOf: "\(chunk.count)\n".utf8)
@@ -127,11 +128,13 @@ struct ResultCache: Sendable {
             return .failure(EntryProblem("its checksum does not match its contents (truncated or changed)"))
         }
         var reader = ChunkReader(bytes: body)
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         guard let keyBytes = reader.next(), String(decoding: keyBytes, as: UTF8.self) == key.text else {
             return .failure(EntryProblem("it holds the result of another key"))
         }
         guard let manifestBytes = reader.next(),
-              var block = try? JSONDecoder().decode(RenderedBlock.self, from: Data(manifestBytes)) else {
+              var block = try? decoder.decode(RenderedBlock.self, from: Data(manifestBytes)) else {
             return .failure(EntryProblem("its block does not decode"))
         }
         for index in block.files.indices {
