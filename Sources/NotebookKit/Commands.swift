@@ -22,12 +22,26 @@ public enum Commands {
         /// Places outside the notebooks' projects that data files and images may be read from
         /// (`--allow-read`).
         public var allowRead: [String]
+        /// `--sweep KEY=LIST` texts.
+        public var sweeps: [String]
+        /// `--sweep-mode` (grid or zip), when given.
+        public var sweepMode: String?
+        /// `--max-points`.
+        public var maxPoints: Int
+        /// `--shard I/N` (1-based), when given: run only that shard's jobs and store their results.
+        public var shard: (index: Int, count: Int)?
 
         /// Creates run options.
         public init(paths: [String], outputDirectory: String = "output", overrides: [String] = [],
                     allowHTML: Bool = false, failFast: Bool = false, quiet: Bool = false,
-                    jobs: Int? = nil, noCache: Bool = false, selfContained: Bool = false, allowRead: [String] = []) {
+                    jobs: Int? = nil, noCache: Bool = false, selfContained: Bool = false, allowRead: [String] = [],
+                    sweeps: [String] = [], sweepMode: String? = nil, maxPoints: Int = LoadRequest.defaultMaxPoints,
+                    shard: (index: Int, count: Int)? = nil) {
             self.allowRead = allowRead
+            self.sweeps = sweeps
+            self.sweepMode = sweepMode
+            self.maxPoints = maxPoints
+            self.shard = shard
             self.jobs = jobs
             self.noCache = noCache
             self.selfContained = selfContained
@@ -40,16 +54,16 @@ public enum Commands {
         }
     }
 
-    /// `notebook run`: parse and validate every notebook, check the output folder, run every block
-    /// (up to `--jobs` at once, unchanged ones from the cache), write the reports.
+    /// `notebook run`: parse and validate every notebook (every sweep point), check the output
+    /// folder, run every job (up to `--jobs` at once, unchanged ones from the cache, only the
+    /// shard's with `--shard`), write the reports.
     public static func run(_ options: RunOptions) -> Int32 {
         if let jobs = options.jobs, jobs < 1 {
             printError("error: --jobs must be at least 1 (got \(jobs))")
             return 2
         }
-        let notebooks: [Notebook]
-        switch NotebookLoader.load(options.paths, overrides: options.overrides, allowHTML: options.allowHTML,
-                                   allowRead: options.allowRead) {
+        let notebooks: [SweptNotebook]
+        switch NotebookLoader.loadSwept(options.loadRequest) {
         case let .failure(diagnostics):
             printError(diagnostics.description)
             return 2
@@ -58,28 +72,43 @@ public enum Commands {
         }
         let folder: OutputFolder
         do {
-            folder = try OutputFolder.prepare(options.outputDirectory, stems: notebooks.map(\.stem), usesCache: !options.noCache)
+            folder = try OutputFolder.prepare(options.outputDirectory, stems: options.shard == nil ? notebooks.map(\.base.stem) : [],
+                                              usesCache: !options.noCache, usesShards: options.shard != nil, writesIndex: options.shard == nil)
         } catch {
             printError(error.description)
             return 2
         }
         let display = ProgressDisplay.forStandardError(quiet: options.quiet)
-        return NotebookRun(notebooks: notebooks, options: options, folder: folder, display: display).execute()
+        return NotebookRun(plan: RunPlan(notebooks: notebooks), options: options, folder: folder, display: display).execute()
     }
 
-    /// `notebook check`: parse and validate, run nothing.
-    public static func check(paths: [String], overrides: [String] = [], allowRead: [String] = []) -> Int32 {
-        switch NotebookLoader.load(paths, overrides: overrides, allowRead: allowRead) {
+    /// `notebook check`: parse and validate every notebook and every point of its sweep, run nothing.
+    public static func check(_ request: LoadRequest) -> Int32 {
+        switch NotebookLoader.loadSwept(request) {
         case let .failure(diagnostics):
             printError(diagnostics.description)
             return 2
         case let .success(notebooks):
-            for notebook in notebooks {
-                let blocks = notebook.blocks
-                print(TerminalText.escaped("\(notebook.path): ok (\(blocks.count) block\(blocks.count == 1 ? "" : "s"): \(blocks.map { "\($0.id) {\($0.kind)}" }.joined(separator: ", ")))"))
+            for swept in notebooks {
+                let blocks = swept.base.blocks
+                let sweep = swept.isSwept ? "; a sweep of \(swept.points.count) point\(swept.points.count == 1 ? "" : "s")" : ""
+                print(TerminalText.escaped("\(swept.base.path): ok (\(blocks.count) block\(blocks.count == 1 ? "" : "s"): \(blocks.map { "\($0.id) {\($0.kind)}" }.joined(separator: ", "))\(sweep))"))
             }
             return 0
         }
+    }
+
+    /// `I/N` of `--shard`, or `nil` after printing why it is not one.
+    public static func parseShard(_ text: String) -> (index: Int, count: Int)? {
+        do { return try ShardAssignment.parse(text) } catch {
+            printError(error.description)
+            return nil
+        }
+    }
+
+    /// `notebook check` with `-p` overrides and `--allow-read` places, and no sweep options.
+    public static func check(paths: [String], overrides: [String] = [], allowRead: [String] = []) -> Int32 {
+        check(LoadRequest(paths: paths, overrides: overrides, allowRead: allowRead))
     }
 
     /// `notebook kinds [KIND]`: every kind's options with type, default and meaning.
@@ -115,6 +144,8 @@ public enum Commands {
                 ownership = OutputFolder.ownership(ofIndexPage: path)
             } else if name == OutputFolder.cacheName {
                 ownership = OutputFolder.ownership(ofCacheFolder: path)
+            } else if name == ShardStore.folderName {
+                ownership = ShardStore.ownership(of: path)
             } else if FileKind.of(path, followingLinks: false) == .directory {
                 ownership = OutputFolder.ownership(ofReportFolder: path)
                 // A staging folder of a run killed before it wrote its marker is empty.
@@ -148,5 +179,21 @@ public enum Commands {
     /// Writes `text` and a line feed to standard error, its control characters escaped.
     static func printError(_ text: String) {
         FileHandle.standardError.write(Data((TerminalText.escaped(text) + "\n").utf8))
+    }
+}
+
+extension Commands.RunOptions {
+    /// What to load for this run.
+    public var loadRequest: LoadRequest {
+        LoadRequest(paths: paths, overrides: overrides, sweeps: sweeps, sweepMode: sweepMode, maxPoints: maxPoints,
+                    allowHTML: allowHTML, allowRead: allowRead)
+    }
+
+    /// The command as a shard manifest records it, to load the same notebooks again at merge time.
+    var recordedCommand: ShardManifest.Command {
+        ShardManifest.Command(
+            notebooks: paths, overrides: overrides, sweeps: sweeps, sweepMode: sweepMode, maxPoints: maxPoints,
+            allowHTML: allowHTML, allowRead: allowRead, selfContained: selfContained,
+            workingDirectory: FileManager.default.currentDirectoryPath)
     }
 }

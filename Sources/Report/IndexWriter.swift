@@ -89,7 +89,7 @@ public enum IndexWriter {
         return PageLayout.line(
             .element(
                 "div", [.init("class", "table-wrap")],
-                .element("table", [.init("class", "reports")], head, .element("tbody", [], [.newline] + rows))))
+                .element("table", [.init("class", "reports sortable")], head, .element("tbody", [], [.newline] + rows))))
     }
 
     /// A date's sort key: seconds since 1970 with three decimals, or empty when it does not parse.

@@ -27,8 +27,8 @@ enum PageScripts {
     static let sortTable: StaticString = """
         (function () {
           "use strict";
-          var table = document.querySelector("table.reports");
-          if (!table || !table.tHead || !table.tBodies.length) { return; }
+          Array.prototype.forEach.call(document.querySelectorAll("table.sortable"), function (table) {
+          if (!table.tHead || !table.tBodies.length) { return; }
           var body = table.tBodies[0];
           var headers = table.tHead.rows[0].cells;
           function key(row, column, type) {
@@ -61,6 +61,7 @@ enum PageScripts {
           Array.prototype.forEach.call(headers, function (header, column) {
             var button = header.querySelector("button");
             if (button) { button.addEventListener("click", function () { sort(column); }); }
+          });
           });
         })();
         """

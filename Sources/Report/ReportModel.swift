@@ -22,13 +22,16 @@ public struct ReportPage: Sendable, Equatable {
     public var parameters: [BlockParameters]
     /// How the page typesets the math in its prose.
     public var math: MathRenderer
+    /// A link above the title to the page this one belongs to (a sweep point's comparison page).
+    public var upLink: Link?
 
     /// Creates a report page.
     public init(
         title: String, sourcePath: String, status: BlockStatus, runInfo: [KeyValue],
         generatedNote: String, contents: [ContentsEntry], cells: [ReportCell],
-        parameters: [BlockParameters] = [], math: MathRenderer = .none
+        parameters: [BlockParameters] = [], math: MathRenderer = .none, upLink: Link? = nil
     ) {
+        self.upLink = upLink
         self.title = title
         self.sourcePath = sourcePath
         self.status = status
@@ -38,6 +41,17 @@ public struct ReportPage: Sendable, Equatable {
         self.cells = cells
         self.parameters = parameters
         self.math = math
+    }
+}
+
+/// A link: where it goes (relative to the page) and its text.
+public struct Link: Sendable, Equatable {
+    public var href: String
+    public var text: String
+    /// Creates a link.
+    public init(href: String, text: String) {
+        self.href = href
+        self.text = text
     }
 }
 

@@ -33,8 +33,11 @@ public enum ReportWriter {
 
     /// The page header: title, source path, status badge, run facts and the parameter summary.
     static func header(_ report: ReportPage) -> HTML {
-        var parts: [HTML] = [
-            .newline,
+        var parts: [HTML] = [.newline]
+        if let up = report.upLink {
+            parts.append(PageLayout.line(.element("p", [.init("class", "up")], .element("a", [.init("href", up.href)], .text("↑ " + up.text)))))
+        }
+        parts += [
             PageLayout.line(.element("h1", [], .text(report.title))),
             PageLayout.line(
                 .element(

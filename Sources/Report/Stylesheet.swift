@@ -45,6 +45,8 @@ enum Stylesheet {
         th,td{border-bottom:1px solid var(--line);padding:.2rem .6rem;text-align:left;vertical-align:top}
         .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
         .table-wrap{overflow-x:auto}
+        table.points td:first-child,table.points th{white-space:nowrap}
+        .up{margin:0 0 .4rem;font-size:.9rem}
         caption{text-align:left;font-weight:600;padding:.2rem 0}
         figure{margin:1rem 0}figcaption{color:var(--muted);font-size:.9rem;margin-top:.3rem}
         .data-title{margin:.6rem 0 0;font-weight:600;font-size:.9rem}

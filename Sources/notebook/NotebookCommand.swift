@@ -75,11 +75,22 @@ extension NotebookCommand {
         @Option(help: ArgumentHelp("Also read data files and images from this folder or file, outside the notebook's project (its git work tree, else its folder). Repeatable.", valueName: "DIR"))
         var allowRead: [String] = []
 
+        @OptionGroup var sweep: SweepOptions
+
+        @Option(help: ArgumentHelp("Run only shard I of N (1-based) of the jobs, and store their results in DIR/.shards for `notebook merge`.", valueName: "I/N"))
+        var shard: String?
+
         func run() throws {
+            var shardNumbers: (index: Int, count: Int)?
+            if let shard {
+                guard let parsed = Commands.parseShard(shard) else { throw ExitCode(2) }
+                shardNumbers = parsed
+            }
             let status = Commands.run(Commands.RunOptions(
                 paths: notebooks, outputDirectory: output, overrides: overrides,
                 allowHTML: allowHTML, failFast: failFast, quiet: quiet,
-                jobs: jobs, noCache: noCache, selfContained: selfContained, allowRead: allowRead))
+                jobs: jobs, noCache: noCache, selfContained: selfContained, allowRead: allowRead,
+                sweeps: sweep.sweeps, sweepMode: sweep.sweepMode, maxPoints: sweep.maxPoints, shard: shardNumbers))
             if status != 0 { throw ExitCode(status) }
         }
     }
@@ -99,8 +110,12 @@ extension NotebookCommand {
         @Option(help: ArgumentHelp("Also allow data files and images from this folder or file. Repeatable.", valueName: "DIR"))
         var allowRead: [String] = []
 
+        @OptionGroup var sweep: SweepOptions
+
         func run() throws {
-            let status = Commands.check(paths: notebooks, overrides: overrides, allowRead: allowRead)
+            let status = Commands.check(LoadRequest(
+                paths: notebooks, overrides: overrides, sweeps: sweep.sweeps, sweepMode: sweep.sweepMode,
+                maxPoints: sweep.maxPoints, allowRead: allowRead))
             if status != 0 { throw ExitCode(status) }
         }
     }
@@ -132,4 +147,17 @@ extension NotebookCommand {
             if status != 0 { throw ExitCode(status) }
         }
     }
+}
+
+/// The options that declare a sweep, shared by `run`, `check`, `plan` and `slurm`.
+struct SweepOptions: ParsableArguments {
+    @Option(name: .customLong("sweep"),
+            help: ArgumentHelp("Sweep an option over a list of values: KEY=[V1,V2,...] (KEY as for -p). Repeatable; the lists combine by --sweep-mode.", valueName: "KEY=LIST"))
+    var sweeps: [String] = []
+
+    @Option(help: ArgumentHelp("How several sweep lists combine: grid (every combination, the default) or zip (in step).", valueName: "grid|zip"))
+    var sweepMode: String?
+
+    @Option(help: "The most points one notebook's sweep may have.")
+    var maxPoints = LoadRequest.defaultMaxPoints
 }

@@ -57,7 +57,8 @@ struct OutputFolder: Sendable {
     /// `usesCache`) must be absent or notebook's own.
     ///
     /// - Throws: the problems found, each a plain sentence naming the place and what to do.
-    static func prepare(_ argument: String, stems: [String], usesCache: Bool) throws(Diagnostics) -> OutputFolder {
+    static func prepare(_ argument: String, stems: [String], usesCache: Bool, usesShards: Bool = false,
+                        writesIndex: Bool = true) throws(Diagnostics) -> OutputFolder {
         func fail(_ message: String) -> Diagnostics { Diagnostics([Diagnostic(file: nil, message: message)]) }
         guard !argument.isEmpty else { throw fail("-o: the output folder is empty; give a folder for the reports") }
         let absolute = ReadScope.realPath(argument) ?? normalizedAbsolute(argument)
@@ -93,12 +94,15 @@ struct OutputFolder: Sendable {
                 }
             }
         }
-        if case let .foreign(what) = ownership(ofIndexPage: folder.path(indexName)) {
+        if writesIndex, case let .foreign(what) = ownership(ofIndexPage: folder.path(indexName)) {
             problems.append(Diagnostic(file: nil, message: folder.refusal(indexName, what: what, thing: "an index page written by notebook")))
         }
         if usesCache, case let .foreign(what) = ownership(ofCacheFolder: folder.path(cacheName)) {
             problems.append(Diagnostic(file: nil, message: folder.refusal(cacheName, what: what, thing: "notebook's result cache")
                 + ", or run with --no-cache"))
+        }
+        if usesShards, case let .foreign(what) = ShardStore.ownership(of: folder.path(ShardStore.folderName)) {
+            problems.append(Diagnostic(file: nil, message: folder.refusal(ShardStore.folderName, what: what, thing: "notebook's shard results")))
         }
         guard problems.isEmpty else { throw Diagnostics(problems) }
         return folder

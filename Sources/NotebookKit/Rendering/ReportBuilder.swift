@@ -27,6 +27,8 @@ public struct RunInformation: Sendable {
     public var quiet: Bool
     /// Whether the run was interrupted (Ctrl-C, SIGTERM) before every block finished.
     public var interrupted: Bool
+    /// Why the report lacks blocks other than an interrupt (a merge missing a shard), if it does.
+    public var incomplete: String?
     /// Creates run information.
     public init(overrides: [String], date: Date, selfContained: Bool = false, quiet: Bool = false, interrupted: Bool = false) {
         self.overrides = overrides
@@ -37,12 +39,27 @@ public struct RunInformation: Sendable {
     }
 }
 
+/// Where a report page sits: alone in its folder, or as one point of a sweep, below the sweep's
+/// comparison page.
+struct PagePlacement: Sendable {
+    /// The link to the page above (the comparison page), if any.
+    var upLink: Link?
+    /// The sweep point's values (`lr=0.001, seed=0`), shown in the header.
+    var sweepValues: String?
+    /// The path from the page's folder to the folder that holds the shared KaTeX copy (`../../`).
+    var rootPrefix = ""
+
+    /// A report alone in its folder.
+    static let standalone = PagePlacement()
+}
+
 /// Lays out a notebook's outcomes as a report: figures through Cairo, numbers as CSV, the page
 /// through the HTML writer, and the machine-readable summary.
 enum ReportBuilder {
     /// Builds the report of `notebook` from its blocks' rendered results (in document order; blocks
     /// that did not run, after `--fail-fast`, are simply absent).
-    static func build(_ notebook: Notebook, blocks rendered: [RenderedBlock], run: RunInformation, totalSeconds: Double) -> RenderedReport {
+    static func build(_ notebook: Notebook, blocks rendered: [RenderedBlock], run: RunInformation, totalSeconds: Double,
+                      placement: PagePlacement = .standalone) -> RenderedReport {
         var files = [(path: String, contents: Data)]()
         var blockReports = [String: BlockReport]()
         var blockJSON = [JSONValue]()
@@ -80,22 +97,24 @@ enum ReportBuilder {
             ]))
         }
 
-        let status: BlockStatus = failed == 0 && !run.interrupted ? .ok : .failed
+        let status: BlockStatus = failed == 0 && !run.interrupted && run.incomplete == nil ? .ok : .failed
         let results = JSONValue.object([
             ("notebook", .string(notebook.path)), ("title", .string(notebook.title)), ("status", .string(status.rawValue)),
             ("blocks", .array(blockJSON)),
         ])
         files.append(("results.json", Data(results.serialized().utf8)))
-        let math = mathRenderer(notebook, run: run)
-        files += math.files
+        let math = mathRenderer(notebook, run: run, rootPrefix: placement.rootPrefix)
+        if placement.rootPrefix.isEmpty { files += math.files }
+        var info = runInfo(notebook, run: run, blockCount: rendered.count, failed: failed)
+        if let values = placement.sweepValues { info.insert(KeyValue("sweep point", values), at: 1) }
         let page = ReportPage(
             title: notebook.title, sourcePath: notebook.path, status: status,
-            runInfo: runInfo(notebook, run: run, blockCount: rendered.count, failed: failed),
+            runInfo: info,
             generatedNote: "Generated \(iso8601(run.date)) by notebook \(ProgramVersion.current) in \(ReportFormat.duration(seconds: totalSeconds)).",
             contents: contents(notebook), cells: cells(notebook, blocks: blockReports, embedAssets: run.selfContained),
             parameters: notebook.blocks.filter { blockReports[$0.id] != nil }
                 .map { ParameterSummary.parameters(of: $0, notebookSeed: notebook.seed) },
-            math: math.renderer)
+            math: math.renderer, upLink: placement.upLink)
         files.append(("index.html", Data(ReportWriter.page(page).utf8)))
         return RenderedReport(files: files, copies: notebook.assets.map { ($0.reportPath, $0.source) }, succeeded: failed == 0)
     }
@@ -106,7 +125,7 @@ enum ReportBuilder {
     /// How the page typesets its math, and the files that takes: none without math; KaTeX's files
     /// under `katex/`, or embedded with `--self-contained`; the TeX as written (and one note per
     /// run) when KaTeX is not installed.
-    static func mathRenderer(_ notebook: Notebook, run: RunInformation) -> (renderer: MathRenderer, files: [(path: String, contents: Data)]) {
+    static func mathRenderer(_ notebook: Notebook, run: RunInformation, rootPrefix: String = "") -> (renderer: MathRenderer, files: [(path: String, contents: Data)]) {
         let hasMath = notebook.cells.contains { cell in
             if case let .prose(prose) = cell { return prose.mathCount > 0 }
             return false
@@ -117,7 +136,7 @@ enum ReportBuilder {
             if run.selfContained {
                 return (.embedded(stylesheet: katex.embedded.stylesheet, script: katex.embedded.script), [])
             }
-            return (.linked(stylesheet: KaTeX.stylesheetPath, script: KaTeX.scriptPath), katex.linkedFiles)
+            return (.linked(stylesheet: rootPrefix + KaTeX.stylesheetPath, script: rootPrefix + KaTeX.scriptPath), katex.linkedFiles)
         case let .failure(unavailable):
             if !run.quiet, mathNote.claim() { Commands.printError(unavailable.note) }
             return (.none, [])
@@ -144,6 +163,9 @@ enum ReportBuilder {
         }
         if run.interrupted {
             info.append(KeyValue("run", "interrupted: blocks that had not finished are left out"))
+        }
+        if let incomplete = run.incomplete {
+            info.append(KeyValue("run", "incomplete: \(incomplete)"))
         }
         return info
     }

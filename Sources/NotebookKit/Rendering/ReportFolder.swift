@@ -108,14 +108,23 @@ enum ReportFolder {
         for name in FileOperations.names(in: directory.path) where !name.hasPrefix(".") {
             let folder = directory.appendingPathComponent(name).path
             guard OutputFolder.ownership(ofReportFolder: folder) == .ours else { continue }
-            let results = folder + "/results.json"
+            // A report's results.json, or a sweep's sweep.json (its points counted as the blocks).
+            var results = folder + "/results.json"
+            var isSweep = false
+            if FileKind.of(results) != .regular {
+                results = folder + "/sweep.json"
+                isSweep = true
+            }
             guard let data = try? RegularFile.read(results, limit: 64 << 20),
                   let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { continue }
-            let blocks = object["blocks"] as? [[String: Any]] ?? []
-            let failed = blocks.filter { ($0["status"] as? String) == "failed" }.count
+            let blocks = object[isSweep ? "points" : "blocks"] as? [[String: Any]] ?? []
+            let failed = blocks.filter { entry in
+                let status = entry["status"] as? String
+                return isSweep ? status != "ok" : status == "failed"
+            }.count
             let modified = (try? FileManager.default.attributesOfItem(atPath: results)[.modificationDate] as? Date) ?? Date(timeIntervalSince1970: 0)
             entries.append(IndexEntry(
-                title: object["title"] as? String ?? name,
+                title: (object["title"] as? String ?? name) + (isSweep ? " (sweep of \(blocks.count) points)" : ""),
                 href: (name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? name) + "/index.html",
                 status: BlockStatus(rawValue: object["status"] as? String ?? "") ?? .failed,
                 // Milliseconds keep reports written within one second in the order they were written.

@@ -27,6 +27,12 @@ struct CacheKey: Sendable, Equatable {
     /// - Throws: a `CacheKeyError` when a data file of the block cannot be read.
     init(block: ExperimentBlock, programVersion: String = ProgramVersion.current,
          build: String? = BuildIdentity.current) throws(CacheKeyError) {
+        var digests = FileDigests()
+        try self.init(block: block, programVersion: programVersion, build: build, digests: &digests)
+    }
+
+    /// The key of `block`, reading each data file's digest from `digests` (which reads a file once).
+    init(block: ExperimentBlock, programVersion: String, build: String?, digests: inout FileDigests) throws(CacheKeyError) {
         var lines = ["notebook result cache key 1", "program: notebook \(programVersion)"]
         if let build { lines.append("build: \(build)") }
         lines.append("kind: \(block.kind)")
@@ -34,13 +40,17 @@ struct CacheKey: Sendable, Equatable {
             lines.append("option \(field.name): \(field.value.yaml)")
         }
         for (index, file) in block.experiment.inputFiles.enumerated() {
-            let contents: Data
-            do { contents = try RegularFile.read(file.path) } catch {
-                throw CacheKeyError(message: "could not read \(file.path) to key the block's cached result: it \(error.explanation)")
-            }
-            lines.append("file \(index + 1) (\(file.lastPathComponent)): sha256 \(Self.hex(SHA256.hash(data: contents)))")
+            lines.append("file \(index + 1) (\(file.lastPathComponent)): sha256 \(try digests.digest(of: file.path))")
         }
         self.init(text: lines.joined(separator: "\n") + "\n")
+    }
+
+    /// This key (made without a build) with the build line added: the key the cache files it under.
+    func withBuild(_ build: String?) -> CacheKey {
+        guard let build else { return self }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        lines.insert("build: \(build)", at: min(2, lines.count))
+        return CacheKey(text: lines.joined(separator: "\n"))
     }
 
     /// A key with the given text.

@@ -2,63 +2,61 @@ import Experiments
 import FileAccess
 import Foundation
 
-/// One `notebook run` after its notebooks validated: every block of every notebook is a job; up to
-/// `--jobs` of them run at once, each answered from the result cache when nothing it depends on
-/// changed; each notebook's report is written, its blocks in document order, as soon as its last
-/// block ends; failures are summed up at the end.
+/// One `notebook run` after its notebooks validated: every job of the plan (a block, once however
+/// many sweep points share it) runs, up to `--jobs` at once, each answered from the result cache
+/// when nothing it depends on changed; each notebook's report is written, its blocks in document
+/// order, as soon as its last job ends; failures are summed up at the end.
+///
+/// With `--shard I/N` only the shard's jobs run, and their results go to `DIR/.shards/` for
+/// `notebook merge` instead of reports.
 ///
 /// `--fail-fast` stops the run at the first failure. SIGINT and SIGTERM stop it too: running
 /// blocks are stopped through their monitors, the others are skipped, and a notebook left
 /// incomplete gets its report of what finished in `DIR/<stem>.interrupted/`, so that the
 /// previous full report in `DIR/<stem>/` stays.
 struct NotebookRun {
-    /// A block to run, with the notebook it belongs to.
-    struct Job: Sendable {
-        /// Index of the notebook in the run.
-        let notebook: Int
-        /// Index of the block among the notebook's blocks.
-        let position: Int
-        let block: ExperimentBlock
-        /// `stem: id {kind}`, as progress lines name the block.
-        let label: String
-    }
+    /// The scheduler's view of a job's end.
+    typealias Ending = ReportAssembler.Ending
 
-    /// The scheduler's view of a block's end.
-    typealias Ending = BlockScheduler<Job, RenderedBlock>.Ending
-
-    let notebooks: [Notebook]
+    let plan: RunPlan
     let options: Commands.RunOptions
     let display: ProgressDisplay
     let cache: ResultCache
     let output: URL
     /// The version written into cache keys.
     let programVersion: String
+    /// What identifies this build in cache keys.
+    let build: String?
 
-    /// A run of `notebooks` with `options` into `folder` (checked by ``OutputFolder/prepare``),
+    /// A run of `plan` with `options` into `folder` (checked by ``OutputFolder/prepare``),
     /// showing progress on `display`.
-    init(notebooks: [Notebook], options: Commands.RunOptions, folder: OutputFolder, display: ProgressDisplay,
-         programVersion: String = ProgramVersion.current) {
-        self.notebooks = notebooks
+    init(plan: RunPlan, options: Commands.RunOptions, folder: OutputFolder, display: ProgressDisplay,
+         programVersion: String = ProgramVersion.current, build: String? = BuildIdentity.current) {
+        self.plan = plan
         self.options = options
         self.display = display
         self.programVersion = programVersion
+        self.build = build
         output = URL(fileURLWithPath: folder.path)
         cache = ResultCache(outputDirectory: output)
     }
 
-    /// Runs every block, writes the reports and the index, and returns the exit status.
+    /// Runs the jobs, writes the reports (or the shard's results) and the index, and returns the
+    /// exit status.
     func execute() -> Int32 {
         let started = ContinuousClock.now
         let date = Date()
-        var jobs = [Job]()
-        for (index, notebook) in notebooks.enumerated() {
-            for (position, block) in notebook.blocks.enumerated() {
-                jobs.append(Job(notebook: index, position: position, block: block, label: "\(notebook.stem): \(block.id) {\(block.kind)}"))
-            }
+        let jobs = plan.jobs
+        let selected: [Int]
+        if let shard = options.shard {
+            let assignment = ShardAssignment.assign(costs: jobs.map(\.cost), identities: jobs.map(\.identity.digest), count: shard.count)
+            selected = jobs.indices.filter { assignment[$0] == shard.index - 1 }
+        } else {
+            selected = Array(jobs.indices)
         }
-        let scheduler = BlockScheduler<Job, RenderedBlock>(
-            jobs: jobs, timeLimits: jobs.map { $0.block.options[CommonOptions.timeout] },
-            concurrency: options.jobs ?? ProcessInfo.processInfo.activeProcessorCount) { job, monitor in work(job, monitor: monitor) }
+        let scheduler = BlockScheduler<Int, RenderedBlock>(
+            jobs: selected, timeLimits: selected.map { jobs[$0].block.options[CommonOptions.timeout] },
+            concurrency: options.jobs ?? ProcessInfo.processInfo.activeProcessorCount) { index, monitor in work(index, monitor: monitor) }
         let signals = SignalRecord()
         let trap = InterruptTrap { [display] signal in
             guard signals.record(signal) else {
@@ -71,22 +69,34 @@ struct NotebookRun {
         }
         defer { trap.remove() }
 
-        var endings = notebooks.map { [Ending?](repeating: nil, count: $0.blocks.count) }
-        var remaining = notebooks.map(\.blocks.count)
+        let sweepProgress = SweepProgress(plan: plan, selected: selected)
+        if sweepProgress.isShown { display.setHeader { sweepProgress.line() } }
+        var endings = [Ending?](repeating: nil, count: jobs.count)
+        // How many of each notebook's jobs are still to end (reports are written by full runs only).
+        var remaining = [Int](repeating: 0, count: plan.notebooks.count)
+        var notebooksOfJob = [[Int]](repeating: [], count: jobs.count)
+        for index in selected {
+            notebooksOfJob[index] = Array(Set(jobs[index].locations.map(\.notebook))).sorted()
+            for notebook in notebooksOfJob[index] { remaining[notebook] += 1 }
+        }
+        let assembler = ReportAssembler(plan: plan, output: output, shownOutput: options.outputDirectory, display: display)
         var writeFailed = false
         func finishNotebook(_ index: Int) {
+            guard options.shard == nil else { return }
             let elapsed = ContinuousClock.now - started
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-            if !writeReport(index, endings: endings[index].map { $0! }, interrupted: signals.signal != nil, date: date, seconds: seconds) {
-                writeFailed = true
-            }
+            let information = RunInformation(overrides: options.overrides, date: date, selfContained: options.selfContained,
+                                             quiet: options.quiet, interrupted: signals.signal != nil)
+            if !assembler.write(index, endings: endings, run: information, seconds: seconds) { writeFailed = true }
         }
-        for index in notebooks.indices where remaining[index] == 0 { finishNotebook(index) }
+        for index in plan.notebooks.indices where remaining[index] == 0 { finishNotebook(index) }
         scheduler.start()
         for _ in 0..<scheduler.count {
-            let (index, ending) = scheduler.next()
+            let (slot, ending) = scheduler.next()
+            let index = selected[slot]
             let job = jobs[index]
-            endings[job.notebook][job.position] = ending
+            endings[index] = ending
+            sweepProgress.ended(index)
             switch ending {
             case let .finished(rendered):
                 display.ended(job.label, summary: ProgressText.ended(label: job.label, block: rendered))
@@ -98,32 +108,36 @@ struct NotebookRun {
             case .skipped:
                 break
             }
-            remaining[job.notebook] -= 1
-            if remaining[job.notebook] == 0 { finishNotebook(job.notebook) }
+            for notebook in notebooksOfJob[index] {
+                remaining[notebook] -= 1
+                if remaining[notebook] == 0 { finishNotebook(notebook) }
+            }
         }
         display.finish()
-        do {
-            try ReportFolder.writeIndex(of: output)
-        } catch {
-            display.error("error: could not write the index page: \(error.description)")
-            return 2
+        if let shard = options.shard {
+            if !storeShard(shard, selected: selected, endings: endings, date: date) { return 2 }
+        } else {
+            do {
+                try ReportFolder.writeIndex(of: output)
+            } catch {
+                display.error("error: could not write the index page: \(error.description)")
+                return 2
+            }
         }
         if writeFailed { return 2 }
-        return summarise(endings, signal: signals.signal, stoppedEarly: scheduler.isStopping)
+        return summarise(selected: selected, endings: endings, signal: signals.signal, stoppedEarly: scheduler.isStopping)
     }
 
     /// The work of one job, on a worker thread: the cached result when there is one to trust,
     /// else the block's run, rendered, and stored for next time when it succeeded. `nil` when the
     /// block was stopped before it finished.
-    private func work(_ job: Job, monitor: RunMonitor) -> RenderedBlock? {
+    private func work(_ index: Int, monitor: RunMonitor) -> RenderedBlock? {
+        let job = plan.jobs[index]
         var key: CacheKey?
-        if !options.noCache, job.block.options[CommonOptions.cache] {
-            do {
-                key = try CacheKey(block: job.block, programVersion: programVersion)
-            } catch {
-                display.error("warning: \(job.label): \(error.message); the block runs without the cache")
-            }
+        if let problem = job.keyProblem, !options.noCache, job.block.options[CommonOptions.cache] {
+            display.error("warning: \(job.label): \(problem); the block runs without the cache")
         }
+        if !options.noCache, job.cacheable { key = job.identity.withBuild(build) }
         if let key {
             switch cache.lookup(key) {
             case var .hit(rendered):
@@ -148,76 +162,71 @@ struct NotebookRun {
         return rendered
     }
 
-    /// Writes notebook `index`'s report from its blocks' endings; `false` when it could not be written.
-    ///
-    /// A notebook whose blocks all finished goes to `DIR/<stem>/` (replacing the previous report
-    /// and any interrupted one). One left incomplete by an interrupt goes to
-    /// `DIR/<stem>.interrupted/`; one left incomplete by `--fail-fast` to `DIR/<stem>/`, the blocks
-    /// that did not run left out. One of whose blocks none started is not written.
-    private func writeReport(_ index: Int, endings: [Ending], interrupted: Bool, date: Date, seconds: Double) -> Bool {
-        let notebook = notebooks[index]
-        var blocks = [RenderedBlock]()
-        var complete = true, started = endings.isEmpty
-        for ending in endings {
-            switch ending {
-            case let .finished(rendered):
-                blocks.append(rendered)
-                started = true
-            case .stopped:
-                complete = false
-                started = true
-            case .skipped:
-                complete = false
-            }
-        }
-        guard started else { return true }
-        let markedInterrupted = !complete && interrupted
-        let folder = markedInterrupted ? notebook.stem + OutputFolder.interruptedSuffix : notebook.stem
-        let destination = output.appendingPathComponent(folder).path
-        let information = RunInformation(overrides: options.overrides, date: date, selfContained: options.selfContained,
-                                         quiet: options.quiet, interrupted: markedInterrupted)
-        let report = ReportBuilder.build(notebook, blocks: blocks, run: information, totalSeconds: seconds)
+    /// Stores the shard's results and its manifest; `false` when they could not be written.
+    private func storeShard(_ shard: (index: Int, count: Int), selected: [Int], endings: [Ending?], date: Date) -> Bool {
+        let store = ShardStore(output: output.path)
+        var records = [ShardManifest.Job]()
+        var complete = true
         do {
-            try ReportFolder.write(report, to: destination)
+            try store.prepare()
+            for index in selected {
+                let job = plan.jobs[index]
+                let status: String
+                switch endings[index] {
+                case let .finished(rendered)?:
+                    try store.store(rendered, identity: job.identity)
+                    status = !rendered.succeeded ? "failed" : (rendered.cached ? "cached" : "ok")
+                case .stopped?:
+                    status = "stopped"
+                    complete = false
+                case .skipped?, nil:
+                    status = "skipped"
+                    complete = false
+                }
+                records.append(.init(key: job.identity.digest, label: job.label, status: status))
+            }
+            try store.write(ShardManifest(
+                plan: plan.digest, shard: shard.index, of: shard.count, program: programVersion,
+                command: options.recordedCommand, jobs: records, finished: ReportBuilder.iso8601(Date(), fractionalSeconds: true),
+                complete: complete))
         } catch {
-            display.error("error: could not write the report of \(notebook.path): \(error.description)")
+            display.error("error: could not store the results of shard \(shard.index)/\(shard.count): \(error.description)")
             return false
         }
-        let shown = "\(options.outputDirectory)/\(folder)/index.html"
-        if markedInterrupted {
-            display.error("wrote the report of what finished to \(shown); \(options.outputDirectory)/\(notebook.stem)/ keeps the previous report")
-        } else {
-            let interruptedReport = output.appendingPathComponent(notebook.stem + OutputFolder.interruptedSuffix).path
-            if complete, OutputFolder.ownership(ofReportFolder: interruptedReport) == .ours {
-                do { try FileOperations.remove(interruptedReport) } catch {
-                    display.error("warning: could not remove the report of an interrupted run: \(error.description)")
-                }
-            }
-            display.note("wrote \(shown)")
-        }
+        let ran = records.count
+        display.note("shard \(shard.index)/\(shard.count): \(ran) of \(plan.jobs.count) job\(plan.jobs.count == 1 ? "" : "s") stored in \(options.outputDirectory)/\(ShardStore.folderName)/; `notebook merge \(options.outputDirectory) -o DIR` assembles the reports")
         return true
     }
 
-    /// Prints the failures of every notebook in document order, and what stopped the run; returns
+    /// Prints the failures, each notebook's in document order, and what stopped the run; returns
     /// the exit status (0, 1 when a block failed, 128 + the signal when interrupted).
-    private func summarise(_ endings: [[Ending?]], signal: Int32?, stoppedEarly: Bool) -> Int32 {
-        var failures = [String]()
+    private func summarise(selected: [Int], endings: [Ending?], signal: Int32?, stoppedEarly: Bool) -> Int32 {
+        var failures = [(notebook: Int, line: Int, text: String)]()
         var stopped = 0, skipped = 0
-        for (index, notebook) in notebooks.enumerated() {
-            for (position, ending) in endings[index].enumerated() {
-                switch ending {
-                case let .finished(rendered)?:
-                    if let failure = rendered.failure {
-                        failures.append("\(notebook.path):\(failure.line): error: block '\(notebook.blocks[position].id)': \(failure.message)")
-                    }
-                case .stopped?: stopped += 1
-                case .skipped?, nil: skipped += 1
+        for index in selected {
+            let job = plan.jobs[index]
+            switch endings[index] {
+            case let .finished(rendered)?:
+                guard let failure = rendered.failure else { continue }
+                // One line per notebook the block is in; a sweep point is named when the block
+                // belongs to one point only.
+                for notebook in Array(Set(job.locations.map(\.notebook))).sorted() {
+                    let locations = job.locations.filter { $0.notebook == notebook }
+                    let swept = plan.notebooks[notebook]
+                    let point = locations.count == 1 ? swept.points[locations[0].point].name.map { " [\($0)]" } ?? "" : ""
+                    let line = failure.line == job.block.line ? swept.points[locations[0].point].notebook.blocks[locations[0].position].line : failure.line
+                    failures.append((notebook, line, "\(swept.base.path):\(line): error: block '\(job.block.id)'\(point): \(failure.message)"))
                 }
+            case .stopped?: stopped += 1
+            case .skipped?, nil: skipped += 1
             }
         }
+        failures = failures.enumerated().sorted { a, b in
+            (a.element.notebook, a.element.line, a.offset) < (b.element.notebook, b.element.line, b.offset)
+        }.map(\.element)
         if !failures.isEmpty {
             display.error("\n\(failures.count) block\(failures.count == 1 ? "" : "s") failed:")
-            for failure in failures { display.error(failure) }
+            for failure in failures { display.error(failure.text) }
         }
         if let signal {
             display.error("\(signal == SIGINT ? "interrupted" : "terminated"): \(stopped) block\(stopped == 1 ? "" : "s") stopped, \(skipped) not started")

@@ -35,6 +35,9 @@ final class ProgressDisplay: @unchecked Sendable {
     /// Bar lines on the screen below the cursor's line start (terminal mode).
     private var drawnBars = 0
     private var cursorHidden = false
+    /// A line drawn above the bars (a sweep's overall progress), and its last text in line mode.
+    private var header: (@Sendable () -> String)?
+    private var lastHeader = ""
     /// At most this many bars are drawn; more running blocks are summed up in one line.
     static let maximumBars = 12
     /// Seconds between plain lines when `NOTEBOOK_PROGRESS_INTERVAL` does not say otherwise.
@@ -72,7 +75,21 @@ final class ProgressDisplay: @unchecked Sendable {
             let shown = TerminalText.escaped(label)
             running.removeAll { $0.label == shown }
             emit([summary])
+            if case .lines = mode, let header {
+                // Off a terminal the overall line is written when it changes, after the block's.
+                let line = header()
+                if line != lastHeader {
+                    lastHeader = line
+                    write(TerminalText.escaped(line) + "\n")
+                }
+            }
         }
+    }
+
+    /// Shows `line()` above the bars from now on (a sweep's progress).
+    func setHeader(_ line: @escaping @Sendable () -> String) {
+        guard mode != .quiet else { return }
+        queue.sync { header = line }
     }
 
     /// A line of information (not written with `--quiet`).
@@ -158,12 +175,17 @@ final class ProgressDisplay: @unchecked Sendable {
         if drawnBars > 0 { text += "\u{1B}[\(drawnBars)A\r\u{1B}[J" }
         for line in lines { text += line + "\n" }
         let width = Self.terminalWidth()
+        var headerLines = 0
+        if let header, !running.isEmpty {
+            text += ProgressText.truncated(TerminalText.escaped(header()), to: width - 1) + "\n"
+            headerLines = 1
+        }
         let shown = running.prefix(Self.maximumBars)
         for block in shown {
             text += ProgressText.bar(label: block.label, progress: block.monitor.progress, elapsed: block.monitor.elapsedSeconds,
                                      width: width - 1) + "\n"
         }
-        drawnBars = shown.count
+        drawnBars = shown.count + headerLines
         if running.count > shown.count {
             text += ProgressText.truncated("… and \(running.count - shown.count) more running", to: width - 1) + "\n"
             drawnBars += 1
