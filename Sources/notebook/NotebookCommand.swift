@@ -24,7 +24,7 @@ struct NotebookCommand: ParsableCommand {
             130 when interrupted (the report of what finished goes to DIR/<stem>.interrupted/).
             """,
         version: ProgramVersion.current,
-        subcommands: [Run.self, Check.self, Kinds.self, Clean.self]
+        subcommands: [Run.self, Check.self, Plan.self, Merge.self, Slurm.self, Kinds.self, Clean.self]
     )
 }
 
@@ -116,6 +116,147 @@ extension NotebookCommand {
             let status = Commands.check(LoadRequest(
                 paths: notebooks, overrides: overrides, sweeps: sweep.sweeps, sweepMode: sweep.sweepMode,
                 maxPoints: sweep.maxPoints, allowRead: allowRead))
+            if status != 0 { throw ExitCode(status) }
+        }
+    }
+
+    struct Plan: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the jobs a run would have: each block of each sweep point, its cache key, whether it is cached, its cost and shard.",
+            discussion: """
+                Runs nothing and writes nothing. A block that is the same at several sweep points is one job.
+
+                Examples:
+                  notebook plan notebooks/dynamics.md --sweep lr=[1e-3,1e-2] --json
+                  notebook plan notebooks/*.md --shards 4
+                """)
+
+        @Argument(help: "Notebook files (Markdown).")
+        var notebooks: [String]
+
+        @Option(name: [.customShort("p"), .customLong("param")],
+                help: ArgumentHelp("Override a block option, as for run.", valueName: "KEY=VALUE"))
+        var overrides: [String] = []
+
+        @OptionGroup var sweep: SweepOptions
+
+        @Option(name: .shortAndLong, help: "The output folder whose cache says which jobs are cached.")
+        var output = "output"
+
+        @Option(help: "Show which of N shards runs each job.")
+        var shards: Int?
+
+        @Flag(help: "One JSON object per job and line (JSON Lines) instead of a table.")
+        var json = false
+
+        @Option(help: ArgumentHelp("Also read data files and images from this folder or file. Repeatable.", valueName: "DIR"))
+        var allowRead: [String] = []
+
+        func run() throws {
+            let status = Commands.plan(Commands.PlanOptions(
+                request: LoadRequest(paths: notebooks, overrides: overrides, sweeps: sweep.sweeps, sweepMode: sweep.sweepMode,
+                                     maxPoints: sweep.maxPoints, allowRead: allowRead),
+                outputDirectory: output, shards: shards, json: json))
+            if status != 0 { throw ExitCode(status) }
+        }
+    }
+
+    struct Merge: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Assemble the reports of a sharded run from its shards' folders.",
+            discussion: """
+                Each DIR is the -o folder of one or more `notebook run --shard I/N` runs. The reports, \
+                comparison pages and index written to OUT are those one run on one machine writes. A \
+                missing shard is named, its blocks are left out, the reports are marked incomplete, \
+                and the exit status is 1.
+
+                Examples:
+                  notebook merge site -o site
+                  notebook merge shard-1 shard-2 shard-3 -o site
+                """)
+
+        @Argument(help: "Folders holding the shards' results (their .shards/ folders).")
+        var directories: [String]
+
+        @Option(name: .shortAndLong, help: "Folder for the reports.")
+        var output = "output"
+
+        @Flag(name: .shortAndLong, help: "Print nothing but errors.")
+        var quiet = false
+
+        func run() throws {
+            let status = Commands.merge(Commands.MergeOptions(directories: directories, outputDirectory: output, quiet: quiet))
+            if status != 0 { throw ExitCode(status) }
+        }
+    }
+
+    struct Slurm: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write (and submit) Slurm batch scripts that run notebooks as a job array of shards, then merge.",
+            discussion: """
+                Writes DIR/slurm/<name>.sbatch, a job array whose task I runs `notebook run --shard I/N`, \
+                and DIR/slurm/merge.sbatch, which runs `notebook merge`. DIR must be on a file system \
+                that every node shares. --submit submits both (the merge after every task succeeded); \
+                --wait follows them and exits with the merge's status.
+
+                Examples:
+                  notebook slurm notebooks/dynamics.md --sweep lr=[1e-3,1e-2,1e-1] --shards 3 -o /shared/site
+                  notebook slurm notebooks/*.md --shards 8 --partition gpu --time 01:00:00 --submit --wait
+                """)
+
+        @Argument(help: "Notebook files (Markdown).")
+        var notebooks: [String]
+
+        @Option(name: .shortAndLong, help: "Folder for the shards' results and the reports (on a shared file system).")
+        var output = "output"
+
+        @Option(name: [.customShort("p"), .customLong("param")],
+                help: ArgumentHelp("Override a block option, as for run.", valueName: "KEY=VALUE"))
+        var overrides: [String] = []
+
+        @OptionGroup var sweep: SweepOptions
+
+        @Option(help: "How many shards (array tasks).")
+        var shards: Int
+
+        @Option(help: "The Slurm partition.")
+        var partition: String?
+
+        @Option(help: "The time limit of each task (Slurm's format, e.g. 01:30:00).")
+        var time: String?
+
+        @Option(help: "CPUs per task; each shard runs that many blocks at once.")
+        var cpusPerTask: Int?
+
+        @Option(help: "The Slurm account to charge.")
+        var account: String?
+
+        @Flag(help: "Submit the scripts with sbatch.")
+        var submit = false
+
+        @Flag(help: "With --submit: follow the jobs and exit with the merge's status.")
+        var wait = false
+
+        @Flag(help: "Run every block, ignoring and not updating the result cache.")
+        var noCache = false
+
+        @Flag(help: "Write one HTML file with figures, stylesheet and math embedded.")
+        var selfContained = false
+
+        @Option(help: ArgumentHelp("Also read data files and images from this folder or file. Repeatable.", valueName: "DIR"))
+        var allowRead: [String] = []
+
+        @Flag(name: .shortAndLong, help: "Print nothing but errors.")
+        var quiet = false
+
+        func run() throws {
+            let status = Commands.slurm(Commands.SlurmOptions(
+                run: Commands.RunOptions(
+                    paths: notebooks, outputDirectory: output, overrides: overrides, quiet: quiet, noCache: noCache,
+                    selfContained: selfContained, allowRead: allowRead, sweeps: sweep.sweeps, sweepMode: sweep.sweepMode,
+                    maxPoints: sweep.maxPoints),
+                shards: shards, partition: partition, time: time, cpusPerTask: cpusPerTask, account: account,
+                submit: submit, wait: wait))
             if status != 0 { throw ExitCode(status) }
         }
     }

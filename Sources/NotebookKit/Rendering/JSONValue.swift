@@ -62,6 +62,15 @@ enum JSONValue: Equatable {
         }
     }
 
+    /// The value on one line, `{"a": 1, "b": [1, 2]}`: a JSON Lines record.
+    func compact() -> String {
+        switch self {
+        case let .array(items): return "[" + items.map { $0.compact() }.joined(separator: ", ") + "]"
+        case let .object(fields): return "{" + fields.map { Self.quote($0.0) + ": " + $0.1.compact() }.joined(separator: ", ") + "}"
+        default: return String(serialized().dropLast())
+        }
+    }
+
     private var isScalar: Bool {
         switch self {
         case .array, .object: return false

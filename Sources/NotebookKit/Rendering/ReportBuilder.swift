@@ -30,7 +30,9 @@ public struct RunInformation: Sendable {
     /// Why the report lacks blocks other than an interrupt (a merge missing a shard), if it does.
     public var incomplete: String?
     /// Creates run information.
-    public init(overrides: [String], date: Date, selfContained: Bool = false, quiet: Bool = false, interrupted: Bool = false) {
+    public init(overrides: [String], date: Date, selfContained: Bool = false, quiet: Bool = false, interrupted: Bool = false,
+                incomplete: String? = nil) {
+        self.incomplete = incomplete
         self.overrides = overrides
         self.date = date
         self.selfContained = selfContained

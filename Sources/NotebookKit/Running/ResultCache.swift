@@ -71,6 +71,13 @@ struct ResultCache: Sendable {
         }
     }
 
+    /// Whether a trustworthy entry for `key` is stored (read and checked; nothing is removed).
+    func holds(_ key: CacheKey) -> Bool {
+        guard let data = try? RegularFile.read(entryURL(key).path) else { return false }
+        if case .success = Self.decode(data, expecting: key) { return true }
+        return false
+    }
+
     /// Stores `block` under `key`, replacing any entry there; the cache folder is made (with its
     /// `CACHEDIR.TAG`) when it is missing.
     func store(_ block: RenderedBlock, under key: CacheKey) throws(FileSystemError) {
