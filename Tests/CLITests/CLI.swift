@@ -159,14 +159,14 @@ extension Process {
         let deadline = Date().addingTimeInterval(timeout)
         var timedOut = false
         while isRunning {
-            if Date() > deadline {
+            if Date() > deadline, !timedOut {
                 timedOut = true
                 terminate()
-                break
             }
             Thread.sleep(forTimeInterval: poll)
         }
-        waitUntilExit()
+        // Foundation's waitUntilExit() can hang after the process ended (seen with a child that
+        // left daemons behind); `isRunning` turning false is the end.
         return timedOut
     }
 }

@@ -62,7 +62,7 @@ private func shell(_ command: String, _ arguments: [String]) -> Int32 {
     process.standardOutput = FileHandle.nullDevice
     process.standardError = FileHandle.nullDevice
     do { try process.run() } catch { return -1 }
-    process.waitUntilExit()
+    _ = process.waitUntilExit(timeout: 60, poll: 0.02)
     return process.terminationStatus
 }
 
@@ -308,7 +308,7 @@ struct SafetyTests {
         process.standardOutput = pipe
         try process.run()
         let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        _ = process.waitUntilExit(timeout: 60, poll: 0.02)
         let digest = String(decoding: output.prefix(64), as: UTF8.self)
         return Data(header + Array((digest + "\n").utf8) + body)
     }

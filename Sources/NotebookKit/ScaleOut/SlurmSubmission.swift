@@ -144,7 +144,8 @@ struct SlurmSubmission {
         }
         let output = out.fileHandleForReading.readDataToEndOfFile()
         let errors = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        // Foundation's waitUntilExit can miss the end of a short-lived child off the main thread.
+        while process.isRunning { Thread.sleep(forTimeInterval: 0.005) }
         guard process.terminationStatus == 0 else {
             let said = String(decoding: errors, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             throw Failure(description: "\(command) \(arguments.joined(separator: " ")) was refused (exit \(process.terminationStatus)): \(said.isEmpty ? "no message" : said)")
