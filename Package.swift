@@ -36,7 +36,7 @@ let package = Package(
         .target(
             name: "NotebookKit",
             dependencies: [
-                "Experiments", "Report", "Plot", "CCmark", "FileAccess", .product(name: "Yams", package: "Yams"),
+                "Experiments", "Report", "Plot", "CCmark", "FileAccess", "CFileAccess", .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -46,7 +46,8 @@ let package = Package(
         // files only, paths that cannot leave the output folder, atomic folder replacement, and
         // failures said with the system's reason.
         .target(name: "FileAccess", dependencies: ["CFileAccess"]),
-        // The one system call Swift's Glibc module does not offer: renameat2(RENAME_EXCHANGE).
+        // What Swift's Glibc module does not offer: renameat2(RENAME_EXCHANGE), and the program's
+        // own GNU build ID (dl_iterate_phdr).
         .target(name: "CFileAccess"),
         .target(name: "NeuralODE", dependencies: ["ODE", "Learning"]),
         // Numerics: tableaus, steppers, solutions, typed failures. Imports nothing of notebooks.

@@ -26,7 +26,7 @@ struct BenchmarkCommand: ParsableCommand {
     var probeMemory: String?
 
     func run() throws {
-        let all = CompetitionWorkloads.all + GradientWorkloads.all + SpiralWorkloads.all + LatentWorkloads.all
+        let all = CompetitionWorkloads.all + GradientWorkloads.all + SpiralWorkloads.all + LatentWorkloads.all + SweepWorkloads.all
         if let probeMemory {
             // Child process: one run of the labelled workload, then its peak memory above the baseline.
             guard let workload = all.first(where: { $0.label == probeMemory }) else { throw ValidationError("no workload '\(probeMemory)'") }
@@ -42,7 +42,11 @@ struct BenchmarkCommand: ParsableCommand {
             print("workload                                                    median        min  runs       nfe    steps   final x1   peak memory")
         }
         for workload in workloads {
-            let result = try measure(workload)
+            let result: Measurement
+            do { result = try measure(workload) } catch let skip as BenchmarkSkip {
+                FileHandle.standardError.write(Data("skipped: \(skip.description)\n".utf8))
+                continue
+            }
             let peak = workload.measuresMemory ? try MemoryProbe.peakBytes(of: workload.label) : nil
             if json {
                 var object: [(String, String)] = [("name", "\"\(workload.name)\"")]
