@@ -88,7 +88,7 @@ struct CorpusTests {
         // The contract of every message: the notebook path as given, or a command-line `-p`;
         // indented lines continue the message above them (an equation with a caret under it).
         for line in check.stderr.split(separator: "\n") where !line.hasPrefix("    ") {
-            #expect(line.hasPrefix("\(file):") || line.hasPrefix("error: -p ") || line.hasPrefix("error: --allow-read "),
+            #expect(line.hasPrefix("\(file):") || line.hasPrefix("error: -p ") || line.hasPrefix("error: --allow-read ") || line.hasPrefix("error: --sweep "),
                     "'\(line)' names neither the file nor the -p option")
         }
     }

@@ -99,7 +99,11 @@ enum ReportFolder {
 
     /// Rewrites `directory/index.html`, listing every report folder notebook wrote under
     /// `directory`; an index page that is not notebook's is left alone.
-    static func writeIndex(of directory: URL) throws(WriteError) {
+    ///
+    /// A report's date is when its results were written, except for the reports of this run
+    /// (`run`: its start and the folders it wrote), which all take the run's date, so that they sort
+    /// by title among themselves and the page does not depend on which block ended first.
+    static func writeIndex(of directory: URL, run: (date: Date, folders: Set<String>)? = nil) throws(WriteError) {
         let index = directory.appendingPathComponent(OutputFolder.indexName).path
         if case let .foreign(what) = OutputFolder.ownership(ofIndexPage: index) {
             throw WriteError(description: "\(index) is not an index page written by notebook (it is \(what)); it was left as it was")
@@ -122,7 +126,8 @@ enum ReportFolder {
                 let status = entry["status"] as? String
                 return isSweep ? status != "ok" : status == "failed"
             }.count
-            let modified = (try? FileManager.default.attributesOfItem(atPath: results)[.modificationDate] as? Date) ?? Date(timeIntervalSince1970: 0)
+            let modified = run.flatMap { $0.folders.contains(name) ? $0.date : nil }
+                ?? (try? FileManager.default.attributesOfItem(atPath: results)[.modificationDate] as? Date) ?? Date(timeIntervalSince1970: 0)
             entries.append(IndexEntry(
                 title: (object["title"] as? String ?? name) + (isSweep ? " (sweep of \(blocks.count) points)" : ""),
                 href: (name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? name) + "/index.html",

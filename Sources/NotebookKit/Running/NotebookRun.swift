@@ -118,7 +118,7 @@ struct NotebookRun {
             if !storeShard(shard, selected: selected, endings: endings, date: date) { return 2 }
         } else {
             do {
-                try ReportFolder.writeIndex(of: output)
+                try ReportFolder.writeIndex(of: output, run: (date, Set(plan.notebooks.map(\.base.stem))))
             } catch {
                 display.error("error: could not write the index page: \(error.description)")
                 return 2

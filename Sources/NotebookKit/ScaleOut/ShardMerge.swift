@@ -119,7 +119,7 @@ extension Commands {
             writeFailed = true
         }
         display.finish()
-        do { try ReportFolder.writeIndex(of: URL(fileURLWithPath: folder.path)) } catch {
+        do { try ReportFolder.writeIndex(of: URL(fileURLWithPath: folder.path), run: (information.date, Set(notebooks.map(\.base.stem)))) } catch {
             printError("error: could not write the index page: \(error.description)")
             return 2
         }
