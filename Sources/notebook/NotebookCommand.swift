@@ -249,6 +249,9 @@ extension NotebookCommand {
         @Flag(name: .shortAndLong, help: "Print nothing but errors.")
         var quiet = false
 
+        @Option(help: ArgumentHelp("The notebook executable the nodes run (default: this one, by its absolute path).", valueName: "PATH"))
+        var executable: String?
+
         func run() throws {
             let status = Commands.slurm(Commands.SlurmOptions(
                 run: Commands.RunOptions(
@@ -256,7 +259,7 @@ extension NotebookCommand {
                     selfContained: selfContained, allowRead: allowRead, sweeps: sweep.sweeps, sweepMode: sweep.sweepMode,
                     maxPoints: sweep.maxPoints),
                 shards: shards, partition: partition, time: time, cpusPerTask: cpusPerTask, account: account,
-                submit: submit, wait: wait))
+                submit: submit, wait: wait, executable: executable))
             if status != 0 { throw ExitCode(status) }
         }
     }

@@ -290,5 +290,16 @@ struct ScaleOutTests {
         #expect(local.keys.filter { $0.hasPrefix("fit/points/") && $0.hasSuffix("/index.html") }.count == 4)
         expectSameReports(local, cluster.filter { !$0.key.hasPrefix("slurm/") }, "Slurm against local")
         #expect(cluster.keys.contains { $0.hasPrefix("slurm/logs/fit-") })
+
+        // A task that fails (here: the nodes cannot find the executable) is named with its log,
+        // and the merge job, which can never start, is cancelled.
+        result = try CLI.run(["slurm", "fit.md", "--shards", "2", "-o", "broken", "--submit", "--wait",
+                              "--executable", "/nonexistent/notebook"], in: scratch.url,
+                             environment: ["SLURM_CONF": conf, "NOTEBOOK_SLURM_POLL": "0.5"], timeout: 120)
+        #expect(result.status == 1, "\(result)")
+        let broken = scratch.file("broken").resolvingSymlinksInPath().path
+        #expect(result.stderr.contains("error: shard task "), "\(result)")
+        #expect(result.stderr.contains("_1 failed (FAILED, exit code 127): its log is \(broken)/slurm/logs/fit-"), "\(result)")
+        #expect(result.stderr.contains("was cancelled"), "\(result)")
     }
 }
