@@ -27,9 +27,24 @@ public struct ExpressionError: Error, Sendable, Equatable, CustomStringConvertib
         self.init(message: message, text: text, column: range.lowerBound + 1, length: range.count)
     }
 
-    /// Two lines: the expression text, then spaces and `^~~` under the bad token.
+    /// Two lines: the expression text (around the bad token when it is long), then spaces and
+    /// `^~~` under the token.
     public var caretDisplay: String {
-        text + "\n" + String(repeating: " ", count: column - 1) + "^" + String(repeating: "~", count: length - 1)
+        let shown = excerpt()
+        return shown.text + "\n" + String(repeating: " ", count: shown.column - 1) + "^" + String(repeating: "~", count: shown.length - 1)
+    }
+
+    /// The text to show with the caret: all of it when it is at most `width` characters, else a
+    /// window of about `width` characters around the bad token, cut ends marked `…`; the column and
+    /// length of the caret in what is shown.
+    public func excerpt(width: Int = 100) -> (text: String, column: Int, length: Int) {
+        let characters = Array(text)
+        guard characters.count > width else { return (text, column, length) }
+        let shownLength = Swift.min(length, width / 2)
+        let start = Swift.max(0, Swift.min(column - 1 - width / 3, characters.count - width))
+        let end = Swift.min(characters.count, start + width)
+        let lead = start > 0 ? "…" : "", trail = end < characters.count ? "…" : ""
+        return (lead + String(characters[start..<end]) + trail, column - start + lead.count, shownLength)
     }
 
     /// `column N: message`, followed by the caret display.

@@ -12,7 +12,15 @@
 /// ```
 ///
 /// Columns in errors count characters (1-based), so the caret lines up under the token.
+///
+/// Trees are at most ``maximumDepth`` levels deep (parentheses, calls, signs, and chains of
+/// operators all count), so that every later pass over them (evaluation, derivatives,
+/// simplification, printing) recurses a bounded number of times; deeper text is an error at the
+/// token where the limit is passed.
 public enum ExpressionParser {
+    /// The deepest tree an expression may make.
+    public static let maximumDepth = 256
+
     /// Parses `text`; names are not checked (see `parse(_:names:)`).
     public static func parse(_ text: String) throws(ExpressionError) -> Expression {
         var parser = try Parser(text: text)
@@ -56,8 +64,11 @@ private struct Token {
     var range: Range<Int>
 }
 
-/// The lexer and the recursive-descent parser proper.
+/// The lexer and the recursive-descent parser proper. Each parse function returns the subtree
+/// and its depth.
 private struct Parser {
+    typealias Parsed = (expression: Expression, depth: Int)
+
     let text: String
     let tokens: [Token]
     var index = 0
@@ -130,11 +141,23 @@ private struct Parser {
 
     func slice(_ r: Range<Int>) -> String { String(Array(text)[r]) }
 
+    /// The error for a tree that would pass ``ExpressionParser/maximumDepth`` at `range`.
+    func tooDeep(_ range: Range<Int>) -> ExpressionError {
+        ExpressionError("the expression nests more than \(ExpressionParser.maximumDepth) levels deep (parentheses, calls, signs and chains of operators count); split it into shorter terms",
+                        text: text, range: range)
+    }
+
+    /// `depth` checked against the limit, for a node at `range`.
+    func checked(_ depth: Int, at range: Range<Int>?) throws(ExpressionError) -> Int {
+        guard depth <= ExpressionParser.maximumDepth else { throw tooDeep(range ?? current.range) }
+        return depth
+    }
+
     mutating func parseAll() throws(ExpressionError) -> Expression {
         if current.kind == .end {
             throw ExpressionError("empty expression", text: text, range: 0..<1)
         }
-        let e = try parseExpression()
+        let e = try parseExpression().expression
         if current.kind != .end {
             if isSymbol(")") {
                 throw ExpressionError("unmatched ')'", text: text, range: current.range)
@@ -144,68 +167,85 @@ private struct Parser {
         return e
     }
 
-    mutating func parseExpression() throws(ExpressionError) -> Expression {
-        var lhs = try parseTerm()
+    mutating func parseExpression() throws(ExpressionError) -> Parsed {
+        var (lhs, depth) = try parseTerm()
         while case .symbol(let c) = current.kind, c == "+" || c == "-" {
+            let operatorRange = current.range
             advance()
             let rhs = try parseTerm()
-            lhs = .binary(c == "+" ? .add : .subtract, lhs, rhs, range: span(lhs, rhs))
+            depth = try checked(Swift.max(depth, rhs.depth) + 1, at: operatorRange)
+            lhs = .binary(c == "+" ? .add : .subtract, lhs, rhs.expression, range: span(lhs, rhs.expression))
         }
-        return lhs
+        return (lhs, depth)
     }
 
-    mutating func parseTerm() throws(ExpressionError) -> Expression {
-        var lhs = try parseUnary()
+    mutating func parseTerm() throws(ExpressionError) -> Parsed {
+        var (lhs, depth) = try parseUnary()
         while case .symbol(let c) = current.kind, c == "*" || c == "/" {
+            let operatorRange = current.range
             advance()
             let rhs = try parseUnary()
-            lhs = .binary(c == "*" ? .multiply : .divide, lhs, rhs, range: span(lhs, rhs))
+            depth = try checked(Swift.max(depth, rhs.depth) + 1, at: operatorRange)
+            lhs = .binary(c == "*" ? .multiply : .divide, lhs, rhs.expression, range: span(lhs, rhs.expression))
         }
-        return lhs
+        return (lhs, depth)
     }
 
-    mutating func parseUnary() throws(ExpressionError) -> Expression {
+    /// Signs, parentheses and calls recurse here; the nesting is counted on the way down, so that
+    /// the parser itself stops at the limit instead of running out of stack.
+    var nesting = 0
+
+    mutating func parseUnary() throws(ExpressionError) -> Parsed {
         if case .symbol(let c) = current.kind, c == "-" || c == "+" {
             let start = current.range.lowerBound
+            nesting += 1
+            defer { nesting -= 1 }
+            _ = try checked(nesting, at: current.range)
             advance()
             let operand = try parseUnary()
-            let r = start..<(operand.range?.upperBound ?? start + 1)
-            return c == "-" ? .negate(operand, range: r) : operand.withRange(r)
+            let r = start..<(operand.expression.range?.upperBound ?? start + 1)
+            if c == "+" { return (operand.expression.withRange(r), operand.depth) }
+            return (.negate(operand.expression, range: r), try checked(operand.depth + 1, at: start..<(start + 1)))
         }
         return try parsePower()
     }
 
-    mutating func parsePower() throws(ExpressionError) -> Expression {
+    mutating func parsePower() throws(ExpressionError) -> Parsed {
         let base = try parsePrimary()
         guard isSymbol("^") else { return base }
+        let operatorRange = current.range
         advance()
         let exponent = try parseUnary()   // right-associative: 2^3^2 = 2^(3^2)
-        return .binary(.power, base, exponent, range: span(base, exponent))
+        let depth = try checked(Swift.max(base.depth, exponent.depth) + 1, at: operatorRange)
+        return (.binary(.power, base.expression, exponent.expression, range: span(base.expression, exponent.expression)), depth)
     }
 
-    mutating func parsePrimary() throws(ExpressionError) -> Expression {
+    mutating func parsePrimary() throws(ExpressionError) -> Parsed {
         let token = current
         switch token.kind {
         case .number(let v):
             advance()
-            return .number(v, range: token.range)
+            return (.number(v, range: token.range), 1)
         case .name(let name):
             advance()
-            guard isSymbol("(") else { return .name(name, range: token.range) }
+            guard isSymbol("(") else { return (.name(name, range: token.range), 1) }
             return try parseCall(name: name, nameRange: token.range)
         case .symbol("("):
+            nesting += 1
+            defer { nesting -= 1 }
+            _ = try checked(nesting, at: token.range)
             advance()
             let inner = try parseExpression()
             guard isSymbol(")") else { throw missingParen(open: token) }
             let close = current.range.upperBound
             advance()
-            return inner.withRange(token.range.lowerBound..<close)
+            return (inner.expression.withRange(token.range.lowerBound..<close), inner.depth)
         default:
             throw unexpected(token)
         }
     }
 
-    mutating func parseCall(name: String, nameRange: Range<Int>) throws(ExpressionError) -> Expression {
+    mutating func parseCall(name: String, nameRange: Range<Int>) throws(ExpressionError) -> Parsed {
         guard let function = Function(rawValue: name), Function.writable.contains(function) else {
             var message = "unknown function '\(name)'"
             if let s = NameSuggestion.closest(to: name, among: Function.writable.map(\.rawValue)) {
@@ -214,13 +254,21 @@ private struct Parser {
             throw ExpressionError(message, text: text, range: nameRange)
         }
         let open = current
+        nesting += 1
+        defer { nesting -= 1 }
+        _ = try checked(nesting, at: nameRange)
         advance()
         var arguments: [Expression] = []
+        var depth = 0
         if !isSymbol(")") {
-            arguments.append(try parseExpression())
+            let first = try parseExpression()
+            arguments.append(first.expression)
+            depth = first.depth
             while isSymbol(",") {
                 advance()
-                arguments.append(try parseExpression())
+                let next = try parseExpression()
+                arguments.append(next.expression)
+                depth = Swift.max(depth, next.depth)
             }
         }
         guard isSymbol(")") else { throw missingParen(open: open) }
@@ -231,7 +279,7 @@ private struct Parser {
             throw ExpressionError(
                 "'\(name)' takes \(function.arity) \(noun), got \(arguments.count)", text: text, range: nameRange)
         }
-        return .call(function, arguments, range: nameRange.lowerBound..<close)
+        return (.call(function, arguments, range: nameRange.lowerBound..<close), try checked(depth + 1, at: nameRange))
     }
 
     /// At the end of the text: "missing ')'" under the end; otherwise "expected ')'" under the stray token.

@@ -79,8 +79,9 @@ public struct OdeKind: ExperimentKind {
 
     static func located(_ error: ExpressionError, state: String, message: String, options: ResolvedOptions) -> OptionError {
         let prefix = "    \(state): "
-        let caret = String(repeating: " ", count: prefix.count + error.column - 1) + "^" + String(repeating: "~", count: max(error.length - 1, 0))
-        return OptionError("in the equation for '\(state)': \(message)\n\(prefix)\(error.text)\n\(caret)",
+        let shown = error.excerpt()
+        let caret = String(repeating: " ", count: prefix.count + shown.column - 1) + "^" + String(repeating: "~", count: max(shown.length - 1, 0))
+        return OptionError("in the equation for '\(state)': \(message)\n\(prefix)\(shown.text)\n\(caret)",
                            at: options.position(of: "equations.\(state)"))
     }
 }

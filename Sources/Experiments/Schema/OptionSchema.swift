@@ -323,15 +323,20 @@ public struct OptionSchema: Sendable {
 
     /// Reads a finite number in any common notation (`42`, `0.0001`, `1e-4`, `1.0E-4`, `.5`).
     public static func parseNumber(_ text: String) -> Double? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        guard !trimmed.isEmpty, trimmed.allSatisfy({ "0123456789+-.eE".contains($0) }),
-              let value = Double(trimmed), value.isFinite else { return nil }
+        // On the UTF-8 bytes: this reads every number of a data file and of long lists.
+        var utf8 = Substring(text).utf8
+        while let first = utf8.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") { utf8.removeFirst() }
+        while let last = utf8.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") { utf8.removeLast() }
+        guard !utf8.isEmpty, utf8.allSatisfy({ byte in
+            (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-")
+                || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E")
+        }), let value = Double(Substring(utf8)), value.isFinite else { return nil }
         return value
     }
 
     /// Reads a whole number, also written as `1e3` or `1000.0`.
     public static func parseInteger(_ text: String) -> Int? {
-        if let value = Int(text.trimmingCharacters(in: .whitespaces)) { return value }
+        if let value = Int(text) { return value }
         guard let value = parseNumber(text), value == value.rounded(), abs(value) < 1e15 else { return nil }
         return Int(value)
     }

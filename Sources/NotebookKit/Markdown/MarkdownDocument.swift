@@ -157,55 +157,73 @@ final class MarkdownDocument {
     /// Replaces the marked spans that start in the text node `first`, following a span into later
     /// siblings (display math over several lines: text, soft breaks, text). Nodes merged into a
     /// span are unlinked, freed and recorded in `absorbed`.
+    ///
+    /// One pass over the text: the node keeps the text before its first span, and the spans and the
+    /// text between them become new nodes after it, so a paragraph of many formulas costs time in
+    /// proportion to its length.
     private func replaceMath(startingAt first: OpaquePointer, absorbed: inout Set<OpaquePointer>) -> Int {
+        func literal(_ node: OpaquePointer) -> [Character] { Array(cmark_node_get_literal(node).map { String(cString: $0) } ?? "") }
+        func isOpen(_ character: Character) -> Bool { character == MathProtection.inlineOpen || character == MathProtection.displayOpen }
         var count = 0
-        var current = first
+        var node = first
+        var characters = literal(first)
+        var index = 0
+        // The node that keeps the text before its first span, until that text is set.
+        var owner: OpaquePointer? = first
+        var anchor = first
+        func addText(_ text: [Character].SubSequence) {
+            let shown = MathProtection.restoringDelimiters(String(text))
+            if let current = owner {
+                cmark_node_set_literal(current, shown)
+                owner = nil
+            } else if !shown.isEmpty {
+                let textNode = cmark_node_new(CMARK_NODE_TEXT)!
+                cmark_node_set_literal(textNode, shown)
+                cmark_node_insert_after(anchor, textNode)
+                anchor = textNode
+            }
+        }
         while true {
-            let literal = Array(cmark_node_get_literal(current).map { String(cString: $0) } ?? "")
-            guard let open = literal.firstIndex(where: { $0 == MathProtection.inlineOpen || $0 == MathProtection.displayOpen }) else {
-                // A stray close marker (it should not happen) is shown as the delimiter it stands for.
-                cmark_node_set_literal(current, MathProtection.restoringDelimiters(String(literal)))
+            guard let open = characters[index...].firstIndex(where: isOpen) else {
+                addText(characters[index...])
                 return count
             }
-            let display = literal[open] == MathProtection.displayOpen
+            let display = characters[open] == MathProtection.displayOpen
             let close = display ? MathProtection.displayClose : MathProtection.inlineClose
-            var tex = ""
-            var rest: [Character]
-            var restNode: OpaquePointer
+            var tex: String
+            var next: (node: OpaquePointer, characters: [Character], index: Int)?
             var merged = [OpaquePointer]()
-            if let end = literal[(open + 1)...].firstIndex(of: close) {
-                tex = String(literal[(open + 1)..<end])
-                rest = Array(literal[(end + 1)...])
-                restNode = cmark_node_new(CMARK_NODE_TEXT)!
+            if let end = characters[(open + 1)...].firstIndex(of: close) {
+                tex = String(characters[(open + 1)..<end])
+                next = (node, characters, end + 1)
             } else {
-                tex = String(literal[(open + 1)...])
-                var sibling = cmark_node_next(current)
-                var found: (node: OpaquePointer, rest: [Character])?
-                while let node = sibling {
-                    let type = cmark_node_get_type(node)
+                tex = String(characters[(open + 1)...])
+                var sibling = cmark_node_next(node)
+                while let candidate = sibling {
+                    let type = cmark_node_get_type(candidate)
                     if type == CMARK_NODE_TEXT {
-                        let text = Array(cmark_node_get_literal(node).map { String(cString: $0) } ?? "")
+                        let text = literal(candidate)
                         if let end = text.firstIndex(of: close) {
                             tex += String(text[..<end])
-                            found = (node, Array(text[(end + 1)...]))
+                            next = (candidate, text, end + 1)
                             break
                         }
                         tex += String(text)
                     } else if type == CMARK_NODE_SOFTBREAK || type == CMARK_NODE_LINEBREAK {
                         tex += "\n"
                     } else {
-                        tex += MarkdownNode(pointer: node).plainText
+                        tex += MarkdownNode(pointer: candidate).plainText
                     }
-                    merged.append(node)
-                    sibling = cmark_node_next(node)
+                    merged.append(candidate)
+                    sibling = cmark_node_next(candidate)
                 }
-                guard let found else {
-                    cmark_node_set_literal(current, MathProtection.restoringDelimiters(String(literal)))
+                guard next != nil else {
+                    // No close before the paragraph ends: the delimiter is shown as written.
+                    addText(characters[index...])
                     return count
                 }
-                rest = found.rest
-                restNode = found.node
             }
+            addText(characters[index..<open])
             let fence = display ? "$$" : "$"
             let element = HTML.element(
                 "span", [.init("class", display ? "math display" : "math inline")],
@@ -213,20 +231,27 @@ final class MarkdownDocument {
             let math = cmark_node_new(CMARK_NODE_CUSTOM_INLINE)!
             cmark_node_set_on_enter(math, element.rendered)
             cmark_node_set_on_exit(math, "")
-            cmark_node_set_literal(current, String(literal[..<open]))
-            cmark_node_insert_after(current, math)
-            for node in merged {
-                absorbed.insert(node)
-                cmark_node_unlink(node)
-                cmark_node_free(node)
-            }
-            cmark_node_set_literal(restNode, String(rest))
-            if cmark_node_parent(restNode) == nil {
-                cmark_node_insert_after(math, restNode)
-            }
-            absorbed.insert(restNode)
+            cmark_node_insert_after(anchor, math)
+            anchor = math
             count += 1
-            current = restNode
+            for merged in merged {
+                absorbed.insert(merged)
+                cmark_node_unlink(merged)
+                cmark_node_free(merged)
+            }
+            guard let next else { return count }
+            if next.node != node {
+                // The span ended in a later text node: its rest is read from there, and the node
+                // itself is emptied (it stays, after the span, holding the text that follows).
+                absorbed.insert(next.node)
+                cmark_node_unlink(next.node)
+                cmark_node_insert_after(anchor, next.node)
+                anchor = next.node
+                owner = next.node
+                node = next.node
+                characters = next.characters
+            }
+            index = next.index
         }
     }
 

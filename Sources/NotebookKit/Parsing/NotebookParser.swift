@@ -81,7 +81,7 @@ enum NotebookParser {
         }
         var cells = [ParsedCell]()
         var pending = [(node: MarkdownNode, html: String, heading: Heading?, math: Int)]()
-        var anchors = Set<String>()
+        var anchors = AnchorNames()
         var title = frontMatter.title
         var droppedTitleHeading = false
         var rawBlocks = [RawBlock]()
@@ -93,7 +93,7 @@ enum NotebookParser {
         for node in nodes where node.isCodeBlock && node.fence != nil {
             if case let .kind(name)? = experimentInfo(node.fenceInfo), Kinds.named(name) != nil {
                 kindCounts[name, default: 0] += 1
-                anchors.insert(firstID(in: node.literal) ?? "\(name)-\(kindCounts[name]!)")
+                anchors.reserve(firstID(in: node.literal) ?? "\(name)-\(kindCounts[name]!)")
             }
         }
 
@@ -152,7 +152,7 @@ enum NotebookParser {
                     droppedTitleHeading = true
                     continue
                 }
-                let anchor = uniqueAnchor(slug(text), taken: &anchors)
+                let anchor = anchors.unique(slug(text))
                 let level = node.headingLevel
                 let tag = "<h\(level)"
                 if html.hasPrefix(tag) {
@@ -215,16 +215,6 @@ enum NotebookParser {
         return slug.isEmpty ? "section" : slug
     }
 
-    private static func uniqueAnchor(_ base: String, taken: inout Set<String>) -> String {
-        var candidate = base
-        var counter = 1
-        while taken.contains(candidate) {
-            candidate = "\(base)-\(counter)"
-            counter += 1
-        }
-        taken.insert(candidate)
-        return candidate
-    }
 
     /// A local image the prose shows becomes an asset of the report: a regular file inside the
     /// read scope, copied (as the file a link inside the scope points to) into `assets/`. URLs with

@@ -38,7 +38,9 @@ struct NotebookSource {
             throw Diagnostic(file: path, message: "is not UTF-8 text; save the notebook as UTF-8")
         }
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-        text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        if data.contains(UInt8(ascii: "\r")) {
+            text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        }
         guard !text.allSatisfy(\.isWhitespace) else {
             throw Diagnostic(file: path, message: "the notebook is empty; write Markdown prose and ```{species} blocks into it")
         }

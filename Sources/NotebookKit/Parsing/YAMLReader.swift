@@ -14,6 +14,12 @@ enum YAMLReader {
                 "tab character in the indentation of \(context); YAML indents with spaces",
                 at: SourcePosition(line: firstLine + tab - 1, column: 1))
         }
+        // An alias is refused before composing: Yams expands every alias into a copy of its
+        // anchor's node, so a few nested aliases ("billion laughs") would take gigabytes.
+        if let alias = aliasPosition(in: text) {
+            throw OptionError("YAML aliases (*name) are not supported in \(context)",
+                              at: SourcePosition(line: firstLine + alias.line - 1, column: alias.column))
+        }
         let node: Node?
         do {
             node = try Yams.compose(yaml: text)
@@ -42,6 +48,77 @@ enum YAMLReader {
         case let .mapping(entries, _):
             return "{" + entries.map { "\($0.key): \(flowText($0.value))" }.joined(separator: ", ") + "}"
         }
+    }
+
+    /// The 1-based line and column of the first alias (`*name` where a node starts) in YAML text,
+    /// outside quoted scalars and comments, if any. One pass over the text.
+    static func aliasPosition(in text: String) -> (line: Int, column: Int)? {
+        var line = 1, column = 0
+        var quote: UInt8?            // inside a quoted scalar: its quote
+        var escaped = false
+        var comment = false
+        var previous: UInt8?         // the last byte of this line that is not a space
+        var spaceSincePrevious = false
+        let bytes = Array(text.utf8)
+        for (index, byte) in bytes.enumerated() {
+            column += 1
+            if byte == UInt8(ascii: "\n") {
+                line += 1
+                column = 0
+                comment = false
+                previous = nil
+                spaceSincePrevious = false
+                continue
+            }
+            if comment { continue }
+            if let open = quote {
+                if escaped {
+                    escaped = false
+                } else if open == UInt8(ascii: "\""), byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == open {
+                    quote = nil
+                    previous = byte
+                    spaceSincePrevious = false
+                }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"):
+                spaceSincePrevious = true
+                continue
+            case UInt8(ascii: "#") where previous == nil || spaceSincePrevious:
+                comment = true
+                continue
+            case let mark where (mark == UInt8(ascii: "\"") || mark == UInt8(ascii: "'"))
+                && (previous == nil || spaceSincePrevious || opensFlowEntry(previous)):
+                quote = byte
+                continue
+            case UInt8(ascii: "*"):
+                let startsNode = previous == nil || opensFlowEntry(previous)
+                    || (spaceSincePrevious && [UInt8(ascii: ":"), UInt8(ascii: "-"), UInt8(ascii: "?")].contains(previous!))
+                let next = index + 1 < bytes.count ? bytes[index + 1] : UInt8(ascii: " ")
+                if startsNode, next != UInt8(ascii: " "), next != UInt8(ascii: "\n"), next != UInt8(ascii: "\t"), !isFlowIndicator(next) {
+                    return (line, column)
+                }
+            default:
+                break
+            }
+            previous = byte
+            spaceSincePrevious = false
+        }
+        return nil
+    }
+
+    /// `[`, `{` or `,`: after one of these a flow collection's entry starts.
+    private static func opensFlowEntry(_ byte: UInt8?) -> Bool {
+        byte == UInt8(ascii: "[") || byte == UInt8(ascii: "{") || byte == UInt8(ascii: ",")
+    }
+
+    private static func isFlowIndicator(_ byte: UInt8?) -> Bool {
+        guard let byte else { return false }
+        return byte == UInt8(ascii: "[") || byte == UInt8(ascii: "{") || byte == UInt8(ascii: ",")
+            || byte == UInt8(ascii: "]") || byte == UInt8(ascii: "}")
     }
 
     /// The 1-based line of the first line indented with a tab, if any.
