@@ -226,6 +226,9 @@ public struct AdaptiveSolver: Sendable {
             y.update(from: yNew, count: n)
             k.update(from: k + lastStage * n, count: n)
             recorder.accepted(at: t, y)
+            if recorder.states.count > controller.maximumSavedValues {
+                throw .savedValuesLimit(t: t, limit: controller.maximumSavedValues)
+            }
             control.accept(error: error)
         }
         return recorder.finish(at: t, y, statistics: statistics)

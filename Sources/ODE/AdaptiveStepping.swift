@@ -77,7 +77,10 @@ struct StepControl {
     /// Before an attempt: see `AdaptiveStepping.prepareStep`. Returns whether it is the last step.
     @inlinable
     mutating func prepare(t: Double, endTime: Double, statistics: SolveStatistics) throws(SolveFailure) -> Bool {
-        try AdaptiveStepping.prepareStep(h: &h, t: t, endTime: endTime, statistics: statistics,
+        if let interruption = controller.interruption, interruption.stops(at: statistics.steps) {
+            throw .interrupted(t: t, step: statistics.steps)
+        }
+        return try AdaptiveStepping.prepareStep(h: &h, t: t, endTime: endTime, statistics: statistics,
                                          maximumSteps: controller.maximumSteps, lastNonFinite: lastNonFinite)
     }
 

@@ -14,6 +14,9 @@ public struct FixedStepSolver: Sendable {
     public let saving: SaveSchedule
 
     /// Creates a solver configuration.
+    /// Asked every 65,536 steps (the loop is too fast to ask more often) whether to stop.
+    public var interruption: SolveInterruption?
+
     public init(tableau: ButcherTableau, stepSize: Double, steps: Int, saving: SaveSchedule = .every(1)) {
         self.tableau = tableau
         self.stepSize = stepSize
@@ -96,6 +99,10 @@ public struct FixedStepSolver: Sendable {
                             for i in 0..<n { y[i] = yLocal[i] }
                             return step
                         }
+                        if step & 0xFFFF == 0, let interruption, interruption.shouldStop() {
+                            for i in 0..<n { y[i] = yLocal[i] }
+                            return -step
+                        }
                         if step == nextSave {
                             times.append(startTime + Double(step) * stepSize)
                             for i in 0..<n { saved.append(Double(yLocal[i])) }
@@ -108,6 +115,9 @@ public struct FixedStepSolver: Sendable {
                     for i in 0..<n { y[i] = yLocal[i] }
                     return nil
                 }
+            }
+            if let failedStep = finished, failedStep < 0 {
+                throw .interrupted(t: startTime + Double(-failedStep) * stepSize, step: -failedStep)
             }
             if let failedStep = finished {
                 let component = (0..<n).first { !y[$0].isFinite } ?? 0
@@ -154,6 +164,9 @@ public struct FixedStepSolver: Sendable {
             if check != 0 || check.isNaN {
                 let component = (0..<n).first { !y[$0].isFinite } ?? 0
                 throw .nonFiniteState(t: startTime + Double(step) * stepSize, step: step, component: component)
+            }
+            if step & 0xFFFF == 0, let interruption, interruption.shouldStop() {
+                throw .interrupted(t: startTime + Double(step) * stepSize, step: step)
             }
             if step == nextSave {
                 times.append(startTime + Double(step) * stepSize)

@@ -149,6 +149,9 @@ public struct RosenbrockSolver: Sendable {
             f0.update(from: f1, count: n)
             jacobianCurrent = false
             recorder.accepted(at: t, y)
+            if recorder.states.count > controller.maximumSavedValues {
+                throw .savedValuesLimit(t: t, limit: controller.maximumSavedValues)
+            }
             control.accept(error: error)
         }
         return recorder.finish(at: t, y, statistics: statistics)

@@ -8,6 +8,10 @@ public enum SolveFailure: Error, Sendable, Equatable, CustomStringConvertible {
     case stepSizeUnderflow(t: Double, h: Double)
     /// The solve took `maxSteps` steps before reaching the end.
     case maxStepsReached(t: Double, maxSteps: Int)
+    /// The caller's ``SolveInterruption`` asked the solve to stop, at `t` after `step` steps.
+    case interrupted(t: Double, step: Int)
+    /// Keeping every requested point would take more than `limit` values.
+    case savedValuesLimit(t: Double, limit: Int)
 
     /// What happened.
     public var message: String { message(stateNames: []) }
@@ -24,6 +28,10 @@ public enum SolveFailure: Error, Sendable, Equatable, CustomStringConvertible {
             return "the step size fell to \(h) at t = \(formatted(t)), too small to make progress"
         case let .maxStepsReached(t, maxSteps):
             return "max_steps (\(maxSteps)) reached at t = \(formatted(t))"
+        case let .interrupted(t, step):
+            return "the solve was stopped at t = \(formatted(t)) after \(step) steps"
+        case let .savedValuesLimit(t, limit):
+            return "the solve would keep more than \(limit) values (reached at t = \(formatted(t)))"
         }
     }
 
@@ -39,6 +47,10 @@ public enum SolveFailure: Error, Sendable, Equatable, CustomStringConvertible {
             return "the solution may be singular there, or the problem stiff: try a stiff solver or looser rtol/atol"
         case .maxStepsReached:
             return "raise max_steps, loosen rtol/atol, or use a stiff solver if the problem is stiff"
+        case .interrupted:
+            return "it was asked to stop (a time limit or an interrupt)"
+        case .savedValuesLimit:
+            return "raise save_every, give t_eval, or shorten t_end"
         }
     }
 

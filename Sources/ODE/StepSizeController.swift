@@ -19,6 +19,11 @@ public struct StepSizeController: Sendable, Equatable {
     public var maximumStep: Double = .infinity
     /// Steps (accepted and rejected) after which the solve gives up.
     public var maximumSteps: Int = 100_000
+    /// The most values (points × components) a solve keeps before it stops with
+    /// ``SolveFailure/savedValuesLimit(t:limit:)``: a bound on its memory.
+    public var maximumSavedValues: Int = .max
+    /// Asked every few steps whether to stop (a time limit, an interrupt); `nil`: never.
+    public var interruption: SolveInterruption?
 
     /// A controller with the given tolerances and default factors.
     public init(tolerances: Tolerances) {

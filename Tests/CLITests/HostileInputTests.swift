@@ -57,4 +57,46 @@ struct HostileInputTests {
             #expect(result.stderr.split(separator: "\n").allSatisfy { $0.count <= 300 }, "no message line repeats a huge input")
         }
     }
+
+    @Test("SIGTERM during a long adaptive solve ends the run within a second, with the interrupted report")
+    func terminateLongSolve() throws {
+        let scratch = try Scratch(prefix: "notebook-hostile")
+        defer { scratch.remove() }
+        try scratch.write("""
+            # Long
+
+            ```{ode}
+            id: long
+            equations: {x: -x + sin(t)}
+            initial: {x: 1}
+            t_end: 1e12
+            max_step: 1e-3
+            max_steps: 1000000000
+            ```
+
+            """, to: "long.md")
+        var ended = 0.0
+        let result = try CLI.run(["run", "long.md", "-o", "out"], in: scratch.url, timeout: 60) { process, _ in
+            Thread.sleep(forTimeInterval: 1.5)
+            let sent = Date()
+            kill(process.processIdentifier, SIGTERM)
+            while process.isRunning, Date().timeIntervalSince(sent) < 10 { Thread.sleep(forTimeInterval: 0.01) }
+            ended = Date().timeIntervalSince(sent)
+        }
+        #expect(result.status == 143, "\(result)")
+        #expect(ended < 1, "the run ended \(ended) s after SIGTERM")
+        #expect(result.stderr.contains("long.md: long {ode} stopped before it finished") || result.stderr.contains("long {ode} stopped before it finished"), "\(result)")
+        #expect(scratch.exists("out/long.interrupted/index.html"))
+    }
+
+    @Test("a timeout stops a long adaptive solve at its limit")
+    func timeoutLongSolve() throws {
+        let scratch = try Scratch(prefix: "notebook-hostile")
+        defer { scratch.remove() }
+        try scratch.write("```{ode}\nid: long\nequations: {x: -x}\ninitial: {x: 1}\nt_end: 1e12\nmax_step: 1e-3\nmax_steps: 1000000000\ntimeout: 1\n```\n", to: "long.md")
+        let started = Date()
+        let result = try CLI.run(["run", "long.md", "-o", "out"], in: scratch.url, timeout: 60)
+        #expect(Date().timeIntervalSince(started) < 10)
+        #expect(result.status == 1 && result.stderr.contains("stopped at its time limit (timeout: 1 s)"), "\(result)")
+    }
 }

@@ -35,6 +35,8 @@ public struct SolveSettings: Sendable, Equatable {
     public var maximumStep: Double?
     public var saveEvery: Int
     public var outputTimes: [Double]?
+    /// Asked during long solves whether to stop (set from the block's monitor when it runs).
+    public var interruption: SolveInterruption?
 
     /// The most steps a fixed-step solve may take, and the most values a solve may save
     /// (states × saved points): beyond these a notebook asks for more memory or time than makes sense.
@@ -187,8 +189,9 @@ public struct SolveSettings: Sendable, Equatable {
             } else {
                 saving = .every(saveEvery)
             }
-            return try FixedStepSolver(tableau: tableau, stepSize: stepSize, steps: steps, saving: saving)
-                .solve(field, initialState: initialState, startTime: startTime)
+            var solver = FixedStepSolver(tableau: tableau, stepSize: stepSize, steps: steps, saving: saving)
+            solver.interruption = interruption
+            return try solver.solve(field, initialState: initialState, startTime: startTime)
         case let .adaptive(tableau):
             let solution = try AdaptiveSolver(tableau: tableau, controller: controller)
                 .solve(field, initialState: initialState, from: startTime, to: endTime, saveAt: outputTimes.map { .times($0) } ?? .steps)
@@ -204,6 +207,8 @@ public struct SolveSettings: Sendable, Equatable {
     public var controller: StepSizeController {
         var controller = StepSizeController(tolerances: tolerances)
         controller.maximumSteps = maximumSteps
+        controller.maximumSavedValues = Self.maximumSavedValues
+        controller.interruption = interruption
         controller.firstStep = firstStep
         if let maximumStep { controller.maximumStep = maximumStep }
         return controller

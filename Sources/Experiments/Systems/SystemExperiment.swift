@@ -8,7 +8,7 @@ struct SystemExperiment<Field: JacobianField & DifferentiableField>: Sendable {
     let field: Field
     let stateNames: [String]
     let initialState: [Double]
-    let settings: SolveSettings
+    var settings: SolveSettings
     let figures: [FigureRequest]
     let logAxes: [String]
     let compare: [String]
@@ -119,12 +119,22 @@ struct SystemExperiment<Field: JacobianField & DifferentiableField>: Sendable {
         }
     }
 
+    /// Solves (or fits), every solve stopping within a fraction of a second when `monitor` says
+    /// so (a time limit, Ctrl-C, `--fail-fast`).
     func run(monitor: RunMonitor) throws(BlockFailure) -> Artifacts {
+        var experiment = self
+        experiment.settings.interruption = SolveInterruption { monitor.shouldStop }
+        return try experiment.runStoppable(monitor: monitor)
+    }
+
+    private func runStoppable(monitor: RunMonitor) throws(BlockFailure) -> Artifacts {
         guard let fit, let observations else { return try solveAndDescribe(field, monitor: monitor) }
         let recurrence: ParameterFit<Field>.Recurrence
         switch settings.family {
         case let .fixedStep(tableau):
-            recurrence = .fixed(FixedStepSolver(tableau: tableau, stepSize: settings.stepSize, steps: settings.steps))
+            var solver = FixedStepSolver(tableau: tableau, stepSize: settings.stepSize, steps: settings.steps)
+            solver.interruption = settings.interruption
+            recurrence = .fixed(solver)
         case let .adaptive(tableau):
             recurrence = .adaptive(AdaptiveSolver(tableau: tableau, controller: settings.controller))
         case .stiff:
