@@ -46,13 +46,16 @@ public struct BlockContext: Sendable {
     public var blockID: String
     /// Where the notebook may read files from.
     public var readScope: ReadScope
+    /// How much the block may allocate and read.
+    public var budget: MemoryBudget
 
     /// Creates a context; `readScope` defaults to the notebook's project (its git work tree, else
     /// its folder).
-    public init(notebookDirectory: URL, blockID: String, readScope: ReadScope? = nil) {
+    public init(notebookDirectory: URL, blockID: String, readScope: ReadScope? = nil, budget: MemoryBudget = MemoryBudget()) {
         self.notebookDirectory = notebookDirectory
         self.blockID = blockID
         self.readScope = readScope ?? ReadScope(notebookDirectory: notebookDirectory)
+        self.budget = budget
     }
 
     /// The data file a block option names (`data: {csv: path}`), resolved inside the read scope:

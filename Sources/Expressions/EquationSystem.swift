@@ -40,8 +40,9 @@ public struct EquationSystem: Sendable {
             throw EquationError(kind: .noStates, state: "", message: "the system has no states")
         }
         var seen = Set<String>()
+        let stateSet = Set(states), parameterSet = Set(parameters)
         for name in states + parameters {
-            let what = states.contains(name) ? "state" : "parameter"
+            let what = stateSet.contains(name) ? "state" : "parameter"
             guard EquationSystem.isIdentifier(name) else {
                 throw EquationError(kind: .invalidName, state: name,
                                     message: "'\(name)' is not a valid \(what) name (use letters, digits and _, not starting with a digit)")
@@ -56,11 +57,12 @@ public struct EquationSystem: Sendable {
         }
         var texts: [String: String] = [:]
         for (state, text) in equations {
-            guard states.contains(state) else {
-                var message = parameters.contains(state)
+            guard stateSet.contains(state) else {
+                var message = parameterSet.contains(state)
                     ? "there is an equation for '\(state)', which is a parameter, not a state"
                     : "there is an equation for '\(state)', which is not a state"
-                let missing = states.filter { !equations.map(\.state).contains($0) }
+                let written = Set(equations.map(\.state))
+                let missing = states.filter { !written.contains($0) }
                 if let s = NameSuggestion.closest(to: state, among: missing) { message += "; did you mean '\(s)'?" }
                 throw EquationError(kind: .extraEquation, state: state, message: message)
             }
@@ -73,10 +75,11 @@ public struct EquationSystem: Sendable {
             throw EquationError(kind: .missingEquation, state: missing, message: "state '\(missing)' has no equation")
         }
         let known = states + parameters + ["t"]
+        let knownSet = Set(known)
         var parsed: [String: Expression] = [:]
         for (state, text) in equations {
             do {
-                parsed[state] = try ExpressionParser.parse(text, names: known)
+                parsed[state] = try ExpressionParser.parse(text, names: known, known: knownSet)
             } catch {
                 throw EquationError(kind: .expression, state: state, message: error.message, expressionError: error)
             }
@@ -117,15 +120,33 @@ public struct EquationSystem: Sendable {
     /// Not `Sendable`: one workspace serves one thread at a time.
     public final class Workspace {
         let program: Program
+        /// The right-hand side's registers.
         let registers: UnsafeMutablePointer<Double>
+        /// The derivative tapes and their registers, made when first asked for.
+        private var derivativeTapes: DerivativeTapes?
+        private var derivativeRegisters: UnsafeMutablePointer<Double>?
 
         init(program: Program) {
             self.program = program
-            registers = .allocate(capacity: Swift.max(1, program.scratchCount))
-            for tape in program.tapes { tape.prepare(registers + tape.scratchOffset) }
+            registers = .allocate(capacity: Swift.max(1, program.rhs.registerCount))
+            program.rhs.prepare(registers)
         }
 
-        deinit { registers.deallocate() }
+        /// The derivative tapes and the registers they run in (compiled on first use).
+        func derivatives() -> (tapes: DerivativeTapes, registers: UnsafeMutablePointer<Double>) {
+            if let derivativeTapes, let derivativeRegisters { return (derivativeTapes, derivativeRegisters) }
+            let tapes = program.derivatives
+            let block = UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(1, tapes.scratchCount))
+            for tape in tapes.tapes { tape.prepare(block + tape.scratchOffset) }
+            derivativeTapes = tapes
+            derivativeRegisters = block
+            return (tapes, block)
+        }
+
+        deinit {
+            registers.deallocate()
+            derivativeRegisters?.deallocate()
+        }
     }
 
     /// A new workspace for this system.
@@ -142,6 +163,30 @@ public struct EquationSystem: Sendable {
         precondition(workspace.program === program, "workspace made by another EquationSystem")
         check(state: state, parameters: parameters, out: out, expected: expected, extra: extra)
         tape.run(workspace.registers + tape.scratchOffset, t: t, state: state, parameters: parameters, extra: extra, into: out)
+    }
+
+    /// Runs the derivative tape `which` in `workspace` (its derivative registers).
+    @inline(__always)
+    private func run(
+        _ which: KeyPath<DerivativeTapes, CompiledTape>, _ workspace: Workspace, t: Double, state: UnsafeBufferPointer<Double>,
+        parameters: UnsafeBufferPointer<Double>, extra: UnsafeBufferPointer<Double>? = nil,
+        into out: UnsafeMutableBufferPointer<Double>, expected: Int
+    ) {
+        precondition(workspace.program === program, "workspace made by another EquationSystem")
+        check(state: state, parameters: parameters, out: out, expected: expected, extra: extra)
+        let (tapes, registers) = workspace.derivatives()
+        let tape = tapes[keyPath: which]
+        tape.run(registers + tape.scratchOffset, t: t, state: state, parameters: parameters, extra: extra, into: out)
+    }
+
+    /// Runs the derivative tape `which` in registers of its own.
+    @inline(__always)
+    private func run(
+        _ which: KeyPath<DerivativeTapes, CompiledTape>, t: Double, state: UnsafeBufferPointer<Double>,
+        parameters: UnsafeBufferPointer<Double>, extra: UnsafeBufferPointer<Double>? = nil,
+        into out: UnsafeMutableBufferPointer<Double>, expected: Int
+    ) {
+        run(program.derivatives[keyPath: which], t: t, state: state, parameters: parameters, extra: extra, into: out, expected: expected)
     }
 
     @inline(__always)
@@ -183,64 +228,64 @@ public struct EquationSystem: Sendable {
     /// ∂f_i/∂y_j into `into`, n×n row-major (entry i*n + j), using `workspace`.
     public func jacobianState(t: Double, state: UnsafeBufferPointer<Double>, parameters: UnsafeBufferPointer<Double>,
                               into: UnsafeMutableBufferPointer<Double>, workspace: Workspace) {
-        run(program.jacobianState, workspace, t: t, state: state, parameters: parameters, into: into, expected: dimension * dimension)
+        run(\DerivativeTapes.jacobianState, workspace, t: t, state: state, parameters: parameters, into: into, expected: dimension * dimension)
     }
 
     /// ∂f_i/∂y_j into `into`, n×n row-major (entry i*n + j).
     public func jacobianState(t: Double, state: UnsafeBufferPointer<Double>, parameters: UnsafeBufferPointer<Double>,
                               into: UnsafeMutableBufferPointer<Double>) {
-        run(program.jacobianState, t: t, state: state, parameters: parameters, into: into, expected: dimension * dimension)
+        run(\DerivativeTapes.jacobianState, t: t, state: state, parameters: parameters, into: into, expected: dimension * dimension)
     }
 
     /// ∂f_i/∂θ_k into `into`, n×p row-major (entry i*p + k), using `workspace`.
     public func jacobianParameters(t: Double, state: UnsafeBufferPointer<Double>, parameters: UnsafeBufferPointer<Double>,
                                    into: UnsafeMutableBufferPointer<Double>, workspace: Workspace) {
-        run(program.jacobianParameters, workspace, t: t, state: state, parameters: parameters, into: into,
+        run(\DerivativeTapes.jacobianParameters, workspace, t: t, state: state, parameters: parameters, into: into,
             expected: dimension * parameterNames.count)
     }
 
     /// ∂f_i/∂θ_k into `into`, n×p row-major (entry i*p + k).
     public func jacobianParameters(t: Double, state: UnsafeBufferPointer<Double>, parameters: UnsafeBufferPointer<Double>,
                                    into: UnsafeMutableBufferPointer<Double>) {
-        run(program.jacobianParameters, t: t, state: state, parameters: parameters, into: into,
+        run(\DerivativeTapes.jacobianParameters, t: t, state: state, parameters: parameters, into: into,
             expected: dimension * parameterNames.count)
     }
 
     /// ∂f_i/∂t into `into` (n entries), using `workspace`.
     public func timeDerivative(t: Double, state: UnsafeBufferPointer<Double>, parameters: UnsafeBufferPointer<Double>,
                                into: UnsafeMutableBufferPointer<Double>, workspace: Workspace) {
-        run(program.timeDerivative, workspace, t: t, state: state, parameters: parameters, into: into, expected: dimension)
+        run(\DerivativeTapes.timeDerivative, workspace, t: t, state: state, parameters: parameters, into: into, expected: dimension)
     }
 
     /// ∂f_i/∂t into `into` (n entries).
     public func timeDerivative(t: Double, state: UnsafeBufferPointer<Double>, parameters: UnsafeBufferPointer<Double>,
                                into: UnsafeMutableBufferPointer<Double>) {
-        run(program.timeDerivative, t: t, state: state, parameters: parameters, into: into, expected: dimension)
+        run(\DerivativeTapes.timeDerivative, t: t, state: state, parameters: parameters, into: into, expected: dimension)
     }
 
     /// vᵀ ∂f/∂y into `into` (n entries: Σ_i v_i ∂f_i/∂y_j), using `workspace`.
     public func vjpState(v: UnsafeBufferPointer<Double>, t: Double, state: UnsafeBufferPointer<Double>,
                          parameters: UnsafeBufferPointer<Double>, into: UnsafeMutableBufferPointer<Double>, workspace: Workspace) {
-        run(program.vjpState, workspace, t: t, state: state, parameters: parameters, extra: v, into: into, expected: dimension)
+        run(\DerivativeTapes.vjpState, workspace, t: t, state: state, parameters: parameters, extra: v, into: into, expected: dimension)
     }
 
     /// vᵀ ∂f/∂y into `into` (n entries: Σ_i v_i ∂f_i/∂y_j).
     public func vjpState(v: UnsafeBufferPointer<Double>, t: Double, state: UnsafeBufferPointer<Double>,
                          parameters: UnsafeBufferPointer<Double>, into: UnsafeMutableBufferPointer<Double>) {
-        run(program.vjpState, t: t, state: state, parameters: parameters, extra: v, into: into, expected: dimension)
+        run(\DerivativeTapes.vjpState, t: t, state: state, parameters: parameters, extra: v, into: into, expected: dimension)
     }
 
     /// vᵀ ∂f/∂θ into `into` (p entries: Σ_i v_i ∂f_i/∂θ_k), using `workspace`.
     public func vjpParameters(v: UnsafeBufferPointer<Double>, t: Double, state: UnsafeBufferPointer<Double>,
                               parameters: UnsafeBufferPointer<Double>, into: UnsafeMutableBufferPointer<Double>, workspace: Workspace) {
-        run(program.vjpParameters, workspace, t: t, state: state, parameters: parameters, extra: v, into: into,
+        run(\DerivativeTapes.vjpParameters, workspace, t: t, state: state, parameters: parameters, extra: v, into: into,
             expected: parameterNames.count)
     }
 
     /// vᵀ ∂f/∂θ into `into` (p entries: Σ_i v_i ∂f_i/∂θ_k).
     public func vjpParameters(v: UnsafeBufferPointer<Double>, t: Double, state: UnsafeBufferPointer<Double>,
                               parameters: UnsafeBufferPointer<Double>, into: UnsafeMutableBufferPointer<Double>) {
-        run(program.vjpParameters, t: t, state: state, parameters: parameters, extra: v, into: into,
+        run(\DerivativeTapes.vjpParameters, t: t, state: state, parameters: parameters, extra: v, into: into,
             expected: parameterNames.count)
     }
 
@@ -301,9 +346,53 @@ public struct EquationSystem: Sendable {
     public var tapeSizes: [Int] { program.tapes.map(\.instructionCount) }
 }
 
-/// The compiled tapes of one system, shared by its copies and referenced by its workspaces.
-final class Program: Sendable {
+/// The compiled tapes of one system, shared by its copies and referenced by its workspaces: the
+/// right-hand side, compiled when the system is made, and the derivative tapes (Jacobians, ∂f/∂t,
+/// vector–Jacobian products), derived and compiled the first time a solve or a fit asks for one,
+/// so that checking a notebook never pays for the symbolic Jacobian of a large system.
+final class Program: @unchecked Sendable {
     let rhs: CompiledTape
+    private let equations: [Expression]
+    private let states: [String]
+    private let parameters: [String]
+    private let lock = NSLock()
+    private var built: DerivativeTapes?
+
+    init(equations: [Expression], states: [String], parameters: [String]) {
+        self.equations = equations
+        self.states = states
+        self.parameters = parameters
+        var builder = TapeBuilder(inputCount: 1 + states.count + parameters.count, slots: Program.slots(states: states, parameters: parameters))
+        let refs = equations.map { builder.lower($0) }
+        rhs = builder.finish(outputs: refs, scratchOffset: 0)
+    }
+
+    /// The input slot of t, each state and each parameter.
+    static func slots(states: [String], parameters: [String]) -> [String: Int32] {
+        var slots: [String: Int32] = ["t": 0]
+        for (j, s) in states.enumerated() { slots[s] = Int32(1 + j) }
+        for (k, q) in parameters.enumerated() { slots[q] = Int32(1 + states.count + k) }
+        return slots
+    }
+
+    /// The derivative tapes, compiled once, by whichever thread asks first.
+    var derivatives: DerivativeTapes {
+        lock.lock()
+        defer { lock.unlock() }
+        if let built { return built }
+        let tapes = DerivativeTapes(equations: equations, states: states, parameters: parameters)
+        built = tapes
+        return tapes
+    }
+
+    /// Every tape (compiling the derivatives if they are not yet).
+    var tapes: [CompiledTape] { [rhs] + derivatives.tapes }
+}
+
+/// The derivative tapes of a system: ∂f/∂y, ∂f/∂θ, ∂f/∂t, vᵀ∂f/∂y and vᵀ∂f/∂θ, each at its offset in
+/// one register block. A derivative with respect to a name the equation does not mention is zero
+/// without being derived, so a large sparse system costs in proportion to its nonzero entries.
+final class DerivativeTapes: Sendable {
     let jacobianState: CompiledTape
     let jacobianParameters: CompiledTape
     let timeDerivative: CompiledTape
@@ -311,26 +400,29 @@ final class Program: Sendable {
     let vjpParameters: CompiledTape
     let scratchCount: Int
 
-    var tapes: [CompiledTape] { [rhs, jacobianState, jacobianParameters, timeDerivative, vjpState, vjpParameters] }
+    var tapes: [CompiledTape] { [jacobianState, jacobianParameters, timeDerivative, vjpState, vjpParameters] }
 
     init(equations: [Expression], states: [String], parameters: [String]) {
         let n = states.count, p = parameters.count
-        var slots: [String: Int32] = ["t": 0]
-        for (j, s) in states.enumerated() { slots[s] = Int32(1 + j) }
-        for (k, q) in parameters.enumerated() { slots[q] = Int32(1 + n + k) }
+        let slots = Program.slots(states: states, parameters: parameters)
         // The vector of a vector–Jacobian product gets names no identifier can collide with.
         let vNames = (0..<n).map { "#v\($0)" }
         var vSlots = slots
         for (i, v) in vNames.enumerated() { vSlots[v] = Int32(1 + n + p + i) }
 
-        let dy = equations.map { f in states.map { f.derivative(withRespectTo: $0) } }
-        let dp = equations.map { f in parameters.map { f.derivative(withRespectTo: $0) } }
-        let dt = equations.map { $0.derivative(withRespectTo: "t") }
+        let mentioned = equations.map { Set($0.names.map(\.name)) }
+        func derivative(_ index: Int, _ name: String) -> Expression {
+            mentioned[index].contains(name) ? equations[index].derivative(withRespectTo: name) : .zero
+        }
+        let dy = equations.indices.map { i in states.map { derivative(i, $0) } }
+        let dp = equations.indices.map { i in parameters.map { derivative(i, $0) } }
+        let dt = equations.indices.map { derivative($0, "t") }
         func vjp(_ matrix: [[Expression]], columns: Int) -> [Expression] {
             (0..<columns).map { j in
-                (0..<n).reduce(Expression.zero) { sum, i in
-                    .add(sum, .mul(.name(vNames[i], range: nil), matrix[i][j]))
+                let terms = (0..<n).compactMap { i -> Expression? in
+                    matrix[i][j] == .zero ? nil : .mul(.name(vNames[i], range: nil), matrix[i][j])
                 }
+                return DerivativeTapes.sum(terms)
             }
         }
 
@@ -342,12 +434,25 @@ final class Program: Sendable {
             offset += tape.registerCount
             return tape
         }
-        rhs = compile(equations, slots: slots, inputs: 1 + n + p)
         jacobianState = compile(dy.flatMap { $0 }, slots: slots, inputs: 1 + n + p)
         jacobianParameters = compile(dp.flatMap { $0 }, slots: slots, inputs: 1 + n + p)
         timeDerivative = compile(dt, slots: slots, inputs: 1 + n + p)
         vjpState = compile(vjp(dy, columns: n), slots: vSlots, inputs: 1 + 2 * n + p)
         vjpParameters = compile(vjp(dp, columns: p), slots: vSlots, inputs: 1 + 2 * n + p)
         scratchCount = offset
+    }
+
+    /// The sum of `terms`: left to right for a few (the order every small system has always been
+    /// summed in), as a balanced tree for many, so that a sum over thousands of states stays
+    /// shallow for the passes that recurse over it.
+    static func sum(_ terms: [Expression]) -> Expression {
+        guard terms.count > 32 else { return terms.reduce(Expression.zero) { .add($0, $1) } }
+        var level = terms
+        while level.count > 1 {
+            level = stride(from: 0, to: level.count, by: 2).map { index in
+                index + 1 < level.count ? .add(level[index], level[index + 1]) : level[index]
+            }
+        }
+        return level[0]
     }
 }

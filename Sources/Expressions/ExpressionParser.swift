@@ -30,15 +30,21 @@ public enum ExpressionParser {
     /// Parses `text` and checks that every name is one of `names` or the constants `pi` and `e`;
     /// an unknown name is reported with the closest known one ("did you mean 'sigma'?").
     public static func parse(_ text: String, names: [String]) throws(ExpressionError) -> Expression {
+        try parse(text, names: names, known: Set(names))
+    }
+
+    /// `parse(_:names:)` with the names also as a set (`known`), for a caller that parses many
+    /// expressions against the same names.
+    public static func parse(_ text: String, names: [String], known: Set<String>) throws(ExpressionError) -> Expression {
         let expression = try parse(text)
-        try checkNames(expression, text: text, names: names)
+        try checkNames(expression, text: text, names: names, known: known)
         return expression
     }
 
-    /// Reports the first name in `expression` that is neither in `names` nor `pi`/`e`.
-    static func checkNames(_ expression: Expression, text: String, names: [String]) throws(ExpressionError) {
-        let known = Set(names).union(["pi", "e"])
-        for (name, range) in expression.names where !known.contains(name) {
+    /// Reports the first name in `expression` that is neither in `known` (the set of `names`) nor
+    /// `pi`/`e`.
+    static func checkNames(_ expression: Expression, text: String, names: [String], known: Set<String>) throws(ExpressionError) {
+        for (name, range) in expression.names where !known.contains(name) && name != "pi" && name != "e" {
             let r = range ?? 0..<Swift.max(1, text.count)
             if let f = Function(rawValue: name), Function.writable.contains(f) {
                 throw ExpressionError("'\(name)' is a function; call it as \(name)(...)", text: text, range: r)

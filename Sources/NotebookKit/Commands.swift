@@ -30,13 +30,16 @@ public enum Commands {
         public var maxPoints: Int
         /// `--shard I/N` (1-based), when given: run only that shard's jobs and store their results.
         public var shard: (index: Int, count: Int)?
+        /// `--max-memory` and `--max-data-size`.
+        public var budget: MemoryBudget
 
         /// Creates run options.
         public init(paths: [String], outputDirectory: String = "output", overrides: [String] = [],
                     allowHTML: Bool = false, failFast: Bool = false, quiet: Bool = false,
                     jobs: Int? = nil, noCache: Bool = false, selfContained: Bool = false, allowRead: [String] = [],
                     sweeps: [String] = [], sweepMode: String? = nil, maxPoints: Int = LoadRequest.defaultMaxPoints,
-                    shard: (index: Int, count: Int)? = nil) {
+                    shard: (index: Int, count: Int)? = nil, budget: MemoryBudget = MemoryBudget()) {
+            self.budget = budget
             self.allowRead = allowRead
             self.sweeps = sweeps
             self.sweepMode = sweepMode
@@ -186,7 +189,7 @@ extension Commands.RunOptions {
     /// What to load for this run.
     public var loadRequest: LoadRequest {
         LoadRequest(paths: paths, overrides: overrides, sweeps: sweeps, sweepMode: sweepMode, maxPoints: maxPoints,
-                    allowHTML: allowHTML, allowRead: allowRead)
+                    allowHTML: allowHTML, allowRead: allowRead, budget: budget)
     }
 
     /// The command as a shard manifest records it, to load the same notebooks again at merge time.
@@ -194,6 +197,9 @@ extension Commands.RunOptions {
         ShardManifest.Command(
             notebooks: paths, overrides: overrides, sweeps: sweeps, sweepMode: sweepMode, maxPoints: maxPoints,
             allowHTML: allowHTML, allowRead: allowRead, selfContained: selfContained,
-            workingDirectory: FileManager.default.currentDirectoryPath)
+            workingDirectory: FileManager.default.currentDirectoryPath, maxMemory: budget.limit, maxDataSize: budget.dataSizeLimit)
     }
 }
+
+/// What a block may allocate and read (`--max-memory`, `--max-data-size`), for the command line.
+public typealias MemoryBudget = Experiments.MemoryBudget

@@ -80,6 +80,8 @@ extension NotebookCommand {
         @Option(help: ArgumentHelp("Run only shard I of N (1-based) of the jobs, and store their results in DIR/.shards for `notebook merge`.", valueName: "I/N"))
         var shard: String?
 
+        @OptionGroup var limits: LimitOptions
+
         func run() throws {
             var shardNumbers: (index: Int, count: Int)?
             if let shard {
@@ -90,7 +92,8 @@ extension NotebookCommand {
                 paths: notebooks, outputDirectory: output, overrides: overrides,
                 allowHTML: allowHTML, failFast: failFast, quiet: quiet,
                 jobs: jobs, noCache: noCache, selfContained: selfContained, allowRead: allowRead,
-                sweeps: sweep.sweeps, sweepMode: sweep.sweepMode, maxPoints: sweep.maxPoints, shard: shardNumbers))
+                sweeps: sweep.sweeps, sweepMode: sweep.sweepMode, maxPoints: sweep.maxPoints, shard: shardNumbers,
+                budget: try limits.budget()))
             if status != 0 { throw ExitCode(status) }
         }
     }
@@ -112,10 +115,12 @@ extension NotebookCommand {
 
         @OptionGroup var sweep: SweepOptions
 
+        @OptionGroup var limits: LimitOptions
+
         func run() throws {
             let status = Commands.check(LoadRequest(
                 paths: notebooks, overrides: overrides, sweeps: sweep.sweeps, sweepMode: sweep.sweepMode,
-                maxPoints: sweep.maxPoints, allowRead: allowRead))
+                maxPoints: sweep.maxPoints, allowRead: allowRead, budget: try limits.budget()))
             if status != 0 { throw ExitCode(status) }
         }
     }
@@ -152,10 +157,12 @@ extension NotebookCommand {
         @Option(help: ArgumentHelp("Also read data files and images from this folder or file. Repeatable.", valueName: "DIR"))
         var allowRead: [String] = []
 
+        @OptionGroup var limits: LimitOptions
+
         func run() throws {
             let status = Commands.plan(Commands.PlanOptions(
                 request: LoadRequest(paths: notebooks, overrides: overrides, sweeps: sweep.sweeps, sweepMode: sweep.sweepMode,
-                                     maxPoints: sweep.maxPoints, allowRead: allowRead),
+                                     maxPoints: sweep.maxPoints, allowRead: allowRead, budget: try limits.budget()),
                 outputDirectory: output, shards: shards, json: json))
             if status != 0 { throw ExitCode(status) }
         }
@@ -252,12 +259,14 @@ extension NotebookCommand {
         @Option(help: ArgumentHelp("The notebook executable the nodes run (default: this one, by its absolute path).", valueName: "PATH"))
         var executable: String?
 
+        @OptionGroup var limits: LimitOptions
+
         func run() throws {
             let status = Commands.slurm(Commands.SlurmOptions(
                 run: Commands.RunOptions(
                     paths: notebooks, outputDirectory: output, overrides: overrides, quiet: quiet, noCache: noCache,
                     selfContained: selfContained, allowRead: allowRead, sweeps: sweep.sweeps, sweepMode: sweep.sweepMode,
-                    maxPoints: sweep.maxPoints),
+                    maxPoints: sweep.maxPoints, budget: try limits.budget()),
                 shards: shards, partition: partition, time: time, cpusPerTask: cpusPerTask, account: account,
                 submit: submit, wait: wait, executable: executable))
             if status != 0 { throw ExitCode(status) }
@@ -304,4 +313,27 @@ struct SweepOptions: ParsableArguments {
 
     @Option(help: "The most points one notebook's sweep may have.")
     var maxPoints = LoadRequest.defaultMaxPoints
+}
+
+/// The limits on what a block may allocate and read, shared by `run`, `check`, `plan` and `slurm`.
+struct LimitOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The most memory one block may need, by its own estimate (e.g. 8G; default: half the machine's memory).", valueName: "SIZE"))
+    var maxMemory: String?
+
+    @Option(help: ArgumentHelp("The largest data file a block may read (default: 100M).", valueName: "SIZE"))
+    var maxDataSize: String?
+
+    /// The budget these options give.
+    func budget() throws -> MemoryBudget {
+        var budget = MemoryBudget()
+        if let maxMemory {
+            guard let bytes = MemoryBudget.parseSize(maxMemory) else { throw ValidationError("--max-memory \(maxMemory): give a size such as 8G, 512M or 2000000000") }
+            budget.limit = bytes
+        }
+        if let maxDataSize {
+            guard let bytes = MemoryBudget.parseSize(maxDataSize) else { throw ValidationError("--max-data-size \(maxDataSize): give a size such as 100M or 2G") }
+            budget.dataSizeLimit = bytes
+        }
+        return budget
+    }
 }

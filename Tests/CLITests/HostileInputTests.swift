@@ -28,6 +28,23 @@ struct HostileCase: Sendable, CustomTestStringConvertible {
                     status: 2, message: "hostile.md:4: error: in the equation for 'x': the expression nests more than 256 levels deep"),
         HostileCase(name: "an expression 250 levels deep is fine", notebook: { ode(String(repeating: "(", count: 250) + "-x" + String(repeating: ")", count: 250)) },
                     status: 0, message: nil),
+        HostileCase(name: "a latent ODE on a million spirals", notebook: { "# Big\n\n```{latent-ode}\nnspiral: 1000000\nntotal: 10000000\n```\n" },
+                    status: 2, message: "hostile.md:3: error: the block would need about 138 GB (activations kept for backpropagation 106 GB"),
+        HostileCase(name: "a latent ODE with 4096 hidden units", notebook: { "# Big\n\n```{latent-ode}\nnhidden: 4096\n```\n" },
+                    status: 2, message: "hostile.md:4: error: the block would need about 20.0 GB"),
+        HostileCase(name: "a spiral network of eight 4096-wide layers", notebook: {
+            "# Big\n\n```{spiral}\nhidden: [4096, 4096, 4096, 4096, 4096, 4096, 4096, 4096]\nbatch_size: 500\ndata_size: 100000\n```\n"
+        }, status: 2, message: "hostile.md:4: error: the block would need about 47.4 GB"),
+        HostileCase(name: "rodas4 on 10,000 states", notebook: {
+            let states = (0..<10_000).map { "x\($0): -x\($0) + x\(($0 + 1) % 10_000)" }.joined(separator: ", ")
+            let initial = (0..<10_000).map { "x\($0): 1" }.joined(separator: ", ")
+            return "# Big\n\n```{ode}\nequations: {\(states)}\ninitial: {\(initial)}\nsolver: rodas4\nt_end: 1\n```\n"
+        }, status: 2, message: "hostile.md:6: error: rodas4 factorises a dense 10000 × 10000 matrix at every step"),
+        HostileCase(name: "dopri5 on 10,000 states checks without a Jacobian", notebook: {
+            let states = (0..<10_000).map { "x\($0): -x\($0) + x\(($0 + 1) % 10_000)" }.joined(separator: ", ")
+            let initial = (0..<10_000).map { "x\($0): 1" }.joined(separator: ", ")
+            return "# Big\n\n```{ode}\nequations: {\(states)}\ninitial: {\(initial)}\nt_end: 1\nplot: []\n```\n"
+        }, status: 0, message: nil),
         HostileCase(name: "a prose line of 5,000 dollars", notebook: { "# Dollars\n\n" + String(repeating: "$", count: 5000) + "\n" }, status: 0, message: nil),
         HostileCase(name: "a 200 KB prose line of inline math", notebook: { "# Math\n\n" + String(repeating: "word $a_1$ ", count: 20_000) + "\n" }, status: 0, message: nil),
         HostileCase(name: "50,000 equal headings", notebook: { String(repeating: "# a\n\n", count: 50_000) }, status: 0, message: nil),
@@ -49,13 +66,32 @@ struct HostileInputTests {
         let scratch = try Scratch(prefix: "notebook-hostile")
         defer { scratch.remove() }
         try scratch.write(item.notebook(), to: "hostile.md")
-        let result = try CLI.run(["check", "hostile.md"], in: scratch.url, timeout: 30)
+        // A fixed memory limit, so that the refusals do not depend on the machine's memory.
+        let result = try CLI.run(["check", "hostile.md", "--max-memory", "8G"], in: scratch.url, timeout: 30)
         #expect(!result.timedOut && !result.signaled, "\(item.name): \(result.description.prefix(2000))")
         #expect(result.status == item.status, "\(item.name): \(result.description.prefix(2000))")
         if let message = item.message {
             #expect(result.stderr.hasPrefix(message), "\(item.name): \(result.stderr.prefix(500))")
             #expect(result.stderr.split(separator: "\n").allSatisfy { $0.count <= 300 }, "no message line repeats a huge input")
         }
+    }
+
+    @Test("a data file above --max-data-size is refused by its size, at check time; a raised limit reads it")
+    func dataSizeLimit() throws {
+        let scratch = try Scratch(prefix: "notebook-hostile")
+        defer { scratch.remove() }
+        var csv = "t,x1,x2\n"
+        for index in 0..<60_000 { csv += "\(index),100,150\n" }
+        try scratch.write(csv, to: "big.csv")
+        try scratch.write("# Data\n\n```{species}\nh: 1\nsteps: 10\ndata: {csv: big.csv}\n```\n", to: "data.md")
+        let bytes = csv.utf8.count
+        var result = try CLI.run(["check", "data.md", "--max-data-size", "100k"], in: scratch.url)
+        #expect(result.status == 2, "\(result)")
+        #expect(result.stderr == "data.md:6: error: 'data.csv': big.csv is \(String(format: "%.0f", Double(bytes) / 1000)) kB, more than the limit of 100 kB (--max-data-size); raise the limit to read it\n", "\(result)")
+        result = try CLI.run(["check", "data.md", "--max-data-size", "10M"], in: scratch.url)
+        #expect(result.status == 2 && result.stderr.contains("is not a step of the solve"), "read once allowed: \(result)")
+        result = try CLI.run(["check", "data.md", "--max-memory", "lots"], in: scratch.url)
+        #expect(result.status == 2 && result.stderr.contains("--max-memory lots: give a size such as 8G"), "\(result)")
     }
 
     @Test("SIGTERM during a long adaptive solve ends the run within a second, with the interrupted report")

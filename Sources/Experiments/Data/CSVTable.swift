@@ -16,6 +16,9 @@ public struct CSVTable: Sendable {
     public static func read(_ url: URL, textColumns: Set<String> = [], sizeLimit: Int = Int.max) throws(CSVError) -> CSVTable {
         let data: Data
         do { data = try RegularFile.read(url.path, limit: sizeLimit) } catch {
+            if case .tooLarge = error {
+                throw CSVError("\(url.lastPathComponent) \(error.explanation) (--max-data-size); raise the limit to read it")
+            }
             throw CSVError("\(url.lastPathComponent) \(error.explanation)")
         }
         guard let text = String(data: data, encoding: .utf8) else {

@@ -30,7 +30,7 @@ public struct Observations: Sendable, Equatable {
     /// - Throws: an `OptionError` at `line` naming the problem (unknown column, no `t`, times not
     ///   increasing, unreadable CSV with its line); no message quotes the file's text.
     public static func load(
-        _ value: ColumnsValue, states: [String], option: String, line: Int, file: URL?
+        _ value: ColumnsValue, states: [String], option: String, line: Int, file: URL?, sizeLimit: Int = .max
     ) throws(OptionError) -> Observations {
         let position = SourcePosition(line: line)
         var columns: [(name: String, values: [Double?])]
@@ -48,7 +48,7 @@ public struct Observations: Sendable, Equatable {
                 throw OptionError("'\(option).csv': the file '\(path)' was not resolved", at: position)
             }
             do {
-                columns = try CSVTable.read(url).columns
+                columns = try CSVTable.read(url, sizeLimit: sizeLimit).columns
             } catch {
                 throw OptionError("'\(option).csv': \(error.description)", at: position)
             }

@@ -49,6 +49,10 @@ public struct LatentODEKind: ExperimentKind {
     public init(options: ResolvedOptions, context: BlockContext) throws(OptionError) {
         let seed = UInt64(options[CommonOptions.seed])
         let observationWidth = options[Self.observationWidth]
+        if options[Self.data] == nil {
+            try Self.checkMemory(options, series: options[Self.spiralCount], steps: options[Self.samplePoints],
+                                 generatedPoints: options[Self.totalPoints], budget: context.budget)
+        }
         var spirals: SpiralData?
         let series: LatentODEData
         if let data = options[Self.data] {
@@ -57,7 +61,8 @@ public struct LatentODEKind: ExperimentKind {
             }
             let file = try context.dataFile(path, option: "data.csv", at: options.position(of: "data.csv"))
             dataFile = file
-            series = try Self.readSeries(file, path: path, options: options)
+            series = try Self.readSeries(file, path: path, options: options, sizeLimit: context.budget.dataSizeLimit)
+            try Self.checkMemory(options, series: series.seriesCount, steps: series.steps, generatedPoints: 0, budget: context.budget)
             guard series.width == observationWidth else {
                 throw OptionError("'\(path)' has \(series.width) values per point but obs_dim is \(observationWidth)", at: options.position(of: "data.csv"))
             }
@@ -100,9 +105,9 @@ public struct LatentODEKind: ExperimentKind {
     }
 
     /// The series of a CSV file with columns `series`, `t` and one or more value columns.
-    static func readSeries(_ url: URL, path: String, options: ResolvedOptions) throws(OptionError) -> LatentODEData {
+    static func readSeries(_ url: URL, path: String, options: ResolvedOptions, sizeLimit: Int = .max) throws(OptionError) -> LatentODEData {
         let table: CSVTable
-        do { table = try CSVTable.read(url, textColumns: ["series"]) } catch {
+        do { table = try CSVTable.read(url, textColumns: ["series"], sizeLimit: sizeLimit) } catch {
             throw OptionError("'data.csv': \(error.description)", at: options.position(of: "data.csv"))
         }
         guard let names = table.texts["series"], let times = table.columns.first(where: { $0.name == "t" })?.values else {
@@ -142,6 +147,25 @@ public struct LatentODEKind: ExperimentKind {
         var seen = Set<String>()
         for candidate in names where seen.insert(candidate).inserted && candidate == name { break }
         return "number \(seen.count)"
+    }
+
+    /// Refuses a block whose data and training would not fit the budget: the series (values and
+    /// masks), the generating spirals, the networks with their optimiser state, and per iteration
+    /// the activations kept for backpropagation (about 300 evaluations of the latent field) and
+    /// the recognition network's states.
+    static func checkMemory(_ options: ResolvedOptions, series: Int, steps: Int, generatedPoints: Int, budget: MemoryBudget) throws(OptionError) {
+        let scalar = options[Self.dtype] == "float32" ? 4.0 : 8.0
+        let latent = Double(options[Self.latentWidth]), hidden = Double(options[Self.hidden]), rnn = Double(options[Self.rnnHidden])
+        let width = Double(options[Self.observationWidth])
+        let batch = Double(options[Self.batchSize] ?? series)
+        let weights = (latent * hidden + hidden * hidden + hidden * latent) + (latent * hidden + hidden * width) + ((width + rnn) * rnn + rnn * 2 * latent)
+        let backprop = options[Self.gradient] != "adjoint"
+        try budget.check([
+            ("data", Double(series) * Double(steps) * (width * 8 + 9) + Double(generatedPoints) * 4 * 8),
+            ("weights and optimiser state", weights * 4 * scalar),
+            ("activations kept for backpropagation", backprop ? 300 * batch * (2 * hidden + latent) * scalar * 2 : 0),
+            ("the recognition network's states", batch * Double(steps) * rnn * scalar * 3),
+        ], advice: "lower nspiral, nsample, nhidden or batch_size, or raise --max-memory", at: options.position(of: "nhidden"))
     }
 
     /// A number written as a constant expression (`6*pi`).

@@ -37,14 +37,16 @@ public struct OdeKind: ExperimentKind {
         }
         let initialValues = options[Self.initial]
         var initialState = [Double]()
+        let initialByName = Dictionary(initialValues.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let stateSet = Set(states)
         for state in states {
-            guard let value = initialValues.first(where: { $0.name == state }) else {
+            guard let value = initialByName[state] else {
                 throw OptionError("'initial' has no value for state '\(state)' (every state needs one)",
                                   at: options.position(of: initialValues.isEmpty ? "initial" : "initial.\(initialValues[0].name)"))
             }
             initialState.append(value.value)
         }
-        if let extra = initialValues.first(where: { !states.contains($0.name) }) {
+        if let extra = initialValues.first(where: { !stateSet.contains($0.name) }) {
             throw OptionError("'initial' names '\(extra.name)', which has no equation" + Suggestion.didYouMean(extra.name, in: states),
                               at: options.position(of: "initial.\(extra.name)"))
         }

@@ -216,13 +216,14 @@ public struct OptionSchema: Sendable {
         case let .map(valueType):
             guard case let .mapping(entries, _) = node else { throw expected() }
             var fields = [RecordField]()
+            var keys = Set<String>()
             var errors = [OptionError]()
             for entry in entries {
                 guard isName(entry.key) else {
                     errors.append(OptionError("'\(entry.key)' in '\(name)' of \(blockName) is not a name: use letters, digits and '_', starting with a letter", at: entry.keyPosition))
                     continue
                 }
-                if fields.contains(where: { $0.name == entry.key }) {
+                guard keys.insert(entry.key).inserted else {
                     errors.append(OptionError("duplicate key '\(entry.key)' in '\(name)' of \(blockName)", at: entry.keyPosition))
                     continue
                 }
@@ -286,6 +287,7 @@ public struct OptionSchema: Sendable {
             return .record([RecordField("csv", .text(path))])
         }
         var fields = [RecordField]()
+        var columns = Set<String>()
         var errors = [OptionError]()
         var length: (name: String, count: Int)?
         for entry in entries {
@@ -293,7 +295,7 @@ public struct OptionSchema: Sendable {
                 errors.append(OptionError("'\(name)' in \(blockName) takes either {csv: path} or inline columns, not both", at: entry.keyPosition))
                 continue
             }
-            if fields.contains(where: { $0.name == entry.key }) {
+            guard columns.insert(entry.key).inserted else {
                 errors.append(OptionError("duplicate column '\(entry.key)' in '\(name)' of \(blockName)", at: entry.keyPosition))
                 continue
             }

@@ -126,6 +126,20 @@ public struct SpiralKind: ExperimentKind {
         }
         let hidden = options[Self.hidden]
         guard !hidden.isEmpty else { throw OptionError("'hidden' needs at least one layer width", at: options.position(of: "hidden")) }
+        // Memory before anything is made: weights with their gradient and optimiser state, the
+        // activations backpropagation keeps (about a hundred steps of a 7-stage solve per window),
+        // the data and the per-evaluation scratch.
+        let scalar = options[Self.dtype] == "float32" ? 4.0 : 8.0
+        let layerWidths = [Double(stateNames.count)] + hidden.map(Double.init) + [Double(stateNames.count)]
+        let weights = zip(layerWidths, layerWidths.dropFirst()).map { $0 * $1 + $1 }.reduce(0, +)
+        let copies = options[Self.optimizer] == "adam" ? 4.0 : 3.0
+        let kept = adjoint ? 0 : 700 * Double(batchSize) * hidden.map(Double.init).reduce(0, +) * scalar
+        try context.budget.check([
+            ("weights and optimiser state", weights * copies * scalar),
+            ("activations kept for backpropagation", kept),
+            ("data", Double(count) * Double(stateNames.count) * 8 * 4),
+            ("scratch", 16 * Double(batchSize) * (layerWidths.max() ?? 1) * scalar),
+        ], advice: "lower hidden, batch_size or data_size (or use gradient: adjoint), or raise --max-memory", at: options.position(of: "hidden"))
         let training = NeuralODETraining(
             iterations: options[Self.iterations], batchTime: batchTime, batchSize: batchSize,
             optimizer: OptimizerKind(rawValue: options[Self.optimizer])!, learningRate: options[Self.learningRate],

@@ -19,6 +19,10 @@ struct SystemExperiment<Field: JacobianField & DifferentiableField>: Sendable {
     /// The CSV file of the observations, when `data` names one.
     let dataFile: URL?
 
+    /// The most states a stiff (Rosenbrock) solve takes: its dense factorisation of 3000 states
+    /// costs about 10⁹ operations a step.
+    static var maximumStiffStates: Int { 3000 }
+
     /// The work of the block for `--shard`'s balance: a solve's steps (an adaptive solve guessed at
     /// a thousand) times the states and the stages, times the epochs of a fit (a forward and a
     /// backward pass each) and the settings of a work–precision comparison.
@@ -77,7 +81,7 @@ struct SystemExperiment<Field: JacobianField & DifferentiableField>: Sendable {
         }
         if let columns = options[SystemOptionSet.data] {
             let loaded = try Observations.load(columns, states: stateNames, option: "data", line: options.line(of: "data"),
-                                               file: dataFile)
+                                               file: dataFile, sizeLimit: context.budget.dataSizeLimit)
             if case .fixedStep = settings.family {
                 for time in loaded.times
                 where SolveSettings.gridIndex(of: time, start: settings.startTime, h: settings.stepSize, steps: settings.steps) == nil {
@@ -97,6 +101,18 @@ struct SystemExperiment<Field: JacobianField & DifferentiableField>: Sendable {
             observations = nil
         }
         fit = try FitOptions.settings(options, names: parameterNames, current: field.parameters)
+        if case .stiff = settings.family {
+            // A Rosenbrock step factorises a dense n × n matrix: n³/3 operations and three n × n
+            // matrices, every step.
+            let n = stateNames.count
+            guard n <= Self.maximumStiffStates else {
+                throw OptionError("\(settings.solverName) factorises a dense \(n) × \(n) matrix at every step: \(n) states are more than it can take in reasonable time (at most \(Self.maximumStiffStates)); use an explicit method (dopri5, tsit5) or fewer states",
+                                  at: options.position(of: "solver"))
+            }
+            let matrix = Double(n) * Double(n) * 8
+            try context.budget.check([("the Jacobian and its factorisation", 3 * matrix), ("the symbolic Jacobian", matrix * 4)],
+                                     advice: "use an explicit method or fewer states", at: options.position(of: "solver"))
+        }
         if fit != nil {
             guard observations != nil else {
                 throw OptionError("'fit' needs observations: add data: {t: [...], <state>: [...]} or data: {csv: path}", at: options.position(of: "fit"))

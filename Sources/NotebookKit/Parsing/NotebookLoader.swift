@@ -20,13 +20,17 @@ public struct LoadRequest: Sendable {
     /// `--allow-read` places: folders or files outside the notebooks' projects that data files and
     /// images may come from.
     public var allowRead: [String]
+    /// What a block may allocate and read (`--max-memory`, `--max-data-size`).
+    public var budget: MemoryBudget
 
     /// The default limit on a sweep's points.
     public static let defaultMaxPoints = 1000
 
     /// Creates a request.
     public init(paths: [String], overrides: [String] = [], sweeps: [String] = [], sweepMode: String? = nil,
-                maxPoints: Int = LoadRequest.defaultMaxPoints, allowHTML: Bool = false, allowRead: [String] = []) {
+                maxPoints: Int = LoadRequest.defaultMaxPoints, allowHTML: Bool = false, allowRead: [String] = [],
+                budget: MemoryBudget = MemoryBudget()) {
+        self.budget = budget
         self.paths = paths
         self.overrides = overrides
         self.sweeps = sweeps
@@ -139,7 +143,7 @@ public enum NotebookLoader {
         }
 
         // Default ids (`<kind>-<n>`) first, so overrides can target any block by id.
-        let resolvers = notebooks.map(BlockResolver.init)
+        let resolvers = notebooks.map { BlockResolver($0, budget: request.budget) }
         let allIDs = Set(resolvers.flatMap(\.ids))
 
         var matchedOverrides = [Bool](repeating: false, count: overrides.count)
@@ -254,9 +258,12 @@ final class BlockResolver {
     let ids: [String]
     /// Resolutions by block index and the labels of the overrides applied to the block.
     private var memo = [String: Result<ExperimentBlock, Diagnostics>]()
+    /// What each block may allocate and read.
+    let budget: MemoryBudget
 
-    init(_ notebook: ParsedNotebook) {
+    init(_ notebook: ParsedNotebook, budget: MemoryBudget = MemoryBudget()) {
         self.notebook = notebook
+        self.budget = budget
         var counts = [String: Int]()
         ids = notebook.cells.compactMap { cell in
             guard case let .block(block) = cell else { return nil }
@@ -350,7 +357,7 @@ final class BlockResolver {
                 "id": .text(defaultID), "seed": .integer(notebook.frontMatter.seed),
             ])
             let context = BlockContext(notebookDirectory: notebook.source.url.deletingLastPathComponent(), blockID: options.id,
-                                       readScope: notebook.readScope)
+                                       readScope: notebook.readScope, budget: budget)
             do {
                 let experiment = try raw.kind.init(options: options, context: context)
                 result = .success(ExperimentBlock(kind: raw.kind.name, line: raw.line, options: options, experiment: experiment))

@@ -116,6 +116,9 @@ struct ShardManifest: Codable, Sendable, Equatable {
         var selfContained: Bool
         /// The folder the notebook paths are relative to.
         var workingDirectory: String
+        /// `--max-memory` and `--max-data-size` of the shard runs.
+        var maxMemory: Int?
+        var maxDataSize: Int?
     }
 
     /// How one job ended.

@@ -58,7 +58,9 @@ extension Commands {
         let command = newest.command
         let request = LoadRequest(paths: command.notebooks, overrides: command.overrides, sweeps: command.sweeps,
                                   sweepMode: command.sweepMode, maxPoints: command.maxPoints, allowHTML: command.allowHTML,
-                                  allowRead: command.allowRead)
+                                  allowRead: command.allowRead,
+                                  budget: MemoryBudget(limit: command.maxMemory ?? MemoryBudget.defaultLimit,
+                                                       dataSizeLimit: command.maxDataSize ?? MemoryBudget.defaultDataSizeLimit))
         let notebooks: [SweptNotebook]
         switch NotebookLoader.loadSwept(request) {
         case let .failure(diagnostics):

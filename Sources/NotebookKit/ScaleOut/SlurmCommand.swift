@@ -1,3 +1,4 @@
+import Experiments
 import FileAccess
 import Foundation
 
@@ -134,6 +135,8 @@ extension Commands.RunOptions {
         if allowHTML { arguments.append("--allow-html") }
         if selfContained { arguments.append("--self-contained") }
         if noCache { arguments.append("--no-cache") }
+        if budget.limit != MemoryBudget.defaultLimit { arguments += ["--max-memory", String(budget.limit)] }
+        if budget.dataSizeLimit != MemoryBudget.defaultDataSizeLimit { arguments += ["--max-data-size", String(budget.dataSizeLimit)] }
         return arguments
     }
 }
