@@ -29,6 +29,8 @@ public struct RunInformation: Sendable {
     public var interrupted: Bool
     /// Why the report lacks blocks other than an interrupt (a merge missing a shard), if it does.
     public var incomplete: String?
+    /// Whether raw HTML in the prose was passed through (`--allow-html`): the page says so.
+    public var allowHTML = false
     /// Creates run information.
     public init(overrides: [String], date: Date, selfContained: Bool = false, quiet: Bool = false, interrupted: Bool = false,
                 incomplete: String? = nil) {
@@ -168,6 +170,9 @@ enum ReportBuilder {
         }
         if let incomplete = run.incomplete {
             info.append(KeyValue("run", "incomplete: \(incomplete)"))
+        }
+        if run.allowHTML {
+            info.insert(KeyValue("raw HTML", "passed through (--allow-html): the notebook's own HTML, scripts included, is part of this page"), at: 0)
         }
         return info
     }

@@ -155,6 +155,9 @@ enum SweepReportBuilder {
         if !run.overrides.isEmpty { info.append(KeyValue("overrides", run.overrides.map { "-p \($0)" }.joined(separator: " "))) }
         if run.interrupted { info.append(KeyValue("run", "interrupted: points that had not finished are incomplete")) }
         if let incomplete = run.incomplete { info.append(KeyValue("run", "incomplete: \(incomplete)")) }
+        if run.allowHTML {
+            info.insert(KeyValue("raw HTML", "passed through (--allow-html): the notebook's own HTML, scripts included, is part of its pages"), at: 0)
+        }
         let page = SweepPage(
             title: base.title, sourcePath: base.path, status: status, runInfo: info,
             generatedNote: "Generated \(ReportBuilder.iso8601(run.date)) by notebook \(ProgramVersion.current) in \(ReportFormat.duration(seconds: totalSeconds)).",

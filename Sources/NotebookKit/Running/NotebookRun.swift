@@ -85,8 +85,9 @@ struct NotebookRun {
             guard options.shard == nil else { return }
             let elapsed = ContinuousClock.now - started
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-            let information = RunInformation(overrides: options.overrides, date: date, selfContained: options.selfContained,
+            var information = RunInformation(overrides: options.overrides, date: date, selfContained: options.selfContained,
                                              quiet: options.quiet, interrupted: signals.signal != nil)
+            information.allowHTML = options.allowHTML
             if !assembler.write(index, endings: endings, run: information, seconds: seconds) { writeFailed = true }
         }
         for index in plan.notebooks.indices where remaining[index] == 0 { finishNotebook(index) }

@@ -114,8 +114,9 @@ extension Commands {
             let shards = missing.isEmpty ? "" : "shard\(missing.count == 1 ? "" : "s") \(missing.map(String.init).joined(separator: ", ")) of \(count) did not report; "
             incomplete = shards + "\(absent) job\(absent == 1 ? "" : "s") left out"
         }
-        let information = RunInformation(overrides: command.overrides, date: Date(), selfContained: command.selfContained,
+        var information = RunInformation(overrides: command.overrides, date: Date(), selfContained: command.selfContained,
                                          quiet: options.quiet, interrupted: false, incomplete: incomplete)
+        information.allowHTML = command.allowHTML
         var writeFailed = false
         for index in plan.notebooks.indices where !assembler.write(index, endings: endings, run: information, seconds: 0) {
             writeFailed = true
