@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "notebook", targets: ["notebook"]),
+        .executable(name: "notebook-fuzz", targets: ["notebook-fuzz"]),
         .library(name: "NotebookKit", targets: ["NotebookKit"]),
         .library(name: "ODE", targets: ["ODE"]),
         .library(name: "Expressions", targets: ["Expressions"]),
@@ -31,6 +32,11 @@ let package = Package(
         .executableTarget(
             name: "notebook-bench",
             dependencies: ["ODE", "Learning", "NeuralODE", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        // A seeded mutation fuzzer of the whole `check` path (Tests/Fuzz/README.md).
+        .executableTarget(
+            name: "notebook-fuzz",
+            dependencies: ["NotebookKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Parsing, option schemas, the kind registry, the runner and results.json.
         .target(
