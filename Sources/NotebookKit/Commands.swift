@@ -65,14 +65,7 @@ public enum Commands {
             printError("error: --jobs must be at least 1 (got \(jobs))")
             return 2
         }
-        let notebooks: [SweptNotebook]
-        switch NotebookLoader.loadSwept(options.loadRequest) {
-        case let .failure(diagnostics):
-            printError(diagnostics.description)
-            return 2
-        case let .success(loaded):
-            notebooks = loaded
-        }
+        guard let notebooks = loadedOrReported(options.loadRequest) else { return 2 }
         let folder: OutputFolder
         do {
             folder = try OutputFolder.prepare(options.outputDirectory, stems: options.shard == nil ? notebooks.map(\.base.stem) : [],
@@ -98,6 +91,17 @@ public enum Commands {
                 print(TerminalText.escaped("\(swept.base.path): ok (\(blocks.count) block\(blocks.count == 1 ? "" : "s"): \(blocks.map { "\($0.id) {\($0.kind)}" }.joined(separator: ", "))\(sweep))"))
             }
             return 0
+        }
+    }
+
+    /// The notebooks `request` loads, or `nil` after printing every problem found.
+    static func loadedOrReported(_ request: LoadRequest) -> [SweptNotebook]? {
+        switch NotebookLoader.loadSwept(request) {
+        case let .failure(diagnostics):
+            printError(diagnostics.description)
+            return nil
+        case let .success(notebooks):
+            return notebooks
         }
     }
 

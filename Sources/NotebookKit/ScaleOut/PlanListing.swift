@@ -32,14 +32,7 @@ extension Commands {
             printError("error: --shards must be at least 1 (got \(shards))")
             return 2
         }
-        let notebooks: [SweptNotebook]
-        switch NotebookLoader.loadSwept(options.request) {
-        case let .failure(diagnostics):
-            printError(diagnostics.description)
-            return 2
-        case let .success(loaded):
-            notebooks = loaded
-        }
+        guard let notebooks = loadedOrReported(options.request) else { return 2 }
         let plan = RunPlan(notebooks: notebooks)
         let cache = ResultCache(outputDirectory: URL(fileURLWithPath: options.outputDirectory))
         let shard = options.shards.map { count in

@@ -53,14 +53,7 @@ extension Commands {
             return 2
         }
         let run = options.run
-        let notebooks: [SweptNotebook]
-        switch NotebookLoader.loadSwept(run.loadRequest) {
-        case let .failure(diagnostics):
-            printError(diagnostics.description)
-            return 2
-        case let .success(loaded):
-            notebooks = loaded
-        }
+        guard let notebooks = loadedOrReported(run.loadRequest) else { return 2 }
         let plan = RunPlan(notebooks: notebooks)
         let folder: OutputFolder
         do {
