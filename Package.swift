@@ -67,7 +67,9 @@ let package = Package(
         // cannot target processor features per function); and the spin-wait hint.
         .target(name: "CKernels"),
         // Figure model and the Cairo renderer.
-        .target(name: "Plot", dependencies: ["CCairo", "CPNG"]),
+        .target(name: "Plot", dependencies: ["CCairo", "CPNGEncoder"]),
+        // libpng's writer behind a C call (libpng reports errors by longjmp, which only C catches).
+        .target(name: "CPNGEncoder", dependencies: ["CPNG"]),
         // HTML writer with escaping by construction; report and index pages.
         .target(name: "Report"),
         .systemLibrary(

@@ -1,5 +1,5 @@
 import CCairo
-import CPNG
+import CPNGEncoder
 
 #if canImport(Glibc)
 import Glibc
@@ -114,7 +114,8 @@ public enum CairoRenderer {
         _ figure: Figure, _ body: (OpaquePointer, Canvas) throws -> T
     ) throws -> T {
         let size = try pixelSize(figure)
-        guard let surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, size.width, size.height) else {
+        // Figures are painted on an opaque background, so the surface keeps no alpha channel.
+        guard let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, size.width, size.height) else {
             throw PlotError.cairo(operation: "create an image surface", status: "no surface")
         }
         defer { cairo_surface_destroy(surface) }
@@ -173,31 +174,32 @@ public enum CairoRenderer {
     }
 
     private static func encodePNG(_ surface: OpaquePointer) throws -> [UInt8] {
-        let rgba = try image(of: surface)
-        // libpng's simplified writer with its fast setting (light filtering and deflate): figures
-        // are mostly flat colour and compress well anyway, and Cairo's own writer, at libpng's
-        // defaults, spent most of a small notebook's run compressing.
-        var description = png_image()
-        description.version = png_uint_32(PNG_IMAGE_VERSION)
-        description.width = png_uint_32(rgba.width)
-        description.height = png_uint_32(rgba.height)
-        description.format = png_uint_32(PNG_FORMAT_FLAG_COLOR | PNG_FORMAT_FLAG_ALPHA)  // PNG_FORMAT_RGBA
-        description.flags = png_uint_32(PNG_IMAGE_FLAG_FAST)
-        var size = 0
-        var bytes = [UInt8]()
-        let written = rgba.pixels.withUnsafeBytes { pixels -> Bool in
-            guard png_image_write_to_memory(&description, nil, &size, 0, pixels.baseAddress, 0, nil) != 0 else { return false }
-            bytes = [UInt8](repeating: 0, count: size)
-            return bytes.withUnsafeMutableBytes {
-                png_image_write_to_memory(&description, $0.baseAddress, &size, 0, pixels.baseAddress, 0, nil) != 0
-            }
+        cairo_surface_flush(surface)
+        guard cairo_image_surface_get_format(surface) == CAIRO_FORMAT_RGB24,
+            let data = cairo_image_surface_get_data(surface)
+        else {
+            throw PlotError.cairo(operation: "encode the PNG", status: "not an opaque image surface")
         }
-        guard written else {
-            let message = withUnsafeBytes(of: description.message) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            png_image_free(&description)
-            throw PlotError.cairo(operation: "encode the PNG", status: message)
+        let width = cairo_image_surface_get_width(surface)
+        let height = cairo_image_surface_get_height(surface)
+        let stride = Int(cairo_image_surface_get_stride(surface))
+        let output = ByteSink()
+        var message = [CChar](repeating: 0, count: 256)
+        let status = withExtendedLifetime(output) {
+            notebook_png_encode_rgb24(
+                data, UInt32(width), UInt32(height), stride,
+                { context, bytes, count in
+                    guard let context, let bytes else { return 1 }
+                    Unmanaged<ByteSink>.fromOpaque(context).takeUnretainedValue().bytes
+                        .append(contentsOf: UnsafeBufferPointer(start: bytes, count: count))
+                    return 0
+                }, Unmanaged.passUnretained(output).toOpaque(), &message, message.count)
         }
-        return Array(bytes.prefix(size))
+        guard status == 0 else {
+            let text = message.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+            throw PlotError.cairo(operation: "encode the PNG", status: text)
+        }
+        return output.bytes
     }
 
     /// Copies an image surface into non-premultiplied RGBA bytes.
@@ -240,6 +242,13 @@ public enum CairoRenderer {
         }
         return RGBAImage(width: width, height: height, pixels: pixels)
     }
+}
+
+/// Collects the bytes of an encoded PNG.
+private final class ByteSink {
+    var bytes: [UInt8] = []
+
+    init() { bytes.reserveCapacity(1 << 16) }
 }
 
 /// Feeds bytes to Cairo's PNG reader.

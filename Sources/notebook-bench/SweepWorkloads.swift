@@ -78,19 +78,22 @@ enum SweepWorkloads {
         return outcome
     }
 
-    /// Runs `body` in a fresh folder holding the notebook, then removes the folder.
-    static func inScratch(_ body: (URL) throws -> Double) throws -> Double {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sweep-bench-\(UUID().uuidString)")
+    /// Runs `body` in a fresh folder holding `text` as `file` (by default the sweep's notebook),
+    /// then removes the folder.
+    static func inScratch(
+        _ text: String = notebook, as file: String = "spiral.md", _ body: (URL) throws -> Double
+    ) throws -> Double {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("notebook-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        try Data(notebook.utf8).write(to: folder.appendingPathComponent("spiral.md"))
+        try Data(text.utf8).write(to: folder.appendingPathComponent(file))
         return try body(folder)
     }
 
     /// Runs `notebook arguments` in `folder` and returns its wall time in seconds.
     static func run(_ arguments: [String], in folder: URL, environment: [String: String] = [:]) throws -> Double {
         guard FileManager.default.isExecutableFile(atPath: executable.path) else {
-            throw BenchmarkSkip("sweep-spiral-8: build the notebook executable first (swift build -c release)")
+            throw BenchmarkSkip("build the notebook executable first (swift build -c release)")
         }
         let process = Process()
         process.executableURL = executable
@@ -105,7 +108,7 @@ enum SweepWorkloads {
         while process.isRunning { Thread.sleep(forTimeInterval: 0.002) }
         let elapsed = clock.now - start
         guard process.terminationStatus == 0 else {
-            throw BenchmarkSkip("sweep-spiral-8: notebook \(arguments.prefix(2).joined(separator: " ")) exited with \(process.terminationStatus)")
+            throw BenchmarkSkip("notebook \(arguments.prefix(2).joined(separator: " ")) exited with \(process.terminationStatus)")
         }
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
     }

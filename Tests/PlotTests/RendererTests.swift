@@ -65,6 +65,14 @@ struct PNGTests {
         #expect(direct == decoded)
     }
 
+    @Test("Figures are opaque 8-bit RGB PNGs (no alpha channel to store)")
+    func pngIsEightBitRGB() throws {
+        let png = try CairoRenderer.pngData(Fixtures.awkward)
+        // IHDR data starts at byte 16: width, height, then bit depth and colour type (2 = RGB).
+        #expect(png[24] == 8 && png[25] == 2)
+        #expect(try CairoRenderer.rgbaPixels(Fixtures.awkward).pixels.enumerated().allSatisfy { $0.offset % 4 != 3 || $0.element == 255 })
+    }
+
     @Test func decodeRejectsGarbage() {
         #expect(throws: PlotError.self) { try CairoRenderer.decodePNG([1, 2, 3]) }
     }
