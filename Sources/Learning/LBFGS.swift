@@ -18,8 +18,15 @@ public struct LBFGS: Sendable {
         self.tolerance = tolerance
     }
 
-    /// The objective and its gradient at a point.
-    public typealias Objective = ([Double]) throws -> (value: Double, gradient: [Double])
+    /// The objective and its gradient at a point, or `nil` where it has no value (a trial point
+    /// where the model blows up), which the line search treats as a step too long. An error thrown
+    /// (a stop asked for, a failure at the start) ends the minimisation and propagates unchanged.
+    public typealias Objective = ([Double]) throws -> (value: Double, gradient: [Double])?
+
+    /// Why a minimisation could not start.
+    public struct NoValueAtStart: Error, CustomStringConvertible {
+        public var description: String { "the objective has no value at the starting point" }
+    }
 
     /// The result: the parameters and the objective after each iteration (first: at the start).
     public struct Result: Sendable {
@@ -31,7 +38,7 @@ public struct LBFGS: Sendable {
     /// Minimises `objective` from `start`.
     public func minimize(from start: [Double], _ objective: Objective) throws -> Result {
         var x = start
-        var (value, gradient) = try objective(x)
+        guard var (value, gradient) = try objective(x) else { throw NoValueAtStart() }
         var evaluations = 1
         var values = [value]
         var steps = [[Double]](), changes = [[Double]](), rhos = [Double]()
@@ -87,7 +94,7 @@ public struct LBFGS: Sendable {
         func at(_ alpha: Double) throws -> (x: [Double], value: Double, gradient: [Double], slope: Double)? {
             let point = zip(x, direction).map { $0 + alpha * $1 }
             evaluations += 1
-            guard let (v, g) = try? objective(point), v.isFinite, g.allSatisfy(\.isFinite) else { return nil }
+            guard let (v, g) = try objective(point), v.isFinite, g.allSatisfy(\.isFinite) else { return nil }
             return (point, v, g, dot(g, direction))
         }
         var previousAlpha = 0.0, previousValue = value, previousSlope = slope

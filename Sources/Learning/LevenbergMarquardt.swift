@@ -17,8 +17,15 @@ public struct LevenbergMarquardt: Sendable {
         self.initialDamping = initialDamping
     }
 
-    /// Residuals and their Jacobian (`rows × parameters`, row-major) at a point.
-    public typealias Model = ([Double]) throws -> (residuals: [Double], jacobian: [Double])
+    /// Residuals and their Jacobian (`rows × parameters`, row-major) at a point, or `nil` where the
+    /// model has no value (a trial point where a solve blows up), which is a rejected step. An error
+    /// thrown (a stop asked for, a failure at the start) ends the minimisation and propagates.
+    public typealias Model = ([Double]) throws -> (residuals: [Double], jacobian: [Double])?
+
+    /// Why a minimisation could not start.
+    public struct NoValueAtStart: Error, CustomStringConvertible {
+        public var description: String { "the model has no value at the starting point" }
+    }
 
     /// The result: the parameters and the cost ½‖r‖² after each accepted iteration (first: at the start).
     public struct Result: Sendable {
@@ -31,7 +38,7 @@ public struct LevenbergMarquardt: Sendable {
     public func minimize(from start: [Double], _ model: Model) throws -> Result {
         var parameters = start
         let p = start.count
-        var (residuals, jacobian) = try model(parameters)
+        guard var (residuals, jacobian) = try model(parameters) else { throw NoValueAtStart() }
         var evaluations = 1
         var cost = Self.cost(residuals)
         var costs = [cost]
@@ -55,10 +62,10 @@ public struct LevenbergMarquardt: Sendable {
                 continue
             }
             let candidate = zip(parameters, step).map(+)
-            // A trial point where the model cannot be evaluated (a solve that blows up) is a
-            // rejected step like any other.
+            // A trial point where the model has no value (a solve that blows up) is a rejected
+            // step like any other; an error (a stop) propagates.
             evaluations += 1
-            guard let trial = try? model(candidate) else {
+            guard let trial = try model(candidate) else {
                 damping *= 10
                 if damping > 1e16 { break }
                 continue

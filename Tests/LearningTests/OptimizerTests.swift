@@ -132,3 +132,72 @@ struct LBFGSTests {
         #expect(zip(result.parameters, [1.0, -2, 0.5]).allSatisfy { abs($0 - $1) < 1e-6 }, "\(result.parameters)")
     }
 }
+
+/// An error a caller throws to stop a minimisation (as a fit does when it is asked to stop).
+private struct Stop: Error, Equatable {}
+
+/// Rosenbrock's function as residuals (10(y − x²), 1 − x) with their Jacobian.
+private func rosenbrockResiduals(_ p: [Double]) -> (residuals: [Double], jacobian: [Double]) {
+    ([10 * (p[1] - p[0] * p[0]), 1 - p[0]], [-20 * p[0], 10, -1, 0])
+}
+
+@Suite("Stopping and failed trial points")
+struct OptimizerStopTests {
+    @Test("An error thrown by L-BFGS's objective after the start ends the minimisation (it is not a failed trial)",
+          arguments: [2, 3, 7])
+    func lbfgsPropagatesStop(after evaluations: Int) {
+        var count = 0
+        #expect(throws: Stop.self) {
+            _ = try LBFGS(maximumIterations: 200, tolerance: 0).minimize(from: [-1.2, 1]) { p in
+                count += 1
+                if count > evaluations { throw Stop() }
+                return rosenbrock(p)
+            }
+        }
+        #expect(count == evaluations + 1, "stopped at the first evaluation after the stop")
+    }
+
+    @Test("An error thrown by Levenberg–Marquardt's model after the start ends the minimisation", arguments: [2, 3, 7])
+    func levenbergMarquardtPropagatesStop(after evaluations: Int) {
+        var count = 0
+        #expect(throws: Stop.self) {
+            _ = try LevenbergMarquardt(maximumIterations: 200).minimize(from: [-1.2, 1]) { p in
+                count += 1
+                if count > evaluations { throw Stop() }
+                return rosenbrockResiduals(p)
+            }
+        }
+        #expect(count == evaluations + 1)
+    }
+
+    @Test("Points where the objective has no value shorten L-BFGS's steps and it still reaches the minimum")
+    func lbfgsStepsAroundMissingValues() throws {
+        var refused = 0
+        let result = try LBFGS(maximumIterations: 200, tolerance: 0).minimize(from: [-1.2, 1]) { p in
+            // No value where the function is above its starting value 24.2 (as a solve that
+            // blows up past some parameters): the line search's overshoots land there.
+            let point = rosenbrock(p)
+            if point.value > 25 { refused += 1; return nil }
+            return point
+        }
+        #expect(abs(result.parameters[0] - 1) < 1e-6 && abs(result.parameters[1] - 1) < 1e-6, "\(result.parameters)")
+        #expect(refused > 0, "the test reached the points without a value")
+    }
+
+    @Test("Points where the model has no value are rejected steps and Levenberg–Marquardt still converges")
+    func levenbergMarquardtRejectsMissingValues() throws {
+        var refused = 0
+        let result = try LevenbergMarquardt(maximumIterations: 200, initialDamping: 1e-6).minimize(from: [-1.2, 1]) { p in
+            if abs(p[1]) > 1.2 { refused += 1; return nil }
+            return rosenbrockResiduals(p)
+        }
+        #expect(abs(result.parameters[0] - 1) < 1e-8 && abs(result.parameters[1] - 1) < 1e-8, "\(result.parameters)")
+        #expect(refused > 0, "the test reached the points without a value")
+    }
+
+    @Test("No value at the start is an error, not an empty result")
+    func noValueAtStart() {
+        #expect(throws: LBFGS.NoValueAtStart.self) { _ = try LBFGS().minimize(from: [0, 0]) { _ in nil } }
+        #expect(throws: LevenbergMarquardt.NoValueAtStart.self) { _ = try LevenbergMarquardt().minimize(from: [0, 0]) { _ in nil } }
+    }
+}

@@ -169,6 +169,7 @@ struct ParameterFit<Field: DifferentiableField> {
             guard monitor.report(done: evaluations, total: nil, unit: "evaluations") else {
                 throw BlockFailure("the fit stopped after \(evaluations) evaluations")
             }
+            let first = evaluations == 0
             evaluations += 1
             let theta = parameters(variables)
             let base = field.withParameters(theta)
@@ -180,7 +181,12 @@ struct ParameterFit<Field: DifferentiableField> {
                     gradient[component] = 1
                     return state[component] - target
                 }
-                let row = try clippedGradient(base, loss)
+                let row: LossGradient
+                // Where the solve fails, the start is an error and a trial point has no value.
+                do { row = try clippedGradient(base, loss) } catch {
+                    if first { throw error }
+                    return nil
+                }
                 passes += 1
                 residuals.append(row.loss)
                 jacobian += variableGradient(row.parameters, at: theta)
@@ -204,7 +210,12 @@ struct ParameterFit<Field: DifferentiableField> {
                 throw BlockFailure("the fit stopped after \(evaluations) evaluations")
             }
             let theta = parameters(variables)
-            let result = try lossAndGradient(theta)
+            let result: LossGradient
+            // Where the solve fails, the start is an error and a trial point has no value.
+            do { result = try lossAndGradient(theta) } catch {
+                if evaluations == 0 { throw error }
+                return nil
+            }
             evaluations += 1
             return (result.loss, variableGradient(result.parameters, at: theta))
         }

@@ -82,7 +82,9 @@ enum ReportFolder {
                 let retired = staging.replacingOccurrences(of: ".partial-", with: ".old-")
                 try FileOperations.move(destination, to: retired)
                 do { try FileOperations.move(staging, to: destination) } catch {
-                    try? FileOperations.move(retired, to: destination)
+                    do { try FileOperations.move(retired, to: destination) } catch let restoreError {
+                        throw WriteError(description: "\(error.description); the previous report could not be put back (\(restoreError.description)) and is in \(retired)")
+                    }
                     throw error
                 }
                 try? FileOperations.remove(retired)

@@ -95,8 +95,14 @@ enum SweepReportBuilder {
         // Figures across the points.
         var figures = [FigureReference]()
         var figureNames = Set<String>()
+        var undrawn = [String]()
         func draw(_ name: String, _ caption: String, _ figure: Figure) {
-            guard let png = try? CairoRenderer.pngData(figure) else { return }
+            let png: [UInt8]
+            do { png = try CairoRenderer.pngData(figure) } catch {
+                // The page says so (the points' own reports are unaffected).
+                undrawn.append("\(name): \(error)")
+                return
+            }
             var unique = name, next = 2
             while !figureNames.insert(unique).inserted {
                 unique = "\(name)-\(next)"
@@ -155,6 +161,7 @@ enum SweepReportBuilder {
         if !run.overrides.isEmpty { info.append(KeyValue("overrides", run.overrides.map { "-p \($0)" }.joined(separator: " "))) }
         if run.interrupted { info.append(KeyValue("run", "interrupted: points that had not finished are incomplete")) }
         if let incomplete = run.incomplete { info.append(KeyValue("run", "incomplete: \(incomplete)")) }
+        if !undrawn.isEmpty { info.append(KeyValue("figures not drawn", undrawn.joined(separator: "; "))) }
         if run.allowHTML {
             info.insert(KeyValue("raw HTML", "passed through (--allow-html): the notebook's own HTML, scripts included, is part of its pages"), at: 0)
         }

@@ -104,9 +104,11 @@ extension Commands {
 
         let submission = SlurmSubmission(settings: settings, plan: plan, shownOutput: run.outputDirectory, quiet: run.quiet)
         // Results of an earlier run of the same plan would look like this run's progress.
-        submission.clearEarlierRun()
         let ids: (array: String, merge: String)
-        do { ids = try submission.submit(arrayScript: arrayPath, mergeScript: mergePath) } catch {
+        do {
+            try submission.clearEarlierRun()
+            ids = try submission.submit(arrayScript: arrayPath, mergeScript: mergePath)
+        } catch {
             printError("error: \(error.description)")
             return 2
         }

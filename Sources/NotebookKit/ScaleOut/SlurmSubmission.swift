@@ -23,11 +23,14 @@ struct SlurmSubmission {
     private var store: ShardStore { ShardStore(output: settings.outputDirectory) }
     private var statusFile: String { "\(settings.outputDirectory)/\(SlurmScripts.folderName)/\(SlurmScripts.mergeStatusName)" }
 
-    /// Removes the merge status and this plan's shard manifests left by an earlier submission.
-    func clearEarlierRun() {
-        try? FileOperations.remove(statusFile)
-        for index in 1...max(settings.shards, 1) {
-            try? FileOperations.remove(store.manifestPath(plan: plan.digest, index: index, count: settings.shards))
+    /// Removes the merge status and this plan's shard manifests left by an earlier submission
+    /// (left behind, they would pass for this run's progress), or says why it could not.
+    func clearEarlierRun() throws(Failure) {
+        let paths = [statusFile] + (1...max(settings.shards, 1)).map { store.manifestPath(plan: plan.digest, index: $0, count: settings.shards) }
+        for path in paths {
+            do { try FileOperations.remove(path) } catch {
+                throw Failure(description: "could not remove \(path), left by an earlier submission, which would pass for this one's progress: \(error.description)")
+            }
         }
     }
 
