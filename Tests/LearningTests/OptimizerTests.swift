@@ -67,6 +67,28 @@ struct OptimizerTests {
     }
 }
 
+@Suite("RMSprop")
+struct RMSPropTests {
+    /// torch.optim.RMSprop's documented update (alpha 0.99, eps added after the square root, no
+    /// momentum, not centred): v ← α v + (1 − α) g², θ ← θ − lr g / (√v + ε). The values were worked
+    /// out from that formula by hand (in Python floats) for gradients 2, −1, 0.5 from θ = 1,
+    /// lr = 0.01; Keras's form (ε inside the root, ρ = 0.9) gives 0.968… after the first step instead.
+    @Test("RMSprop takes torch's steps")
+    func torchForm() {
+        var optimizer = RMSProp(count: 1, learningRate: 0.01)
+        #expect(optimizer.decay == 0.99 && optimizer.epsilon == 1e-8)
+        var theta = [1.0]
+        var seen = [Double]()
+        for gradient in [2.0, -1, 0.5] {
+            optimizer.step(parameters: &theta, gradient: [gradient])
+            seen.append(theta[0])
+        }
+        for (value, expected) in zip(seen, [0.9000000049999998, 0.9449013284905645, 0.9228909099018455]) {
+            #expect(abs(value - expected) < 1e-15, "\(seen)")
+        }
+    }
+}
+
 @Suite("Levenberg–Marquardt")
 struct LevenbergMarquardtTests {
     @Test("Rosenbrock's function as residuals (10(y − x²), 1 − x) is solved exactly")

@@ -114,9 +114,19 @@ enum Fixtures {
     }
 }
 
-@Test func writeSamplesWhenAsked() throws {
-    guard let dir = ProcessInfo.processInfo.environment["PLOT_SAMPLES_DIR"] else { return }
+/// Writes every fixture as a PNG file (to `PLOT_SAMPLES_DIR` when set, for looking at them; else
+/// to a temporary folder) and reads each back: the file is the figure's pixels at its pixel size.
+@Test func writesSamplesThatReadBack() throws {
+    let given = ProcessInfo.processInfo.environment["PLOT_SAMPLES_DIR"]
+    let dir = given ?? FileManager.default.temporaryDirectory.appendingPathComponent("plot-samples-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { if given == nil { try? FileManager.default.removeItem(atPath: dir) } }
     for (name, figure) in Fixtures.all {
-        try CairoRenderer.writePNG(figure, to: dir + "/" + name + ".png")
+        let path = dir + "/" + name + ".png"
+        try CairoRenderer.writePNG(figure, to: path)
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        let decoded = try CairoRenderer.decodePNG(bytes)
+        #expect(decoded == (try CairoRenderer.rgbaPixels(figure)), "\(name)")
+        #expect(decoded.width == Int((figure.width * figure.pixelDensity).rounded()), "\(name)")
     }
 }

@@ -65,10 +65,17 @@ struct QuiverScaleTests {
         ])
     }
 
-    @Test func existingInitialiserStillWorks() {
-        let s = Series(label: "a", x: [1], y: [2], style: .line(width: 1, dash: .solid))
-        #expect(s.u.isEmpty && s.v.isEmpty)
-        #expect(s == Series(label: "a", x: [1], y: [2], u: [], v: [], style: .line(width: 1, dash: .solid)))
+    @Test("A series made without arrows draws no arrows: a line series and the same with empty u, v render alike")
+    func seriesWithoutArrowsDrawsNone() throws {
+        let x = (0...20).map(Double.init)
+        let plain = Series(label: "a", x: x, y: x.map { $0 * $0 }, style: .line(width: 2, dash: .solid))
+        #expect(plain.u.isEmpty && plain.v.isEmpty)
+        let withEmptyArrows = Series(label: "a", x: x, y: x.map { $0 * $0 }, u: [], v: [], style: .line(width: 2, dash: .solid))
+        let image = { (series: Series) in try CairoRenderer.rgbaPixels(Figure(panels: [Panel(x: Axis("x"), y: Axis("y"), series: [series])])) }
+        let drawn = try image(plain)
+        #expect(drawn == (try image(withEmptyArrows)))
+        // And the line is there: its colour covers pixels.
+        #expect(countPixels(drawn, in: everywhere, density: 1, where: matches(Color.palette[0])).matching > 200)
     }
 }
 

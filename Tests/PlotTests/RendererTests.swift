@@ -173,7 +173,14 @@ struct RenderedContentTests {
             ])
         ])
         let image = try CairoRenderer.rgbaPixels(figure)
-        #expect(image.width == 1280)
+        #expect(image.width == 1280 && image.height == 840)
+        // The axes are chosen from the finite values only, so they stay finite and ordered.
+        let panel = try CairoRenderer.layout(figure).panels[0]
+        for range in [panel.xTicks.range, panel.yTicks.range] {
+            #expect(range.lowerBound.isFinite && range.upperBound.isFinite && range.lowerBound < range.upperBound, "\(range)")
+        }
+        // The finite points of "huge" are drawn (its colour, the fourth of the palette, appears).
+        #expect(countPixels(image, in: everywhere, density: 1, where: matches(Color.palette[3])).matching > 20)
     }
 
     @Test func lineBreaksAtNaN() throws {
