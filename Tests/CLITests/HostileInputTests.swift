@@ -135,4 +135,26 @@ struct HostileInputTests {
         #expect(Date().timeIntervalSince(started) < 10)
         #expect(result.status == 1 && result.stderr.contains("stopped at its time limit (timeout: 1 s)"), "\(result)")
     }
+
+    @Test("run of many tiny blocks grows linearly with their number (10x the blocks, well under 25x the time)")
+    func manyTinyBlocksScaleLinearly() throws {
+        // Not a speed target (notebook-bench tiny-blocks measures that): a ratio, which a pass
+        // quadratic in the blocks (progress, index, report, cache) would push towards 100.
+        func seconds(_ blocks: Int) throws -> Double {
+            let scratch = try Scratch(prefix: "notebook-hostile")
+            defer { scratch.remove() }
+            let block = "```{species}\nsteps: 10\nplot: []\n```\n"
+            try scratch.write("# Tiny\n\n" + Array(repeating: block, count: blocks).joined(separator: "\n"), to: "tiny.md")
+            let start = ContinuousClock.now
+            let result = try CLI.run(["run", "tiny.md", "-o", "out", "--jobs", "1", "--no-cache", "--quiet"], in: scratch.url, timeout: 300)
+            let elapsed = ContinuousClock.now - start
+            #expect(result.status == 0, "\(result)")
+            let results = try scratch.read("out/tiny/results.json")
+            #expect(results.components(separatedBy: "\"kind\": \"species\"").count - 1 == blocks)
+            return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        }
+        let small = try seconds(150)
+        let large = try seconds(1500)
+        #expect(large < 25 * small, "150 blocks in \(small) s, 1500 in \(large) s")
+    }
 }
