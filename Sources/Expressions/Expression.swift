@@ -31,7 +31,7 @@ public enum Function: String, Sendable, CaseIterable {
         }
     }
 
-    /// The functions a notebook author may call, in the order FORMAT.md lists them.
+    /// The functions a notebook author may call, in the order docs/format.md lists them.
     public static let writable: [Function] = [.sin, .cos, .tan, .exp, .log, .sqrt, .tanh, .abs, .sigmoid, .min, .max, .pow]
 
     /// Applies the function to one or two arguments (`y` is ignored by unary functions).

@@ -2,7 +2,7 @@ import Foundation
 
 /// Adam (Kingma & Ba, "Adam: A Method for Stochastic Optimization", ICLR 2015) in the form Keras
 /// uses: `θ ← θ − lr·√(1−β₂ᵗ)/(1−β₁ᵗ) · m / (√v + ε)`, i.e. ε added to the root of the biased
-/// second moment (the "ε̂" variant of the paper's §2), which is what the seed's Keras run did.
+/// second moment (the "ε̂" variant of the paper's §2), which is what the source article's Keras run did.
 public struct Adam: Optimizer, Sendable {
     public var learningRate: Double
     public var beta1: Double

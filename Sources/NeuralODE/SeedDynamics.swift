@@ -2,7 +2,7 @@ import Foundation
 import Learning
 import ODE
 
-/// The true systems of the seed articles that make a neural ODE's training data (seed 003 and
+/// The true systems of the source articles that make a neural ODE's training data (source article 003 and
 /// torchdiffeq's `ode_demo.py`), for a row-vector state y = (y₁, y₂).
 public enum SeedDynamics: String, Sendable, CaseIterable {
     /// `dy/dt = (y³) A`, A = [[−0.1, 2], [−2, −0.1]] (`ode_demo.py`).
@@ -11,7 +11,7 @@ public enum SeedDynamics: String, Sendable, CaseIterable {
     case linear
     /// `dy/dt = y A`, A drawn from N(0, 1)/2 with the block's seed.
     case randomMatrix = "random-matrix"
-    /// The seed's linear Lotka–Volterra form `dy/dt = y A`, A = [[0, −bc/d], [da/b, 0]] with
+    /// The source article's linear Lotka–Volterra form `dy/dt = y A`, A = [[0, −bc/d], [da/b, 0]] with
     /// a, b, c, d = 1.5, 1, 3, 1.
     case lotkaVolterra = "lotka-volterra"
     /// The sigmoid-gated field `σ(y·y₀) A₂(y − y₀) + σ(−y·y₀) B₂(y + y₀)`,

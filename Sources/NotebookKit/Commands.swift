@@ -3,7 +3,7 @@ import FileAccess
 import Foundation
 
 /// What the command-line tool does, one function per subcommand, each returning the exit status
-/// FORMAT.md §1 defines: 0 success, 1 a block failed, 2 usage errors and invalid notebooks.
+/// docs/format.md §1 defines: 0 success, 1 a block failed, 2 usage errors and invalid notebooks.
 public enum Commands {
     /// Options of `notebook run`.
     public struct RunOptions: Sendable {

@@ -1,4 +1,4 @@
-/// The two-species competition model of the seed articles (Lotka–Volterra competition with
+/// The two-species competition model of the source articles (Lotka–Volterra competition with
 /// logistic growth):
 ///
 ///     dx1/dt = r1 x1 (1 − iN1 x1) − a1 x1 x2
@@ -8,7 +8,7 @@
 public struct CompetitionModel: VectorField, ComponentMajorBatchField, Equatable {
     public var r1: Double, r2: Double, a1: Double, a2: Double, iN1: Double, iN2: Double
 
-    /// The parameter names in the order the seed articles use.
+    /// The parameter names in the order the source articles use.
     public static let parameterNames = ["r1", "r2", "a1", "a2", "iN1", "iN2"]
 
     /// Creates the model from its six parameters.

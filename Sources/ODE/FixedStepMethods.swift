@@ -1,7 +1,7 @@
 extension ButcherTableau {
     /// The explicit Euler method, order 1 (Euler, *Institutionum calculi integralis*, 1768).
     ///
-    /// `y_{n+1} = y_n + h f(t_n, y_n)`: the recurrence the seed articles read as an RNN.
+    /// `y_{n+1} = y_n + h f(t_n, y_n)`: the recurrence the source articles read as an RNN.
     public static let euler = builtIn(name: "euler", order: 1, c: [0], a: [[]], b: [1])
 
     /// The explicit midpoint method, order 2 (Runge, *Math. Ann.* 46, 1895).

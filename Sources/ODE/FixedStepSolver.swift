@@ -72,7 +72,7 @@ public struct FixedStepSolver: Sendable {
             if every == 0 { cursor = 1 }
         }
         var nextSave = every > 0 ? following(0) : following(-1)
-        // Small single-stage systems (explicit Euler on up to four states, the seed's RNN): state and
+        // Small single-stage systems (explicit Euler on up to four states, the source article's RNN): state and
         // slope in fixed-size stack storage, which the optimiser keeps in registers across steps.
         if s == 1, n <= 4 {
             var state: (Scalar, Scalar, Scalar, Scalar) = (0, 0, 0, 0)

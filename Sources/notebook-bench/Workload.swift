@@ -35,7 +35,7 @@ struct Workload {
     var label: String { variant.map { "\(name) \($0)" } ?? name }
 }
 
-/// The seed's competition model and the workloads of the solver issue.
+/// The source articles' competition model and the workloads of the solver issue.
 enum CompetitionWorkloads {
     static let model = CompetitionModel(r1: 0.1, r2: 0.3, a1: 1e-4, a2: 2e-4, iN1: 0.002, iN2: 0.003)
     static let initialState: [Double] = [100, 150]
@@ -125,14 +125,14 @@ enum GradientWorkloads {
 
     static var all: [Workload] {
         [
-            // One gradient of a 1000-step Euler solve (h = 0.1) with the loss at the seed's times.
+            // One gradient of a 1000-step Euler solve (h = 0.1) with the loss at the source article's times.
             Workload(name: "species-gradient-euler-1000") {
                 let solver = FixedStepSolver(tableau: .euler, stepSize: 0.1, steps: 1000)
                 let result = try solver.gradient(guess, initialState: [100, 150], observationSteps: observations.map { $0.step * 10 },
                                                  loss: loss)
                 return .init(functionEvaluations: result.functionEvaluations, steps: 1000, check: result.loss)
             },
-            // The seed's fit: Adam (lr 1e-4, eps 1e-7) for 10000 epochs through the h = 1, 50-step recurrence.
+            // The source article's fit: Adam (lr 1e-4, eps 1e-7) for 10000 epochs through the h = 1, 50-step recurrence.
             Workload(name: "species-fit-adam") {
                 let solver = FixedStepSolver(tableau: .euler, stepSize: 1, steps: 50)
                 var parameters = guess.parameters
@@ -152,7 +152,7 @@ enum GradientWorkloads {
         ] + adjointVersusBackprop
     }
 
-    /// One gradient of the loss at the seed's observation times (scaled to t = 0...100) through
+    /// One gradient of the loss at the source article's observation times (scaled to t = 0...100) through
     /// dopri5 with the step bounded so that the solve takes `steps` steps: backprop keeps every
     /// step, the back-solving adjoint keeps nothing, the interpolating adjoint keeps the states.
     static var adjointVersusBackprop: [Workload] {
@@ -183,7 +183,7 @@ enum GradientWorkloads {
     }
 }
 
-/// The competition model in single precision (the seed's parameters).
+/// The competition model in single precision (the source article's parameters).
 struct FloatCompetitionModel: VectorField {
     var dimension: Int { 2 }
     @inline(__always)

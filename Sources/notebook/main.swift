@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import NotebookKit
 
-// Usage errors exit with 2 (FORMAT.md §1), not ArgumentParser's default 64.
+// Usage errors exit with 2 (docs/format.md §1), not ArgumentParser's default 64.
 do {
     var command = try NotebookCommand.parseAsRoot()
     try command.run()

@@ -41,7 +41,7 @@ let determinismNotebook = """
 
     """
 
-/// Masks what FORMAT.md allows to change between two runs of the same notebook: in HTML every
+/// Masks what docs/format.md allows to change between two runs of the same notebook: in HTML every
 /// element carrying `data-run-dependent` (start tag, content and end tag), in JSON every field
 /// whose name contains `seconds`.
 enum RunDependentMask {

@@ -97,7 +97,7 @@ struct RunTests {
         #expect(csv.split(separator: "\n").count == 1002, "a header and 1001 rows (t = 0 ... 100)")
     }
 
-    @Test("results.json has exactly the keys of FORMAT.md §4 and the seed's numbers")
+    @Test("results.json has exactly the keys of docs/format.md §4 and the seed's numbers")
     func resultsSchema() throws {
         let scratch = try Scratch()
         defer { scratch.remove() }

@@ -148,7 +148,7 @@ struct CSVTableTests {
 }
 
 extension SpeciesKindTests {
-    /// A fit of the seed's observations through the h = 1 recurrence with `method`.
+    /// A fit of the source article's observations through the h = 1 recurrence with `method`.
     private func fit(_ method: String, epochs: Int) throws -> SpeciesKind {
         try species([
             ("h", value("1")), ("steps", value("50")),

@@ -29,7 +29,7 @@ private func expectRecovered(_ found: [String: Double], within tolerance: Double
 
 @Suite("Parameter fits")
 struct FitTests {
-    /// Observations made by the model itself (h = 1 recurrence) at the seed's times.
+    /// Observations made by the model itself (h = 1 recurrence) at the source article's times.
     static let syntheticData: String = {
         let truth = CompetitionModel(r1: 0.1, r2: 0.3, a1: 1e-4, a2: 2e-4, iN1: 0.002, iN2: 0.003)
         let steps = [0, 10, 15, 30, 36, 40, 42]

@@ -27,7 +27,7 @@ struct FixedStepSolverTests {
         #expect(relativeError(solution.finalState.last!, 250.44159839) < 1e-8)
         #expect(solution.times[420] == 42)
         #expect(solution.statistics.functionEvaluations == 1000)
-        // The seed's rounded observations are this solution at t = 10, 15, 30, 36, 40, 42.
+        // The source article's rounded observations are this solution at t = 10, 15, 30, 36, 40, 42.
         let observed: [(Int, Double, Double)] = [(100, 165, 283), (150, 197, 290), (300, 280, 276),
                                                  (360, 305, 269), (400, 318, 266), (420, 324, 264)]
         for (step, x1, x2) in observed {

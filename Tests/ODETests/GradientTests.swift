@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import ODE
 
-/// The seed's observations (t, x1, x2) and the masked squared-error loss at those steps.
+/// The source article's observations (t, x1, x2) and the masked squared-error loss at those steps.
 private let observations: [(t: Double, x1: Double, x2: Double)] = [
     (0, 100, 150), (10, 165, 283), (15, 197, 290), (30, 280, 276), (36, 305, 269), (40, 318, 266), (42, 324, 264),
 ]
@@ -48,7 +48,7 @@ private func finiteDifferenceCheck<Field: DifferentiableField>(
 
 @Suite("Gradients through fixed-step solves")
 struct GradientTests {
-    /// The seed's starting guess for the fit.
+    /// The source article's starting guess for the fit.
     static let guess = CompetitionModel(r1: 0.1, r2: 0.1, a1: 0.001, a2: 0.001, iN1: 0.001, iN2: 0.001)
 
     @Test("The seed's fit setup: loss and gradient of the Euler recurrence (h = 1, 50 steps)")
@@ -56,7 +56,7 @@ struct GradientTests {
         let solver = FixedStepSolver(tableau: .euler, stepSize: 1, steps: 50, saving: .steps([50]))
         let result = try solver.gradient(Self.guess, initialState: [100, 150], observationSteps: observations.map { Int($0.t) },
                                          loss: squaredError)
-        // The seed reports an initial loss of 9.1537e5 for this setup.
+        // The source article reports an initial loss of 9.1537e5 for this setup.
         #expect(abs(result.loss - 9.1537e5) / 9.1537e5 < 1e-4, "loss \(result.loss)")
         let errors = try finiteDifferenceCheck(Self.guess, solver: solver, initialState: [100, 150],
                                                steps: observations.map { Int($0.t) }, loss: squaredError)

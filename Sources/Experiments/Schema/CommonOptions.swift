@@ -1,4 +1,4 @@
-/// The keys every block kind accepts (FORMAT.md §2).
+/// The keys every block kind accepts (docs/format.md §2).
 public enum CommonOptions {
     /// The longest id, in characters: ids name the block's figure and data files, whose names must
     /// stay within the file system's limit whatever the kind appends.

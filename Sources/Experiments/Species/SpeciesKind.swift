@@ -2,7 +2,7 @@ import Foundation
 import ODE
 import Plot
 
-/// `{species}`: the two-species competition model of the seed articles. An `{ode}` whose
+/// `{species}`: the two-species competition model of the source articles. An `{ode}` whose
 /// equations are built in; by default solved by the explicit Euler recurrence (the ODE read as an
 /// RNN), but any solver may be chosen.
 public struct SpeciesKind: ExperimentKind {

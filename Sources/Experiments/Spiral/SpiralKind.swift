@@ -4,7 +4,7 @@ import Learning
 import NeuralODE
 import ODE
 
-/// `{spiral}`: a neural ODE fitted to a trajectory of one of the seeds' systems (or of equations
+/// `{spiral}`: a neural ODE fitted to a trajectory of one of the source articles' systems (or of equations
 /// written in the block), trained as torchdiffeq's `ode_demo.py` trains it.
 public struct SpiralKind: ExperimentKind {
     public static let name = "spiral"

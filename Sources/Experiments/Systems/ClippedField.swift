@@ -1,6 +1,6 @@
 import ODE
 
-/// A field whose derivative values are clamped to `[−bound, bound]`, as the seed's `K.clip` does
+/// A field whose derivative values are clamped to `[−bound, bound]`, as the source article's `K.clip` does
 /// in its recurrence to keep early fits from overflowing; where a value is clipped its gradient is
 /// zero.
 struct ClippedField<Field: DifferentiableField>: DifferentiableField {

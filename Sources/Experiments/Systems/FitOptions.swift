@@ -1,7 +1,7 @@
 import Learning
 import ODE
 
-/// The `fit:` section of `{species}` and `{ode}` (FORMAT.md §3), declared once for both.
+/// The `fit:` section of `{species}` and `{ode}` (docs/format.md §3), declared once for both.
 enum FitOptions {
     static let spec = OptionSpec("fit", .record([
         OptionSpec("init", .map(.number(.any)), default: .record([]), "the starting guess of each fitted parameter (default: params)"),

@@ -3,7 +3,7 @@ import Learning
 import ODE
 
 /// Infers a model's parameters from observations by gradient descent on the squared error at the
-/// observed points only (the seed's masked loss), with the exact gradient of the fixed-step
+/// observed points only (the source article's masked loss), with the exact gradient of the fixed-step
 /// recurrence (backpropagation through the steps).
 struct ParameterFit<Field: DifferentiableField> {
     /// The recurrence differentiated: a fixed-step solve, or an adaptive one whose steps land on the

@@ -1,4 +1,4 @@
-/// The options `{ode}` and `{species}` share (FORMAT.md §3), declared once; each kind picks its
+/// The options `{ode}` and `{species}` share (docs/format.md §3), declared once; each kind picks its
 /// own defaults for the solver and step.
 enum SystemOptionSet {
     static let solver = Option<String>.choice(

@@ -1,5 +1,5 @@
 /// A JSON value whose objects keep their keys in the order written, so that `results.json`
-/// lists fields in the order FORMAT.md documents.
+/// lists fields in the order docs/format.md documents.
 enum JSONValue: Equatable {
     case null
     case bool(Bool)

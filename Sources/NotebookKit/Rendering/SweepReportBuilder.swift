@@ -3,7 +3,7 @@ import Foundation
 import Plot
 import Report
 
-/// Lays out a swept notebook's report folder (FORMAT.md §5): each point's full report under
+/// Lays out a swept notebook's report folder (docs/format.md §5): each point's full report under
 /// `points/<point>/`, the comparison page `index.html` (a sortable table of the points with their
 /// status and every block metric, each metric drawn against a single numeric key, the training
 /// losses of all points overlaid), and `sweep.json`.

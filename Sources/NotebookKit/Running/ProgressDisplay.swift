@@ -2,7 +2,7 @@ import Dispatch
 import Experiments
 import Foundation
 
-/// Shows a run's progress on standard error, as FORMAT.md §1 asks: on a terminal a live bar per
+/// Shows a run's progress on standard error, as docs/format.md §1 asks: on a terminal a live bar per
 /// running block, redrawn in place, with a line above the bars as each block ends; elsewhere
 /// plain lines, at most one every `interval` seconds per block, and the end lines; with
 /// `--quiet` nothing but errors.

@@ -29,7 +29,7 @@ public struct LossGradient: Sendable, Equatable {
 
 extension FixedStepSolver {
     /// The exact gradient of the discrete solution's loss — backpropagation through the steps of
-    /// the recurrence, the ODE read as an RNN (seed 001; the "discretise-then-optimise" gradient
+    /// the recurrence, the ODE read as an RNN (source article 001; the "discretise-then-optimise" gradient
     /// torchdiffeq computes through `odeint`).
     ///
     /// The loss is a sum of `loss` terms at `observationSteps` (increasing step indices, 0 is the
