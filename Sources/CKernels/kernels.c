@@ -140,7 +140,7 @@ void ck_accumulate_outer(ptrdiff_t n, ptrdiff_t ld, ptrdiff_t m, ptrdiff_t k,
 }
 
 const char *ck_variant(void) {
-#if defined(__x86_64__) && defined(__clang__) && defined(__linux__)
+#if defined(__x86_64__) && defined(__clang__) && defined(__linux__) && !defined(CK_UNDER_TSAN)
     // The same test the start-up resolver of the kernels makes.
     __builtin_cpu_init();
     if (__builtin_cpu_supports("x86-64-v3")) return "x86-64-v3";

@@ -5,7 +5,16 @@
 
 #include "CKernels.h"
 
-#if defined(__x86_64__) && defined(__clang__) && defined(__linux__)
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define CK_UNDER_TSAN 1
+#endif
+#endif
+
+// Clones for x86-64-v3 and the baseline, chosen at load time by a resolver. Not under
+// ThreadSanitizer: it instruments the resolver, which the loader runs before the sanitizer is
+// set up (a crash at start-up), so that build keeps the baseline only.
+#if defined(__x86_64__) && defined(__clang__) && defined(__linux__) && !defined(CK_UNDER_TSAN)
 #define CK_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
 #else
 #define CK_CLONES

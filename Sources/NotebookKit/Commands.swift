@@ -135,8 +135,8 @@ public enum Commands {
     }
 
     /// `notebook clean`: removes what notebook wrote under the output folder (its report folders,
-    /// including interrupted ones and staging folders a killed run left, the index page and the
-    /// result cache) and nothing else: a folder or file that is not notebook's stays, and is named.
+    /// including interrupted ones and the staging folders and write probes a killed run left, the
+    /// index page and the result cache) and nothing else: a folder or file that is not notebook's stays, and is named.
     public static func clean(outputDirectory: String) -> Int32 {
         guard FileKind.of(outputDirectory) == .directory else {
             print(TerminalText.escaped("nothing to clean in \(outputDirectory)"))
@@ -161,6 +161,11 @@ public enum Commands {
                     continue
                 }
             } else {
+                // The write probe of a run killed before it removed it: an empty file.
+                if name.hasPrefix(OutputFolder.writeProbePrefix), FileKind.of(path, followingLinks: false) == .regular,
+                    (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) == 0 {
+                    try? FileOperations.remove(path)
+                }
                 continue
             }
             switch ownership {

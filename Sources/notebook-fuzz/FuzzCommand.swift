@@ -7,8 +7,10 @@ import NotebookKit
 /// equations, data files, sweeps) in this process, and stops with a failure at the first crash or
 /// the first case slower than `--slow` seconds, keeping the case in the findings folder.
 ///
-/// A watchdog thread times each case; a crash ends the process by its signal, and the case that
-/// caused it is the findings folder's `current.md`, written before each case runs.
+/// A case is timed by the processor time of the thread that checks it, so that a machine busy with
+/// other work (a parallel test suite) does not make cases slow; a watchdog thread ends a case that
+/// runs past `--hang` seconds of wall time (a hang). A crash ends the process by its signal, and the
+/// case that caused it is the findings folder's `current.md`, written before each case runs.
 @main
 struct FuzzCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -30,8 +32,11 @@ struct FuzzCommand: ParsableCommand {
     @Option(help: "Where the current case, and any case that crashed or was slow, are kept.")
     var findings = "fuzz-findings"
 
-    @Option(help: "A case slower than this many seconds is a failure.")
+    @Option(help: "A case taking more than this many seconds of processor time is a failure.")
     var slow = 2.0
+
+    @Option(help: "A case running past this many seconds of wall time is a hang (default: ten times --slow).")
+    var hang: Double?
 
     @Option(help: "The largest mutant in bytes (larger ones are cut).")
     var maximumSize = 200_000
@@ -48,11 +53,15 @@ struct FuzzCommand: ParsableCommand {
         let casePath = work.appendingPathComponent("case.md").path
         let current = URL(fileURLWithPath: findings).appendingPathComponent("current.md")
 
-        let watchdog = Watchdog(limit: slow) { elapsed in
-            let kept = URL(fileURLWithPath: findings).appendingPathComponent("slow-\(Int(Date().timeIntervalSince1970)).md")
+        let findings = findings
+        @Sendable func fail(_ what: String, _ name: String) -> Never {
+            let kept = URL(fileURLWithPath: findings).appendingPathComponent("\(name)-\(Int(Date().timeIntervalSince1970)).md")
             try? FileManager.default.copyItem(at: current, to: kept)
-            FileHandle.standardError.write(Data("notebook-fuzz: a case took more than \(elapsed) s: \(kept.path)\n".utf8))
+            FileHandle.standardError.write(Data("notebook-fuzz: \(what): \(kept.path)\n".utf8))
             Foundation.exit(3)
+        }
+        let watchdog = Watchdog(limit: hang ?? 10 * slow) { elapsed in
+            fail("a case ran past \(elapsed) s of wall time (a hang)", "hang")
         }
         watchdog.start()
         FileHandle.standardError.write(Data("notebook-fuzz: \(seeds.count) seeds, seed \(seed), at most \(seconds) s; a crash leaves its case in \(current.path)\n".utf8))
@@ -61,24 +70,35 @@ struct FuzzCommand: ParsableCommand {
         let clock = ContinuousClock()
         let start = clock.now
         var count = 0, errors = 0
-        var slowest = 0.0
+        var slowest = 0.0, slowestProcessor = 0.0
         while clock.now - start < .seconds(seconds), count < (cases ?? .max) {
             let mutant = mutator.next()
             try Data(mutant).write(to: current)
             try Data(mutant).write(to: URL(fileURLWithPath: casePath))
             let begin = clock.now
+            let processorBegin = Self.threadProcessorSeconds()
             watchdog.begin()
             if case .failure = NotebookLoader.loadSwept(LoadRequest(paths: [casePath], maxPoints: 64)) { errors += 1 }
             watchdog.end()
+            let processor = Self.threadProcessorSeconds() - processorBegin
             let elapsed = clock.now - begin
             slowest = max(slowest, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+            slowestProcessor = max(slowestProcessor, processor)
+            if processor > slow { fail(String(format: "a case took %.3f s of processor time, more than %g s", processor, slow), "slow") }
             count += 1
         }
         let total = clock.now - start
         let totalSeconds = Double(total.components.seconds) + Double(total.components.attoseconds) * 1e-18
-        print(String(format: "notebook-fuzz: %d cases in %.1f s (%.0f/s), %d refused with errors, %d accepted, 0 crashes, slowest %.3f s",
-                     count, totalSeconds, Double(count) / totalSeconds, errors, count - errors, slowest))
+        print(String(format: "notebook-fuzz: %d cases in %.1f s (%.0f/s), %d refused with errors, %d accepted, 0 crashes, slowest %.3f s of processor time (%.3f s of wall time)",
+                     count, totalSeconds, Double(count) / totalSeconds, errors, count - errors, slowestProcessor, slowest))
         try? FileManager.default.removeItem(at: current)
+    }
+
+    /// The processor time the calling thread has used, in seconds.
+    static func threadProcessorSeconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
     }
 
     /// The seed notebooks of the corpus.

@@ -17,6 +17,9 @@ import Report
 struct OutputFolder: Sendable {
     /// The index page's name.
     static let indexName = "index.html"
+    /// The name prefix of the empty file a run creates and removes to learn that it may write in
+    /// the output folder (a run killed in between leaves it; `clean` removes it).
+    static let writeProbePrefix = ".notebook-write-check-"
     /// The cache folder's name.
     static let cacheName = ".cache"
     /// What a report folder's name gets when the run that wrote it was interrupted.
@@ -77,7 +80,7 @@ struct OutputFolder: Sendable {
         case let kind:
             throw fail("-o \(argument): is \(kind.described), not a folder; give a folder for the reports (it is created when missing)")
         }
-        let probe = (argument as NSString).appendingPathComponent(".notebook-write-check-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        let probe = (argument as NSString).appendingPathComponent("\(writeProbePrefix)\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         let descriptor = open(probe, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             throw fail("-o \(argument): cannot write in the folder: \(FileSystemError.text(of: errno))")
