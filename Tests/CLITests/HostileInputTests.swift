@@ -56,6 +56,14 @@ struct HostileCase: Sendable, CustomTestStringConvertible {
             }
             return "# Laughs\n\n```{species}\n" + yaml + "```\n"
         }, status: 2, message: "hostile.md:5: error: YAML aliases (*name) are not supported in the {species} block"),
+        HostileCase(name: "t_eval of a million points", notebook: {
+            "# Dense\n\n```{ode}\nequations: {x: -x}\ninitial: {x: 1}\nt_end: 1\nt_eval: ["
+                + (0..<1_000_000).map { String(Double($0) / 1e6) }.joined(separator: ",") + "]\n```\n"
+        }, status: 2, message: "hostile.md:4: error: the YAML of the {ode} block is 8.9 MB, more than 1.0 MB; put long lists of values in a data file"),
+        HostileCase(name: "t_eval of 50,000 points is fine", notebook: {
+            "# Dense\n\n```{ode}\nequations: {x: -x}\ninitial: {x: 1}\nt_end: 1\nt_eval: ["
+                + (0..<50_000).map { String(Double($0) / 5e4) }.joined(separator: ",") + "]\n```\n"
+        }, status: 0, message: nil),
     ]
 }
 

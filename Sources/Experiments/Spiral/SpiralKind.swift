@@ -8,7 +8,7 @@ import ODE
 /// written in the block), trained as torchdiffeq's `ode_demo.py` trains it.
 public struct SpiralKind: ExperimentKind {
     public static let name = "spiral"
-    public static let summary = "a neural ODE trained on a trajectory of a seed system (ode_demo), with backprop or adjoint gradients"
+    public static let summary = "a neural ODE trained on a trajectory of a system from the source articles (ode_demo), with backprop or adjoint gradients"
 
     static let dynamics = Option<String>.choice("dynamics", SeedDynamics.allCases.map(\.rawValue), default: "cubic",
                                                 "the true system: cubic, linear, random-matrix, lotka-volterra, nonlinear, mlp (or write equations)")

@@ -21,7 +21,7 @@ struct FrontMatter: Equatable {
     /// Splits front matter off `text`. The returned body has the front matter's lines blanked,
     /// so that line numbers in the body are still lines of the file.
     static func split(_ text: String) throws(OptionError) -> (frontMatter: FrontMatter, body: String) {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var lines = text.linesSplitAtLineFeeds().map(String.init)
         guard let first = lines.first, first.trimmingTrailingWhitespace == "---" else {
             return (FrontMatter(title: nil, seed: 0), text)
         }

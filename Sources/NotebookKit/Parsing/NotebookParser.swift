@@ -55,7 +55,7 @@ enum NotebookParser {
             report(error)
             return (nil, diagnostics)
         }
-        let sourceLines = body.split(separator: "\n", omittingEmptySubsequences: false)
+        let sourceLines = body.linesSplitAtLineFeeds()
         let document = MarkdownDocument(MathProtection.protect(body))
         if !allowHTML { document.escapeRawHTML() }
         let directory = source.url.deletingLastPathComponent()
@@ -196,7 +196,7 @@ enum NotebookParser {
 
     /// A quick look for `id: x` in a block body (for anchor reservation only).
     private static func firstID(in body: String) -> String? {
-        for line in body.split(separator: "\n") where line.hasPrefix("id:") {
+        for line in body.linesSplitAtLineFeeds() where line.utf8.starts(with: "id:".utf8) {
             return line.dropFirst(3).trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
         }
         return nil

@@ -1,14 +1,25 @@
 import Experiments
+import FileAccess
 import Yams
 
 /// Reads YAML text (a block body, front matter, or a `-p` value) into option nodes whose
 /// positions are lines of the notebook.
 enum YAMLReader {
+    /// The most bytes of YAML in one block or front matter: composing YAML costs a few hundred
+    /// bytes of memory and a microsecond per scalar, so a megabyte (100,000 numbers) checks in a
+    /// fraction of a second; longer lists belong in a data file.
+    static let maximumBytes = 1_000_000
+
     /// Parses `text`, whose first line is notebook line `firstLine`.
     ///
     /// - Returns: `nil` for empty text.
     /// - Throws: the YAML error at its notebook line, phrased for a person.
     static func read(_ text: String, firstLine: Int, context: String) throws(OptionError) -> OptionNode? {
+        if text.utf8.count > maximumBytes {
+            throw OptionError(
+                "the YAML of \(context) is \(ByteCount.text(text.utf8.count)), more than \(ByteCount.text(maximumBytes)); put long lists of values in a data file",
+                at: SourcePosition(line: firstLine))
+        }
         if let tab = tabIndentation(in: text) {
             throw OptionError(
                 "tab character in the indentation of \(context); YAML indents with spaces",
@@ -22,7 +33,9 @@ enum YAMLReader {
         }
         let node: Node?
         do {
-            node = try Yams.compose(yaml: text)
+            // The encoding is given: Yams's default reads the process environment on every call,
+            // which was a third of checking a notebook of many small blocks.
+            node = try Yams.compose(yaml: text, .default, .default, .utf8)
         } catch let error as YamlError {
             throw describe(error, text: text, firstLine: firstLine, context: context)
         } catch {
@@ -123,9 +136,9 @@ enum YAMLReader {
 
     /// The 1-based line of the first line indented with a tab, if any.
     static func tabIndentation(in text: String) -> Int? {
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let indentation = line.prefix { $0 == " " || $0 == "\t" }
-            if indentation.contains("\t"), indentation.count < line.count { return index + 1 }
+        for (index, line) in text.linesSplitAtLineFeeds().enumerated() {
+            let indentation = line.utf8.prefix { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+            if indentation.contains(UInt8(ascii: "\t")), indentation.count < line.utf8.count { return index + 1 }
         }
         return nil
     }
@@ -168,7 +181,7 @@ enum YAMLReader {
     }
 
     private static func describe(_ error: YamlError, text: String, firstLine: Int, context: String) -> OptionError {
-        let lineCount = text.split(separator: "\n", omittingEmptySubsequences: false).count
+        let lineCount = text.linesSplitAtLineFeeds().count
         // libyaml reports a missing closing bracket where the text ends, which may be past the
         // last line of the YAML (on the fence or the front matter's `---`): point inside it.
         func at(_ mark: Mark) -> SourcePosition {
@@ -204,7 +217,7 @@ enum YAMLReader {
     /// The 1-based line of the next `key:` after the one at `mark`, at the same indentation
     /// (a repeated key of a block mapping), if there is one.
     private static func repeatedKeyLine(_ key: String, in text: String, after mark: Mark) -> Int? {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = text.linesSplitAtLineFeeds()
         guard mark.line >= 1, mark.line < lines.count else { return nil }
         for index in mark.line..<lines.count {
             let line = lines[index]
