@@ -54,10 +54,13 @@ struct ReadmeTableTests {
         return rows.joined(separator: "\n")
     }
 
-    @Test("the solver table is the catalog's")
+    @Test("the solver tables of README.md and docs/format.md are the catalog's")
     func solvers() throws {
         let found = Self.table(startingWith: Self.solverHeader, in: try Self.readme())
         #expect(found == Self.solverTable(), "README.md's solver table is out of date; it should read:\n\(Self.solverTable())")
+        let format = try String(contentsOf: Self.root.appendingPathComponent("docs/format.md"), encoding: .utf8)
+        #expect(Self.table(startingWith: Self.solverHeader, in: format) == Self.solverTable(),
+                "docs/format.md's solver table is out of date; it should read:\n\(Self.solverTable())")
     }
 
     @Test("the optimizer table is the catalog's, and the fit example lists every optimizer")
