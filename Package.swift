@@ -94,7 +94,7 @@ let package = Package(
         .testTarget(name: "PlotTests", dependencies: ["Plot"], resources: [.copy("Golden")]),
         .testTarget(name: "ReportTests", dependencies: ["Report"]),
         .testTarget(name: "FileAccessTests", dependencies: ["FileAccess"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "ODE"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "ODE", "Learning", "Expressions"]),
         .testTarget(
             name: "NotebookKitTests",
             dependencies: ["NotebookKit"],

@@ -6,16 +6,43 @@ public protocol Optimizer {
     mutating func step(parameters: inout [Double], gradient: [Double])
 }
 
-/// The optimisers a notebook can name.
-public enum OptimizerKind: String, Sendable, CaseIterable {
-    case sgd, rmsprop, adam
+/// A first-order optimiser a notebook can name: its name and how to make one. The kinds are the
+/// first-order entries of `OptimizerCatalog.all`; each is declared as a static next to its
+/// optimiser (`.sgd` in GradientDescent.swift, `.rmsprop`, `.adam`).
+public struct OptimizerKind: Sendable, Hashable, RawRepresentable, CaseIterable, CustomStringConvertible {
+    /// Builds an optimiser from the parameter count, learning rate, ε and momentum.
+    public typealias Factory = @Sendable (_ count: Int, _ learningRate: Double, _ epsilon: Double, _ momentum: Double) -> any Optimizer
+
+    /// The name notebooks write.
+    public let rawValue: String
+    private let factory: Factory
+
+    /// Declares a kind; register it in `OptimizerCatalog.all` to make it nameable.
+    public init(name: String, factory: @escaping Factory) {
+        self.rawValue = name
+        self.factory = factory
+    }
+
+    /// The registered first-order kind called `rawValue`.
+    public init?(rawValue: String) {
+        guard case let .firstOrder(kind)? = OptimizerCatalog.named(rawValue)?.algorithm else { return nil }
+        self = kind
+    }
+
+    /// The registered first-order kinds, in catalog order.
+    public static var allCases: [OptimizerKind] { OptimizerCatalog.firstOrderKinds }
+
+    /// The name.
+    public var description: String { rawValue }
 
     /// A fresh optimiser of this kind for `count` parameters.
     public func make(count: Int, learningRate: Double, epsilon: Double, momentum: Double = 0.9) -> any Optimizer {
-        switch self {
-        case .sgd: return GradientDescent(count: count, learningRate: learningRate, momentum: momentum)
-        case .rmsprop: return RMSProp(count: count, learningRate: learningRate, epsilon: epsilon)
-        case .adam: return Adam(count: count, learningRate: learningRate, epsilon: epsilon)
-        }
+        factory(count, learningRate, epsilon, momentum)
     }
+
+    /// Kinds are equal when their names are.
+    public static func == (lhs: OptimizerKind, rhs: OptimizerKind) -> Bool { lhs.rawValue == rhs.rawValue }
+
+    /// Hashes the name.
+    public func hash(into hasher: inout Hasher) { hasher.combine(rawValue) }
 }

@@ -96,8 +96,9 @@ extension ButcherTableau {
         0,
     ]
 
-    /// Every built-in method with an embedded error estimate, by name.
-    public static let adaptiveMethods: [ButcherTableau] = [bosh3, dopri5, tsit5, dop853]
+    /// Every built-in explicit method with an embedded error estimate, in the order of
+    /// `SolverCatalog.all` (where they are registered).
+    public static let adaptiveMethods: [ButcherTableau] = SolverCatalog.tableaus(in: .adaptive)
 
     /// Every built-in explicit method.
     public static let explicitMethods: [ButcherTableau] = fixedStepMethods + adaptiveMethods

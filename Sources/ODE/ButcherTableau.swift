@@ -26,6 +26,8 @@ public struct ButcherTableau: Sendable, Equatable {
     /// Weights of a second, lower-order embedded solution; when present the error estimate
     /// combines both (Hairer's DOP853 estimator), `nil` otherwise.
     public let secondaryWeights: [Double]?
+    /// Order of the secondary embedded solution (3 for DOP853's), `nil` when there is none.
+    public let secondaryOrder: Int?
     /// A continuous extension built from extra stages (DOP853's), used instead of `denseOutput`.
     public let extendedDense: ExtendedDenseOutput?
     /// The order the step-size controller assumes for the local error (h^q): one more than the
@@ -55,7 +57,7 @@ public struct ButcherTableau: Sendable, Equatable {
     public init(
         name: String, order: Int, c: [Double], a: [[Double]], b: [Double],
         embeddedWeights: [Double]? = nil, embeddedOrder: Int? = nil, denseOutput: [[Double]]? = nil, denseOrder: Int? = nil,
-        secondaryWeights: [Double]? = nil, extendedDense: ExtendedDenseOutput? = nil
+        secondaryWeights: [Double]? = nil, secondaryOrder: Int? = nil, extendedDense: ExtendedDenseOutput? = nil
     ) throws(TableauError) {
         let s = b.count
         guard s > 0, c.count == s, a.count == s else {
@@ -108,7 +110,11 @@ public struct ButcherTableau: Sendable, Equatable {
                 throw TableauError(method: name, problem: "the secondary embedded weights need one entry per stage and must sum to 1")
             }
         }
+        if let secondaryOrder, secondaryWeights == nil || secondaryOrder < 1 {
+            throw TableauError(method: name, problem: "a secondary order needs secondary weights and must be at least 1")
+        }
         self.secondaryWeights = secondaryWeights
+        self.secondaryOrder = secondaryOrder
         self.extendedDense = extendedDense
         self.controlOrder = secondaryWeights != nil ? order : min(order, embeddedOrder ?? order) + 1
     }

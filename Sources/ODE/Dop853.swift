@@ -6,7 +6,7 @@ extension ButcherTableau {
     /// which costs three more evaluations in each step that holds an output time.
     public static let dop853 = builtIn(
         name: "dop853", order: 8, c: dop853C, a: dop853A, b: dop853B,
-        embeddedWeights: dop853FifthOrder, embeddedOrder: 5, denseOrder: 7, secondaryWeights: dop853ThirdOrder,
+        embeddedWeights: dop853FifthOrder, embeddedOrder: 5, denseOrder: 7, secondaryWeights: dop853ThirdOrder, secondaryOrder: 3,
         extendedDense: ExtendedDenseOutput(c: dop853ExtraC, a: dop853ExtraA, d: dop853DenseD)
     )
 

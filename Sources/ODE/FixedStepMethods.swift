@@ -18,8 +18,8 @@ extension ButcherTableau {
         b: [1.0 / 6, 1.0 / 3, 1.0 / 3, 1.0 / 6]
     )
 
-    /// Every built-in fixed-step method, by name.
-    public static let fixedStepMethods: [ButcherTableau] = [euler, midpoint, heun, rk4]
+    /// Every built-in fixed-step method, in the order of `SolverCatalog.all` (where they are registered).
+    public static let fixedStepMethods: [ButcherTableau] = SolverCatalog.tableaus(in: .fixedStep)
 
     /// The built-in fixed-step method called `name`, if any.
     public static func fixedStep(named name: String) -> ButcherTableau? {
@@ -31,12 +31,12 @@ extension ButcherTableau {
     static func builtIn(
         name: String, order: Int, c: [Double], a: [[Double]], b: [Double],
         embeddedWeights: [Double]? = nil, embeddedOrder: Int? = nil, denseOutput: [[Double]]? = nil, denseOrder: Int? = nil,
-        secondaryWeights: [Double]? = nil, extendedDense: ExtendedDenseOutput? = nil
+        secondaryWeights: [Double]? = nil, secondaryOrder: Int? = nil, extendedDense: ExtendedDenseOutput? = nil
     ) -> ButcherTableau {
         do {
             return try ButcherTableau(name: name, order: order, c: c, a: a, b: b, embeddedWeights: embeddedWeights,
                                       embeddedOrder: embeddedOrder, denseOutput: denseOutput, denseOrder: denseOrder,
-                                      secondaryWeights: secondaryWeights, extendedDense: extendedDense)
+                                      secondaryWeights: secondaryWeights, secondaryOrder: secondaryOrder, extendedDense: extendedDense)
         } catch {
             fatalError(error.description)
         }

@@ -53,8 +53,8 @@ public struct RosenbrockMethod: Sendable, Equatable {
         e: [0, 0, 0, 0, 0, 1]
     )
 
-    /// Every built-in Rosenbrock method.
-    public static let all: [RosenbrockMethod] = [rodas4]
+    /// Every built-in Rosenbrock method, as registered in `SolverCatalog.all`.
+    public static let all: [RosenbrockMethod] = SolverCatalog.all.compactMap(\.rosenbrockMethod)
 
     /// The method called `name`.
     public static func named(_ name: String) -> RosenbrockMethod? {

@@ -24,9 +24,10 @@ public struct LatentODEKind: ExperimentKind {
     static let rnnHidden = Option<Int>.integer("rnn_nhidden", minimum: 1, maximum: 4096, default: 25, "hidden units of the recognition RNN")
     static let observationWidth = Option<Int>.integer("obs_dim", minimum: 1, maximum: 64, default: 2, "values per observation (2 for spirals)")
     static let iterations = Option<Int>.integer("iterations", minimum: 0, maximum: 10_000_000, default: 2000, "training iterations")
-    static let optimizer = Option<String>.choice("optimizer", OptimizerKind.allCases.map(\.rawValue), default: "adam", "adam, rmsprop or sgd")
+    static let optimizer = Option<String>.choice("optimizer", OptimizerKind.allCases.map(\.rawValue), default: "adam",
+                                                 OptimizerCatalog.listing(OptimizerCatalog.all.filter(\.isFirstOrder)))
     static let learningRate = Option<Double>.number("lr", .positive, default: 0.01, "learning rate")
-    static let solver = Option<String>.choice("solver", ButcherTableau.adaptiveMethods.map(\.name), default: "dopri5", "adaptive bosh3, dopri5, tsit5, dop853")
+    static let solver = Option<String>.choice("solver", SolverCatalog.names(in: .adaptive), default: "dopri5", SolverCatalog.listing([.adaptive]))
     static let rtol = Option<Double>.number("rtol", .positive, default: 1e-7, "relative tolerance")
     static let atol = Option<Double>.number("atol", .positive, default: 1e-9, "absolute tolerance")
     static let gradient = Option<String>.choice("gradient", ["backprop", "adjoint"], default: "backprop", "backprop through the solver, or the continuous adjoint")

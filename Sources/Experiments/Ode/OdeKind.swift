@@ -9,7 +9,7 @@ public struct OdeKind: ExperimentKind {
     public static let summary = "an ODE system written as equations, solved with a fixed-step, adaptive or stiff method"
 
     static let equations = Option<[NamedValue<String>]>.expressions(
-        "equations", "map from state name to right-hand side, e.g. x: sigma*(y - x) (required)")
+        "equations", "map from state name to right-hand side, e.g. x: sigma*(y - x); functions " + Function.writableNames + " (required)")
     static let params = Option<[NamedValue<Double>]>.namedNumbers("params", "map from parameter name to value")
     static let initial = Option<[NamedValue<Double>]>.namedNumbers("initial", "map from state name to initial value (every state)")
 

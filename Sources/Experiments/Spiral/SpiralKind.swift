@@ -19,8 +19,8 @@ public struct SpiralKind: ExperimentKind {
     static let endTime = Option<Double>.number("t_end", default: 25, "the last sample time")
     static let dataSize = Option<Int>.integer("data_size", minimum: 3, maximum: 1_000_000, default: 1000, "samples on a uniform grid")
     static let hidden = Option<[Int]>.integers("hidden", default: [50], "widths of the hidden layers")
-    static let activation = Option<String>.choice("activation", ["tanh", "relu", "elu", "softplus", "sigmoid"], default: "tanh",
-                                                  "the hidden layers' activation")
+    static let activation = Option<String>.choice("activation", Activation.hiddenLayerChoices.map(\.rawValue), default: "tanh",
+                                                  "the hidden layers' activation: " + Activation.listing(Activation.hiddenLayerChoices))
     static let input = Option<String>.choice("input", NeuralField<Float>.Input.allCases.map(\.rawValue), default: "cube",
                                              "what the network sees: cube (y^3, as ode_demo) or raw (y)")
     static let dtype = Option<String>.choice("dtype", ["float32", "float64"], default: "float32",
@@ -31,10 +31,10 @@ public struct SpiralKind: ExperimentKind {
     static let batchTime = Option<Int>.integer("batch_time", minimum: 2, default: 10, "samples per training window")
     static let batchSize = Option<Int>.integer("batch_size", minimum: 1, default: 20, "windows per iteration")
     static let optimizer = Option<String>.choice("optimizer", OptimizerKind.allCases.map(\.rawValue), default: "rmsprop",
-                                                 "rmsprop (torch's defaults), adam or sgd (momentum 0.9)")
+                                                 OptimizerCatalog.listing(OptimizerCatalog.all.filter(\.isFirstOrder)))
     static let learningRate = Option<Double>.number("lr", .positive, default: 1e-3, "learning rate")
     static let solver = Option<String>.choice("solver", ButcherTableau.explicitMethods.map(\.name), default: "dopri5",
-                                              "the method: adaptive bosh3, dopri5, tsit5, dop853; fixed-step euler, midpoint, heun, rk4")
+                                              "the method: " + SolverCatalog.listing([.adaptive, .fixedStep]))
     static let stepSize = Option<Double?>.optionalNumber("h", .positive, "fixed-step methods: the step (default: the sample spacing; it must divide it)")
     static let rtol = Option<Double>.number("rtol", .positive, default: 1e-7, "relative tolerance of the adaptive methods")
     static let atol = Option<Double>.number("atol", .positive, default: 1e-9, "absolute tolerance of the adaptive methods")
@@ -121,7 +121,7 @@ public struct SpiralKind: ExperimentKind {
         }
         let adjoint = options[Self.gradient] == "adjoint"
         if adjoint, !tableau.isAdaptive {
-            throw OptionError("'gradient: adjoint' solves the adjoint ODE backwards with an adaptive solver: choose bosh3, dopri5, tsit5 or dop853",
+            throw OptionError("'gradient: adjoint' solves the adjoint ODE backwards with an adaptive solver: choose \(SolverCatalog.phrase(.adaptive))",
                               at: options.position(of: "gradient"))
         }
         let hidden = options[Self.hidden]

@@ -5,8 +5,7 @@ import ODE
 enum FitOptions {
     static let spec = OptionSpec("fit", .record([
         OptionSpec("init", .map(.number(.any)), default: .record([]), "the starting guess of each fitted parameter (default: params)"),
-        OptionSpec("optimizer", .choice(OptimizerKind.allCases.map(\.rawValue) + ["lbfgs", "levenberg-marquardt"]), default: .text("adam"),
-                   "adam, rmsprop, sgd (momentum 0.9), lbfgs or levenberg-marquardt (for the last two, epochs = iterations)"),
+        OptionSpec("optimizer", .choice(OptimizerCatalog.names), default: .text("adam"), OptimizerCatalog.listing(OptimizerCatalog.all)),
         OptionSpec("lr", .number(.positive), default: .number(1e-3), "learning rate"),
         OptionSpec("epochs", .integer(minimum: 1, maximum: 10_000_000), default: .integer(1000), "gradient steps"),
         OptionSpec("clip", .number(.positive), default: nil, "bound on each derivative value in the recurrence, as the source article's K.clip"),
@@ -26,10 +25,10 @@ enum FitOptions {
 
     /// The decoded section, with parameter names checked against the model's.
     struct Settings: Sendable {
-        /// A first-order optimiser, or `nil` for the methods named by `method`.
-        var optimizer: OptimizerKind?
+        /// The optimiser, as `OptimizerCatalog` registers it.
+        var optimizer: OptimizerDescription
         /// The optimiser's name as written.
-        var method: String
+        var method: String { optimizer.name }
         var learningRate: Double
         var epochs: Int
         var clip: Double?
@@ -70,11 +69,9 @@ enum FitOptions {
         if positive, let bad = initial.firstIndex(where: { $0 <= 0 }) {
             throw OptionError("'fit.positive' fits log-parameters, so '\(names[bad])' must start above 0", at: options.position(of: "fit"))
         }
-        var optimizer: OptimizerKind? = .adam
-        var method = "adam"
-        if case let .text(name)? = value[field: "optimizer"] {
-            optimizer = OptimizerKind(rawValue: name)
-            method = name
+        var optimizer = OptimizerCatalog.named("adam")!
+        if case let .text(name)? = value[field: "optimizer"], let described = OptimizerCatalog.named(name) {
+            optimizer = described
         }
         var adjoint = false
         if case let .text(method)? = value[field: "gradient"] { adjoint = method == "adjoint" }
@@ -85,7 +82,7 @@ enum FitOptions {
         var epochs = 1000
         if case let .integer(count)? = value[field: "epochs"] { epochs = count }
         return Settings(
-            optimizer: optimizer, method: method, learningRate: number("lr") ?? 1e-3, epochs: epochs, clip: number("clip"),
+            optimizer: optimizer, learningRate: number("lr") ?? 1e-3, epochs: epochs, clip: number("clip"),
             epsilon: number("eps") ?? 1e-7, tolerance: number("tolerance") ?? 0, positive: positive, adjoint: adjoint,
             adjointOptions: adjointOptions, checkpoints: checkpoints, initial: initial,
             truth: truth.isEmpty ? nil : names.enumerated().map { truth[$0.element] ?? .nan })

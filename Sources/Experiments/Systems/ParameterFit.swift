@@ -123,8 +123,11 @@ struct ParameterFit<Field: DifferentiableField> {
     /// Fits, reporting each epoch (or evaluation, for L-BFGS and Levenberg–Marquardt) to `monitor`
     /// and stopping when it says so.
     func run(monitor: RunMonitor) throws(BlockFailure) -> Result {
-        guard let kind = settings.optimizer else {
-            return settings.method == "lbfgs" ? try runLBFGS(monitor: monitor) : try runLevenbergMarquardt(monitor: monitor)
+        let kind: OptimizerKind
+        switch settings.optimizer.algorithm {
+        case let .firstOrder(firstOrder): kind = firstOrder
+        case .lbfgs: return try runLBFGS(monitor: monitor)
+        case .levenbergMarquardt: return try runLevenbergMarquardt(monitor: monitor)
         }
         var variables = startVariables
         var optimizer = kind.make(count: variables.count, learningRate: settings.learningRate, epsilon: settings.epsilon)

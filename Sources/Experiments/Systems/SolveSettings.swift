@@ -11,16 +11,16 @@ public struct SolveSettings: Sendable, Equatable {
         case stiff(RosenbrockMethod)
     }
 
-    /// Every solver name a notebook may use, fixed-step first.
-    public static let solverNames: [String] =
-        ButcherTableau.fixedStepMethods.map(\.name) + ButcherTableau.adaptiveMethods.map(\.name) + RosenbrockMethod.all.map(\.name)
+    /// Every solver name a notebook may use, fixed-step first (`SolverCatalog`'s order).
+    public static let solverNames: [String] = SolverCatalog.names
 
-    /// The family of the solver called `name`.
+    /// The family of the solver called `name`, as `SolverCatalog` registers it.
     public static func family(of name: String) -> Family? {
-        if let tableau = ButcherTableau.fixedStep(named: name) { return .fixedStep(tableau) }
-        if let tableau = ButcherTableau.named(name), tableau.isAdaptive { return .adaptive(tableau) }
-        if let method = RosenbrockMethod.named(name) { return .stiff(method) }
-        return nil
+        guard let solver = SolverCatalog.named(name) else { return nil }
+        switch solver.method {
+        case let .explicit(tableau): return tableau.isAdaptive ? .adaptive(tableau) : .fixedStep(tableau)
+        case let .rosenbrock(method): return .stiff(method)
+        }
     }
 
     public var family: Family

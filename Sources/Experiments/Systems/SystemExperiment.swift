@@ -118,7 +118,7 @@ struct SystemExperiment<Field: JacobianField & DifferentiableField>: Sendable {
                 throw OptionError("'fit' needs observations: add data: {t: [...], <state>: [...]} or data: {csv: path}", at: options.position(of: "fit"))
             }
             if case .stiff = settings.family {
-                throw OptionError("'fit' backpropagates through explicit Runge–Kutta steps: choose a fixed-step or adaptive explicit solver (rodas4 is not differentiated yet)",
+                throw OptionError("'fit' backpropagates through explicit Runge–Kutta steps: choose a fixed-step or adaptive explicit solver (\(SolverCatalog.phrase(.stiff)) is not differentiated yet)",
                                   at: options.position(of: "solver"))
             }
             if (fit?.checkpoints ?? 0) > 0, fit?.adjoint == true || !isFixedStep(settings.family) {
@@ -129,7 +129,7 @@ struct SystemExperiment<Field: JacobianField & DifferentiableField>: Sendable {
                                   at: options.position(of: "fit.\(key)"))
             }
             if fit?.adjoint == true, case .fixedStep = settings.family {
-                throw OptionError("'fit.gradient: adjoint' solves the adjoint ODE backwards with an adaptive solver: choose bosh3, dopri5, tsit5 or dop853 (with t_end), or use gradient: backprop",
+                throw OptionError("'fit.gradient: adjoint' solves the adjoint ODE backwards with an adaptive solver: choose \(SolverCatalog.phrase(.adaptive)) (with t_end), or use gradient: backprop",
                                   at: options.position(of: "fit.gradient"))
             }
         }

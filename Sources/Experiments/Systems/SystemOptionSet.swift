@@ -1,9 +1,11 @@
+import ODE
+
 /// The options `{ode}` and `{species}` share (docs/format.md §3), declared once; each kind picks its
 /// own defaults for the solver and step.
 enum SystemOptionSet {
     static let solver = Option<String>.choice(
         "solver", SolveSettings.solverNames, default: "dopri5",
-        "the method: fixed-step euler, midpoint, heun, rk4; adaptive bosh3, dopri5, tsit5, dop853; stiff rodas4")
+        "the method: " + SolverCatalog.listing([.fixedStep, .adaptive, .stiff]))
     static let stepSize = Option<Double?>.optionalNumber("h", .positive, "step size of the fixed-step methods")
     static let steps = Option<Int?>.optionalInteger("steps", minimum: 1, "number of fixed steps (or give t_end)")
     static let startTime = Option<Double>.number("t_start", default: 0, "the initial time")
