@@ -60,6 +60,11 @@ struct HostileCase: Sendable, CustomTestStringConvertible {
             "# Dense\n\n```{ode}\nequations: {x: -x}\ninitial: {x: 1}\nt_end: 1\nt_eval: ["
                 + (0..<1_000_000).map { String(Double($0) / 1e6) }.joined(separator: ",") + "]\n```\n"
         }, status: 2, message: "hostile.md:4: error: the YAML of the {ode} block is 8.9 MB, more than 1.0 MB; put long lists of values in a data file"),
+        HostileCase(name: "six blocks of t_eval lists under 1 MB each, over 4 MB together", notebook: {
+            let list = (0..<130_000).map(String.init).joined(separator: ",")  // 0.8 MB
+            let block = "```{ode}\nequations: {x: -x}\ninitial: {x: 1}\nt_end: 200000\nt_eval: [\(list)]\n```\n\n"
+            return "# Many\n\n" + String(repeating: block, count: 6)
+        }, status: 2, message: "hostile.md:38: error: the blocks' YAML reaches 4.0 MB here, the most one notebook may hold"),
         HostileCase(name: "t_eval of 50,000 points is fine", notebook: {
             "# Dense\n\n```{ode}\nequations: {x: -x}\ninitial: {x: 1}\nt_end: 1\nt_eval: ["
                 + (0..<50_000).map { String(Double($0) / 5e4) }.joined(separator: ",") + "]\n```\n"

@@ -107,6 +107,9 @@ enum NotebookParser {
             pending.removeAll()
         }
 
+        // Bytes of block YAML read so far: past the notebook's limit the rest is not composed.
+        var yamlBytes = 0
+        var yamlLimitReported = false
         for node in nodes {
             if node.isCodeBlock, node.fence != nil, let info = experimentInfo(node.fenceInfo) {
                 flushProse()
@@ -127,6 +130,17 @@ enum NotebookParser {
                     if !isClosed(node, lines: sourceLines) {
                         diagnostics.append(Diagnostic(file: source.path, line: line,
                             message: "the {\(name)} block opened here is never closed: end it with a line of \(node.fence.map { String(repeating: $0.character, count: $0.length) } ?? "```")"))
+                        continue
+                    }
+                    // A block over its own limit is refused by the reader (and not counted).
+                    let bytes = node.literal.utf8.count
+                    if bytes <= YAMLReader.maximumBytes { yamlBytes += bytes }
+                    if yamlBytes > YAMLReader.maximumNotebookBytes {
+                        if !yamlLimitReported {
+                            diagnostics.append(Diagnostic(file: source.path, line: line, message:
+                                "the blocks' YAML reaches \(ByteCount.text(YAMLReader.maximumNotebookBytes)) here, the most one notebook may hold; put long lists of values in data files, or split the notebook"))
+                            yamlLimitReported = true
+                        }
                         continue
                     }
                     do {

@@ -10,6 +10,10 @@ enum YAMLReader {
     /// fraction of a second; longer lists belong in a data file.
     static let maximumBytes = 1_000_000
 
+    /// The most bytes of block YAML in one notebook (so that `check` of any notebook stays
+    /// within a second or two).
+    static let maximumNotebookBytes = 4_000_000
+
     /// Parses `text`, whose first line is notebook line `firstLine`.
     ///
     /// - Returns: `nil` for empty text.
