@@ -38,7 +38,7 @@ public struct Adam: Optimizer, Sendable {
 
 extension OptimizerKind {
     /// `adam`: `Adam` with β₁ 0.9, β₂ 0.999 and the given ε.
-    public static let adam = OptimizerKind(name: "adam") { count, learningRate, epsilon, _ in
+    public static let adam = OptimizerKind(name: "adam", stateVectors: 2) { count, learningRate, epsilon, _ in
         Adam(count: count, learningRate: learningRate, epsilon: epsilon)
     }
 }

@@ -23,7 +23,7 @@ public struct GradientDescent: Optimizer, Sendable {
 
 extension OptimizerKind {
     /// `sgd`: `GradientDescent` with the given momentum (0.9 unless told).
-    public static let sgd = OptimizerKind(name: "sgd") { count, learningRate, _, momentum in
+    public static let sgd = OptimizerKind(name: "sgd", stateVectors: 1) { count, learningRate, _, momentum in
         GradientDescent(count: count, learningRate: learningRate, momentum: momentum)
     }
 }

@@ -17,9 +17,14 @@ public struct OptimizerKind: Sendable, Hashable, RawRepresentable, CaseIterable,
     public let rawValue: String
     private let factory: Factory
 
+    /// Vectors of optimiser state kept per parameter vector (Adam's two moments, RMSprop's mean
+    /// square, momentum's velocity): what a memory estimate counts beside weights and gradient.
+    public let stateVectors: Int
+
     /// Declares a kind; register it in `OptimizerCatalog.all` to make it nameable.
-    public init(name: String, factory: @escaping Factory) {
+    public init(name: String, stateVectors: Int, factory: @escaping Factory) {
         self.rawValue = name
+        self.stateVectors = stateVectors
         self.factory = factory
     }
 

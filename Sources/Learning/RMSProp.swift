@@ -26,7 +26,7 @@ public struct RMSProp: Optimizer, Sendable {
 
 extension OptimizerKind {
     /// `rmsprop`: `RMSProp` with decay 0.99 and the given ε.
-    public static let rmsprop = OptimizerKind(name: "rmsprop") { count, learningRate, epsilon, _ in
+    public static let rmsprop = OptimizerKind(name: "rmsprop", stateVectors: 1) { count, learningRate, epsilon, _ in
         RMSProp(count: count, learningRate: learningRate, epsilon: epsilon)
     }
 }

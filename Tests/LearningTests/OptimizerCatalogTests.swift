@@ -42,4 +42,11 @@ struct OptimizerCatalogTests {
         #expect(Activation.hiddenLayerChoices.map(\.rawValue) == ["tanh", "relu", "elu", "softplus", "sigmoid"])
         for activation in Activation.allCases { #expect(!activation.summary.isEmpty && !activation.summary.contains("\n")) }
     }
+
+    @Test("Each first-order kind says how many state vectors it keeps, as its optimiser does")
+    func stateVectors() {
+        #expect(OptimizerKind.adam.stateVectors == 2)  // first and second moments
+        #expect(OptimizerKind.rmsprop.stateVectors == 1)  // mean square
+        #expect(OptimizerKind.sgd.stateVectors == 1)  // velocity
+    }
 }

@@ -132,7 +132,8 @@ public struct SpiralKind: ExperimentKind {
         let scalar = options[Self.dtype] == "float32" ? 4.0 : 8.0
         let layerWidths = [Double(stateNames.count)] + hidden.map(Double.init) + [Double(stateNames.count)]
         let weights = zip(layerWidths, layerWidths.dropFirst()).map { $0 * $1 + $1 }.reduce(0, +)
-        let copies = options[Self.optimizer] == "adam" ? 4.0 : 3.0
+        // Weights, gradient, and the optimiser's state vectors.
+        let copies = 2.0 + Double(OptimizerKind(rawValue: options[Self.optimizer])?.stateVectors ?? 2)
         let kept = adjoint ? 0 : 700 * Double(batchSize) * hidden.map(Double.init).reduce(0, +) * scalar
         try context.budget.check([
             ("weights and optimiser state", weights * copies * scalar),
