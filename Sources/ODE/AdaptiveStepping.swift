@@ -84,13 +84,14 @@ struct StepControl {
                                          maximumSteps: controller.maximumSteps, lastNonFinite: lastNonFinite)
     }
 
-    /// After the error estimate: accepts the step (true), or records the rejection and shrinks the
-    /// step (false). `failure` names where the state stopped being finite, when it did.
+    /// After the error estimate (NaN when the proposed state is not finite, as `ErrorNorm` makes
+    /// it): accepts the step (true), or records the rejection and shrinks the step (false).
+    /// `failure` names where the state stopped being finite, when it did.
     @inlinable
-    mutating func judge(error: Double, stateIsFinite: Bool, failure: @autoclosure () -> (t: Double, component: Int),
+    mutating func judge(error: Double, failure: @autoclosure () -> (t: Double, component: Int),
                         statistics: inout SolveStatistics) -> Bool {
-        guard error.isFinite, stateIsFinite, error <= 1 else {
-            if !error.isFinite || !stateIsFinite { lastNonFinite = failure() }
+        guard error.isFinite, error <= 1 else {
+            if !error.isFinite { lastNonFinite = failure() }
             statistics.rejected += 1
             h *= controller.rejectedFactor(error: error, q: q)
             justRejected = true

@@ -13,8 +13,10 @@ public final class AdaptiveWorkspace<Scalar: BinaryFloatingPoint>: @unchecked Se
     @usableFromInline let scratch: UnsafeMutablePointer<Scalar>
     @usableFromInline let relative: UnsafeMutablePointer<Double>
     @usableFromInline let absolute: UnsafeMutablePointer<Double>
-    /// The method's coefficients, copied in at the start of each solve: a (s×s), b, c, e, e3.
-    @usableFromInline let coefficients: UnsafeMutablePointer<Scalar>
+    /// The second error estimate of a method with two (DOP853).
+    @usableFromInline let secondaryError: UnsafeMutablePointer<Scalar>
+    /// The step's coefficients (`RungeKuttaStep`), laid out at the start of each solve.
+    @usableFromInline let stepStorage: UnsafeMutableRawPointer
 
     /// Allocates buffers for a system of `dimension` components and `stages` rows of slopes
     /// (`ButcherTableau.workspaceStages`).
@@ -35,17 +37,19 @@ public final class AdaptiveWorkspace<Scalar: BinaryFloatingPoint>: @unchecked Se
         newState = buffer(dimension)
         stageState = buffer(dimension)
         error = buffer(dimension)
+        secondaryError = buffer(dimension)
         slopes = buffer(dimension * stages)
         scratch = buffer(dimension * 2)
         relative = doubles(dimension)
         absolute = doubles(dimension)
-        coefficients = buffer(stages * stages + 4 * stages)
+        stepStorage = .allocate(byteCount: RungeKuttaStep<Scalar>.byteCount(stages: stages), alignment: 16)
     }
 
     deinit {
-        for pointer in [state, newState, stageState, error, slopes, scratch, coefficients] {
+        for pointer in [state, newState, stageState, error, secondaryError, slopes, scratch] {
             pointer.deallocate()
         }
+        stepStorage.deallocate()
         relative.deallocate()
         absolute.deallocate()
     }

@@ -12,6 +12,8 @@ public struct FixedStepSolver: Sendable {
     public let steps: Int
     /// Which steps to keep.
     public let saving: SaveSchedule
+    /// The tableau flattened for the step, computed once.
+    @usableFromInline let coefficients: RungeKuttaCoefficients
 
     /// Creates a solver configuration.
     /// Asked every 65,536 steps (the loop is too fast to ask more often) whether to stop.
@@ -22,6 +24,7 @@ public struct FixedStepSolver: Sendable {
         self.stepSize = stepSize
         self.steps = steps
         self.saving = saving
+        coefficients = RungeKuttaCoefficients(tableau)
     }
 
     /// Integrates `field` from `initialState` at `startTime` for `steps` steps.
@@ -39,19 +42,17 @@ public struct FixedStepSolver: Sendable {
         saved.reserveCapacity(savedCount * n)
         savedSteps.reserveCapacity(savedCount)
 
-        // One allocation for every buffer of the loop: state, stage input, slopes, coefficients.
-        let coefficientCount = s * s + 2 * s
-        let buffer = UnsafeMutablePointer<Scalar>.allocate(capacity: 2 * n + s * n + coefficientCount)
-        defer { buffer.deallocate() }
-        let y = buffer, yStage = buffer + n, k = buffer + 2 * n
-        let a = buffer + 2 * n + s * n, b = a + s * s, c = b + s
-        for i in 0..<s {
-            for j in 0..<s { a[i * s + j] = j < i ? Scalar(tableau.a[i][j]) : 0 }
-            b[i] = Scalar(tableau.b[i])
-            c[i] = Scalar(tableau.c[i])
+        // One allocation for every buffer of the loop: state, stage input, slopes; and the step's coefficients.
+        let buffer = UnsafeMutablePointer<Scalar>.allocate(capacity: 2 * n + s * n)
+        let stepStorage = UnsafeMutableRawPointer.allocate(byteCount: RungeKuttaStep<Scalar>.byteCount(stages: s), alignment: 16)
+        defer {
+            buffer.deallocate()
+            stepStorage.deallocate()
         }
+        let y = buffer, yStage = buffer + n, k = buffer + 2 * n
+        let method = RungeKuttaStep<Scalar>(coefficients, storage: stepStorage)
+        method.scale(by: stepSize)
         for i in 0..<n { y[i] = initialState[i] }
-        let h = Scalar(stepSize)
         // The next step to save, advanced after each save: no division or search in the loop.
         var listed = [Int]()
         var every = 0
@@ -77,7 +78,7 @@ public struct FixedStepSolver: Sendable {
         if s == 1, n <= 4 {
             var state: (Scalar, Scalar, Scalar, Scalar) = (0, 0, 0, 0)
             var slope: (Scalar, Scalar, Scalar, Scalar) = (0, 0, 0, 0)
-            let weight = h * b[0]
+            let weight = method.bScaled[0]
             let finished: Int? = withUnsafeMutablePointer(to: &state) { statePointer in
                 withUnsafeMutablePointer(to: &slope) { slopePointer in
                     let yLocal = UnsafeMutableRawPointer(statePointer).assumingMemoryBound(to: Scalar.self)
@@ -126,56 +127,35 @@ public struct FixedStepSolver: Sendable {
             let statistics = SolveStatistics(steps: steps, accepted: steps, rejected: 0, functionEvaluations: steps)
             return Solution(dimension: n, times: times, states: saved, stepIndices: savedSteps, statistics: statistics)
         }
-        let input = UnsafeBufferPointer(start: UnsafePointer(yStage), count: n)
         let current = UnsafeBufferPointer(start: UnsafePointer(y), count: n)
-        var step = 1
-        while step <= steps {
-            let t = Scalar(startTime + Double(step &- 1) * stepSize)
-            field.evaluate(t: t, state: current, derivative: UnsafeMutableBufferPointer(start: k, count: n))
-            var i = 1
-            while i < s {
-                let row = a + i &* s
-                for component in 0..<n {
-                    var sum: Scalar = 0
-                    for j in 0..<i { sum += row[j] * k[j &* n &+ component] }
-                    yStage[component] = y[component] + h * sum
-                }
-                field.evaluate(t: t + c[i] * h, state: input, derivative: UnsafeMutableBufferPointer(start: k + i &* n, count: n))
-                i &+= 1
-            }
+        let slope = { (stage: Int) in k + stage &* n }
+        var stepIndex = 1
+        while stepIndex <= steps {
+            let t = startTime + Double(stepIndex &- 1) * stepSize
+            field.evaluate(t: Scalar(t), state: current, derivative: UnsafeMutableBufferPointer(start: k, count: n))
+            method.computeStages(count: n, y: y, slope: slope, input: { _ in yStage }, evaluate: { stage, input in
+                field.evaluate(t: Scalar(t + method.c[stage] * stepSize), state: UnsafeBufferPointer(start: input, count: n),
+                               derivative: UnsafeMutableBufferPointer(start: k + stage &* n, count: n))
+            })
+            method.proposedSolution(into: y, y: y, slope: slope, range: 0..<n)
             // Branch-free finiteness check: v − v is 0 for finite v and NaN otherwise.
             var check: Scalar = 0
-            if s == 1 {
-                let weight = h * b[0]
-                for component in 0..<n {
-                    let value = y[component] + weight * k[component]
-                    y[component] = value
-                    check += value - value
-                }
-            } else {
-                for component in 0..<n {
-                    var sum: Scalar = 0
-                    for stage in 0..<s { sum += b[stage] * k[stage &* n &+ component] }
-                    let value = y[component] + h * sum
-                    y[component] = value
-                    check += value - value
-                }
-            }
+            for component in 0..<n { check += y[component] - y[component] }
             if check != 0 || check.isNaN {
                 let component = (0..<n).first { !y[$0].isFinite } ?? 0
-                throw .nonFiniteState(t: startTime + Double(step) * stepSize, step: step, component: component)
+                throw .nonFiniteState(t: startTime + Double(stepIndex) * stepSize, step: stepIndex, component: component)
             }
-            if step & 0xFFFF == 0, let interruption, interruption.shouldStop() {
-                throw .interrupted(t: startTime + Double(step) * stepSize, step: step)
+            if stepIndex & 0xFFFF == 0, let interruption, interruption.shouldStop() {
+                throw .interrupted(t: startTime + Double(stepIndex) * stepSize, step: stepIndex)
             }
-            if step == nextSave {
-                times.append(startTime + Double(step) * stepSize)
+            if stepIndex == nextSave {
+                times.append(startTime + Double(stepIndex) * stepSize)
                 for i in 0..<n { saved.append(Double(y[i])) }
-                savedSteps.append(step)
+                savedSteps.append(stepIndex)
                 if every == 0 { cursor += 1 }
-                nextSave = following(step)
+                nextSave = following(stepIndex)
             }
-            step &+= 1
+            stepIndex &+= 1
         }
         let statistics = SolveStatistics(steps: steps, accepted: steps, rejected: 0, functionEvaluations: steps * s)
         return Solution(dimension: n, times: times, states: saved, stepIndices: savedSteps, statistics: statistics)

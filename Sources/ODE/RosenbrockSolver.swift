@@ -24,7 +24,7 @@ public struct RosenbrockSolver: Sendable {
 
         let s = method.stages
         // One contiguous buffer for every vector and matrix of the step loop.
-        let layout = (vectors: 9 * n + s * n, matrices: 2 * n * n)
+        let layout = (vectors: 11 * n + s * n, matrices: 2 * n * n)
         let storage = UnsafeMutablePointer<Double>.allocate(capacity: layout.vectors + layout.matrices)
         storage.initialize(repeating: 0, count: layout.vectors + layout.matrices)
         let pivots = UnsafeMutablePointer<Int>.allocate(capacity: max(n, 1))
@@ -35,10 +35,10 @@ public struct RosenbrockSolver: Sendable {
         }
         let y = storage, yNew = storage + n, stageInput = storage + 2 * n, f0 = storage + 3 * n, f1 = storage + 4 * n
         let dfdt = storage + 5 * n, errorVector = storage + 6 * n, scratch = storage + 7 * n  // scratch: 2n
-        let k = storage + 9 * n
+        let rtol = storage + 9 * n, atol = storage + 10 * n
+        let k = storage + 11 * n
         let jacobian = storage + layout.vectors, iteration = storage + layout.vectors + n * n
-        let rtol = controller.tolerances.expanded(controller.tolerances.relative, n)
-        let atol = controller.tolerances.expanded(controller.tolerances.absolute, n)
+        controller.tolerances.expand(relative: rtol, absolute: atol, count: n)
         for i in 0..<n { y[i] = initialState[i] }
 
         var statistics = SolveStatistics()
@@ -47,14 +47,6 @@ public struct RosenbrockSolver: Sendable {
             field.evaluate(t: time, state: UnsafeBufferPointer(start: input, count: n),
                            derivative: UnsafeMutableBufferPointer(start: output, count: n))
             statistics.functionEvaluations += 1
-        }
-        func scaledNorm(_ vector: UnsafeMutablePointer<Double>, reference: UnsafeMutablePointer<Double>) -> Double {
-            var sum = 0.0
-            for i in 0..<n {
-                let ratio = vector[i] / (atol[i] + rtol[i] * abs(reference[i]))
-                sum += ratio * ratio
-            }
-            return (sum / Double(n)).squareRoot()
         }
 
         var t = startTime
@@ -67,7 +59,8 @@ public struct RosenbrockSolver: Sendable {
         let span = abs(endTime - startTime)
         let h = controller.firstStep.map(abs) ?? InitialStep.estimate(
             n: n, t: t, y: y, f0: f0, f1: f1, span: span, direction: direction, order: method.order,
-            evaluate: { time, input in evaluate(time, input, into: f1) }, norm: scaledNorm, scratch: scratch)
+            evaluate: { time, input in evaluate(time, input, into: f1) },
+            norm: { ErrorNorm.rms($0, reference: $1, count: n, relative: rtol, absolute: atol) }, scratch: scratch)
         var control = StepControl(h: min(h, controller.maximumStep, span), controller: controller, q: method.embeddedOrder + 1)
         var jacobianCurrent = false
 
@@ -114,7 +107,6 @@ public struct RosenbrockSolver: Sendable {
                 }
                 LUDecomposition.solve(iteration, n: n, pivots: pivots, vector: ki)
             }
-            var sum = 0.0, largest = 0.0
             for component in 0..<n {
                 var step = 0.0, error = 0.0
                 for i in 0..<s {
@@ -123,24 +115,18 @@ public struct RosenbrockSolver: Sendable {
                 }
                 yNew[component] = y[component] + step
                 errorVector[component] = error
-                let ratio = error / (atol[component] + rtol[component] * max(abs(y[component]), abs(yNew[component])))
-                sum += ratio * ratio
-                largest = max(largest, abs(yNew[component]))
             }
-            let error = (sum / Double(n)).squareRoot()
-            guard control.judge(error: error, stateIsFinite: largest.isFinite,
-                                failure: (t + signedH, (0..<n).first { !yNew[$0].isFinite } ?? 0), statistics: &statistics) else {
+            let error = ErrorNorm.stepError(
+                squares: ErrorNorm.squaredRatios(errorVector, y: y, yNew: yNew, relative: rtol, absolute: atol, range: 0..<n),
+                secondarySquares: nil, count: n)
+            guard control.judge(error: error, failure: (t + signedH, (0..<n).first { !yNew[$0].isFinite } ?? 0),
+                                statistics: &statistics) else {
                 continue
             }
             let tNew = last ? endTime : t + signedH
             evaluate(tNew, yNew, into: f1)
             while let outputTime = recorder.pendingOutput(before: tNew) {
-                let theta = (outputTime - t) / signedH
-                let h00 = (1 + 2 * theta) * (1 - theta) * (1 - theta), h10 = theta * (1 - theta) * (1 - theta)
-                let h01 = theta * theta * (3 - 2 * theta), h11 = theta * theta * (theta - 1)
-                for i in 0..<n {
-                    scratch[i] = h00 * y[i] + h10 * signedH * f0[i] + h01 * yNew[i] + h11 * signedH * f1[i]
-                }
+                DenseOutput.hermite(theta: (outputTime - t) / signedH, h: signedH, count: n, y0: y, f0: f0, y1: yNew, f1: f1, into: scratch)
                 recorder.recordOutput(scratch)
             }
             statistics.accepted += 1

@@ -61,9 +61,6 @@ public struct SharedStepBatchSolver: Sendable {
         guard tableau.isAdaptive, d > 0, initialStates.count % d == 0, !initialStates.isEmpty else {
             throw .invalidProblem("an adaptive method and a batch of states of \(d) components are needed")
         }
-        guard tableau.secondaryWeights == nil else {
-            throw .invalidProblem("\(tableau.name)'s combined error estimate is not supported by the shared-step batch solver; use dopri5 or tsit5")
-        }
         let tolerances = controller.tolerances
         guard tolerances.relative.count == 1 || tolerances.relative.count == d,
               tolerances.absolute.count == 1 || tolerances.absolute.count == d else {
@@ -74,29 +71,27 @@ public struct SharedStepBatchSolver: Sendable {
             initialCount: n, dimension: n, from: startTime, to: endTime,
             tolerances: Tolerances(relative: [tolerances.relative[0]], absolute: [tolerances.absolute[0]]), saveAt: .final)
         let s = tableau.stages
-        let fsal = tableau.isFSAL
         let layout = TileLayout(count: count, dimension: d, tile: min(count, Self.tileTrajectories),
                                 componentMajor: Tiles.componentMajor)
         let m = layout.tileLength, stored = layout.tiles * m
         let chunks = min(layout.tiles, workers * Self.chunksPerWorker)
-        let rows = s + 1  // per chunk: the stage input, slopes 1..<s and the error estimate
+        let rows = s + 2  // per chunk: the stage input, slopes 1..<s and the two error estimates
 
         // Doubles: y, yNew, first and last slopes and two vectors of scratch for the first step
-        // (all tiled); rtol and atol laid out as one tile; the coefficients (s × s + 3 s); per
-        // chunk `rows` tile vectors and a cache line for its partial sum.
-        let doubles = 6 * stored + 2 * m + s * s + 3 * s + chunks * (rows * m + 8)
+        // (all tiled); rtol and atol laid out as one tile; per chunk `rows` tile vectors and a
+        // cache line for its partial sums.
+        let doubles = 6 * stored + 2 * m + chunks * (rows * m + 8)
         let storage = UnsafeMutablePointer<Double>.allocate(capacity: doubles)
         storage.initialize(repeating: 0, count: doubles)
-        defer { storage.deallocate() }
+        let stepStorage = UnsafeMutableRawPointer.allocate(byteCount: RungeKuttaStep<Double>.byteCount(stages: s), alignment: 16)
+        defer {
+            storage.deallocate()
+            stepStorage.deallocate()
+        }
         var y = storage, yNew = storage + stored, k0 = storage + 2 * stored, kLast = storage + 3 * stored
         let scratch = storage + 4 * stored, rtol = storage + 6 * stored, atol = rtol + m
-        let aScaled = atol + m, bScaled = aScaled + s * s, c = bScaled + s, e = c + s
-        let work = e + s, partial = work + chunks * rows * m
-        // Ints: the nonzero terms of each row of a, of b and of e, and their counts.
-        let indices = UnsafeMutablePointer<Int>.allocate(capacity: s * s + 3 * s + 2)
-        defer { indices.deallocate() }
-        let aIndex = indices, bIndex = indices + s * s, eIndex = bIndex + s, aCount = eIndex + s
-        let bCount = aCount + s, eCount = bCount + 1
+        let work = atol + m, partial = work + chunks * rows * m
+        let method = RungeKuttaStep<Double>(solver.coefficients, storage: stepStorage)
         // Per chunk: the current tile's slope vectors.
         let slopeTable = UnsafeMutablePointer<UnsafeMutablePointer<Double>>.allocate(capacity: chunks * s)
         defer { slopeTable.deallocate() }
@@ -107,31 +102,8 @@ public struct SharedStepBatchSolver: Sendable {
         for trajectory in 0..<layout.tile {
             for component in 0..<d {
                 let position = layout.position(trajectory, component)
-                rtol[position] = tolerances.relative.count == 1 ? tolerances.relative[0] : tolerances.relative[component]
-                atol[position] = tolerances.absolute.count == 1 ? tolerances.absolute[0] : tolerances.absolute[component]
-            }
-        }
-        let a = solver.flatA, b = tableau.b, errorWeights = solver.errorWeights
-        for stage in 0..<s {
-            var terms = 0
-            for j in 0..<stage where a[stage * s + j] != 0 {
-                aIndex[stage * s + terms] = j
-                terms += 1
-            }
-            aCount[stage] = terms
-            c[stage] = tableau.c[stage]
-        }
-        bCount[0] = 0
-        eCount[0] = 0
-        for i in 0..<s {
-            if b[i] != 0 {
-                bIndex[bCount[0]] = i
-                bCount[0] += 1
-            }
-            if errorWeights[i] != 0 {
-                e[eCount[0]] = errorWeights[i]
-                eIndex[eCount[0]] = i
-                eCount[0] += 1
+                rtol[position] = tolerances.relative(at: component)
+                atol[position] = tolerances.absolute(at: component)
             }
         }
         var statistics = SolveStatistics()
@@ -149,10 +121,9 @@ public struct SharedStepBatchSolver: Sendable {
                 let (segments, length) = layout.segments(inTile: tileIndex)
                 for segment in 0..<segments {
                     let offset = segment * layout.tile
-                    for i in offset..<(offset + length) {
-                        let ratio = vector[tileIndex * m + i] / (atol[i] + rtol[i] * abs(reference[tileIndex * m + i]))
-                        sum += ratio * ratio
-                    }
+                    let squared = ErrorNorm.rms(vector + tileIndex * m + offset, reference: reference + tileIndex * m + offset,
+                                                count: length, relative: rtol + offset, absolute: atol + offset)
+                    sum += squared * squared * Double(length)
                 }
             }
             return (sum / Double(n)).squareRoot()
@@ -170,15 +141,11 @@ public struct SharedStepBatchSolver: Sendable {
         while (endTime - t) * direction > 0 {
             let last = try control.prepare(t: t, endTime: endTime, statistics: statistics)
             let signedH = control.h * direction
-            for stage in 1..<s {
-                for term in 0..<aCount[stage] { aScaled[stage * s + term] = signedH * a[stage * s + aIndex[stage * s + term]] }
-            }
-            for term in 0..<bCount[0] { bScaled[term] = signedH * b[bIndex[term]] }
+            method.scale(by: signedH)
             let step = TileStep(
-                y: y, yNew: yNew, k0: k0, kLast: kLast, rtol: rtol, atol: atol, aScaled: aScaled, bScaled: bScaled,
-                c: c, e: e, work: work, partial: partial, aIndex: aIndex, bIndex: bIndex, eIndex: eIndex, aCount: aCount,
-                bCount: bCount[0], eCount: eCount[0], slopeTable: slopeTable, layout: layout,
-                stages: s, fsal: fsal, rows: rows, t: t, h: signedH, refreshFirstSlope: refreshFirstSlope)
+                y: y, yNew: yNew, k0: k0, kLast: kLast, rtol: rtol, atol: atol, work: work, partial: partial,
+                slopeTable: slopeTable, layout: layout, method: method, rows: rows, t: t, h: signedH,
+                refreshFirstSlope: refreshFirstSlope)
             let tiles = layout.tiles
             DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
                 step.run(field, chunk: chunk, tiles: (tiles * chunk / chunks)..<(tiles * (chunk + 1) / chunks))
@@ -189,14 +156,17 @@ public struct SharedStepBatchSolver: Sendable {
             }
             statistics.functionEvaluations += s - 1
             statistics.steps += 1
-            var sum = 0.0
-            for chunk in 0..<chunks { sum += partial[8 * chunk] }
-            let error = (sum / Double(n)).squareRoot()
-            guard control.judge(error: error, stateIsFinite: true, failure: (t + signedH, 0), statistics: &statistics) else {
+            var sum = 0.0, secondarySum = 0.0
+            for chunk in 0..<chunks {
+                sum += partial[8 * chunk]
+                secondarySum += partial[8 * chunk + 1]
+            }
+            let error = ErrorNorm.stepError(squares: sum, secondarySquares: method.hasSecondaryEstimate ? secondarySum : nil, count: n)
+            guard control.judge(error: error, failure: (t + signedH, 0), statistics: &statistics) else {
                 continue
             }
             swap(&y, &yNew)
-            if fsal {
+            if method.isFSAL {
                 swap(&k0, &kLast)
             } else {
                 refreshFirstSlope = true
@@ -299,64 +269,51 @@ struct TileLayout: Sendable {
 }
 
 /// One attempted step of a shared-step batch solve: the buffers and coefficients the workers
-/// read, each chunk writing only its own tiles, tile vectors and partial sum.
+/// read, each chunk writing only its own tiles, tile vectors and partial sums.
 @usableFromInline
 struct TileStep: @unchecked Sendable {
-    @usableFromInline let y, yNew, k0, kLast, rtol, atol, aScaled, bScaled, c, e, work, partial: UnsafeMutablePointer<Double>
-    @usableFromInline let aIndex, bIndex, eIndex, aCount: UnsafeMutablePointer<Int>
-    @usableFromInline let bCount, eCount: Int
+    @usableFromInline let y, yNew, k0, kLast, rtol, atol, work, partial: UnsafeMutablePointer<Double>
     @usableFromInline let slopeTable: UnsafeMutablePointer<UnsafeMutablePointer<Double>>
     @usableFromInline let layout: TileLayout
-    @usableFromInline let stages: Int, fsal: Bool, rows: Int
+    @usableFromInline let method: RungeKuttaStep<Double>
+    @usableFromInline let rows: Int
     @usableFromInline let t: Double, h: Double, refreshFirstSlope: Bool
 
     @inlinable
     init(y: UnsafeMutablePointer<Double>, yNew: UnsafeMutablePointer<Double>, k0: UnsafeMutablePointer<Double>,
          kLast: UnsafeMutablePointer<Double>, rtol: UnsafeMutablePointer<Double>, atol: UnsafeMutablePointer<Double>,
-         aScaled: UnsafeMutablePointer<Double>, bScaled: UnsafeMutablePointer<Double>, c: UnsafeMutablePointer<Double>,
-         e: UnsafeMutablePointer<Double>, work: UnsafeMutablePointer<Double>, partial: UnsafeMutablePointer<Double>,
-         aIndex: UnsafeMutablePointer<Int>, bIndex: UnsafeMutablePointer<Int>, eIndex: UnsafeMutablePointer<Int>,
-         aCount: UnsafeMutablePointer<Int>, bCount: Int, eCount: Int,
-         slopeTable: UnsafeMutablePointer<UnsafeMutablePointer<Double>>, layout: TileLayout,
-         stages: Int, fsal: Bool, rows: Int, t: Double, h: Double, refreshFirstSlope: Bool) {
+         work: UnsafeMutablePointer<Double>, partial: UnsafeMutablePointer<Double>,
+         slopeTable: UnsafeMutablePointer<UnsafeMutablePointer<Double>>, layout: TileLayout, method: RungeKuttaStep<Double>,
+         rows: Int, t: Double, h: Double, refreshFirstSlope: Bool) {
         self.y = y
         self.yNew = yNew
         self.k0 = k0
         self.kLast = kLast
         self.rtol = rtol
         self.atol = atol
-        self.aScaled = aScaled
-        self.bScaled = bScaled
-        self.c = c
-        self.e = e
         self.work = work
         self.partial = partial
-        self.aIndex = aIndex
-        self.bIndex = bIndex
-        self.eIndex = eIndex
-        self.aCount = aCount
-        self.bCount = bCount
-        self.eCount = eCount
         self.slopeTable = slopeTable
         self.layout = layout
-        self.stages = stages
-        self.fsal = fsal
+        self.method = method
         self.rows = rows
         self.t = t
         self.h = h
         self.refreshFirstSlope = refreshFirstSlope
     }
 
-    /// All stages, the proposed states and the error contribution of `tiles`, one tile at a
-    /// time; stores the chunk's sum of squared scaled errors (NaN if a proposed state is not finite).
+    /// All stages, the proposed states and the error contributions of `tiles`, one tile at a
+    /// time, by the one explicit step; stores the chunk's sums of squared scaled errors (NaN if a
+    /// proposed state is not finite).
     @inlinable
     func run<Tiles: TileEvaluation>(_ field: Tiles, chunk: Int, tiles: Range<Int>) {
-        let s = stages, m = layout.tileLength, stride = layout.tile
+        let s = method.stages, m = layout.tileLength, stride = layout.tile, fsal = method.isFSAL
         let base = work + chunk &* rows &* m
-        let stageInput = base, error = base + s &* m
+        let stageInput = base, error = base + s &* m, secondary = error + m
         let slopes = slopeTable + chunk &* s
         for stage in 1..<s { slopes[stage] = base + stage &* m }
-        var squares = 0.0
+        let slope = { (stage: Int) in slopes[stage] }
+        var squares = 0.0, secondarySquares = 0.0
         for tileIndex in tiles {
             let offset = tileIndex &* m, tileCount = layout.trajectories(inTile: tileIndex)
             let (segments, length) = layout.segments(inTile: tileIndex)
@@ -368,97 +325,24 @@ struct TileStep: @unchecked Sendable {
                 // The last stage input of an FSAL method is the proposed state itself.
                 let input = fsal && stage == s &- 1 ? yNewTile : stageInput
                 for segment in 0..<segments {
-                    Self.combine(into: input, base: yTile, slopes: slopes, indices: aIndex + stage &* s,
-                                 coefficients: aScaled + stage &* s, terms: aCount[stage],
-                                 offset: segment &* stride, length: length)
+                    let start = segment &* stride
+                    method.stageInput(stage, into: input, y: yTile, slope: slope, range: start..<(start &+ length))
                 }
-                field.evaluate(t: t + c[stage] * h, states: input, derivatives: slopes[stage], stride: stride, count: tileCount)
+                field.evaluate(t: t + method.c[stage] * h, states: input, derivatives: slopes[stage], stride: stride, count: tileCount)
             }
             for segment in 0..<segments {
-                let start = segment &* stride
-                if !fsal {
-                    Self.combine(into: yNewTile, base: yTile, slopes: slopes, indices: bIndex, coefficients: bScaled,
-                                 terms: bCount, offset: start, length: length)
+                let start = segment &* stride, range = start..<(start &+ length)
+                if !fsal { method.proposedSolution(into: yNewTile, y: yTile, slope: slope, range: range) }
+                method.errorEstimate(into: error, slope: slope, range: range)
+                squares += ErrorNorm.squaredRatios(error, y: yTile, yNew: yNewTile, relative: rtol, absolute: atol, range: range)
+                if method.hasSecondaryEstimate {
+                    method.secondaryErrorEstimate(into: secondary, slope: slope, range: range)
+                    secondarySquares += ErrorNorm.squaredRatios(secondary, y: yTile, yNew: yNewTile, relative: rtol, absolute: atol,
+                                                                range: range)
                 }
-                Self.combine(into: error, base: nil, slopes: slopes, indices: eIndex, coefficients: e, terms: eCount,
-                             offset: start, length: length)
-                // Scaled errors; `value - value` is 0, or NaN when the proposed state is not finite.
-                for i in start..<(start &+ length) {
-                    let value = yNewTile[i]
-                    let scale = atol[i] + rtol[i] * max(abs(yTile[i]), abs(value))
-                    error[i] = h * error[i] / scale + (value - value)
-                }
-                squares += Self.sumOfSquares(error + start, length: length)
             }
         }
         partial[8 &* chunk] = squares
-    }
-
-    /// `out = base + Σ coefficients[i] · slopes[indices[i]]` (from zero without a base) over
-    /// `offset..<offset + length`, the terms added left to right, up to four per pass.
-    @inlinable @inline(__always)
-    static func combine(
-        into target: UnsafeMutablePointer<Double>, base: UnsafeMutablePointer<Double>?,
-        slopes: UnsafeMutablePointer<UnsafeMutablePointer<Double>>, indices: UnsafeMutablePointer<Int>,
-        coefficients: UnsafeMutablePointer<Double>, terms: Int, offset: Int, length: Int
-    ) {
-        let out = target + offset
-        guard terms > 0 else {
-            if let base { out.update(from: base + offset, count: length) } else { out.update(repeating: 0, count: length) }
-            return
-        }
-        var done = 0
-        while done < terms {
-            let take = min(4, terms &- done)
-            let c0 = coefficients[done], p0 = slopes[indices[done]] + offset
-            let c1 = take > 1 ? coefficients[done &+ 1] : 0, p1 = take > 1 ? slopes[indices[done &+ 1]] + offset : p0
-            let c2 = take > 2 ? coefficients[done &+ 2] : 0, p2 = take > 2 ? slopes[indices[done &+ 2]] + offset : p0
-            let c3 = take > 3 ? coefficients[done &+ 3] : 0, p3 = take > 3 ? slopes[indices[done &+ 3]] + offset : p0
-            // Separate loops for a first pass from the base, from zero, and in place, so that
-            // each vectorises without a runtime overlap check between `out` and its input.
-            if done > 0 {
-                switch take {
-                case 1: for i in 0..<length { out[i] = out[i] + c0 * p0[i] }
-                case 2: for i in 0..<length { out[i] = out[i] + c0 * p0[i] + c1 * p1[i] }
-                case 3: for i in 0..<length { out[i] = out[i] + c0 * p0[i] + c1 * p1[i] + c2 * p2[i] }
-                default: for i in 0..<length { out[i] = out[i] + c0 * p0[i] + c1 * p1[i] + c2 * p2[i] + c3 * p3[i] }
-                }
-            } else if let base {
-                let input = base + offset
-                switch take {
-                case 1: for i in 0..<length { out[i] = input[i] + c0 * p0[i] }
-                case 2: for i in 0..<length { out[i] = input[i] + c0 * p0[i] + c1 * p1[i] }
-                case 3: for i in 0..<length { out[i] = input[i] + c0 * p0[i] + c1 * p1[i] + c2 * p2[i] }
-                default: for i in 0..<length { out[i] = input[i] + c0 * p0[i] + c1 * p1[i] + c2 * p2[i] + c3 * p3[i] }
-                }
-            } else {
-                switch take {
-                case 1: for i in 0..<length { out[i] = c0 * p0[i] }
-                case 2: for i in 0..<length { out[i] = c0 * p0[i] + c1 * p1[i] }
-                case 3: for i in 0..<length { out[i] = c0 * p0[i] + c1 * p1[i] + c2 * p2[i] }
-                default: for i in 0..<length { out[i] = c0 * p0[i] + c1 * p1[i] + c2 * p2[i] + c3 * p3[i] }
-                }
-            }
-            done &+= take
-        }
-    }
-
-    /// `Σ vector[i]²`, in four interleaved partial sums.
-    @inlinable @inline(__always)
-    static func sumOfSquares(_ vector: UnsafeMutablePointer<Double>, length: Int) -> Double {
-        var sums = SIMD4<Double>()
-        let raw = UnsafeRawPointer(vector)
-        var i = 0
-        while i &+ 4 <= length {
-            let values = raw.loadUnaligned(fromByteOffset: i &* 8, as: SIMD4<Double>.self)
-            sums += values * values
-            i &+= 4
-        }
-        var total = sums.sum()
-        while i < length {
-            total += vector[i] * vector[i]
-            i &+= 1
-        }
-        return total
+        partial[8 &* chunk &+ 1] = secondarySquares
     }
 }

@@ -27,15 +27,27 @@ public struct Tolerances: Sendable, Equatable {
             }
             for value in values where !(value.isFinite && value >= 0) { return "\(name) must be finite and not negative" }
         }
-        for i in 0..<dimension {
-            let r = relative.count == 1 ? relative[0] : relative[i], a = absolute.count == 1 ? absolute[0] : absolute[i]
-            if r == 0 && a == 0 { return "rtol and atol cannot both be zero for a component" }
+        for i in 0..<dimension where relative(at: i) == 0 && absolute(at: i) == 0 {
+            return "rtol and atol cannot both be zero for a component"
         }
         return nil
     }
 
-    @usableFromInline
-    func expanded(_ values: [Double], _ dimension: Int) -> [Double] {
-        values.count == dimension ? values : [Double](repeating: values[0], count: dimension)
+    /// `rtol` for component `i` (the scalar value, or the component's own).
+    @inlinable
+    func relative(at i: Int) -> Double { relative.count == 1 ? relative[0] : relative[i] }
+
+    /// `atol` for component `i` (the scalar value, or the component's own).
+    @inlinable
+    func absolute(at i: Int) -> Double { absolute.count == 1 ? absolute[0] : absolute[i] }
+
+    /// Writes `rtol` and `atol` for components `0..<n` into the two buffers: the one expansion
+    /// of scalar tolerances every adaptive loop reads.
+    @inlinable
+    func expand(relative relativeOut: UnsafeMutablePointer<Double>, absolute absoluteOut: UnsafeMutablePointer<Double>, count n: Int) {
+        for i in 0..<n {
+            relativeOut[i] = relative(at: i)
+            absoluteOut[i] = absolute(at: i)
+        }
     }
 }

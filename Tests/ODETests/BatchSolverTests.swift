@@ -16,13 +16,14 @@ struct BatchSolverTests {
         return states
     }
 
-    @Test("The parallel shared-step batch matches one serial solve of the batch as a system")
-    func sharedStepMatchesSerial() throws {
+    @Test("The parallel shared-step batch matches one serial solve of the batch as a system, for every adaptive method",
+          arguments: ButcherTableau.adaptiveMethods)
+    func sharedStepMatchesSerial(tableau: ButcherTableau) throws {
         let states = Self.initialStates(2000)
-        let solver = AdaptiveSolver(tableau: .dopri5, controller: StepSizeController(rtol: 1e-8, atol: 1e-10))
+        let solver = AdaptiveSolver(tableau: tableau, controller: StepSizeController(rtol: 1e-8, atol: 1e-10))
         let serial = try solver.solve(BatchedField(Self.model, count: 2000), initialState: states, from: 0, to: 100, saveAt: .final)
         let parallel = try SharedStepBatchSolver(solver: solver, workers: 2).solve(Self.model, initialStates: states, from: 0, to: 100)
-        #expect(parallel.statistics.steps == serial.statistics.steps)
+        #expect(parallel.statistics.steps == serial.statistics.steps, "\(tableau.name)")
         #expect(parallel.statistics.accepted == serial.statistics.accepted)
         for (a, b) in zip(parallel.finalStates, serial.finalState) {
             #expect(abs(a - b) <= 1e-10 * abs(b))

@@ -112,8 +112,8 @@ struct AdaptiveGradientTests {
     static let truth = CompetitionModel(r1: 0.1, r2: 0.3, a1: 1e-4, a2: 2e-4, iN1: 0.002, iN2: 0.003)
     static let times: [Double] = [0, 10, 15, 30, 36, 40, 42]
 
-    @Test("At tight tolerances the adaptive gradient matches finite differences of the solve",
-          arguments: [ButcherTableau.dopri5, .tsit5], [false, true])
+    @Test("At tight tolerances the adaptive gradient of every adaptive method matches finite differences of the solve",
+          arguments: ButcherTableau.adaptiveMethods, [false, true])
     func finiteDifferences(tableau: ButcherTableau, piecewise: Bool) throws {
         let solver = AdaptiveSolver(tableau: tableau, controller: StepSizeController(rtol: 1e-11, atol: 1e-11))
         let model = Self.truth.withParameters([0.12, 0.25, 2e-4, 1e-4, 0.0025, 0.0028])

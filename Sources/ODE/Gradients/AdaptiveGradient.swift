@@ -41,7 +41,8 @@ extension AdaptiveSolver {
     /// continuous extension of their own order: dopri5, tsit5) rather than landing on each observation.
     @inlinable
     func differentiatesDenseOutput(steppingToObservations: Bool) -> Bool {
-        !steppingToObservations && tableau.denseOutput != nil && tableau.extendedDense == nil
+        guard !steppingToObservations, case .polynomial = denseOutput else { return false }
+        return true
     }
 
     /// The gradient through a solve that lands on every observation time: piecewise solves, the
@@ -72,10 +73,10 @@ extension AdaptiveSolver {
         // differentiates exactly the recurrence it runs through.
         var evaluations = 0
         try states.withUnsafeMutableBufferPointer { (y) throws(SolveFailure) in
-            evaluations = try StepBackpropagation.forward(field, tableau: tableau, times: times, sizes: sizes, states: y.baseAddress!, steps: steps)
+            evaluations = try StepBackpropagation.forward(field, coefficients: coefficients, times: times, sizes: sizes, states: y.baseAddress!, steps: steps)
         }
         var result = states.withUnsafeMutableBufferPointer { y in
-            StepBackpropagation.reverse(field, tableau: tableau, times: times, sizes: sizes, states: y.baseAddress!, steps: steps,
+            StepBackpropagation.reverse(field, coefficients: coefficients, times: times, sizes: sizes, states: y.baseAddress!, steps: steps,
                                         observationSteps: observationSteps, loss: loss)
         }
         result.functionEvaluations += evaluations + solveEvaluations
@@ -108,24 +109,24 @@ extension AdaptiveSolver {
         let endTime = observationTimes[observationTimes.count - 1]
         _ = try AdaptiveStepping.validate(initialCount: initialState.count, dimension: n, from: startTime, to: endTime,
                                           tolerances: controller.tolerances, saveAt: .steps)
-        guard let dense = tableau.denseOutput, tableau.isAdaptive else {
+        guard case let .polynomial(denseRows) = denseOutput, tableau.isAdaptive else {
             throw .invalidProblem("\(tableau.name) has no error estimate or no continuous extension")
         }
-        let degree = dense[0].count
+        let degree = denseRows[0].count
         let fsal = tableau.isFSAL
         let observations = observationTimes.count
 
-        // Coefficients: a (s×s, row-major), b, c, e = b − b̂, dense (s × degree).
-        let coefficients = UnsafeMutablePointer<Double>.allocate(capacity: s * s + 3 * s + s * degree)
-        defer { coefficients.deallocate() }
-        let a = coefficients, b = a + s * s, c = b + s, e = c + s, d = e + s
-        for i in 0..<(s * s) { a[i] = flatA[i] }
-        for i in 0..<s {
-            b[i] = tableau.b[i]
-            c[i] = tableau.c[i]
-            e[i] = errorWeights[i]
-            for k in 0..<degree { d[i * degree + k] = dense[i][k] }
+        // Coefficients: the step's term lists; b and the dense rows (s × degree) for the reverse pass.
+        let stepStorage = UnsafeMutableRawPointer.allocate(byteCount: RungeKuttaStep<Double>.byteCount(stages: s), alignment: 16)
+        let dense = UnsafeMutablePointer<Double>.allocate(capacity: s * degree + s)
+        defer {
+            stepStorage.deallocate()
+            dense.deallocate()
         }
+        let method = RungeKuttaStep<Double>(coefficients, storage: stepStorage)
+        let a = coefficients.a, b = coefficients.b, c = coefficients.c
+        let d = dense, stageWeights = dense + s * degree
+        for i in 0..<s { for m in 0..<degree { d[i * degree + m] = denseRows[i][m] } }
 
         // Work vectors: y, yNew, error, k (s + 1 rows), scratch (2), tolerances (2), observed states,
         // point gradients, and the reverse pass's adjoint, stage adjoints, input adjoint, θ̄. The
@@ -141,12 +142,8 @@ extension AdaptiveSolver {
         let rtol = scratch + 2 * n, atol = rtol + n, observed = atol + n, pointGradients = observed + observations * n
         let adjoint = pointGradients + observations * n, stageAdjoints = adjoint + n, inputAdjoint = stageAdjoints + s * n
         let theta = inputAdjoint + n
-        let tolerances = controller.tolerances
-        for i in 0..<n {
-            rtol[i] = tolerances.relative.count == 1 ? tolerances.relative[0] : tolerances.relative[i]
-            atol[i] = tolerances.absolute.count == 1 ? tolerances.absolute[0] : tolerances.absolute[i]
-            y[i] = initialState[i]
-        }
+        controller.tolerances.expand(relative: rtol, absolute: atol, count: n)
+        for i in 0..<n { y[i] = initialState[i] }
 
         // The tape: per accepted step its start time, size and s stage inputs, the inputs in blocks
         // of `blockSteps` steps.
@@ -180,14 +177,6 @@ extension AdaptiveSolver {
                 evaluate(time, input, into: row)
             }
         }
-        func scaledNorm(_ vector: UnsafeMutablePointer<Double>, reference: UnsafeMutablePointer<Double>) -> Double {
-            var sum = 0.0
-            for i in 0..<n {
-                let ratio = vector[i] / (atol[i] + rtol[i] * abs(reference[i]))
-                sum += ratio * ratio
-            }
-            return (sum / Double(n)).squareRoot()
-        }
         while nextObservation < observations, observationTimes[nextObservation] == t {
             exact[nextObservation] = 0
             (observed + nextObservation * n).update(from: y, count: n)
@@ -204,7 +193,8 @@ extension AdaptiveSolver {
             let span = endTime - startTime
             let h0 = controller.firstStep.map(abs) ?? InitialStep.estimate(
                 n: n, t: t, y: y, f0: k, f1: k + s * n, span: span, direction: 1, order: q - 1,
-                evaluate: { time, input in evaluate(time, input, into: k + s * n) }, norm: scaledNorm, scratch: scratch)
+                evaluate: { time, input in evaluate(time, input, into: k + s * n) },
+                norm: { ErrorNorm.rms($0, reference: $1, count: n, relative: rtol, absolute: atol) }, scratch: scratch)
             var control = StepControl(h: min(h0, controller.maximumStep, span), controller: controller, q: q)
 
             while endTime - t > 0 {
@@ -218,43 +208,20 @@ extension AdaptiveSolver {
                 let inputs = recorded(accepted)
                 inputs.update(from: y, count: n)
                 let attemptSlot = freeSlot
-                for stage in 1..<s {
-                    let input = inputs + stage * n, row = a + stage * s
-                    for component in 0..<n { input[component] = y[component] }
-                    for j in 0..<stage {
-                        let coefficient = h * row[j]
-                        if coefficient != 0 {
-                            let slope = k + j * n
-                            for component in 0..<n { input[component] += coefficient * slope[component] }
-                        }
-                    }
+                let slope = { (stage: Int) in k + stage * n }
+                method.scale(by: h)
+                method.computeStages(count: n, y: y, slope: slope, input: { inputs + $0 * n }, evaluate: { stage, input in
                     evaluate(t + c[stage] * h, input, into: k + stage * n, slot: attemptSlot + stage - 1)
-                }
+                })
                 // The new solution (the last stage input when FSAL) and the error estimate.
-                for component in 0..<n {
-                    yNew[component] = fsal ? inputs[(s - 1) * n + component] : y[component]
-                    errorVector[component] = 0
-                }
-                for i in 0..<s {
-                    let slope = k + i * n
-                    let weight = h * b[i], errorWeight = h * e[i]
-                    if !fsal, weight != 0 {
-                        for component in 0..<n { yNew[component] += weight * slope[component] }
-                    }
-                    if errorWeight != 0 {
-                        for component in 0..<n { errorVector[component] += errorWeight * slope[component] }
-                    }
-                }
+                if fsal { yNew.update(from: inputs + (s - 1) * n, count: n) }
+                method.finish(count: n, y: y, yNew: yNew, error: errorVector, secondary: errorVector, slope: slope)
                 statistics.steps += 1
-                var maxReference = 0.0, sum = 0.0
-                for i in 0..<n {
-                    let ratio = errorVector[i] / (atol[i] + rtol[i] * max(abs(y[i]), abs(yNew[i])))
-                    sum += ratio * ratio
-                    maxReference = max(maxReference, abs(yNew[i]))
-                }
-                let error = (sum / Double(n)).squareRoot()
-                guard control.judge(error: error, stateIsFinite: maxReference.isFinite,
-                                    failure: (t + h, (0..<n).first { !yNew[$0].isFinite } ?? 0), statistics: &statistics) else {
+                let error = ErrorNorm.stepError(
+                    squares: ErrorNorm.squaredRatios(errorVector, y: y, yNew: yNew, relative: rtol, absolute: atol, range: 0..<n),
+                    secondarySquares: nil, count: n)
+                guard control.judge(error: error, failure: (t + h, (0..<n).first { !yNew[$0].isFinite } ?? 0),
+                                    statistics: &statistics) else {
                     continue
                 }
                 let tNew = last ? endTime : t + h
@@ -283,13 +250,9 @@ extension AdaptiveSolver {
                         inside[nextObservation] = accepted
                         fraction[nextObservation] = fractionValue
                         for component in 0..<n { output[component] = 0 }
+                        DenseOutput.stageWeights(rows: d, stages: s, degree: degree, theta: fractionValue, into: stageWeights)
                         for i in 0..<s {
-                            var weight = 0.0, power = fractionValue
-                            for m in 0..<degree {
-                                weight += d[i * degree + m] * power
-                                power *= fractionValue
-                            }
-                            let slope = k + i * n
+                            let weight = stageWeights[i], slope = k + i * n
                             for component in 0..<n { output[component] += weight * slope[component] }
                         }
                         for component in 0..<n { output[component] = y[component] + h * output[component] }
@@ -343,14 +306,10 @@ extension AdaptiveSolver {
             }
             // Observations inside the step: y(θ) = yₙ + h Σ bᵢ(θ) Kᵢ.
             while observation >= 0, inside[observation] == step {
-                let g = pointGradients + observation * n, position = fraction[observation]
+                let g = pointGradients + observation * n
+                DenseOutput.stageWeights(rows: d, stages: s, degree: degree, theta: fraction[observation], into: stageWeights)
                 for i in 0..<s {
-                    var weight = 0.0, power = position
-                    for m in 0..<degree {
-                        weight += d[i * degree + m] * power
-                        power *= position
-                    }
-                    weight *= h
+                    let weight = h * stageWeights[i]
                     if weight != 0 {
                         let row = stageAdjoints + i * n
                         for component in 0..<n { row[component] += weight * g[component] }
@@ -380,9 +339,8 @@ extension AdaptiveSolver {
                             cotangent: UnsafeBufferPointer(start: row, count: n), stateCotangent: inputAdjointBuffer, addingTo: thetaBuffer)
                     }
                     products += 1
-                    let coefficients = a + i * s
-                    for j in 0..<i where coefficients[j] != 0 {
-                        let weight = h * coefficients[j], target = stageAdjoints + j * n
+                    for j in 0..<i where a[i * s + j] != 0 {
+                        let weight = h * a[i * s + j], target = stageAdjoints + j * n
                         for component in 0..<n { target[component] += weight * inputAdjoint[component] }
                     }
                     for component in 0..<n { adjoint[component] += inputAdjoint[component] }

@@ -80,10 +80,10 @@ extension FixedStepSolver {
         // Forward: every state, by the same generic step the reverse pass differentiates.
         var evaluations = 0
         try states.withUnsafeMutableBufferPointer { (y) throws(SolveFailure) in
-            evaluations = try StepBackpropagation.forward(field, tableau: tableau, times: times, sizes: sizes, states: y.baseAddress!, steps: steps)
+            evaluations = try StepBackpropagation.forward(field, coefficients: coefficients, times: times, sizes: sizes, states: y.baseAddress!, steps: steps)
         }
         var result = states.withUnsafeMutableBufferPointer { y in
-            StepBackpropagation.reverse(field, tableau: tableau, times: times, sizes: sizes, states: y.baseAddress!, steps: steps,
+            StepBackpropagation.reverse(field, coefficients: coefficients, times: times, sizes: sizes, states: y.baseAddress!, steps: steps,
                                         observationSteps: observationSteps, loss: loss)
         }
         result.functionEvaluations += evaluations
@@ -114,7 +114,7 @@ extension FixedStepSolver {
             for i in 0..<n { saved[index * n + i] = segment[i] }
             try segment.withUnsafeMutableBufferPointer { (buffer) throws(SolveFailure) in
                 evaluations += try StepBackpropagation.forward(
-                    field, tableau: tableau, times: Array(times[first...last]), sizes: Array(sizes[first..<last]),
+                    field, coefficients: coefficients, times: Array(times[first...last]), sizes: Array(sizes[first..<last]),
                     states: buffer.baseAddress!, steps: last - first)
             }
             for i in 0..<n { segment[i] = segment[(last - first) * n + i] }
@@ -125,7 +125,7 @@ extension FixedStepSolver {
         var result = segment.withUnsafeMutableBufferPointer { buffer in
             let base = buffer.baseAddress!
             return StepBackpropagation.reverse(
-                field, tableau: tableau, times: times, sizes: sizes,
+                field, coefficients: coefficients, times: times, sizes: sizes,
                 stateAt: { step in
                     let index = min(step == 0 ? 0 : (step - 1) / interval, count - 1)
                     if index != current {
@@ -133,7 +133,7 @@ extension FixedStepSolver {
                         for i in 0..<n { base[i] = saved[index * n + i] }
                         do throws(SolveFailure) {
                             evaluations += try StepBackpropagation.forward(
-                                field, tableau: tableau, times: Array(times[first...last]), sizes: Array(sizes[first..<last]),
+                                field, coefficients: coefficients, times: Array(times[first...last]), sizes: Array(sizes[first..<last]),
                                 states: base, steps: last - first)
                         } catch { recomputeFailure = error }
                         current = index
@@ -218,49 +218,49 @@ enum StepBackpropagation {
     /// Runs the steps forward, filling `states[1...steps]` from `states[0]`; returns the evaluations.
     @inlinable
     static func forward<Field: DifferentiableField>(
-        _ field: Field, tableau: ButcherTableau, times: [Double], sizes: [Double], states y: UnsafeMutablePointer<Double>, steps: Int
+        _ field: Field, coefficients: RungeKuttaCoefficients, times: [Double], sizes: [Double], states y: UnsafeMutablePointer<Double>,
+        steps: Int
     ) throws(SolveFailure) -> Int {
-        let n = field.dimension, s = tableau.stages
+        let n = field.dimension, s = coefficients.stages
         let k = UnsafeMutablePointer<Double>.allocate(capacity: 2 * s * n)
-        defer { k.deallocate() }
+        let storage = UnsafeMutableRawPointer.allocate(byteCount: RungeKuttaStep<Double>.byteCount(stages: s), alignment: 16)
+        defer {
+            k.deallocate()
+            storage.deallocate()
+        }
+        let method = RungeKuttaStep<Double>(coefficients, storage: storage)
         let inputs = k + s * n
         var evaluations = 0
         for step in 0..<steps {
-            let h = sizes[step]
-            evaluations += stages(field, tableau: tableau, t: times[step], h: h, start: y + step * n, k: k, inputs: inputs, slopes: true)
-            for component in 0..<n {
-                var sum = 0.0
-                for i in 0..<s { sum += tableau.b[i] * k[i * n + component] }
-                let value = y[step * n + component] + h * sum
-                y[(step + 1) * n + component] = value
-                if !value.isFinite { throw .nonFiniteState(t: times[step + 1], step: step + 1, component: component) }
+            let start = y + step * n, next = start + n
+            evaluations += stages(field, method: method, t: times[step], h: sizes[step], start: start, k: k, inputs: inputs, slopes: true)
+            method.proposedSolution(into: next, y: start, slope: { k + $0 * n }, range: 0..<n)
+            for component in 0..<n where !next[component].isFinite {
+                throw .nonFiniteState(t: times[step + 1], step: step + 1, component: component)
             }
         }
         return evaluations
     }
 
-    /// Computes a step's stage inputs Yᵢ (and slopes Kᵢ; the last slope only when `slopes`).
+    /// Computes a step's stage inputs Yᵢ (Y₀ = the start) and slopes Kᵢ (the last slope only
+    /// when `slopes`), by the one explicit step, its coefficients scaled by `h`.
     @inlinable
     static func stages<Field: DifferentiableField>(
-        _ field: Field, tableau: ButcherTableau, t: Double, h: Double, start: UnsafeMutablePointer<Double>,
+        _ field: Field, method: RungeKuttaStep<Double>, t: Double, h: Double, start: UnsafeMutablePointer<Double>,
         k: UnsafeMutablePointer<Double>, inputs: UnsafeMutablePointer<Double>, slopes: Bool
     ) -> Int {
-        let n = field.dimension, s = tableau.stages
+        let n = field.dimension, s = method.stages
+        method.scale(by: h)
+        inputs.update(from: start, count: n)
         var evaluations = 0
-        for i in 0..<s {
-            let input = inputs + i * n
-            let row = tableau.a[i]
-            for component in 0..<n {
-                var sum = 0.0
-                for j in 0..<i { sum += row[j] * k[j * n + component] }
-                input[component] = start[component] + h * sum
-            }
-            if slopes || i < s - 1 {
-                field.evaluate(t: t + tableau.c[i] * h, state: UnsafeBufferPointer(start: input, count: n),
-                               derivative: UnsafeMutableBufferPointer(start: k + i * n, count: n))
-                evaluations += 1
-            }
+        func evaluate(_ stage: Int, _ input: UnsafeMutablePointer<Double>) {
+            guard slopes || stage < s - 1 else { return }
+            field.evaluate(t: t + method.c[stage] * h, state: UnsafeBufferPointer(start: input, count: n),
+                           derivative: UnsafeMutableBufferPointer(start: k + stage * n, count: n))
+            evaluations += 1
         }
+        evaluate(0, inputs)
+        method.computeStages(count: n, y: start, slope: { k + $0 * n }, input: { inputs + $0 * n }, evaluate: evaluate)
         return evaluations
     }
 
@@ -268,25 +268,31 @@ enum StepBackpropagation {
     /// `θ̄ += K̄ᵢᵀ ∂f/∂θ(Yᵢ)`, then `ȳ ← ȳ + Σᵢ Ȳᵢ`, adding the loss gradients at observed steps.
     @inlinable
     static func reverse<Field: DifferentiableField>(
-        _ field: Field, tableau: ButcherTableau, times: [Double], sizes: [Double], states y: UnsafeMutablePointer<Double>, steps: Int,
-        observationSteps: [Int], loss: PointLoss
+        _ field: Field, coefficients: RungeKuttaCoefficients, times: [Double], sizes: [Double], states y: UnsafeMutablePointer<Double>,
+        steps: Int, observationSteps: [Int], loss: PointLoss
     ) -> LossGradient {
         let n = field.dimension
-        return reverse(field, tableau: tableau, times: times, sizes: sizes, stateAt: { y + $0 * n }, steps: steps,
+        return reverse(field, coefficients: coefficients, times: times, sizes: sizes, stateAt: { y + $0 * n }, steps: steps,
                        observationSteps: observationSteps, loss: loss)
     }
 
     /// The reverse pass with states fetched by `stateAt(step)` (stored, or recomputed from a checkpoint).
     @inlinable
     static func reverse<Field: DifferentiableField>(
-        _ field: Field, tableau: ButcherTableau, times: [Double], sizes: [Double], stateAt: (Int) -> UnsafeMutablePointer<Double>,
-        steps: Int, observationSteps: [Int], loss: PointLoss
+        _ field: Field, coefficients: RungeKuttaCoefficients, times: [Double], sizes: [Double],
+        stateAt: (Int) -> UnsafeMutablePointer<Double>, steps: Int, observationSteps: [Int], loss: PointLoss
     ) -> LossGradient {
-        let n = field.dimension, p = field.parameterCount, s = tableau.stages
+        let n = field.dimension, p = field.parameterCount, s = coefficients.stages
         let total = 2 * s * n + 3 * n + s * n + p
         let storage = UnsafeMutablePointer<Double>.allocate(capacity: total)
         storage.initialize(repeating: 0, count: total)
-        defer { storage.deallocate() }
+        let stepStorage = UnsafeMutableRawPointer.allocate(byteCount: RungeKuttaStep<Double>.byteCount(stages: s), alignment: 16)
+        defer {
+            storage.deallocate()
+            stepStorage.deallocate()
+        }
+        let method = RungeKuttaStep<Double>(coefficients, storage: stepStorage)
+        let a = coefficients.a, b = coefficients.b, c = coefficients.c
         let k = storage, inputs = k + s * n, adjoint = inputs + s * n, pointGradient = adjoint + n
         let inputAdjoint = pointGradient + n, stageAdjoints = inputAdjoint + n, theta = stageAdjoints + s * n
         var evaluations = 0, products = 0
@@ -306,17 +312,16 @@ enum StepBackpropagation {
             addLoss(at: step)
             let t = times[step - 1], h = sizes[step - 1]
             // The last stage's slope is never needed backwards: only the inputs Yᵢ are.
-            evaluations += stages(field, tableau: tableau, t: t, h: h, start: stateAt(step - 1), k: k, inputs: inputs, slopes: false)
-            for i in 0..<s { for component in 0..<n { stageAdjoints[i * n + component] = h * tableau.b[i] * adjoint[component] } }
+            evaluations += stages(field, method: method, t: t, h: h, start: stateAt(step - 1), k: k, inputs: inputs, slopes: false)
+            for i in 0..<s { for component in 0..<n { stageAdjoints[i * n + component] = h * b[i] * adjoint[component] } }
             for i in stride(from: s - 1, through: 0, by: -1) {
                 field.vectorJacobianProducts(
-                    t: t + tableau.c[i] * h, state: UnsafeBufferPointer(start: inputs + i * n, count: n),
+                    t: t + c[i] * h, state: UnsafeBufferPointer(start: inputs + i * n, count: n),
                     cotangent: UnsafeBufferPointer(start: stageAdjoints + i * n, count: n),
                     stateCotangent: inputAdjointBuffer, addingTo: thetaBuffer)
                 products += 1
-                let row = tableau.a[i]
-                for j in 0..<i where row[j] != 0 {
-                    let weight = h * row[j]
+                for j in 0..<i where a[i * s + j] != 0 {
+                    let weight = h * a[i * s + j]
                     for component in 0..<n { stageAdjoints[j * n + component] += weight * inputAdjoint[component] }
                 }
                 for component in 0..<n { adjoint[component] += inputAdjoint[component] }
