@@ -13,6 +13,7 @@ enum AdaptiveStepping {
         }
         guard startTime.isFinite, endTime.isFinite else { throw .invalidProblem("the time interval must be finite") }
         if let problem = tolerances.problem(dimension: dimension) { throw .invalidProblem(problem) }
+        if let problem = saveAt.problem { throw .invalidProblem(problem) }
         let direction: Double = endTime >= startTime ? 1 : -1
         guard case let .times(times) = saveAt else { return (direction, []) }
         for (index, time) in times.enumerated() {

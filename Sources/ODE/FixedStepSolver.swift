@@ -10,8 +10,8 @@ public struct FixedStepSolver: Sendable {
     public let stepSize: Double
     /// Number of steps to take.
     public let steps: Int
-    /// Which steps to keep.
-    public let saving: SaveSchedule
+    /// Which steps to keep (`.times` must lie on the grid `startTime + i·h`).
+    public let saving: SaveAt
     /// The tableau flattened for the step, computed once.
     @usableFromInline let coefficients: RungeKuttaCoefficients
 
@@ -19,7 +19,7 @@ public struct FixedStepSolver: Sendable {
     /// Asked every 65,536 steps (the loop is too fast to ask more often) whether to stop.
     public var interruption: SolveInterruption?
 
-    public init(tableau: ButcherTableau, stepSize: Double, steps: Int, saving: SaveSchedule = .every(1)) {
+    public init(tableau: ButcherTableau, stepSize: Double, steps: Int, saving: SaveAt = .steps) {
         self.tableau = tableau
         self.stepSize = stepSize
         self.steps = steps
@@ -36,7 +36,8 @@ public struct FixedStepSolver: Sendable {
         try validate(dimension: field.dimension, initialCount: initialState.count)
         let n = field.dimension
         let s = tableau.stages
-        let savedCount = saving.count(of: steps)
+        let (every, listed) = try savingPlan(startTime: startTime)
+        let savedCount = every > 0 ? steps / every + 2 : listed.count
         var times = [Double](), saved = [Double](), savedSteps = [Int]()
         times.reserveCapacity(savedCount)
         saved.reserveCapacity(savedCount * n)
@@ -54,12 +55,6 @@ public struct FixedStepSolver: Sendable {
         method.scale(by: stepSize)
         for i in 0..<n { y[i] = initialState[i] }
         // The next step to save, advanced after each save: no division or search in the loop.
-        var listed = [Int]()
-        var every = 0
-        switch saving {
-        case let .every(interval): every = interval
-        case let .steps(indices): listed = indices
-        }
         var cursor = 0
         func following(_ step: Int) -> Int {
             if every > 0 { return step >= steps ? -1 : min(step + every, steps) }
@@ -171,12 +166,36 @@ public struct FixedStepSolver: Sendable {
             throw .invalidProblem("the step size h must be a positive number, not \(stepSize)")
         }
         guard steps >= 0 else { throw .invalidProblem("the number of steps must not be negative") }
-        if case let .every(n) = saving, n < 1 {
-            throw .invalidProblem("save_every must be at least 1")
-        }
-        if case let .steps(indices) = saving, zip(indices, indices.dropFirst()).contains(where: { $0 >= $1 })
-            || indices.contains(where: { $0 < 0 || $0 > steps }) {
-            throw .invalidProblem("saved step indices must increase and lie within 0...\(steps)")
+        if let problem = saving.problem { throw .invalidProblem(problem) }
+    }
+
+    /// The saving as an interval between saved steps (0 when the steps are listed) or a list of
+    /// step indices within `0...steps`.
+    @usableFromInline
+    func savingPlan(startTime: Double) throws(SolveFailure) -> (every: Int, listed: [Int]) {
+        switch saving {
+        case .steps: return (1, [])
+        case let .every(n): return (n, [])
+        case .final: return (0, [steps])
+        case let .stepIndices(indices):
+            if let outside = indices.first(where: { $0 > steps }) {
+                throw .invalidProblem("saved step index \(outside) lies beyond the last step, \(steps)")
+            }
+            return (0, indices)
+        case let .times(times):
+            var indices = [Int]()
+            indices.reserveCapacity(times.count)
+            for time in times {
+                let position = (time - startTime) / stepSize
+                let index = position.rounded()
+                guard position.isFinite, index >= 0, index <= Double(steps),
+                      abs(position - index) <= 1e-9 * max(1, abs(position)) else {
+                    throw .invalidProblem("t_eval value \(time) is not on the step grid \(startTime) + i·\(stepSize), i in 0...\(steps)")
+                }
+                if let previous = indices.last, Int(index) <= previous { throw .invalidProblem("t_eval must be strictly increasing") }
+                indices.append(Int(index))
+            }
+            return (0, indices)
         }
     }
 }

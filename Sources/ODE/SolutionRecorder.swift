@@ -8,8 +8,11 @@ struct SolutionRecorder {
     @usableFromInline let direction: Double
     @usableFromInline var times = [Double]()
     @usableFromInline var states = [Double]()
-    /// The next output time not yet recorded.
+    /// The next output time (or saved step index) not yet recorded.
     @usableFromInline var next = 0
+    /// Accepted steps so far, and the index of the last one recorded (−1: none).
+    @usableFromInline var acceptedSteps = 0
+    @usableFromInline var lastRecordedStep = -1
 
     @inlinable
     init(dimension: Int, saveAt: SaveAt, outputTimes: [Double], direction: Double) {
@@ -26,10 +29,14 @@ struct SolutionRecorder {
         for i in 0..<dimension { states.append(Double(values[i])) }
     }
 
-    /// The initial point: kept for `.steps`, and for every output time equal to the start.
+    /// The initial point: kept for `.steps`, `.every`, a step index 0, and for every output time
+    /// equal to the start.
     @inlinable
     mutating func start<Scalar: BinaryFloatingPoint>(at time: Double, _ values: UnsafeMutablePointer<Scalar>) {
-        if saveAt == .steps { record(time, values) }
+        if keeps(step: 0) {
+            record(time, values)
+            lastRecordedStep = 0
+        }
         while next < outputTimes.count, outputTimes[next] == time {
             record(time, values)
             next += 1
@@ -50,17 +57,31 @@ struct SolutionRecorder {
         next += 1
     }
 
+    /// Whether accepted step `step` (0: the initial point) is kept as it is reached.
+    @inlinable
+    mutating func keeps(step: Int) -> Bool {
+        if let interval = saveAt.interval { return step % interval == 0 }
+        guard case let .stepIndices(indices) = saveAt, next < indices.count, indices[next] == step else { return false }
+        next += 1
+        return true
+    }
+
     /// After an accepted step to `time`.
     @inlinable
     mutating func accepted<Scalar: BinaryFloatingPoint>(at time: Double, _ values: UnsafeMutablePointer<Scalar>) {
-        if saveAt == .steps { record(time, values) }
+        acceptedSteps += 1
+        if keeps(step: acceptedSteps) {
+            record(time, values)
+            lastRecordedStep = acceptedSteps
+        }
     }
 
-    /// The solution, with the final point added for `.final`.
+    /// The solution, with the final point added for `.final` and for `.every` when the last step
+    /// was not one of the n-th.
     @inlinable
     mutating func finish<Scalar: BinaryFloatingPoint>(at time: Double, _ values: UnsafeMutablePointer<Scalar>,
                                                       statistics: SolveStatistics) -> Solution {
-        if saveAt == .final { record(time, values) }
+        if saveAt == .final || (saveAt.interval != nil && lastRecordedStep != acceptedSteps) { record(time, values) }
         return Solution(dimension: dimension, times: times, states: states, stepIndices: [], statistics: statistics)
     }
 }

@@ -61,7 +61,7 @@ enum CompetitionWorkloads {
         let dopri5 = AdaptiveSolver(tableau: .dopri5, controller: controller)
         return [
             Workload(name: "competition-euler") {
-                let solution = try FixedStepSolver(tableau: .euler, stepSize: 0.1, steps: 1000, saving: .steps([1000]))
+                let solution = try FixedStepSolver(tableau: .euler, stepSize: 0.1, steps: 1000, saving: .stepIndices([1000]))
                     .solve(model, initialState: initialState)
                 return .init(functionEvaluations: solution.statistics.functionEvaluations,
                              steps: solution.statistics.steps, check: solution.finalState.first!)
@@ -73,7 +73,7 @@ enum CompetitionWorkloads {
             },
             Workload(name: "competition-euler-batch10k") {
                 let batch = BatchedField(model, count: 10_000)
-                let solution = try FixedStepSolver(tableau: .euler, stepSize: 0.1, steps: 1000, saving: .steps([1000]))
+                let solution = try FixedStepSolver(tableau: .euler, stepSize: 0.1, steps: 1000, saving: .stepIndices([1000]))
                     .solve(batch, initialState: batchInitialStates)
                 return .init(functionEvaluations: solution.statistics.functionEvaluations,
                              steps: solution.statistics.steps, check: solution.finalState.first!)
@@ -85,7 +85,7 @@ enum CompetitionWorkloads {
                              steps: result.statistics.steps, check: result.finalStates[0])
             },
             Workload(name: "competition-euler-float32") {
-                let solution = try FixedStepSolver(tableau: .euler, stepSize: 0.1, steps: 1000, saving: .steps([1000]))
+                let solution = try FixedStepSolver(tableau: .euler, stepSize: 0.1, steps: 1000, saving: .stepIndices([1000]))
                     .solve(FloatCompetitionModel(), initialState: [Float(100), 150])
                 return .init(functionEvaluations: solution.statistics.functionEvaluations,
                              steps: solution.statistics.steps, check: solution.finalState.first!)

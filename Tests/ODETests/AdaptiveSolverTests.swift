@@ -143,7 +143,7 @@ struct AdaptiveSolverTests {
         let model = CompetitionModel(r1: 0.1, r2: 0.3, a1: 1e-4, a2: 2e-4, iN1: 0.002, iN2: 0.003)
         let adaptive = try AdaptiveSolver(tableau: .dopri5, controller: StepSizeController(rtol: 1e-10, atol: 1e-12))
             .solve(model, initialState: [100, 150], from: 0, to: 100, saveAt: .final)
-        let rk4 = try FixedStepSolver(tableau: .rk4, stepSize: 0.01, steps: 10000, saving: .steps([10000]))
+        let rk4 = try FixedStepSolver(tableau: .rk4, stepSize: 0.01, steps: 10000, saving: .stepIndices([10000]))
             .solve(model, initialState: [100, 150])
         #expect(abs(adaptive.finalState.first! - rk4.finalState.first!) < 1e-7)
     }

@@ -45,7 +45,7 @@ struct FixedStepSolverTests {
         for k in 4...8 {
             let steps = 1 << k
             let solution = try FixedStepSolver(tableau: tableau, stepSize: 1 / Double(steps), steps: steps,
-                                               saving: .steps([steps])).solve(field, initialState: [1])
+                                               saving: .stepIndices([steps])).solve(field, initialState: [1])
             logH.append(log(1 / Double(steps)))
             logError.append(log(abs(solution.finalState.first! - exp(-1))))
         }

@@ -19,7 +19,7 @@ struct FloatSolverTests {
         // The oscillator over [0, 10] with steps coarse enough that the method's error stays far
         // above Float's roundoff (≈1e-7) and fine enough to be in the asymptotic range.
         func error(_ steps: Int) throws -> Double {
-            let solution = try FixedStepSolver(tableau: tableau, stepSize: 10 / Double(steps), steps: steps, saving: .steps([steps]))
+            let solution = try FixedStepSolver(tableau: tableau, stepSize: 10 / Double(steps), steps: steps, saving: .stepIndices([steps]))
                 .solve(FloatOscillator(), initialState: [Float(1), 0])
             return abs(solution.finalState.first! - cos(10))
         }

@@ -53,7 +53,7 @@ struct GradientTests {
 
     @Test("The seed's fit setup: loss and gradient of the Euler recurrence (h = 1, 50 steps)")
     func seedLossAndGradient() throws {
-        let solver = FixedStepSolver(tableau: .euler, stepSize: 1, steps: 50, saving: .steps([50]))
+        let solver = FixedStepSolver(tableau: .euler, stepSize: 1, steps: 50, saving: .stepIndices([50]))
         let result = try solver.gradient(Self.guess, initialState: [100, 150], observationSteps: observations.map { Int($0.t) },
                                          loss: squaredError)
         // The source article reports an initial loss of 9.1537e5 for this setup.

@@ -181,25 +181,18 @@ public struct SolveSettings: Sendable, Equatable {
     /// Solves `field` from `initialState`; `times` overrides the output times (observation times).
     public func solve<Field: JacobianField>(_ field: Field, initialState: [Double], at times: [Double]? = nil) throws(SolveFailure) -> Solution {
         let outputTimes = times ?? self.outputTimes
+        let saveAt: SaveAt = outputTimes.map { .times($0) } ?? .every(saveEvery)
         switch family {
         case let .fixedStep(tableau):
-            let saving: SaveSchedule
-            if let outputTimes {
-                saving = .steps(outputTimes.map { Int((($0 - startTime) / stepSize).rounded()) })
-            } else {
-                saving = .every(saveEvery)
-            }
-            var solver = FixedStepSolver(tableau: tableau, stepSize: stepSize, steps: steps, saving: saving)
+            var solver = FixedStepSolver(tableau: tableau, stepSize: stepSize, steps: steps, saving: saveAt)
             solver.interruption = interruption
             return try solver.solve(field, initialState: initialState, startTime: startTime)
         case let .adaptive(tableau):
-            let solution = try AdaptiveSolver(tableau: tableau, controller: controller)
-                .solve(field, initialState: initialState, from: startTime, to: endTime, saveAt: outputTimes.map { .times($0) } ?? .steps)
-            return outputTimes == nil ? thinned(solution) : solution
+            return try AdaptiveSolver(tableau: tableau, controller: controller)
+                .solve(field, initialState: initialState, from: startTime, to: endTime, saveAt: saveAt)
         case let .stiff(method):
-            let solution = try RosenbrockSolver(method: method, controller: controller)
-                .solve(field, initialState: initialState, from: startTime, to: endTime, saveAt: outputTimes.map { .times($0) } ?? .steps)
-            return outputTimes == nil ? thinned(solution) : solution
+            return try RosenbrockSolver(method: method, controller: controller)
+                .solve(field, initialState: initialState, from: startTime, to: endTime, saveAt: saveAt)
         }
     }
 
@@ -214,12 +207,4 @@ public struct SolveSettings: Sendable, Equatable {
         return controller
     }
 
-    /// Every `saveEvery`-th accepted step (and the last) of a solve that saved every step.
-    private func thinned(_ solution: Solution) -> Solution {
-        guard saveEvery > 1 else { return solution }
-        let keep = (0..<solution.count).filter { $0 % saveEvery == 0 || $0 == solution.count - 1 }
-        return Solution(
-            dimension: solution.dimension, times: keep.map { solution.times[$0] },
-            states: keep.flatMap { solution.state(at: $0) }, stepIndices: [], statistics: solution.statistics)
-    }
 }

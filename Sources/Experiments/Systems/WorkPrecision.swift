@@ -89,7 +89,7 @@ struct WorkPrecision<Field: JacobianField>: Sendable {
         case let .fixedStep(tableau):
             for exponent in 4...13 {
                 let steps = 1 << exponent
-                let solver = FixedStepSolver(tableau: tableau, stepSize: span / Double(steps), steps: steps, saving: .steps([steps]))
+                let solver = FixedStepSolver(tableau: tableau, stepSize: span / Double(steps), steps: steps, saving: .stepIndices([steps]))
                 if let point = timed(setting: Double(steps), { () throws(SolveFailure) in try solver.solve(field, initialState: initialState, startTime: settings.startTime) }, reference: reference) {
                     points.append(point)
                 }

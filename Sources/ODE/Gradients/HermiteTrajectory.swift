@@ -51,8 +51,7 @@ struct HermiteTrajectory: Sendable {
         }
         let h = times[high] - times[low]
         let s = min(max((t - times[low]) / h, 0), 1)
-        let s2 = s * s, s3 = s2 * s
-        let h00 = 2 * s3 - 3 * s2 + 1, h10 = s3 - 2 * s2 + s, h01 = -2 * s3 + 3 * s2, h11 = s3 - s2
+        let (h00, h10, h01, h11) = DenseOutput.hermiteWeights(s)
         for i in 0..<n {
             output[i] = h00 * states[low * n + i] + h10 * h * slopes[low * n + i]
                 + h01 * states[high * n + i] + h11 * h * slopes[high * n + i]
