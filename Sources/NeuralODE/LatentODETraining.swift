@@ -17,7 +17,7 @@ public struct LatentODETraining: Sendable {
     public var optimizer: OptimizerKind
     public var learningRate: Double
     public var integrator: AdaptiveSolver
-    public var gradient: TrainingGradient
+    public var gradient: GradientMethod
     /// The observation noise σ of the likelihood.
     public var noiseStandardDeviation: Double
     public var seed: UInt64
@@ -28,7 +28,7 @@ public struct LatentODETraining: Sendable {
 
     /// Settings with the example's defaults.
     public init(iterations: Int = 2000, batchSize: Int? = nil, optimizer: OptimizerKind = .adam, learningRate: Double = 0.01,
-                integrator: AdaptiveSolver, gradient: TrainingGradient = .backprop, noiseStandardDeviation: Double = 0.3, seed: UInt64 = 0) {
+                integrator: AdaptiveSolver, gradient: GradientMethod = .backprop, noiseStandardDeviation: Double = 0.3, seed: UInt64 = 0) {
         self.iterations = iterations
         self.batchSize = batchSize
         self.optimizer = optimizer
@@ -186,7 +186,7 @@ public struct LatentODEStep<Scalar: NetworkScalar> {
     /// taking it from `presetNoise` (`batch × latent` values) when given.
     @inlinable
     public mutating func lossAndGradient(
-        _ model: LatentODEModel<Scalar>, times: [Double], solver: AdaptiveSolver, gradient: TrainingGradient, noise sigma: Double,
+        _ model: LatentODEModel<Scalar>, times: [Double], solver: AdaptiveSolver, gradient: GradientMethod, noise sigma: Double,
         generator: inout SeededGenerator, presetNoise: ArraySlice<Double>? = nil
     ) throws(SolveFailure) -> (LatentODETraining.Iteration, [Double]) {
         let batch = self.batch, steps = self.steps, latent = latentWidth
@@ -228,11 +228,7 @@ public struct LatentODEStep<Scalar: NetworkScalar> {
         let field = NeuralField(network: model.dynamics, batch: batch, input: .raw, scratch: fieldScratch)
         let initial = sample.map { Double($0) }
         let result: LossGradient
-        if case let .adjoint(options) = gradient {
-            result = try solver.adjointGradient(field, initialState: initial, from: times[0], observationTimes: times, loss: loss, options: options)
-        } else {
-            result = try solver.gradient(field, initialState: initial, from: times[0], observationTimes: times, loss: loss)
-        }
+        result = try ODESolve(solver).gradient(field, initialState: initial, from: times[0], observationTimes: times, loss: loss, by: gradient)
         // Back through z₀ = μ + ε e^(lv/2) and the KL term, then the encoder.
         var posteriorCotangent = [Scalar](repeating: 0, count: batch * 2 * latent)
         let sampleCotangent = result.initialState.map { Scalar($0) }

@@ -10,12 +10,19 @@ public enum TrainingIntegrator: Sendable {
     case fixed(ButcherTableau, stepsPerSample: Int)
 }
 
-/// How the gradient of the loss is computed.
-public enum TrainingGradient: Sendable, Equatable {
-    /// Backpropagation through the solver's steps (the discrete gradient; `odeint`).
-    case backprop
-    /// The continuous adjoint, solved backwards (`odeint_adjoint`); adaptive integrators only.
-    case adjoint(AdjointOptions)
+extension TrainingIntegrator {
+    /// The solve through `times` (sample times, evenly spaced for a fixed step).
+    @inlinable
+    func solve(through times: [Double]) -> ODESolve {
+        switch self {
+        case let .adaptive(solver):
+            return ODESolve(solver)
+        case let .fixed(tableau, stepsPerSample):
+            let spacing = (times[times.count - 1] - times[0]) / Double(times.count - 1)
+            return ODESolve(FixedStepSolver(tableau: tableau, stepSize: spacing / Double(stepsPerSample),
+                                            steps: (times.count - 1) * stepsPerSample))
+        }
+    }
 }
 
 /// The training loop of torchdiffeq's `ode_demo.py` (Chen et al. 2018): at each iteration
@@ -31,7 +38,7 @@ public struct NeuralODETraining: Sendable {
     /// The optimiser's ε (RMSprop and Adam).
     public var epsilon: Double
     public var integrator: TrainingIntegrator
-    public var gradient: TrainingGradient
+    public var gradient: GradientMethod
     /// Every this many iterations (and at the end) the learned model is solved over the whole
     /// trajectory and its mean absolute error recorded; 0 never (except at the end).
     public var testEvery: Int
@@ -43,7 +50,7 @@ public struct NeuralODETraining: Sendable {
     /// Settings with `ode_demo.py`'s defaults where it has them.
     public init(
         iterations: Int = 2000, batchTime: Int = 10, batchSize: Int = 20, optimizer: OptimizerKind = .rmsprop,
-        learningRate: Double = 1e-3, epsilon: Double = 1e-8, integrator: TrainingIntegrator, gradient: TrainingGradient = .backprop,
+        learningRate: Double = 1e-3, epsilon: Double = 1e-8, integrator: TrainingIntegrator, gradient: GradientMethod = .backprop,
         testEvery: Int = 20, snapshots: Int = 6, seed: UInt64 = 0
     ) {
         self.iterations = iterations
@@ -171,34 +178,16 @@ public struct NeuralODETraining: Sendable {
     func lossGradient<Scalar: NetworkScalar>(
         _ field: NeuralField<Scalar>, initialState: [Double], times: [Double], loss: PointLoss, workspace: inout GradientWorkspace
     ) throws(SolveFailure) -> LossGradient {
-        switch integrator {
-        case let .adaptive(solver):
-            if case let .adjoint(options) = gradient {
-                return try solver.adjointGradient(field, initialState: initialState, from: times[0], observationTimes: times, loss: loss,
-                                                  options: options)
-            }
-            return try solver.gradient(field, initialState: initialState, from: times[0], observationTimes: times, loss: loss)
-        case let .fixed(tableau, stepsPerSample):
-            let spacing = (times[times.count - 1] - times[0]) / Double(times.count - 1)
-            let solver = FixedStepSolver(tableau: tableau, stepSize: spacing / Double(stepsPerSample), steps: (times.count - 1) * stepsPerSample)
-            return try solver.gradient(field, initialState: initialState, startTime: times[0],
-                                       observationSteps: (0..<times.count).map { $0 * stepsPerSample }, loss: loss, workspace: &workspace)
-        }
+        try integrator.solve(through: times).gradient(field, initialState: initialState, from: times[0], observationTimes: times,
+                                                      loss: loss, by: gradient, workspace: &workspace)
     }
 
     /// The learned model's trajectory from `state` at `times[0]`, sampled at `times`.
     @inlinable
     public func predict<Scalar: NetworkScalar>(_ field: NeuralField<Scalar>, from state: [Double], times: [Double]) throws(TrainingFailure) -> [Double] {
         do {
-            switch integrator {
-            case let .adaptive(solver):
-                return try solver.solve(field, initialState: state, from: times[0], to: times[times.count - 1], saveAt: .times(times)).states
-            case let .fixed(tableau, stepsPerSample):
-                let spacing = (times[times.count - 1] - times[0]) / Double(times.count - 1)
-                return try FixedStepSolver(tableau: tableau, stepSize: spacing / Double(stepsPerSample),
-                                           steps: (times.count - 1) * stepsPerSample, saving: .every(stepsPerSample))
-                    .solve(field, initialState: state, startTime: times[0]).states
-            }
+            return try integrator.solve(through: times)
+                .solve(field, initialState: state, from: times[0], to: times[times.count - 1], saveAt: .times(times)).states
         } catch {
             throw TrainingFailure("the learned model's solve failed: \(error.message)")
         }

@@ -183,19 +183,34 @@ public struct FixedStepSolver: Sendable {
             }
             return (0, indices)
         case let .times(times):
-            var indices = [Int]()
-            indices.reserveCapacity(times.count)
-            for time in times {
-                let position = (time - startTime) / stepSize
-                let index = position.rounded()
-                guard position.isFinite, index >= 0, index <= Double(steps),
-                      abs(position - index) <= 1e-9 * max(1, abs(position)) else {
-                    throw .invalidProblem("t_eval value \(time) is not on the step grid \(startTime) + i·\(stepSize), i in 0...\(steps)")
-                }
-                if let previous = indices.last, Int(index) <= previous { throw .invalidProblem("t_eval must be strictly increasing") }
-                indices.append(Int(index))
-            }
-            return (0, indices)
+            return (0, try gridSteps(of: times, startTime: startTime))
         }
+    }
+
+    /// The step indices of `times` on the grid `startTime + i·h` (i in 0...steps), which must
+    /// increase strictly and lie on it.
+    @usableFromInline
+    func gridSteps(of times: [Double], startTime: Double) throws(SolveFailure) -> [Int] {
+        var indices = [Int]()
+        indices.reserveCapacity(times.count)
+        for time in times {
+            let position = (time - startTime) / stepSize
+            let index = position.rounded()
+            guard position.isFinite, index >= 0, index <= Double(steps),
+                  abs(position - index) <= 1e-9 * max(1, abs(position)) else {
+                throw .invalidProblem("t_eval value \(time) is not on the step grid \(startTime) + i·\(stepSize), i in 0...\(steps)")
+            }
+            if let previous = indices.last, Int(index) <= previous { throw .invalidProblem("t_eval must be strictly increasing") }
+            indices.append(Int(index))
+        }
+        return indices
+    }
+
+    /// This solver keeping the points `saving` names.
+    @inlinable
+    public func with(saving: SaveAt) -> FixedStepSolver {
+        var copy = FixedStepSolver(tableau: tableau, stepSize: stepSize, steps: steps, saving: saving)
+        copy.interruption = interruption
+        return copy
     }
 }

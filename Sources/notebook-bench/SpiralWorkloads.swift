@@ -25,7 +25,7 @@ enum SpiralWorkloads {
         ]
     }
 
-    static func workload(_ name: String, gradient: TrainingGradient) -> Workload {
+    static func workload(_ name: String, gradient: GradientMethod) -> Workload {
         Workload(name: name, runsOnce: true) {
             let times = (0..<1000).map { 25 * Double($0) / 999 }
             // The truth at tight tolerances (the peer script uses DOP853 at 1e-12).

@@ -15,7 +15,7 @@ struct LatentODETrainingTests {
     func gradientMatchesFiniteDifferences(adjoint: Bool) throws {
         let data = Self.smallData(series: 3)
         let model = LatentODEModel<Double>(observationWidth: 2, latentWidth: 2, hidden: 3, rnnHidden: 4, seed: 5)
-        let gradient: TrainingGradient = adjoint ? .adjoint(AdjointOptions()) : .backprop
+        let gradient: GradientMethod = adjoint ? .adjoint(AdjointOptions()) : .backprop
         func evaluate(_ parameters: [Double]) throws -> (Double, [Double]) {
             var copy = model
             copy.parameters = parameters

@@ -41,6 +41,11 @@ enum FitOptions {
         var adjointOptions: AdjointOptions
         /// States kept by checkpointed backpropagation (0: all).
         var checkpoints: Int
+        /// The gradient method these options choose.
+        var gradientMethod: GradientMethod {
+            if adjoint { return .adjoint(adjointOptions) }
+            return checkpoints > 0 ? .checkpointedBackprop(checkpoints: checkpoints) : .backprop
+        }
         var initial: [Double]
         var truth: [Double]?
     }

@@ -6,20 +6,14 @@ import ODE
 /// observed points only (the source article's masked loss), with the exact gradient of the fixed-step
 /// recurrence (backpropagation through the steps).
 struct ParameterFit<Field: DifferentiableField> {
-    /// The recurrence differentiated: a fixed-step solve, or an adaptive one whose steps land on the
-    /// observation times.
-    enum Recurrence {
-        case fixed(FixedStepSolver)
-        case adaptive(AdaptiveSolver)
-    }
-
     let field: Field
     let settings: FitOptions.Settings
-    let recurrence: Recurrence
+    /// The solve differentiated: fixed-step, or adaptive.
+    let solve: ODESolve
     let startTime: Double
     let initialState: [Double]
-    /// For each observation, its step index and the observed (state index, value) pairs.
-    let points: [(step: Int, values: [(state: Int, value: Double)])]
+    /// For each observation, the observed (state index, value) pairs.
+    let points: [[(state: Int, value: Double)]]
 
     struct Result {
         var fitted: Field
@@ -31,38 +25,26 @@ struct ParameterFit<Field: DifferentiableField> {
     /// The observation times (adaptive recurrences land on them).
     let times: [Double]
 
-    init(field: Field, settings: FitOptions.Settings, recurrence: Recurrence, startTime: Double, initialState: [Double],
+    init(field: Field, settings: FitOptions.Settings, solve: ODESolve, startTime: Double, initialState: [Double],
          observations: Observations, stateNames: [String]) {
         self.field = field
         self.settings = settings
-        self.recurrence = recurrence
+        self.solve = solve
         self.startTime = startTime
         self.initialState = initialState
         times = observations.times
-        points = observations.times.enumerated().map { row, time in
-            var step = row
-            if case let .fixed(solver) = recurrence { step = Int(((time - startTime) / solver.stepSize).rounded()) }
-            let values = observations.columns.compactMap { column -> (state: Int, value: Double)? in
+        points = observations.times.indices.map { row in
+            observations.columns.compactMap { column -> (state: Int, value: Double)? in
                 guard let value = column.values[row], let index = stateNames.firstIndex(of: column.name) else { return nil }
                 return (index, value)
             }
-            return (step, values)
         }
     }
 
     /// The gradient of `loss` through the recurrence, for `model`.
     func gradient<Model: DifferentiableField>(_ model: Model, _ loss: PointLoss) throws(SolveFailure) -> LossGradient {
-        switch recurrence {
-        case let .fixed(solver):
-            return try solver.gradient(model, initialState: initialState, startTime: startTime,
-                                       observationSteps: points.map(\.step), checkpoints: settings.checkpoints, loss: loss)
-        case let .adaptive(solver):
-            if settings.adjoint {
-                return try solver.adjointGradient(model, initialState: initialState, from: startTime, observationTimes: times, loss: loss,
-                                                  options: settings.adjointOptions)
-            }
-            return try solver.gradient(model, initialState: initialState, from: startTime, observationTimes: times, loss: loss)
-        }
+        try solve.gradient(model, initialState: initialState, from: startTime, observationTimes: times, loss: loss,
+                           by: settings.gradientMethod)
     }
 
     /// The loss and its gradient with respect to the parameters θ.
@@ -72,7 +54,7 @@ struct ParameterFit<Field: DifferentiableField> {
         let loss: PointLoss = { index, state, gradient in
             for i in 0..<gradient.count { gradient[i] = 0 }
             var sum = 0.0
-            for (component, target) in points[index].values {
+            for (component, target) in points[index] {
                 let error = state[component] - target
                 gradient[component] += 2 * error
                 sum += error * error
@@ -166,7 +148,7 @@ struct ParameterFit<Field: DifferentiableField> {
     /// Levenberg–Marquardt on the residuals `y_c(t_k) − d_ck` at the observed points; each row of
     /// the Jacobian is one backpropagation through the recurrence.
     private func runLevenbergMarquardt(monitor: RunMonitor) throws(BlockFailure) -> Result {
-        let rows = points.enumerated().flatMap { index, point in point.values.map { (index, $0.state, $0.value) } }
+        let rows = points.enumerated().flatMap { index, point in point.map { (index, $0.state, $0.value) } }
         var passes = 0, evaluations = 0
         let model: LevenbergMarquardt.Model = { variables in
             guard monitor.report(done: evaluations, total: nil, unit: "evaluations") else {

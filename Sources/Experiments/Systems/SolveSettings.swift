@@ -182,17 +182,18 @@ public struct SolveSettings: Sendable, Equatable {
     public func solve<Field: JacobianField>(_ field: Field, initialState: [Double], at times: [Double]? = nil) throws(SolveFailure) -> Solution {
         let outputTimes = times ?? self.outputTimes
         let saveAt: SaveAt = outputTimes.map { .times($0) } ?? .every(saveEvery)
+        return try odeSolve.solve(field, initialState: initialState, from: startTime, to: endTime, saveAt: saveAt)
+    }
+
+    /// The solve these settings describe: the method, constant or adaptive steps, the interruption.
+    public var odeSolve: ODESolve {
         switch family {
         case let .fixedStep(tableau):
-            var solver = FixedStepSolver(tableau: tableau, stepSize: stepSize, steps: steps, saving: saveAt)
-            solver.interruption = interruption
-            return try solver.solve(field, initialState: initialState, startTime: startTime)
+            return ODESolve(method: .explicit(tableau), stepping: .constant(stepSize: stepSize, steps: steps), interruption: interruption)
         case let .adaptive(tableau):
-            return try AdaptiveSolver(tableau: tableau, controller: controller)
-                .solve(field, initialState: initialState, from: startTime, to: endTime, saveAt: saveAt)
+            return ODESolve(method: .explicit(tableau), stepping: .adaptive(controller))
         case let .stiff(method):
-            return try RosenbrockSolver(method: method, controller: controller)
-                .solve(field, initialState: initialState, from: startTime, to: endTime, saveAt: saveAt)
+            return ODESolve(method: .rosenbrock(method), stepping: .adaptive(controller))
         }
     }
 

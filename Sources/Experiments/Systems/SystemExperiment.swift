@@ -145,19 +145,9 @@ struct SystemExperiment<Field: JacobianField & DifferentiableField>: Sendable {
 
     private func runStoppable(monitor: RunMonitor) throws(BlockFailure) -> Artifacts {
         guard let fit, let observations else { return try solveAndDescribe(field, monitor: monitor) }
-        let recurrence: ParameterFit<Field>.Recurrence
-        switch settings.family {
-        case let .fixedStep(tableau):
-            var solver = FixedStepSolver(tableau: tableau, stepSize: settings.stepSize, steps: settings.steps)
-            solver.interruption = settings.interruption
-            recurrence = .fixed(solver)
-        case let .adaptive(tableau):
-            recurrence = .adaptive(AdaptiveSolver(tableau: tableau, controller: settings.controller))
-        case .stiff:
-            return try solveAndDescribe(field, monitor: monitor)
-        }
+        if case .stiff = settings.family { return try solveAndDescribe(field, monitor: monitor) }
         let initialGuess = field.withParameters(fit.initial)
-        let study = ParameterFit(field: initialGuess, settings: fit, recurrence: recurrence, startTime: settings.startTime,
+        let study = ParameterFit(field: initialGuess, settings: fit, solve: settings.odeSolve, startTime: settings.startTime,
                                  initialState: initialState, observations: observations, stateNames: stateNames)
         let clock = ContinuousClock()
         let begin = clock.now
