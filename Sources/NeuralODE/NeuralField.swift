@@ -12,7 +12,7 @@ import ODE
 ///
 /// Neural ODEs: Chen, Rubanova, Bettencourt & Duvenaud, "Neural Ordinary Differential
 /// Equations", NeurIPS 2018.
-public struct NeuralField<Scalar: NetworkScalar>: KeepingField {
+public struct NeuralField<Scalar: NetworkScalar>: DifferentiableField {
     /// What the network sees.
     public enum Input: String, Sendable, CaseIterable {
         /// The state itself.
@@ -102,6 +102,10 @@ public struct NeuralField<Scalar: NetworkScalar>: KeepingField {
         let workspaces = scratch.workspaces
         evaluate(state: state, derivative: derivative) { workspaces[$0] }
     }
+
+    /// A network keeps its activations per slot for backpropagation through a solve.
+    @inlinable
+    public var keepsEvaluations: Bool { true }
 
     /// `net(g(y))`, keeping the network's activations under `slot` (workspaces of its own, kept
     /// with the scratch and reused by later gradients).

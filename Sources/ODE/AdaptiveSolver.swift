@@ -92,14 +92,10 @@ public struct AdaptiveSolver: Sendable {
                                evaluate: { stage, input in evaluate(t + step.c[stage] * signedH, input, into: stage) })
             step.finish(count: n, y: y, yNew: yNew, error: errorVector, secondary: workspace.secondaryError, slope: slope)
             statistics.steps += 1
-            let squares = ErrorNorm.squaredRatios(errorVector, y: y, yNew: yNew, relative: rtol, absolute: atol, range: 0..<n)
-            let secondarySquares = step.hasSecondaryEstimate
-                ? ErrorNorm.squaredRatios(workspace.secondaryError, y: y, yNew: yNew, relative: rtol, absolute: atol, range: 0..<n) : nil
-            let error = ErrorNorm.stepError(squares: squares, secondarySquares: secondarySquares, count: n)
-            guard control.judge(error: error,
-                                failure: (t + signedH, (0..<n).first { !yNew[$0].isFinite } ?? 0), statistics: &statistics) else {
-                continue
-            }
+            let (accepted, error) = control.judge(
+                error: errorVector, secondary: step.hasSecondaryEstimate ? workspace.secondaryError : nil, y: y, yNew: yNew,
+                relative: rtol, absolute: atol, count: n, endOfStep: t + signedH, statistics: &statistics)
+            guard accepted else { continue }
             let tNew = last ? endTime : t + signedH
             // The slope at the new point: the FSAL stage, or one more evaluation (needed for the next step anyway).
             if fsal {

@@ -102,6 +102,23 @@ struct StepControl {
         return true
     }
 
+    /// Judges a step ending at `endOfStep` from its error estimate(s) by `ErrorNorm` (`secondary`
+    /// for a combined estimator): returns whether it is accepted, and the error for `accept`.
+    @inlinable
+    mutating func judge<Scalar: BinaryFloatingPoint>(
+        error errorVector: UnsafeMutablePointer<Scalar>, secondary: UnsafeMutablePointer<Scalar>? = nil,
+        y: UnsafeMutablePointer<Scalar>, yNew: UnsafeMutablePointer<Scalar>, relative: UnsafeMutablePointer<Double>,
+        absolute: UnsafeMutablePointer<Double>, count n: Int, endOfStep: Double, statistics: inout SolveStatistics
+    ) -> (accepted: Bool, error: Double) {
+        let squares = ErrorNorm.squaredRatios(errorVector, y: y, yNew: yNew, relative: relative, absolute: absolute, range: 0..<n)
+        let secondarySquares = secondary.map {
+            ErrorNorm.squaredRatios($0, y: y, yNew: yNew, relative: relative, absolute: absolute, range: 0..<n)
+        }
+        let error = ErrorNorm.stepError(squares: squares, secondarySquares: secondarySquares, count: n)
+        let accepted = judge(error: error, failure: (endOfStep, (0..<n).first { !yNew[$0].isFinite } ?? 0), statistics: &statistics)
+        return (accepted, error)
+    }
+
     /// After an accepted step with scaled error `error`: the PI update of the step size.
     @inlinable
     mutating func accept(error: Double) {

@@ -25,9 +25,44 @@ public protocol DifferentiableField: VectorField where Scalar == Double {
         t: Double, state: UnsafeBufferPointer<Double>, cotangent v: UnsafeBufferPointer<Double>,
         derivative: UnsafeMutableBufferPointer<Double>,
         stateCotangent: UnsafeMutableBufferPointer<Double>, addingTo parameterCotangent: UnsafeMutableBufferPointer<Double>)
+
+    /// Whether the field keeps what its vector–Jacobian products need from an evaluation (a
+    /// network's activations) under a slot, so that backpropagation through a solve
+    /// differentiates recorded stages without evaluating them again. Default: `false`.
+    var keepsEvaluations: Bool { get }
+
+    /// `f(t, y)` into `derivative`, keeping what the products at `(t, y)` need under `slot` (a
+    /// small integer chosen by the caller; evaluating into a slot replaces what it held). The
+    /// default evaluates and keeps nothing.
+    func evaluate(t: Double, state: UnsafeBufferPointer<Double>, derivative: UnsafeMutableBufferPointer<Double>, keepingAs slot: Int)
+
+    /// The products of `vectorJacobianProducts(t:state:…)` at the point last evaluated under
+    /// `slot` (`state` is that point again). The default computes them from `state`.
+    func vectorJacobianProducts(
+        kept slot: Int, t: Double, state: UnsafeBufferPointer<Double>, cotangent v: UnsafeBufferPointer<Double>,
+        stateCotangent: UnsafeMutableBufferPointer<Double>, addingTo parameterCotangent: UnsafeMutableBufferPointer<Double>)
 }
 
 extension DifferentiableField {
+    /// A field keeps nothing by default.
+    @inlinable
+    public var keepsEvaluations: Bool { false }
+
+    /// Evaluates, keeping nothing.
+    @inlinable
+    public func evaluate(t: Double, state: UnsafeBufferPointer<Double>, derivative: UnsafeMutableBufferPointer<Double>, keepingAs slot: Int) {
+        evaluate(t: t, state: state, derivative: derivative)
+    }
+
+    /// Computes the products at `state`.
+    @inlinable
+    public func vectorJacobianProducts(
+        kept slot: Int, t: Double, state: UnsafeBufferPointer<Double>, cotangent v: UnsafeBufferPointer<Double>,
+        stateCotangent: UnsafeMutableBufferPointer<Double>, addingTo parameterCotangent: UnsafeMutableBufferPointer<Double>
+    ) {
+        vectorJacobianProducts(t: t, state: state, cotangent: v, stateCotangent: stateCotangent, addingTo: parameterCotangent)
+    }
+
     /// Evaluates, then computes the products.
     @inlinable
     public func evaluateWithVectorJacobianProducts(

@@ -61,13 +61,16 @@ public struct FixedStepSolver: Sendable {
             guard cursor < listed.count else { return -1 }
             return listed[cursor]
         }
-        if every > 0 || listed.first == 0 {
-            times.append(startTime)
-            for i in 0..<n { saved.append(Double(y[i])) }
-            savedSteps.append(0)
-            if every == 0 { cursor = 1 }
+        var nextSave = every > 0 || listed.first == 0 ? 0 : following(-1)
+        /// Keeps step `step`'s state and finds the next step to keep.
+        func save(_ step: Int, _ values: UnsafeMutablePointer<Scalar>) {
+            times.append(startTime + Double(step) * stepSize)
+            for i in 0..<n { saved.append(Double(values[i])) }
+            savedSteps.append(step)
+            if every == 0 { cursor += 1 }
+            nextSave = following(step)
         }
-        var nextSave = every > 0 ? following(0) : following(-1)
+        if nextSave == 0 { save(0, y) }
         // Small single-stage systems (explicit Euler on up to four states, the source article's RNN): state and
         // slope in fixed-size stack storage, which the optimiser keeps in registers across steps.
         if s == 1, n <= 4 {
@@ -99,13 +102,7 @@ public struct FixedStepSolver: Sendable {
                             for i in 0..<n { y[i] = yLocal[i] }
                             return -step
                         }
-                        if step == nextSave {
-                            times.append(startTime + Double(step) * stepSize)
-                            for i in 0..<n { saved.append(Double(yLocal[i])) }
-                            savedSteps.append(step)
-                            if every == 0 { cursor += 1 }
-                            nextSave = following(step)
-                        }
+                        if step == nextSave { save(step, yLocal) }
                         step &+= 1
                     }
                     for i in 0..<n { y[i] = yLocal[i] }
@@ -143,13 +140,7 @@ public struct FixedStepSolver: Sendable {
             if stepIndex & 0xFFFF == 0, let interruption, interruption.shouldStop() {
                 throw .interrupted(t: startTime + Double(stepIndex) * stepSize, step: stepIndex)
             }
-            if stepIndex == nextSave {
-                times.append(startTime + Double(stepIndex) * stepSize)
-                for i in 0..<n { saved.append(Double(y[i])) }
-                savedSteps.append(stepIndex)
-                if every == 0 { cursor += 1 }
-                nextSave = following(stepIndex)
-            }
+            if stepIndex == nextSave { save(stepIndex, y) }
             stepIndex &+= 1
         }
         let statistics = SolveStatistics(steps: steps, accepted: steps, rejected: 0, functionEvaluations: steps * s)

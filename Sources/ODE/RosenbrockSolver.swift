@@ -116,13 +116,9 @@ public struct RosenbrockSolver: Sendable {
                 yNew[component] = y[component] + step
                 errorVector[component] = error
             }
-            let error = ErrorNorm.stepError(
-                squares: ErrorNorm.squaredRatios(errorVector, y: y, yNew: yNew, relative: rtol, absolute: atol, range: 0..<n),
-                secondarySquares: nil, count: n)
-            guard control.judge(error: error, failure: (t + signedH, (0..<n).first { !yNew[$0].isFinite } ?? 0),
-                                statistics: &statistics) else {
-                continue
-            }
+            let (accepted, error) = control.judge(error: errorVector, y: y, yNew: yNew, relative: rtol, absolute: atol, count: n,
+                                                  endOfStep: t + signedH, statistics: &statistics)
+            guard accepted else { continue }
             let tNew = last ? endTime : t + signedH
             evaluate(tNew, yNew, into: f1)
             while let outputTime = recorder.pendingOutput(before: tNew) {

@@ -69,17 +69,9 @@ extension AdaptiveSolver {
         }
         let steps = times.count - 1
         let sizes = steps > 0 ? (0..<steps).map { times[$0 + 1] - times[$0] } : [0]
-        // Recompute the states along the recorded steps with the generic step, so that the reverse pass
-        // differentiates exactly the recurrence it runs through.
-        var evaluations = 0
-        try states.withUnsafeMutableBufferPointer { (y) throws(SolveFailure) in
-            evaluations = try StepBackpropagation.forward(field, coefficients: coefficients, times: times, sizes: sizes, states: y.baseAddress!, steps: steps)
-        }
-        var result = states.withUnsafeMutableBufferPointer { y in
-            StepBackpropagation.reverse(field, coefficients: coefficients, times: times, sizes: sizes, states: y.baseAddress!, steps: steps,
-                                        observationSteps: observationSteps, loss: loss)
-        }
-        result.functionEvaluations += evaluations + solveEvaluations
+        var result = try StepBackpropagation.gradient(field, coefficients: coefficients, times: times, sizes: sizes, states: &states,
+                                                      steps: steps, observationSteps: observationSteps, loss: loss)
+        result.functionEvaluations += solveEvaluations
         result.forwardEvaluations = solveEvaluations
         return result
     }
@@ -95,15 +87,12 @@ extension AdaptiveSolver {
     /// stage and no evaluation of the field. With a first-same-as-last method the last stage of
     /// one step and the first of the next are one evaluation, differentiated once.
     ///
-    /// With `keptEvaluation` and `keptProducts` (a field that keeps its evaluations), every stage
+    /// For a field that keeps its evaluations (`keepsEvaluations`), every stage
     /// of the forward pass is evaluated into a slot (a rejected attempt's slots are reused) and the
     /// reverse pass takes its products from that slot.
     @inlinable
     func denseOutputGradient<Field: DifferentiableField>(
-        _ field: Field, initialState: [Double], from startTime: Double, observationTimes: [Double], loss: PointLoss,
-        keptEvaluation: ((Int, Double, UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>) -> Void)? = nil,
-        keptProducts: ((Int, Double, UnsafeMutablePointer<Double>, UnsafeBufferPointer<Double>, UnsafeMutableBufferPointer<Double>,
-                        UnsafeMutableBufferPointer<Double>) -> Void)? = nil
+        _ field: Field, initialState: [Double], from startTime: Double, observationTimes: [Double], loss: PointLoss
     ) throws(SolveFailure) -> LossGradient {
         let n = field.dimension, p = field.parameterCount, s = tableau.stages
         let endTime = observationTimes[observationTimes.count - 1]
@@ -167,11 +156,12 @@ extension AdaptiveSolver {
             statistics.functionEvaluations += 1
         }
         // Kept evaluations: the slot of each accepted step's stages, the slot of the current K₀ and the next free one.
-        let keeps = keptEvaluation != nil && keptProducts != nil
+        let keeps = field.keepsEvaluations
         var stageSlots = [Int](), firstSlot = 0, freeSlot = 0
         func evaluate(_ time: Double, _ input: UnsafeMutablePointer<Double>, into row: UnsafeMutablePointer<Double>, slot: Int) {
-            if let keptEvaluation, keeps {
-                keptEvaluation(slot, time, input, row)
+            if keeps {
+                field.evaluate(t: time, state: UnsafeBufferPointer(start: input, count: n), derivative: UnsafeMutableBufferPointer(start: row, count: n),
+                               keepingAs: slot)
                 statistics.functionEvaluations += 1
             } else {
                 evaluate(time, input, into: row)
@@ -217,13 +207,9 @@ extension AdaptiveSolver {
                 if fsal { yNew.update(from: inputs + (s - 1) * n, count: n) }
                 method.finish(count: n, y: y, yNew: yNew, error: errorVector, secondary: errorVector, slope: slope)
                 statistics.steps += 1
-                let error = ErrorNorm.stepError(
-                    squares: ErrorNorm.squaredRatios(errorVector, y: y, yNew: yNew, relative: rtol, absolute: atol, range: 0..<n),
-                    secondarySquares: nil, count: n)
-                guard control.judge(error: error, failure: (t + h, (0..<n).first { !yNew[$0].isFinite } ?? 0),
-                                    statistics: &statistics) else {
-                    continue
-                }
+                let (stepAccepted, error) = control.judge(error: errorVector, y: y, yNew: yNew, relative: rtol, absolute: atol, count: n,
+                                                          endOfStep: t + h, statistics: &statistics)
+                guard stepAccepted else { continue }
                 let tNew = last ? endTime : t + h
                 if keeps {
                     stageSlots.append(firstSlot)
@@ -330,9 +316,10 @@ extension AdaptiveSolver {
                 var nonzero = false
                 for component in 0..<n where row[component] != 0 { nonzero = true; break }
                 if nonzero {
-                    if let keptProducts, keeps {
-                        keptProducts(stageSlots[step * s + i], time + c[i] * h, inputs + i * n, UnsafeBufferPointer(start: row, count: n),
-                                     inputAdjointBuffer, thetaBuffer)
+                    if keeps {
+                        field.vectorJacobianProducts(
+                            kept: stageSlots[step * s + i], t: time + c[i] * h, state: UnsafeBufferPointer(start: inputs + i * n, count: n),
+                            cotangent: UnsafeBufferPointer(start: row, count: n), stateCotangent: inputAdjointBuffer, addingTo: thetaBuffer)
                     } else {
                         field.vectorJacobianProducts(
                             t: time + c[i] * h, state: UnsafeBufferPointer(start: inputs + i * n, count: n),

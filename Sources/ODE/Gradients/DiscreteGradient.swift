@@ -77,18 +77,8 @@ extension FixedStepSolver {
         for step in 0...steps { times[step] = startTime + Double(step) * stepSize }
         let sizes = [Double](repeating: stepSize, count: max(steps, 1))
         for i in 0..<n { states[i] = initialState[i] }
-        // Forward: every state, by the same generic step the reverse pass differentiates.
-        var evaluations = 0
-        try states.withUnsafeMutableBufferPointer { (y) throws(SolveFailure) in
-            evaluations = try StepBackpropagation.forward(field, coefficients: coefficients, times: times, sizes: sizes, states: y.baseAddress!, steps: steps)
-        }
-        var result = states.withUnsafeMutableBufferPointer { y in
-            StepBackpropagation.reverse(field, coefficients: coefficients, times: times, sizes: sizes, states: y.baseAddress!, steps: steps,
-                                        observationSteps: observationSteps, loss: loss)
-        }
-        result.functionEvaluations += evaluations
-        result.forwardEvaluations = evaluations
-        return result
+        return try StepBackpropagation.gradient(field, coefficients: coefficients, times: times, sizes: sizes, states: &states, steps: steps,
+                                                observationSteps: observationSteps, loss: loss)
     }
 }
 
@@ -215,6 +205,24 @@ extension FixedStepSolver {
 /// solves), and the states at the step boundaries are stored.
 @usableFromInline
 enum StepBackpropagation {
+    /// The gradient through the recorded steps from `states[0]`: every state recomputed forward
+    /// by the one explicit step (so that the reverse pass differentiates exactly the recurrence it
+    /// runs through), then the reverse pass. `forwardEvaluations` counts the recomputation.
+    @inlinable
+    static func gradient<Field: DifferentiableField>(
+        _ field: Field, coefficients: RungeKuttaCoefficients, times: [Double], sizes: [Double], states: inout [Double], steps: Int,
+        observationSteps: [Int], loss: PointLoss
+    ) throws(SolveFailure) -> LossGradient {
+        try states.withUnsafeMutableBufferPointer { (y) throws(SolveFailure) -> LossGradient in
+            let evaluations = try forward(field, coefficients: coefficients, times: times, sizes: sizes, states: y.baseAddress!, steps: steps)
+            var result = reverse(field, coefficients: coefficients, times: times, sizes: sizes, states: y.baseAddress!, steps: steps,
+                                 observationSteps: observationSteps, loss: loss)
+            result.functionEvaluations += evaluations
+            result.forwardEvaluations = evaluations
+            return result
+        }
+    }
+
     /// Runs the steps forward, filling `states[1...steps]` from `states[0]`; returns the evaluations.
     @inlinable
     static func forward<Field: DifferentiableField>(
