@@ -6,8 +6,9 @@ public struct AdaptiveSolver: Sendable {
     public let tableau: ButcherTableau
     /// Step-size control and limits.
     public var controller: StepSizeController
-    /// The tableau flattened for the step, computed once.
-    @usableFromInline let coefficients: RungeKuttaCoefficients
+    /// The tableau flattened for the step (computed once, with the tableau).
+    @inlinable
+    var coefficients: RungeKuttaCoefficients { tableau.flattened }
     /// How the solver reads the solution between steps.
     @usableFromInline let denseOutput: DenseOutput
 
@@ -15,7 +16,6 @@ public struct AdaptiveSolver: Sendable {
     public init(tableau: ButcherTableau, controller: StepSizeController) {
         self.tableau = tableau
         self.controller = controller
-        coefficients = RungeKuttaCoefficients(tableau)
         denseOutput = DenseOutput(tableau)
     }
 
@@ -68,6 +68,7 @@ public struct AdaptiveSolver: Sendable {
                            derivative: UnsafeMutableBufferPointer(start: k + stage &* n, count: n))
             statistics.functionEvaluations += 1
         }
+        step.pointSlopes(at: k, stride: n)
         let slope = { (stage: Int) in k + stage &* n }
 
         // k[0] = f(t0, y0).
@@ -88,9 +89,14 @@ public struct AdaptiveSolver: Sendable {
             step.scale(by: signedH)
             // Stages 1..s-1 (stage 0 is k[0], from FSAL or the previous evaluation); the last
             // stage input of a first-same-as-last method is the proposed solution itself.
-            step.computeStages(count: n, y: y, slope: slope, input: { fsal && $0 == s &- 1 ? yNew : yStage },
-                               evaluate: { stage, input in evaluate(t + step.c[stage] * signedH, input, into: stage) })
-            step.finish(count: n, y: y, yNew: yNew, error: errorVector, secondary: workspace.secondaryError, slope: slope)
+            var stage = 1
+            while stage < s {
+                let input = fsal && stage == s &- 1 ? yNew : yStage
+                step.stageInput(stage, into: input, y: y, count: n)
+                evaluate(t + step.c[stage] * signedH, input, into: stage)
+                stage &+= 1
+            }
+            step.finish(count: n, y: y, yNew: yNew, error: errorVector, secondary: workspace.secondaryError)
             statistics.steps += 1
             let (accepted, error) = control.judge(
                 error: errorVector, secondary: step.hasSecondaryEstimate ? workspace.secondaryError : nil, y: y, yNew: yNew,

@@ -34,6 +34,9 @@ public struct ButcherTableau: Sendable, Equatable {
     /// embedded order, or the method's order for a combined estimator.
     public let controlOrder: Int
 
+    /// The coefficients flattened for the one explicit step, computed once with the tableau.
+    public let flattened: RungeKuttaCoefficients
+
     /// Number of stages.
     public var stages: Int { b.count }
 
@@ -46,11 +49,7 @@ public struct ButcherTableau: Sendable, Equatable {
 
     /// First same as last: the last stage is evaluated at the new solution, so it is the next
     /// step's first stage.
-    public var isFSAL: Bool {
-        guard stages > 1, c[stages - 1] == 1 else { return false }
-        let lastRow = a[stages - 1]
-        return zip(lastRow, b).allSatisfy { $0 == $1 } && b[stages - 1] == 0
-    }
+    public var isFSAL: Bool { flattened.isFSAL }
 
     /// Creates a tableau, checking that its shape is explicit and that it is consistent:
     /// each row of `a` sums to its `c`, and the weights `b` sum to one.
@@ -117,6 +116,7 @@ public struct ButcherTableau: Sendable, Equatable {
         self.secondaryOrder = secondaryOrder
         self.extendedDense = extendedDense
         self.controlOrder = secondaryWeights != nil ? order : min(order, embeddedOrder ?? order) + 1
+        flattened = RungeKuttaCoefficients(a: a, b: b, c: c, embeddedWeights: embeddedWeights, secondaryWeights: secondaryWeights)
     }
 }
 

@@ -13,12 +13,7 @@ public struct CompetitionModel: VectorField, ComponentMajorBatchField, Equatable
 
     /// Creates the model from its six parameters.
     public init(r1: Double, r2: Double, a1: Double, a2: Double, iN1: Double, iN2: Double) {
-        self.r1 = r1
-        self.r2 = r2
-        self.a1 = a1
-        self.a2 = a2
-        self.iN1 = iN1
-        self.iN2 = iN2
+        (self.r1, self.r2, self.a1, self.a2, self.iN1, self.iN2) = (r1, r2, a1, a2, iN1, iN2)
     }
 
     /// Two species.

@@ -12,8 +12,9 @@ public struct FixedStepSolver: Sendable {
     public let steps: Int
     /// Which steps to keep (`.times` must lie on the grid `startTime + i·h`).
     public let saving: SaveAt
-    /// The tableau flattened for the step, computed once.
-    @usableFromInline let coefficients: RungeKuttaCoefficients
+    /// The tableau flattened for the step (computed once, with the tableau).
+    @inlinable
+    var coefficients: RungeKuttaCoefficients { tableau.flattened }
 
     /// Creates a solver configuration.
     /// Asked every 65,536 steps (the loop is too fast to ask more often) whether to stop.
@@ -24,7 +25,6 @@ public struct FixedStepSolver: Sendable {
         self.stepSize = stepSize
         self.steps = steps
         self.saving = saving
-        coefficients = RungeKuttaCoefficients(tableau)
     }
 
     /// Integrates `field` from `initialState` at `startTime` for `steps` steps.
@@ -61,22 +61,21 @@ public struct FixedStepSolver: Sendable {
             guard cursor < listed.count else { return -1 }
             return listed[cursor]
         }
-        var nextSave = every > 0 || listed.first == 0 ? 0 : following(-1)
-        /// Keeps step `step`'s state and finds the next step to keep.
-        func save(_ step: Int, _ values: UnsafeMutablePointer<Scalar>) {
+        /// Keeps step `step`'s state; returns the next step to keep.
+        func save(_ step: Int, _ values: UnsafeMutablePointer<Scalar>) -> Int {
             times.append(startTime + Double(step) * stepSize)
             for i in 0..<n { saved.append(Double(values[i])) }
             savedSteps.append(step)
             if every == 0 { cursor += 1 }
-            nextSave = following(step)
+            return following(step)
         }
-        if nextSave == 0 { save(0, y) }
+        var nextSave = every > 0 || listed.first == 0 ? save(0, y) : following(-1)
         // Small single-stage systems (explicit Euler on up to four states, the source article's RNN): state and
         // slope in fixed-size stack storage, which the optimiser keeps in registers across steps.
         if s == 1, n <= 4 {
             var state: (Scalar, Scalar, Scalar, Scalar) = (0, 0, 0, 0)
             var slope: (Scalar, Scalar, Scalar, Scalar) = (0, 0, 0, 0)
-            let weight = method.bScaled[0]
+            let weight = Scalar(stepSize * method.bTerms[0])
             let finished: Int? = withUnsafeMutablePointer(to: &state) { statePointer in
                 withUnsafeMutablePointer(to: &slope) { slopePointer in
                     let yLocal = UnsafeMutableRawPointer(statePointer).assumingMemoryBound(to: Scalar.self)
@@ -102,7 +101,7 @@ public struct FixedStepSolver: Sendable {
                             for i in 0..<n { y[i] = yLocal[i] }
                             return -step
                         }
-                        if step == nextSave { save(step, yLocal) }
+                        if step == nextSave { nextSave = save(step, yLocal) }
                         step &+= 1
                     }
                     for i in 0..<n { y[i] = yLocal[i] }
@@ -120,19 +119,20 @@ public struct FixedStepSolver: Sendable {
             return Solution(dimension: n, times: times, states: saved, stepIndices: savedSteps, statistics: statistics)
         }
         let current = UnsafeBufferPointer(start: UnsafePointer(y), count: n)
-        let slope = { (stage: Int) in k + stage &* n }
+        method.pointSlopes(at: k, stride: n)
         var stepIndex = 1
         while stepIndex <= steps {
             let t = startTime + Double(stepIndex &- 1) * stepSize
             field.evaluate(t: Scalar(t), state: current, derivative: UnsafeMutableBufferPointer(start: k, count: n))
-            method.computeStages(count: n, y: y, slope: slope, input: { _ in yStage }, evaluate: { stage, input in
-                field.evaluate(t: Scalar(t + method.c[stage] * stepSize), state: UnsafeBufferPointer(start: input, count: n),
+            var stage = 1
+            while stage < s {
+                method.stageInput(stage, into: yStage, y: y, count: n)
+                field.evaluate(t: Scalar(t + method.c[stage] * stepSize), state: UnsafeBufferPointer(start: yStage, count: n),
                                derivative: UnsafeMutableBufferPointer(start: k + stage &* n, count: n))
-            })
-            method.proposedSolution(into: y, y: y, slope: slope, range: 0..<n)
+                stage &+= 1
+            }
             // Branch-free finiteness check: v − v is 0 for finite v and NaN otherwise.
-            var check: Scalar = 0
-            for component in 0..<n { check += y[component] - y[component] }
+            let check = method.advance(y, count: n)
             if check != 0 || check.isNaN {
                 let component = (0..<n).first { !y[$0].isFinite } ?? 0
                 throw .nonFiniteState(t: startTime + Double(stepIndex) * stepSize, step: stepIndex, component: component)
@@ -140,7 +140,7 @@ public struct FixedStepSolver: Sendable {
             if stepIndex & 0xFFFF == 0, let interruption, interruption.shouldStop() {
                 throw .interrupted(t: startTime + Double(stepIndex) * stepSize, step: stepIndex)
             }
-            if stepIndex == nextSave { save(stepIndex, y) }
+            if stepIndex == nextSave { nextSave = save(stepIndex, y) }
             stepIndex &+= 1
         }
         let statistics = SolveStatistics(steps: steps, accepted: steps, rejected: 0, functionEvaluations: steps * s)

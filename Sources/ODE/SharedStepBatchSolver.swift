@@ -39,7 +39,10 @@ public struct SharedStepBatchSolver: Sendable {
     public func solve<Field: VectorField>(
         _ field: Field, initialStates: [Double], from startTime: Double, to endTime: Double
     ) throws(SolveFailure) -> BatchSolver.Result where Field.Scalar == Double {
-        try solve(InterleavedTiles(field: field), initialStates: initialStates, from: startTime, to: endTime)
+        let tiles = TileEvaluation(dimension: field.dimension, componentMajor: false) { t, states, derivatives, _, count in
+            field.evaluateBatch(t: t, states: states, derivatives: derivatives, count: count)
+        }
+        return try solve(tiles, initialStates: initialStates, from: startTime, to: endTime)
     }
 
     /// Solves as above with each tile stored component-major, for a field that evaluates a
@@ -48,12 +51,15 @@ public struct SharedStepBatchSolver: Sendable {
     public func solve<Field: ComponentMajorBatchField>(
         _ field: Field, initialStates: [Double], from startTime: Double, to endTime: Double
     ) throws(SolveFailure) -> BatchSolver.Result {
-        try solve(ComponentMajorTiles(field: field), initialStates: initialStates, from: startTime, to: endTime)
+        let tiles = TileEvaluation(dimension: field.dimension, componentMajor: true) { t, states, derivatives, stride, count in
+            field.evaluateComponentMajor(t: t, states: states, derivatives: derivatives, stride: stride, count: count)
+        }
+        return try solve(tiles, initialStates: initialStates, from: startTime, to: endTime)
     }
 
     @inlinable
-    func solve<Tiles: TileEvaluation>(
-        _ field: Tiles, initialStates: [Double], from startTime: Double, to endTime: Double
+    func solve(
+        _ field: TileEvaluation, initialStates: [Double], from startTime: Double, to endTime: Double
     ) throws(SolveFailure) -> BatchSolver.Result {
         let tableau = solver.tableau
         let controller = solver.controller
@@ -72,7 +78,7 @@ public struct SharedStepBatchSolver: Sendable {
             tolerances: Tolerances(relative: [tolerances.relative[0]], absolute: [tolerances.absolute[0]]), saveAt: .final)
         let s = tableau.stages
         let layout = TileLayout(count: count, dimension: d, tile: min(count, Self.tileTrajectories),
-                                componentMajor: Tiles.componentMajor)
+                                componentMajor: field.componentMajor)
         let m = layout.tileLength, stored = layout.tiles * m
         let chunks = min(layout.tiles, workers * Self.chunksPerWorker)
         let rows = s + 2  // per chunk: the stage input, slopes 1..<s and the two error estimates
@@ -80,18 +86,15 @@ public struct SharedStepBatchSolver: Sendable {
         // Doubles: y, yNew, first and last slopes and two vectors of scratch for the first step
         // (all tiled); rtol and atol laid out as one tile; per chunk `rows` tile vectors and a
         // cache line for its partial sums.
+        // The step's coefficients follow.
         let doubles = 6 * stored + 2 * m + chunks * (rows * m + 8)
-        let storage = UnsafeMutablePointer<Double>.allocate(capacity: doubles)
-        storage.initialize(repeating: 0, count: doubles)
-        let stepStorage = UnsafeMutableRawPointer.allocate(byteCount: RungeKuttaStep<Double>.byteCount(stages: s), alignment: 16)
-        defer {
-            storage.deallocate()
-            stepStorage.deallocate()
-        }
+        let storage = UnsafeMutableRawPointer.allocate(byteCount: 8 * doubles + RungeKuttaStep<Double>.byteCount(stages: s), alignment: 64)
+            .initializeMemory(as: Double.self, repeating: 0, count: doubles)
+        defer { storage.deallocate() }
         var y = storage, yNew = storage + stored, k0 = storage + 2 * stored, kLast = storage + 3 * stored
         let scratch = storage + 4 * stored, rtol = storage + 6 * stored, atol = rtol + m
         let work = atol + m, partial = work + chunks * rows * m
-        let method = RungeKuttaStep<Double>(solver.coefficients, storage: stepStorage)
+        let method = RungeKuttaStep<Double>(solver.coefficients, storage: UnsafeMutableRawPointer(storage + doubles))
         // Per chunk: the current tile's slope vectors.
         let slopeTable = UnsafeMutablePointer<UnsafeMutablePointer<Double>>.allocate(capacity: chunks * s)
         defer { slopeTable.deallocate() }
@@ -192,41 +195,30 @@ public protocol ComponentMajorBatchField: VectorField where Scalar == Double {
                                 stride: Int, count: Int)
 }
 
-/// How the shared-step batch solver evaluates one tile of states.
+/// How the shared-step batch solver evaluates one tile of states: the field's batch evaluation,
+/// trajectory-major (component `j` of the tile's `i`th state at `i * dimension + j`) or
+/// component-major (at `j * stride + i`), for the first `count` states of a tile of `stride`.
 @usableFromInline
-protocol TileEvaluation: Sendable {
-    /// Whether a tile is component-major (component `j` of its `i`th state at `j * stride + i`)
-    /// rather than trajectory-major.
-    static var componentMajor: Bool { get }
+struct TileEvaluation: @unchecked Sendable {
     /// Components per state.
-    var dimension: Int { get }
-    /// Writes the derivatives of the first `count` states of a tile of `stride` states.
-    func evaluate(t: Double, states: UnsafeMutablePointer<Double>, derivatives: UnsafeMutablePointer<Double>, stride: Int, count: Int)
-}
+    @usableFromInline let dimension: Int
+    /// Whether a tile is component-major rather than trajectory-major.
+    @usableFromInline let componentMajor: Bool
+    /// Writes the derivatives of a tile's states: `(t, states, derivatives, stride, count)`.
+    @usableFromInline let body: (Double, UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>, Int, Int) -> Void
 
-/// Trajectory-major tiles, evaluated by the field's `evaluateBatch`.
-@usableFromInline
-struct InterleavedTiles<Field: VectorField>: TileEvaluation where Field.Scalar == Double {
-    @usableFromInline let field: Field
-    @inlinable init(field: Field) { self.field = field }
-    @inlinable static var componentMajor: Bool { false }
-    @inlinable var dimension: Int { field.dimension }
-    @inlinable @inline(__always)
-    func evaluate(t: Double, states: UnsafeMutablePointer<Double>, derivatives: UnsafeMutablePointer<Double>, stride: Int, count: Int) {
-        field.evaluateBatch(t: t, states: states, derivatives: derivatives, count: count)
+    @inlinable
+    init(dimension: Int, componentMajor: Bool,
+         evaluate: @escaping (Double, UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>, Int, Int) -> Void) {
+        self.dimension = dimension
+        self.componentMajor = componentMajor
+        body = evaluate
     }
-}
 
-/// Component-major tiles, evaluated by the field's `evaluateComponentMajor`.
-@usableFromInline
-struct ComponentMajorTiles<Field: ComponentMajorBatchField>: TileEvaluation {
-    @usableFromInline let field: Field
-    @inlinable init(field: Field) { self.field = field }
-    @inlinable static var componentMajor: Bool { true }
-    @inlinable var dimension: Int { field.dimension }
+    /// Evaluates the first `count` states of a tile of `stride`.
     @inlinable @inline(__always)
     func evaluate(t: Double, states: UnsafeMutablePointer<Double>, derivatives: UnsafeMutablePointer<Double>, stride: Int, count: Int) {
-        field.evaluateComponentMajor(t: t, states: states, derivatives: derivatives, stride: stride, count: count)
+        body(t, states, derivatives, stride, count)
     }
 }
 
@@ -285,34 +277,21 @@ struct TileStep: @unchecked Sendable {
          work: UnsafeMutablePointer<Double>, partial: UnsafeMutablePointer<Double>,
          slopeTable: UnsafeMutablePointer<UnsafeMutablePointer<Double>>, layout: TileLayout, method: RungeKuttaStep<Double>,
          rows: Int, t: Double, h: Double, refreshFirstSlope: Bool) {
-        self.y = y
-        self.yNew = yNew
-        self.k0 = k0
-        self.kLast = kLast
-        self.rtol = rtol
-        self.atol = atol
-        self.work = work
-        self.partial = partial
-        self.slopeTable = slopeTable
-        self.layout = layout
-        self.method = method
-        self.rows = rows
-        self.t = t
-        self.h = h
-        self.refreshFirstSlope = refreshFirstSlope
+        (self.y, self.yNew, self.k0, self.kLast, self.rtol, self.atol, self.work, self.partial) = (y, yNew, k0, kLast, rtol, atol, work, partial)
+        (self.slopeTable, self.layout, self.method, self.rows) = (slopeTable, layout, method, rows)
+        (self.t, self.h, self.refreshFirstSlope) = (t, h, refreshFirstSlope)
     }
 
     /// All stages, the proposed states and the error contributions of `tiles`, one tile at a
     /// time, by the one explicit step; stores the chunk's sums of squared scaled errors (NaN if a
     /// proposed state is not finite).
     @inlinable
-    func run<Tiles: TileEvaluation>(_ field: Tiles, chunk: Int, tiles: Range<Int>) {
+    func run(_ field: TileEvaluation, chunk: Int, tiles: Range<Int>) {
         let s = method.stages, m = layout.tileLength, stride = layout.tile, fsal = method.isFSAL
         let base = work + chunk &* rows &* m
         let stageInput = base, error = base + s &* m, secondary = error + m
         let slopes = slopeTable + chunk &* s
         for stage in 1..<s { slopes[stage] = base + stage &* m }
-        let slope = { (stage: Int) in slopes[stage] }
         var squares = 0.0, secondarySquares = 0.0
         for tileIndex in tiles {
             let offset = tileIndex &* m, tileCount = layout.trajectories(inTile: tileIndex)
@@ -326,17 +305,17 @@ struct TileStep: @unchecked Sendable {
                 let input = fsal && stage == s &- 1 ? yNewTile : stageInput
                 for segment in 0..<segments {
                     let start = segment &* stride
-                    method.stageInput(stage, into: input, y: yTile, slope: slope, range: start..<(start &+ length))
+                    method.stageInput(stage, into: input, y: yTile, slopes: slopes, range: start..<(start &+ length))
                 }
                 field.evaluate(t: t + method.c[stage] * h, states: input, derivatives: slopes[stage], stride: stride, count: tileCount)
             }
             for segment in 0..<segments {
                 let start = segment &* stride, range = start..<(start &+ length)
-                if !fsal { method.proposedSolution(into: yNewTile, y: yTile, slope: slope, range: range) }
-                method.errorEstimate(into: error, slope: slope, range: range)
+                if !fsal { method.proposedSolution(into: yNewTile, y: yTile, slopes: slopes, range: range) }
+                method.errorEstimate(into: error, slopes: slopes, range: range)
                 squares += ErrorNorm.squaredRatios(error, y: yTile, yNew: yNewTile, relative: rtol, absolute: atol, range: range)
                 if method.hasSecondaryEstimate {
-                    method.secondaryErrorEstimate(into: secondary, slope: slope, range: range)
+                    method.secondaryErrorEstimate(into: secondary, slopes: slopes, range: range)
                     secondarySquares += ErrorNorm.squaredRatios(secondary, y: yTile, yNew: yNewTile, relative: rtol, absolute: atol,
                                                                 range: range)
                 }

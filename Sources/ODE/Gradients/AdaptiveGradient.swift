@@ -131,6 +131,7 @@ extension AdaptiveSolver {
         let rtol = scratch + 2 * n, atol = rtol + n, observed = atol + n, pointGradients = observed + observations * n
         let adjoint = pointGradients + observations * n, stageAdjoints = adjoint + n, inputAdjoint = stageAdjoints + s * n
         let theta = inputAdjoint + n
+        method.pointSlopes(at: k, stride: n)
         controller.tolerances.expand(relative: rtol, absolute: atol, count: n)
         for i in 0..<n { y[i] = initialState[i] }
 
@@ -198,14 +199,14 @@ extension AdaptiveSolver {
                 let inputs = recorded(accepted)
                 inputs.update(from: y, count: n)
                 let attemptSlot = freeSlot
-                let slope = { (stage: Int) in k + stage * n }
                 method.scale(by: h)
-                method.computeStages(count: n, y: y, slope: slope, input: { inputs + $0 * n }, evaluate: { stage, input in
-                    evaluate(t + c[stage] * h, input, into: k + stage * n, slot: attemptSlot + stage - 1)
-                })
+                for stage in 1..<s {
+                    method.stageInput(stage, into: inputs + stage * n, y: y, count: n)
+                    evaluate(t + c[stage] * h, inputs + stage * n, into: k + stage * n, slot: attemptSlot + stage - 1)
+                }
                 // The new solution (the last stage input when FSAL) and the error estimate.
                 if fsal { yNew.update(from: inputs + (s - 1) * n, count: n) }
-                method.finish(count: n, y: y, yNew: yNew, error: errorVector, secondary: errorVector, slope: slope)
+                method.finish(count: n, y: y, yNew: yNew, error: errorVector, secondary: errorVector)
                 statistics.steps += 1
                 let (stepAccepted, error) = control.judge(error: errorVector, y: y, yNew: yNew, relative: rtol, absolute: atol, count: n,
                                                           endOfStep: t + h, statistics: &statistics)

@@ -237,12 +237,13 @@ enum StepBackpropagation {
             storage.deallocate()
         }
         let method = RungeKuttaStep<Double>(coefficients, storage: storage)
+        method.pointSlopes(at: k, stride: n)
         let inputs = k + s * n
         var evaluations = 0
         for step in 0..<steps {
             let start = y + step * n, next = start + n
             evaluations += stages(field, method: method, t: times[step], h: sizes[step], start: start, k: k, inputs: inputs, slopes: true)
-            method.proposedSolution(into: next, y: start, slope: { k + $0 * n }, range: 0..<n)
+            method.proposedSolution(into: next, y: start, slopes: method.slopes, range: 0..<n)
             for component in 0..<n where !next[component].isFinite {
                 throw .nonFiniteState(t: times[step + 1], step: step + 1, component: component)
             }
@@ -268,7 +269,10 @@ enum StepBackpropagation {
             evaluations += 1
         }
         evaluate(0, inputs)
-        method.computeStages(count: n, y: start, slope: { k + $0 * n }, input: { inputs + $0 * n }, evaluate: evaluate)
+        for stage in 1..<s {
+            method.stageInput(stage, into: inputs + stage * n, y: start, count: n)
+            evaluate(stage, inputs + stage * n)
+        }
         return evaluations
     }
 
@@ -291,15 +295,13 @@ enum StepBackpropagation {
         stateAt: (Int) -> UnsafeMutablePointer<Double>, steps: Int, observationSteps: [Int], loss: PointLoss
     ) -> LossGradient {
         let n = field.dimension, p = field.parameterCount, s = coefficients.stages
+        // Vectors, then the step's coefficients.
         let total = 2 * s * n + 3 * n + s * n + p
-        let storage = UnsafeMutablePointer<Double>.allocate(capacity: total)
-        storage.initialize(repeating: 0, count: total)
-        let stepStorage = UnsafeMutableRawPointer.allocate(byteCount: RungeKuttaStep<Double>.byteCount(stages: s), alignment: 16)
-        defer {
-            storage.deallocate()
-            stepStorage.deallocate()
-        }
-        let method = RungeKuttaStep<Double>(coefficients, storage: stepStorage)
+        let storage = UnsafeMutableRawPointer.allocate(byteCount: 8 * total + RungeKuttaStep<Double>.byteCount(stages: s), alignment: 16)
+            .initializeMemory(as: Double.self, repeating: 0, count: total)
+        defer { storage.deallocate() }
+        let method = RungeKuttaStep<Double>(coefficients, storage: UnsafeMutableRawPointer(storage + total))
+        method.pointSlopes(at: storage, stride: n)
         let a = coefficients.a, b = coefficients.b, c = coefficients.c
         let k = storage, inputs = k + s * n, adjoint = inputs + s * n, pointGradient = adjoint + n
         let inputAdjoint = pointGradient + n, stageAdjoints = inputAdjoint + n, theta = stageAdjoints + s * n
