@@ -42,12 +42,15 @@ let package = Package(
         .target(
             name: "NotebookKit",
             dependencies: [
-                "Experiments", "Report", "Plot", "CCmark", "FileAccess", "CFileAccess", .product(name: "Yams", package: "Yams"),
+                "Experiments", "BlockResults", "Report", "Plot", "CCmark", "FileAccess", "CFileAccess", .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // One type per block kind: options -> computation -> artifacts.
-        .target(name: "Experiments", dependencies: ["ODE", "Expressions", "Learning", "NeuralODE", "Plot", "FileAccess"]),
+        .target(name: "Experiments", dependencies: ["BlockResults", "ODE", "Expressions", "Learning", "NeuralODE", "Plot", "FileAccess"]),
+        // What a block's run leaves for the report, as plain data shared by the experiments, the
+        // result cache and the report page: tables, metrics, figure references, errors, loss curves.
+        .target(name: "BlockResults"),
         // Reading and writing files safely: the read scope (project root, --allow-read), regular
         // files only, paths that cannot leave the output folder, atomic folder replacement, and
         // failures said with the system's reason.
@@ -71,7 +74,7 @@ let package = Package(
         // libpng's writer behind a C call (libpng reports errors by longjmp, which only C catches).
         .target(name: "CPNGEncoder", dependencies: ["CPNG"]),
         // HTML writer with escaping by construction; report and index pages.
-        .target(name: "Report"),
+        .target(name: "Report", dependencies: ["BlockResults"]),
         .systemLibrary(
             name: "CCairo",
             pkgConfig: "cairo",
@@ -92,12 +95,12 @@ let package = Package(
         .testTarget(name: "LearningTests", dependencies: ["Learning"]),
         .testTarget(name: "NeuralODETests", dependencies: ["NeuralODE", "ODE", "Learning"]),
         .testTarget(name: "PlotTests", dependencies: ["Plot"], resources: [.copy("Golden")]),
-        .testTarget(name: "ReportTests", dependencies: ["Report"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "BlockResults"]),
         .testTarget(name: "FileAccessTests", dependencies: ["FileAccess"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "ODE", "Learning", "Expressions"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "BlockResults", "ODE", "Learning", "Expressions"]),
         .testTarget(
             name: "NotebookKitTests",
-            dependencies: ["NotebookKit"],
+            dependencies: ["NotebookKit", "BlockResults"],
             resources: [.copy("Golden")]
         ),
         .testTarget(name: "CLITests", dependencies: ["notebook"], resources: [.copy("Corpus")]),
