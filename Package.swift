@@ -42,7 +42,7 @@ let package = Package(
         .target(
             name: "NotebookKit",
             dependencies: [
-                "Experiments", "BlockResults", "Report", "Plot", "CCmark", "FileAccess", "CFileAccess", .product(name: "Yams", package: "Yams"),
+                "Experiments", "Expressions", "BlockResults", "Report", "Plot", "CCmark", "FileAccess", "CFileAccess", .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -61,7 +61,8 @@ let package = Package(
         .target(name: "NeuralODE", dependencies: ["ODE", "Learning"]),
         // Numerics: tableaus, steppers, solutions, typed failures. Imports nothing of notebooks.
         .target(name: "ODE"),
-        // The equation language: parsing with positions, compiled tapes, symbolic derivatives.
+        // The equation language: parsing with positions, compiled tapes, symbolic derivatives; and
+        // the one "did you mean" rule (Suggestion), which the option and notebook checks use too.
         .target(name: "Expressions"),
         // Networks with hand-written VJPs, Gaussian terms, seeded random numbers, optimisers.
         .target(name: "Learning", dependencies: ["CKernels"]),
