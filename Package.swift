@@ -60,12 +60,15 @@ let package = Package(
         .target(name: "CFileAccess"),
         .target(name: "NeuralODE", dependencies: ["ODE", "Learning"]),
         // Numerics: tableaus, steppers, solutions, typed failures. Imports nothing of notebooks.
-        .target(name: "ODE"),
+        .target(name: "ODE", dependencies: ["DenseLinearAlgebra"]),
+        // The one small dense solver (LU with partial pivoting), shared by the Rosenbrock steps and
+        // Levenberg–Marquardt.
+        .target(name: "DenseLinearAlgebra"),
         // The equation language: parsing with positions, compiled tapes, symbolic derivatives; and
         // the one "did you mean" rule (Suggestion), which the option and notebook checks use too.
         .target(name: "Expressions"),
         // Networks with hand-written VJPs, Gaussian terms, seeded random numbers, optimisers.
-        .target(name: "Learning", dependencies: ["CKernels"]),
+        .target(name: "Learning", dependencies: ["CKernels", "DenseLinearAlgebra"]),
         // The hot single-precision loops of network training (products, outer products,
         // activations), built for AVX2/FMA and for the baseline and chosen at start-up (Swift
         // cannot target processor features per function); and the spin-wait hint.
@@ -92,6 +95,7 @@ let package = Package(
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
         .testTarget(name: "ODETests", dependencies: ["ODE"]),
+        .testTarget(name: "DenseLinearAlgebraTests", dependencies: ["DenseLinearAlgebra"]),
         .testTarget(name: "ExpressionsTests", dependencies: ["Expressions"]),
         .testTarget(name: "LearningTests", dependencies: ["Learning"]),
         .testTarget(name: "NeuralODETests", dependencies: ["NeuralODE", "ODE", "Learning"]),
