@@ -101,6 +101,7 @@ let package = Package(
         .testTarget(name: "NeuralODETests", dependencies: ["NeuralODE", "ODE", "Learning"]),
         .testTarget(name: "PlotTests", dependencies: ["Plot"], resources: [.copy("Golden")]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "BlockResults"]),
+        .testTarget(name: "BlockResultsTests", dependencies: ["BlockResults"]),
         .testTarget(name: "FileAccessTests", dependencies: ["FileAccess"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "BlockResults", "ODE", "Learning", "Expressions"]),
         .testTarget(
