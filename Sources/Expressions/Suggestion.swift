@@ -4,7 +4,7 @@
 /// The rule: a candidate is plausible when the optimal-string-alignment distance (Damerau 1964:
 /// insertions, deletions, substitutions and swaps of two adjacent characters each cost one edit),
 /// with case ignored, is at most `max(1, longer / 3)` edits, `longer` being the length of the
-/// longer of the two words: one edit up to five characters, then one more per three characters.
+/// longer of the two words: one edit up to five characters, two from six, three from nine, and so on.
 /// The closest plausible candidate is suggested; ties go to the earlier candidate. A candidate
 /// equal to the word is never suggested.
 ///
