@@ -42,12 +42,15 @@ let package = Package(
         .target(
             name: "NotebookKit",
             dependencies: [
-                "Experiments", "Report", "Plot", "CCmark", "FileAccess", "CFileAccess", .product(name: "Yams", package: "Yams"),
+                "Experiments", "Expressions", "BlockResults", "Report", "Plot", "CCmark", "FileAccess", "CFileAccess", .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // One type per block kind: options -> computation -> artifacts.
-        .target(name: "Experiments", dependencies: ["ODE", "Expressions", "Learning", "NeuralODE", "Plot", "FileAccess"]),
+        .target(name: "Experiments", dependencies: ["BlockResults", "ODE", "Expressions", "Learning", "NeuralODE", "Plot", "FileAccess"]),
+        // What a block's run leaves for the report, as plain data shared by the experiments, the
+        // result cache and the report page: tables, metrics, figure references, errors, loss curves.
+        .target(name: "BlockResults"),
         // Reading and writing files safely: the read scope (project root, --allow-read), regular
         // files only, paths that cannot leave the output folder, atomic folder replacement, and
         // failures said with the system's reason.
@@ -57,11 +60,15 @@ let package = Package(
         .target(name: "CFileAccess"),
         .target(name: "NeuralODE", dependencies: ["ODE", "Learning"]),
         // Numerics: tableaus, steppers, solutions, typed failures. Imports nothing of notebooks.
-        .target(name: "ODE"),
-        // The equation language: parsing with positions, compiled tapes, symbolic derivatives.
+        .target(name: "ODE", dependencies: ["DenseLinearAlgebra"]),
+        // The one small dense solver (LU with partial pivoting), shared by the Rosenbrock steps and
+        // Levenberg–Marquardt.
+        .target(name: "DenseLinearAlgebra"),
+        // The equation language: parsing with positions, compiled tapes, symbolic derivatives; and
+        // the one "did you mean" rule (Suggestion), which the option and notebook checks use too.
         .target(name: "Expressions"),
         // Networks with hand-written VJPs, Gaussian terms, seeded random numbers, optimisers.
-        .target(name: "Learning", dependencies: ["CKernels"]),
+        .target(name: "Learning", dependencies: ["CKernels", "DenseLinearAlgebra"]),
         // The hot single-precision loops of network training (products, outer products,
         // activations), built for AVX2/FMA and for the baseline and chosen at start-up (Swift
         // cannot target processor features per function); and the spin-wait hint.
@@ -71,7 +78,7 @@ let package = Package(
         // libpng's writer behind a C call (libpng reports errors by longjmp, which only C catches).
         .target(name: "CPNGEncoder", dependencies: ["CPNG"]),
         // HTML writer with escaping by construction; report and index pages.
-        .target(name: "Report"),
+        .target(name: "Report", dependencies: ["BlockResults"]),
         .systemLibrary(
             name: "CCairo",
             pkgConfig: "cairo",
@@ -88,16 +95,18 @@ let package = Package(
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
         .testTarget(name: "ODETests", dependencies: ["ODE"]),
+        .testTarget(name: "DenseLinearAlgebraTests", dependencies: ["DenseLinearAlgebra"]),
         .testTarget(name: "ExpressionsTests", dependencies: ["Expressions"]),
         .testTarget(name: "LearningTests", dependencies: ["Learning"]),
         .testTarget(name: "NeuralODETests", dependencies: ["NeuralODE", "ODE", "Learning"]),
         .testTarget(name: "PlotTests", dependencies: ["Plot"], resources: [.copy("Golden")]),
-        .testTarget(name: "ReportTests", dependencies: ["Report"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "BlockResults"]),
+        .testTarget(name: "BlockResultsTests", dependencies: ["BlockResults"]),
         .testTarget(name: "FileAccessTests", dependencies: ["FileAccess"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "ODE", "Learning", "Expressions"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "BlockResults", "ODE", "Learning", "Expressions"]),
         .testTarget(
             name: "NotebookKitTests",
-            dependencies: ["NotebookKit"],
+            dependencies: ["NotebookKit", "BlockResults"],
             resources: [.copy("Golden")]
         ),
         .testTarget(name: "CLITests", dependencies: ["notebook"], resources: [.copy("Corpus")]),

@@ -63,7 +63,7 @@ public struct EquationSystem: Sendable {
                     : "there is an equation for '\(state)', which is not a state"
                 let written = Set(equations.map(\.state))
                 let missing = states.filter { !written.contains($0) }
-                if let s = NameSuggestion.closest(to: state, among: missing) { message += "; did you mean '\(s)'?" }
+                message += Suggestion.didYouMean(state, in: missing)
                 throw EquationError(kind: .extraEquation, state: state, message: message)
             }
             guard texts[state] == nil else {

@@ -49,10 +49,7 @@ public enum ExpressionParser {
             if let f = Function(rawValue: name), Function.writable.contains(f) {
                 throw ExpressionError("'\(name)' is a function; call it as \(name)(...)", text: text, range: r)
             }
-            var message = "unknown name '\(name)'"
-            if let s = NameSuggestion.closest(to: name, among: names + ["pi", "e"]) {
-                message += "; did you mean '\(s)'?"
-            }
+            let message = "unknown name '\(name)'" + Suggestion.didYouMean(name, in: names + ["pi", "e"])
             throw ExpressionError(message, text: text, range: r)
         }
     }
@@ -253,10 +250,7 @@ private struct Parser {
 
     mutating func parseCall(name: String, nameRange: Range<Int>) throws(ExpressionError) -> Parsed {
         guard let function = Function(rawValue: name), Function.writable.contains(function) else {
-            var message = "unknown function '\(name)'"
-            if let s = NameSuggestion.closest(to: name, among: Function.writable.map(\.rawValue)) {
-                message += "; did you mean '\(s)'?"
-            }
+            let message = "unknown function '\(name)'" + Suggestion.didYouMean(name, in: Function.writable.map(\.rawValue))
             throw ExpressionError(message, text: text, range: nameRange)
         }
         let open = current

@@ -1,3 +1,5 @@
+import DenseLinearAlgebra
+
 /// Levenberg–Marquardt for nonlinear least squares `min ½‖r(θ)‖²` (Levenberg, *Q. Appl. Math.* 2,
 /// 1944; Marquardt, *J. SIAM* 11, 1963): each iteration solves
 /// `(JᵀJ + λ diag(JᵀJ)) δ = −Jᵀr` (Marquardt's scaling), accepts the step when it lowers the cost
@@ -57,7 +59,7 @@ public struct LevenbergMarquardt: Sendable {
             }
             var damped = normal
             for i in 0..<p { damped[i * p + i] += damping * max(normal[i * p + i], 1e-300) }
-            guard let step = Self.solve(damped, gradient.map { -$0 }, size: p) else {
+            guard let step = LUDecomposition.solve(damped, gradient.map { -$0 }, size: p) else {
                 damping *= 10
                 continue
             }
@@ -89,32 +91,5 @@ public struct LevenbergMarquardt: Sendable {
 
     static func cost(_ residuals: [Double]) -> Double {
         0.5 * residuals.reduce(0) { $0 + $1 * $1 }
-    }
-
-    /// Solves the symmetric positive-definite system by Gaussian elimination with partial pivoting;
-    /// `nil` when it is singular.
-    static func solve(_ matrix: [Double], _ rightHandSide: [Double], size n: Int) -> [Double]? {
-        var a = matrix, b = rightHandSide
-        for column in 0..<n {
-            var pivot = column
-            for row in (column + 1)..<max(n, column + 1) where abs(a[row * n + column]) > abs(a[pivot * n + column]) { pivot = row }
-            guard abs(a[pivot * n + column]) > 0, a[pivot * n + column].isFinite else { return nil }
-            if pivot != column {
-                for j in 0..<n { a.swapAt(column * n + j, pivot * n + j) }
-                b.swapAt(column, pivot)
-            }
-            for row in (column + 1)..<max(n, column + 1) {
-                let factor = a[row * n + column] / a[column * n + column]
-                for j in column..<n { a[row * n + j] -= factor * a[column * n + j] }
-                b[row] -= factor * b[column]
-            }
-        }
-        var x = [Double](repeating: 0, count: n)
-        for i in stride(from: n - 1, through: 0, by: -1) {
-            var sum = b[i]
-            for j in (i + 1)..<max(n, i + 1) { sum -= a[i * n + j] * x[j] }
-            x[i] = sum / a[i * n + i]
-        }
-        return x.allSatisfy(\.isFinite) ? x : nil
     }
 }

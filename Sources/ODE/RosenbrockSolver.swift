@@ -1,3 +1,5 @@
+import DenseLinearAlgebra
+
 /// Solves stiff ODEs with an adaptive Rosenbrock method: one Jacobian and one LU factorisation
 /// of `I/(hγ) − J` per step, no Newton iterations (Hairer & Wanner, *Solving ODEs II*, §IV.7).
 /// Shares the step-size controller, saving and failures with the explicit solvers.

@@ -1,3 +1,4 @@
+import BlockResults
 import Foundation
 
 /// Writes one notebook's report page.
@@ -252,7 +253,7 @@ public enum ReportWriter {
 
     /// A table of text cells; numeric-looking cells (and columns) are right-aligned, cells of a
     /// column of measured times are marked run-dependent.
-    static func dataTable(_ table: DataTable) -> HTML {
+    static func dataTable(_ table: ResultTable) -> HTML {
         let width = max(table.columns.count, table.rows.map(\.count).max() ?? 0)
         let numericColumn = (0..<width).map { column in
             let cells = table.rows.compactMap { column < $0.count ? $0[column] : nil }

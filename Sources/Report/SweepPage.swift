@@ -1,3 +1,5 @@
+import BlockResults
+
 /// Everything a sweep's comparison page shows: one row per point with its values, status and
 /// every block metric, figures across the points, and links to each point's report.
 public struct SweepPage: Sendable, Equatable {

@@ -130,17 +130,3 @@ struct SchemaTests {
         #expect(!OptionSchema.isIdentifier(""))
     }
 }
-
-@Suite("Suggestions")
-struct SuggestionTests {
-    @Test("Close misspellings are suggested, distant words are not")
-    func closest() {
-        let keys = ["steps", "h", "save_every", "t_start", "solver"]
-        #expect(Suggestion.closest(to: "step", in: keys) == "steps")
-        #expect(Suggestion.closest(to: "stpes", in: keys) == "steps")
-        #expect(Suggestion.closest(to: "H", in: keys) == "h")
-        #expect(Suggestion.closest(to: "save-every", in: keys) == "save_every")
-        #expect(Suggestion.closest(to: "temperature", in: keys) == nil)
-        #expect(Suggestion.editDistance("ab", "ba") == 1)
-    }
-}

@@ -1,3 +1,4 @@
+import BlockResults
 import Experiments
 import Foundation
 import Testing
@@ -37,7 +38,7 @@ private func sample(id: String = "observed") -> RenderedBlock {
                       .init(path: "figures/\(id)-time.png", contents: Data((0..<3000).map { UInt8($0 % 251) }))]
     rendered.figures = [.init(path: "figures/\(id)-time.png", caption: "x against time", width: 640, height: 400)]
     rendered.dataFiles = ["data/\(id).csv"]
-    rendered.metrics = [.init(name: "steps", count: 50), .init(name: "final.x1", real: 324.4)]
+    rendered.metrics = [Metric("steps", .count(50)), Metric("final.x1", .real(324.4))]
     rendered.tables = [.init(title: "Observations", columns: ["t", "x1"], rows: [["0", "100"]])]
     rendered.log = ["euler: h = 1"]
     return rendered

@@ -63,26 +63,4 @@ struct RosenbrockSolverTests {
         let final = try solver.solve(ForcedDecay(), initialState: [1], from: 0, to: 5, saveAt: .final)
         #expect(abs(final.finalState.first! - ForcedDecay.exact(5)) < 10 * 1e-8)
     }
-
-    @Test("The LU solve inverts a small pivoting-heavy system")
-    func lu() {
-        var matrix: [Double] = [0, 2, 1, 1, 1, 1, 2, 1, 0]
-        var pivots = [Int](repeating: 0, count: 3)
-        var vector: [Double] = [3, 3, 3]  // solution (1, 1, 1)
-        matrix.withUnsafeMutableBufferPointer { m in
-            pivots.withUnsafeMutableBufferPointer { p in
-                vector.withUnsafeMutableBufferPointer { v in
-                    #expect(LUDecomposition.factor(m.baseAddress!, n: 3, pivots: p.baseAddress!))
-                    LUDecomposition.solve(m.baseAddress!, n: 3, pivots: p.baseAddress!, vector: v.baseAddress!)
-                }
-            }
-        }
-        for value in vector { #expect(abs(value - 1) < 1e-14) }
-        var singular: [Double] = [1, 2, 2, 4]
-        var pivots2 = [0, 0]
-        let ok = singular.withUnsafeMutableBufferPointer { m in
-            pivots2.withUnsafeMutableBufferPointer { LUDecomposition.factor(m.baseAddress!, n: 2, pivots: $0.baseAddress!) }
-        }
-        #expect(!ok)
-    }
 }

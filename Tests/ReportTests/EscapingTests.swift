@@ -1,3 +1,4 @@
+import BlockResults
 import Foundation
 import Testing
 @testable import Report
@@ -21,7 +22,7 @@ enum Slot: String, CaseIterable, Sendable {
                 FigureReference(path: "figures/e.png", caption: v(.embeddedFigureCaption, "e"), width: 10, height: 10,
                                 embeddedPNG: Data([1, 2, 3])),
             ],
-            tables: [DataTable(title: v(.tableTitle, "t"), columns: [v(.tableColumn, "c")], rows: [[v(.tableCell, "2")]])],
+            tables: [ResultTable(title: v(.tableTitle, "t"), columns: [v(.tableColumn, "c")], rows: [[v(.tableCell, "2")]])],
             dataFiles: [v(.dataFile, "d.csv")], log: [v(.logLine, "log")],
             error: BlockError(message: v(.errorMessage, "boom"), line: 4))
         return ReportPage(

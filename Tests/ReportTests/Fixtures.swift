@@ -1,3 +1,4 @@
+import BlockResults
 import Report
 
 /// Sample pages used across the tests.
@@ -14,7 +15,7 @@ enum Fixtures {
         options: [KeyValue("t1", "100"), KeyValue("solver", "dopri5")],
         metrics: [KeyValue("final.x1", "373.568"), KeyValue("nfe", "1000"), KeyValue("stable", "yes")],
         figures: [FigureReference(path: "figures/competition-time.png", caption: "Populations over time", width: 640, height: 400)],
-        tables: [DataTable(title: "Equilibria", columns: ["name", "x1", "x2"], rows: [["coexistence", "1.5e2", "-3.25"], ["extinct", "0", "1,234"]])],
+        tables: [ResultTable(title: "Equilibria", columns: ["name", "x1", "x2"], rows: [["coexistence", "1.5e2", "-3.25"], ["extinct", "0", "1,234"]])],
         dataFiles: ["data/competition.csv"], log: ["step 1", "step 2 <ok>"], error: nil)
 
     static let failedBlock = BlockReport(
@@ -48,7 +49,7 @@ enum Fixtures {
             id: text, kind: text, line: 3, caption: text, status: .failed, seconds: 0.5,
             options: [KeyValue(text, text)], metrics: [KeyValue(text, text)],
             figures: [FigureReference(path: text, caption: text, width: 10, height: 10)],
-            tables: [DataTable(title: text, columns: [text], rows: [[text]])],
+            tables: [ResultTable(title: text, columns: [text], rows: [[text]])],
             dataFiles: [text], log: [text], error: BlockError(message: text, line: 4))
         return ReportPage(
             title: text, sourcePath: text, status: .failed, runInfo: [KeyValue(text, text)],

@@ -1,3 +1,4 @@
+import BlockResults
 import Foundation
 import Testing
 @testable import Report
@@ -139,7 +140,7 @@ struct PageFeaturesTests {
     func runDependentMarks() {
         var block = Fixtures.okBlock
         block.metrics = [KeyValue("loss.final", "0.1"), KeyValue("seconds_per_iteration", "0.004")]
-        block.tables = [DataTable(title: "wp", columns: ["solver", "error", "seconds"], rows: [["rk4", "1e-6", "0.002"]])]
+        block.tables = [ResultTable(title: "wp", columns: ["solver", "error", "seconds"], rows: [["rk4", "1e-6", "0.002"]])]
         block.log = ["trained 20 iterations in 0.41 s; loss 3.5", "fit: 50 epochs in 12 ms", "h = 0.1, 20 steps, 3 species"]
         let html = ReportWriter.page(ReportPage(
             title: "R", sourcePath: "r.md", status: .ok, runInfo: [], generatedNote: "Generated now in 1 s.", contents: [],

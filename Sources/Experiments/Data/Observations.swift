@@ -1,3 +1,4 @@
+import Expressions
 import Foundation
 
 /// Observed values of some states at some times; a missing value is `nil`.

@@ -1,3 +1,4 @@
+import Expressions
 import Foundation
 
 /// The options of one block kind: the common keys every kind accepts plus the kind's own.

@@ -1,3 +1,5 @@
+import BlockResults
+import Expressions
 import Foundation
 import ODE
 import Plot

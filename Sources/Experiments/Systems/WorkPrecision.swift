@@ -1,3 +1,4 @@
+import BlockResults
 import Foundation
 import ODE
 import Plot

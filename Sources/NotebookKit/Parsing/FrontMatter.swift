@@ -1,4 +1,5 @@
 import Experiments
+import Expressions
 
 /// The YAML front matter between `---` lines at the top of a notebook.
 struct FrontMatter: Equatable {

@@ -1,4 +1,5 @@
 import Experiments
+import Expressions
 import FileAccess
 import Foundation
 

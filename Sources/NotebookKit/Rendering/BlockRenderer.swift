@@ -1,11 +1,13 @@
+import BlockResults
 import Experiments
 import Foundation
 import Plot
 
-/// Turns a block's outcome into its report files: figures through Cairo, numbers as CSV. A figure
-/// that cannot be drawn fails the block.
+/// Turns a block's outcome into its rendered block: figures drawn through Cairo, numbers written as
+/// CSV, tables, metrics, log and loss curve taken over as they are. A figure that cannot be drawn
+/// fails the block.
 enum BlockRenderer {
-    /// The block's report files; each figure drawn is reported to `monitor` (drawing is not
+    /// The rendered block of `outcome`; each figure drawn is reported to `monitor` (drawing is not
     /// stopped by it: the computation is done by then).
     static func render(_ outcome: BlockOutcome, monitor: RunMonitor? = nil) -> RenderedBlock {
         let block = outcome.block
@@ -29,13 +31,8 @@ enum BlockRenderer {
                     rendered.failure = .init(message: "could not draw figure '\(named.name)': \(error)", line: block.line)
                 }
             }
-            rendered.tables = artifacts.tables.map { .init(title: $0.title, columns: $0.columns, rows: $0.rows) }
-            rendered.metrics = artifacts.metrics.map { metric in
-                switch metric.value {
-                case let .count(count): return .init(name: metric.name, count: count)
-                case let .real(value): return .init(name: metric.name, real: value)
-                }
-            }
+            rendered.tables = artifacts.tables
+            rendered.metrics = artifacts.metrics
             rendered.log = artifacts.log
             rendered.lossCurve = artifacts.lossCurve
         case let .failure(failure):

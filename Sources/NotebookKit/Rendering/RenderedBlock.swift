@@ -1,42 +1,18 @@
-import Experiments
+import BlockResults
 import Foundation
+import Report
 
-/// One block's results as the report needs them: figures already drawn to PNG, CSVs already
-/// formatted, metrics, tables, log and error. Everything here is plain data, so the result cache
-/// can store it and a cache hit needs no drawing at all.
+/// One block's results once drawn: figures as PNG files, numbers as CSV files, and the tables,
+/// metrics, log and error as the block produced them. Everything here is plain data, so the result
+/// cache can store it and a cache hit needs no drawing at all.
+///
+/// `BlockRenderer` makes it from the block's `Artifacts`; `report(caption:options:embeddingFigures:)`
+/// turns it into the page's `BlockReport`. Those are the only two conversions of a block's results.
 struct RenderedBlock: Codable, Sendable, Equatable {
     /// A file of the report folder, by path relative to it.
     struct File: Codable, Sendable, Equatable {
         var path: String
         var contents: Data
-    }
-
-    /// A drawn figure: its file and how the page shows it.
-    struct Figure: Codable, Sendable, Equatable {
-        var path: String
-        var caption: String
-        var width: Int
-        var height: Int
-    }
-
-    /// A table of formatted cells shown in the report.
-    struct Table: Codable, Sendable, Equatable {
-        var title: String
-        var columns: [String]
-        var rows: [[String]]
-    }
-
-    /// A scalar result: a count or a real number.
-    struct Metric: Codable, Sendable, Equatable {
-        var name: String
-        var count: Int?
-        var real: Double?
-    }
-
-    /// Why the block failed, and the notebook line to point at.
-    struct Failure: Codable, Sendable, Equatable {
-        var message: String
-        var line: Int
     }
 
     /// The block id.
@@ -51,21 +27,40 @@ struct RenderedBlock: Codable, Sendable, Equatable {
     var cached: Bool = false
     /// Files to write: PNGs and CSVs.
     var files: [File] = []
-    /// Figures in the order the block produced them.
-    var figures: [Figure] = []
+    /// Figures in the order the block produced them; their PNGs are among `files`.
+    var figures: [FigureReference] = []
     /// CSV paths, relative to the report folder.
     var dataFiles: [String] = []
     /// Tables shown in the report.
-    var tables: [Table] = []
+    var tables: [ResultTable] = []
     /// Scalar results in the order the report lists them.
     var metrics: [Metric] = []
     /// Log lines.
     var log: [String] = []
     /// The failure, when the block failed (in the computation or while drawing).
-    var failure: Failure?
+    var failure: BlockError?
     /// The training loss per step, for blocks that train or fit.
     var lossCurve: LossCurve?
 
     /// Whether the block succeeded.
     var succeeded: Bool { failure == nil }
+
+    /// How the block ended, as the report says it.
+    var status: BlockStatus { !succeeded ? .failed : (cached ? .cached : .ok) }
+
+    /// The block as its report page shows it: metrics formatted, the caption and resolved options
+    /// of its source added, and with `embeddingFigures` each figure carrying its PNG.
+    func report(caption: String?, options: [KeyValue], embeddingFigures: Bool) -> BlockReport {
+        let drawn = embeddingFigures
+            ? Dictionary(files.map { ($0.path, $0.contents) }, uniquingKeysWith: { first, _ in first }) : [:]
+        return BlockReport(
+            id: id, kind: kind, line: line, caption: caption, status: status, seconds: seconds, options: options,
+            metrics: metrics.map { KeyValue($0.name, $0.value.text(significantDigits: 10)) },
+            figures: figures.map { figure in
+                var shown = figure
+                shown.embeddedPNG = drawn[figure.path]
+                return shown
+            },
+            tables: tables, dataFiles: dataFiles, log: log, error: failure)
+    }
 }

@@ -72,30 +72,15 @@ enum ReportBuilder {
 
         for result in rendered {
             files += result.files.map { ($0.path, $0.contents) }
-            let drawn = Dictionary(result.files.map { ($0.path, $0.contents) }, uniquingKeysWith: { first, _ in first })
-            let metrics = result.metrics.map { metric in
-                KeyValue(metric.name, metric.count.map { String($0) } ?? String(format: "%.10g", metric.real ?? .nan))
-            }
-            let metricJSON: [(String, JSONValue)] = result.metrics.map { metric in
-                (metric.name, metric.count.map { JSONValue.integer($0) } ?? .number(metric.real ?? .nan))
-            }
             if !result.succeeded { failed += 1 }
-            let status: BlockStatus = !result.succeeded ? .failed : (result.cached ? .cached : .ok)
             let source = sources[result.id]
-            blockReports[result.id] = BlockReport(
-                id: result.id, kind: result.kind, line: result.line, caption: source?.caption, status: status,
-                seconds: result.seconds, options: source.map { optionLines($0.options) } ?? [], metrics: metrics,
-                figures: result.figures.map { figure in
-                    FigureReference(path: figure.path, caption: figure.caption, width: figure.width, height: figure.height,
-                                    embeddedPNG: run.selfContained ? drawn[figure.path] : nil)
-                },
-                tables: result.tables.map { DataTable(title: $0.title, columns: $0.columns, rows: $0.rows) },
-                dataFiles: result.dataFiles, log: result.log,
-                error: result.failure.map { BlockError(message: $0.message, line: $0.line) })
+            blockReports[result.id] = result.report(
+                caption: source?.caption, options: source.map { optionLines($0.options) } ?? [],
+                embeddingFigures: run.selfContained)
             blockJSON.append(.object([
                 ("id", .string(result.id)), ("kind", .string(result.kind)), ("line", .integer(result.line)),
-                ("status", .string(status.rawValue)), ("seconds", .number((result.seconds * 1e6).rounded() / 1e6)),
-                ("metrics", .object(metricJSON)), ("figures", .array(result.figures.map { .string($0.path) })),
+                ("status", .string(result.status.rawValue)), ("seconds", .number((result.seconds * 1e6).rounded() / 1e6)),
+                ("metrics", .object(result.metrics.map { ($0.name, $0.value.json) })), ("figures", .array(result.figures.map { .string($0.path) })),
                 ("data", .array(result.dataFiles.map { .string($0) })),
                 ("error", result.failure.map { .object([("message", .string($0.message)), ("line", .integer($0.line))]) } ?? .null),
             ]))

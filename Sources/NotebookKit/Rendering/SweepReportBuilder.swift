@@ -1,3 +1,4 @@
+import BlockResults
 import Experiments
 import Foundation
 import Plot
@@ -62,10 +63,8 @@ enum SweepReportBuilder {
                         columnIndex[column] = columns.count
                         columns.append(column)
                     }
-                    let number = metric.count.map(Double.init) ?? metric.real ?? .nan
-                    let text = metric.count.map { String($0) } ?? String(format: "%.6g", number)
-                    metrics[column] = (text, number)
-                    metricJSON.append((column, metric.count.map { JSONValue.integer($0) } ?? .number(number)))
+                    metrics[column] = (metric.value.text(significantDigits: 6), metric.value.number)
+                    metricJSON.append((column, metric.value.json))
                 }
                 if let curve = block.lossCurve, !curve.values.isEmpty { curves.append((block.id, curve, name)) }
             }

@@ -1,6 +1,7 @@
 import Experiments
 import FileAccess
 import Foundation
+import Report
 
 /// One `notebook run` after its notebooks validated: every job of the plan (a block, once however
 /// many sweep points share it) runs, up to `--jobs` at once, each answered from the result cache
@@ -176,7 +177,7 @@ struct NotebookRun {
                 switch endings[index] {
                 case let .finished(rendered)?:
                     try store.store(rendered, identity: job.identity)
-                    status = !rendered.succeeded ? "failed" : (rendered.cached ? "cached" : "ok")
+                    status = rendered.status.rawValue
                 case .stopped?:
                     status = "stopped"
                     complete = false

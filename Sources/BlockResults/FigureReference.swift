@@ -1,0 +1,27 @@
+import Foundation
+
+/// A drawn figure: the PNG's path in the report folder and how the page shows it.
+///
+/// A rendered block keeps its PNGs among its files, so there `embeddedPNG` is `nil`; a page that
+/// stands alone (`--self-contained`) carries the PNG in `embeddedPNG` instead of linking to `path`.
+public struct FigureReference: Codable, Sendable, Equatable {
+    /// Path relative to the report folder, e.g. `figures/competition-time.png`.
+    public var path: String
+    /// Alternative text and caption.
+    public var caption: String
+    /// Displayed width in CSS pixels (the PNG has twice as many device pixels).
+    public var width: Int
+    /// Displayed height in CSS pixels.
+    public var height: Int
+    /// The PNG itself, when the page embeds it instead of linking to `path`.
+    public var embeddedPNG: Data?
+
+    /// Creates a reference.
+    public init(path: String, caption: String, width: Int, height: Int, embeddedPNG: Data? = nil) {
+        self.path = path
+        self.caption = caption
+        self.width = width
+        self.height = height
+        self.embeddedPNG = embeddedPNG
+    }
+}
