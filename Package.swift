@@ -31,7 +31,7 @@ let package = Package(
         // The benchmark workloads the issues name; `--json` prints one object per line.
         .executableTarget(
             name: "notebook-bench",
-            dependencies: ["ODE", "Learning", "NeuralODE", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["ODE", "BatchSolvers", "Learning", "NeuralODE", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // A seeded mutation fuzzer of the whole `check` path (Tests/Fuzz/README.md).
         .executableTarget(
@@ -61,6 +61,9 @@ let package = Package(
         .target(name: "NeuralODE", dependencies: ["ODE", "Learning"]),
         // Numerics: tableaus, steppers, solutions, typed failures. Imports nothing of notebooks.
         .target(name: "ODE", dependencies: ["DenseLinearAlgebra"]),
+        // Solvers of many trajectories at once (a shared step, or one solve per trajectory), through
+        // the ODE module's one explicit step; used by the benchmark workloads, not by a block kind yet.
+        .target(name: "BatchSolvers", dependencies: ["ODE"]),
         // The one small dense solver (LU with partial pivoting), shared by the Rosenbrock steps and
         // Levenberg–Marquardt.
         .target(name: "DenseLinearAlgebra"),
@@ -95,6 +98,7 @@ let package = Package(
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
         .testTarget(name: "ODETests", dependencies: ["ODE"]),
+        .testTarget(name: "BatchSolversTests", dependencies: ["BatchSolvers", "ODE"]),
         .testTarget(name: "DenseLinearAlgebraTests", dependencies: ["DenseLinearAlgebra"]),
         .testTarget(name: "ExpressionsTests", dependencies: ["Expressions"]),
         .testTarget(name: "LearningTests", dependencies: ["Learning"]),

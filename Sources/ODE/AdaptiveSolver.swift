@@ -8,7 +8,7 @@ public struct AdaptiveSolver: Sendable {
     public var controller: StepSizeController
     /// The tableau flattened for the step (computed once, with the tableau).
     @inlinable
-    var coefficients: RungeKuttaCoefficients { tableau.flattened }
+    package var coefficients: RungeKuttaCoefficients { tableau.flattened }
     /// How the solver reads the solution between steps.
     @usableFromInline let denseOutput: DenseOutput
 

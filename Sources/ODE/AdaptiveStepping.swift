@@ -1,10 +1,10 @@
 /// The checks and step bookkeeping every adaptive solver (explicit or Rosenbrock) shares.
 @usableFromInline
-enum AdaptiveStepping {
+package enum AdaptiveStepping {
     /// Checks the problem's shape, interval, tolerances and output times; returns the direction
     /// of integration (±1) and the output times to hit by dense output.
     @usableFromInline
-    static func validate(
+    package static func validate(
         initialCount: Int, dimension: Int, from startTime: Double, to endTime: Double,
         tolerances: Tolerances, saveAt: SaveAt
     ) throws(SolveFailure) -> (direction: Double, saveTimes: [Double]) {
@@ -31,7 +31,7 @@ enum AdaptiveStepping {
     /// (returning whether it is the last), and stops when the step has underflowed — reporting
     /// a non-finite state instead when that is what drove the step down.
     @inlinable
-    static func prepareStep(
+    package static func prepareStep(
         h: inout Double, t: Double, endTime: Double, statistics: SolveStatistics, maximumSteps: Int,
         lastNonFinite: (t: Double, component: Int)?
     ) throws(SolveFailure) -> Bool {
@@ -58,18 +58,18 @@ enum AdaptiveStepping {
 /// a step (limits, landing on the end), after its error estimate (accept or shrink), after
 /// acceptance (the PI update).
 @usableFromInline
-struct StepControl {
+package struct StepControl {
     /// The step size for the next attempt (magnitude).
-    @usableFromInline var h: Double
-    @usableFromInline var previousLogError = log(1e-4)
-    @usableFromInline var justRejected = false
-    @usableFromInline var lastNonFinite: (t: Double, component: Int)?
-    @usableFromInline let controller: StepSizeController
+    @usableFromInline package var h: Double
+    @usableFromInline package var previousLogError = log(1e-4)
+    @usableFromInline package var justRejected = false
+    @usableFromInline package var lastNonFinite: (t: Double, component: Int)?
+    @usableFromInline package let controller: StepSizeController
     /// The order of the local error estimate (h^q).
-    @usableFromInline let q: Int
+    @usableFromInline package let q: Int
 
     @inlinable
-    init(h: Double, controller: StepSizeController, q: Int) {
+    package init(h: Double, controller: StepSizeController, q: Int) {
         self.h = h
         self.controller = controller
         self.q = q
@@ -77,7 +77,7 @@ struct StepControl {
 
     /// Before an attempt: see `AdaptiveStepping.prepareStep`. Returns whether it is the last step.
     @inlinable
-    mutating func prepare(t: Double, endTime: Double, statistics: SolveStatistics) throws(SolveFailure) -> Bool {
+    package mutating func prepare(t: Double, endTime: Double, statistics: SolveStatistics) throws(SolveFailure) -> Bool {
         if let interruption = controller.interruption, interruption.stops(at: statistics.steps) {
             throw .interrupted(t: t, step: statistics.steps)
         }
@@ -89,7 +89,7 @@ struct StepControl {
     /// it): accepts the step (true), or records the rejection and shrinks the step (false).
     /// `failure` names where the state stopped being finite, when it did.
     @inlinable
-    mutating func judge(error: Double, failure: @autoclosure () -> (t: Double, component: Int),
+    package mutating func judge(error: Double, failure: @autoclosure () -> (t: Double, component: Int),
                         statistics: inout SolveStatistics) -> Bool {
         guard error.isFinite, error <= 1 else {
             if !error.isFinite { lastNonFinite = failure() }
@@ -105,7 +105,7 @@ struct StepControl {
     /// Judges a step ending at `endOfStep` from its error estimate(s) by `ErrorNorm` (`secondary`
     /// for a combined estimator): returns whether it is accepted, and the error for `accept`.
     @inlinable
-    mutating func judge<Scalar: BinaryFloatingPoint>(
+    package mutating func judge<Scalar: BinaryFloatingPoint>(
         error errorVector: UnsafeMutablePointer<Scalar>, secondary: UnsafeMutablePointer<Scalar>? = nil,
         y: UnsafeMutablePointer<Scalar>, yNew: UnsafeMutablePointer<Scalar>, relative: UnsafeMutablePointer<Double>,
         absolute: UnsafeMutablePointer<Double>, count n: Int, endOfStep: Double, statistics: inout SolveStatistics
@@ -121,7 +121,7 @@ struct StepControl {
 
     /// After an accepted step with scaled error `error`: the PI update of the step size.
     @inlinable
-    mutating func accept(error: Double) {
+    package mutating func accept(error: Double) {
         let logError = log(error)
         let factor = controller.acceptedFactor(logError: logError, previousLogError: previousLogError, q: q, justRejected: justRejected)
         previousLogError = max(logError, log(1e-4))

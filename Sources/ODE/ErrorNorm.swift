@@ -6,11 +6,11 @@
 /// The sums are returned separately so that a batch split over workers can add its partial sums
 /// in a fixed order before `stepError` forms the norm.
 @usableFromInline
-enum ErrorNorm {
+package enum ErrorNorm {
     /// `Σ (error_i / (atol_i + rtol_i · max(|y_i|, |yNew_i|)))²` over `range`; NaN when a value
     /// of `yNew` is not finite, so that a step into overflow is rejected.
     @inlinable @inline(__always)
-    static func squaredRatios<Scalar: BinaryFloatingPoint>(
+    package static func squaredRatios<Scalar: BinaryFloatingPoint>(
         _ error: UnsafeMutablePointer<Scalar>, y: UnsafeMutablePointer<Scalar>, yNew: UnsafeMutablePointer<Scalar>,
         relative: UnsafeMutablePointer<Double>, absolute: UnsafeMutablePointer<Double>, range: Range<Int>
     ) -> Double {
@@ -42,7 +42,7 @@ enum ErrorNorm {
     /// The step's error from the sums of `squaredRatios` over `count` components: the RMS, or the
     /// combined estimate when `secondarySquares` is given. At most 1 means the step is accepted.
     @inlinable @inline(__always)
-    static func stepError(squares: Double, secondarySquares: Double?, count: Int) -> Double {
+    package static func stepError(squares: Double, secondarySquares: Double?, count: Int) -> Double {
         guard let secondarySquares else { return (squares / Double(count)).squareRoot() }
         let denominator = squares + 0.01 * secondarySquares
         if denominator.isNaN { return .nan }
@@ -52,7 +52,7 @@ enum ErrorNorm {
     /// The RMS of `vector` scaled by `atol + rtol · |reference|`: the norm of the starting-step
     /// estimate.
     @inlinable
-    static func rms<Scalar: BinaryFloatingPoint>(
+    package static func rms<Scalar: BinaryFloatingPoint>(
         _ vector: UnsafeMutablePointer<Scalar>, reference: UnsafeMutablePointer<Scalar>, count n: Int,
         relative: UnsafeMutablePointer<Double>, absolute: UnsafeMutablePointer<Double>
     ) -> Double {

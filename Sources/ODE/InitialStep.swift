@@ -1,7 +1,7 @@
 /// Hairer's starting step size (*Solving ODEs I*, §II.4): a step whose explicit Euler error
 /// would be about 1% of the tolerance, refined by one estimate of the second derivative.
 @usableFromInline
-enum InitialStep {
+package enum InitialStep {
     /// The first step for a method of order `order`.
     ///
     /// - Parameters:
@@ -11,7 +11,7 @@ enum InitialStep {
     ///   - norm: the scaled RMS norm of a vector, with weights from a reference state.
     ///   - scratch: two vectors of room.
     @usableFromInline
-    static func estimate<Scalar: BinaryFloatingPoint>(
+    package static func estimate<Scalar: BinaryFloatingPoint>(
         n: Int, t: Double, y: UnsafeMutablePointer<Scalar>, f0: UnsafeMutablePointer<Scalar>, f1: UnsafeMutablePointer<Scalar>,
         span: Double, direction: Double, order: Int,
         evaluate: (Double, UnsafeMutablePointer<Scalar>) -> Void,

@@ -14,40 +14,40 @@
 /// coefficients and the table live in a caller's buffer of `byteCount(stages:)` bytes: a step
 /// allocates nothing, and no closure is called in its loops.
 @usableFromInline
-struct RungeKuttaStep<Scalar: BinaryFloatingPoint>: @unchecked Sendable {
+package struct RungeKuttaStep<Scalar: BinaryFloatingPoint>: @unchecked Sendable {
     /// A table of slope vectors, one pointer per stage.
-    @usableFromInline typealias Slopes = UnsafeMutablePointer<UnsafeMutablePointer<Scalar>>
+    @usableFromInline package typealias Slopes = UnsafeMutablePointer<UnsafeMutablePointer<Scalar>>
 
     /// Number of stages.
-    @usableFromInline let stages: Int
+    @usableFromInline package let stages: Int
     /// First same as last: the last stage input is the proposed solution.
-    @usableFromInline let isFSAL: Bool
+    @usableFromInline package let isFSAL: Bool
     /// Whether it has a second error estimate, combined with the first as in Hairer's DOP853.
-    @usableFromInline let hasSecondaryEstimate: Bool
+    @usableFromInline package let hasSecondaryEstimate: Bool
     /// Terms of `a`'s rows (`aCount[i]` of them, at `i * s`), of `b`, of `b − b̂`, of `b − b̂₃`.
-    @usableFromInline let aIndex, aCount, bIndex, eIndex, e3Index: UnsafeMutablePointer<Int>
-    @usableFromInline let bCount, eCount, e3Count: Int
+    @usableFromInline package let aIndex, aCount, bIndex, eIndex, e3Index: UnsafeMutablePointer<Int>
+    @usableFromInline package let bCount, eCount, e3Count: Int
     /// The terms' coefficients, unscaled.
-    @usableFromInline let aTerms, bTerms, eTerms, e3Terms: UnsafeMutablePointer<Double>
+    @usableFromInline package let aTerms, bTerms, eTerms, e3Terms: UnsafeMutablePointer<Double>
     /// The current (signed) step size.
-    @usableFromInline let stepSize: UnsafeMutablePointer<Double>
+    @usableFromInline package let stepSize: UnsafeMutablePointer<Double>
     /// Stage times as fractions of the step.
-    @usableFromInline let c: UnsafeMutablePointer<Double>
+    @usableFromInline package let c: UnsafeMutablePointer<Double>
     /// The step's own table of slope vectors.
-    @usableFromInline let slopes: Slopes
+    @usableFromInline package let slopes: Slopes
 
     /// Vectors longer than this are combined in tiles of this many components, so that a tile's
     /// stage input stays in the L1 cache while the slopes are added in.
-    @usableFromInline static var tile: Int { 512 }
+    @usableFromInline package static var tile: Int { 512 }
 
     /// The bytes of storage a method of `stages` stages needs.
     @inlinable
-    static func byteCount(stages s: Int) -> Int { 8 * (s * s + 4 * s + (s * s + 3 * s) + s + 1 + s) }
+    package static func byteCount(stages s: Int) -> Int { 8 * (s * s + 4 * s + (s * s + 3 * s) + s + 1 + s) }
 
     /// Lays the term lists of `coefficients` out in `storage` (`byteCount(stages:)` bytes, 8-byte
     /// aligned, owned by the caller and kept alive while the step is used).
     @inlinable
-    init(_ coefficients: RungeKuttaCoefficients, storage: UnsafeMutableRawPointer) {
+    package init(_ coefficients: RungeKuttaCoefficients, storage: UnsafeMutableRawPointer) {
         let s = coefficients.stages
         stages = s
         isFSAL = coefficients.isFSAL
@@ -82,19 +82,19 @@ struct RungeKuttaStep<Scalar: BinaryFloatingPoint>: @unchecked Sendable {
 
     /// Points the step's slope table at `stages` vectors `stride` apart from `base`.
     @inlinable @inline(__always)
-    func pointSlopes(at base: UnsafeMutablePointer<Scalar>, stride: Int) {
+    package func pointSlopes(at base: UnsafeMutablePointer<Scalar>, stride: Int) {
         for stage in 0..<stages { slopes[stage] = base + stage &* stride }
     }
 
     /// Sets the (signed) step size `h` of the step about to be taken.
     @inlinable @inline(__always)
-    func scale(by h: Double) { stepSize.pointee = h }
+    package func scale(by h: Double) { stepSize.pointee = h }
 
     /// Stage `i`'s input `y + h Σⱼ aᵢⱼ Kⱼ` over `0..<n`, in tiles, from the step's slope table.
     /// Transparent: always inlined, so that a small system's stage input stays in registers for
     /// the evaluation that reads it (a call here costs a store-forwarding stall per stage).
     @_transparent @usableFromInline
-    func stageInput(_ stage: Int, into out: UnsafeMutablePointer<Scalar>, y: UnsafeMutablePointer<Scalar>, count n: Int) {
+    package func stageInput(_ stage: Int, into out: UnsafeMutablePointer<Scalar>, y: UnsafeMutablePointer<Scalar>, count n: Int) {
         var start = 0
         while start < n {
             let end = min(start &+ Self.tile, n)
@@ -105,7 +105,7 @@ struct RungeKuttaStep<Scalar: BinaryFloatingPoint>: @unchecked Sendable {
 
     /// Stage `i`'s input `y + h Σⱼ aᵢⱼ Kⱼ` over `range`, from the slope table `table`.
     @_transparent @usableFromInline
-    func stageInput(_ stage: Int, into out: UnsafeMutablePointer<Scalar>, y: UnsafeMutablePointer<Scalar>, slopes table: Slopes,
+    package func stageInput(_ stage: Int, into out: UnsafeMutablePointer<Scalar>, y: UnsafeMutablePointer<Scalar>, slopes table: Slopes,
                     range: Range<Int>) {
         Self.combine(into: out, base: y, terms: aCount[stage], indices: aIndex + stage &* stages,
                      coefficients: aTerms + stage &* stages, h: stepSize.pointee, slopes: table, range: range)
@@ -113,19 +113,19 @@ struct RungeKuttaStep<Scalar: BinaryFloatingPoint>: @unchecked Sendable {
 
     /// `out = y + h Σᵢ bᵢ Kᵢ` over `range` (`out` may be `y`).
     @inlinable @inline(__always)
-    func proposedSolution(into out: UnsafeMutablePointer<Scalar>, y: UnsafeMutablePointer<Scalar>, slopes table: Slopes, range: Range<Int>) {
+    package func proposedSolution(into out: UnsafeMutablePointer<Scalar>, y: UnsafeMutablePointer<Scalar>, slopes table: Slopes, range: Range<Int>) {
         Self.combine(into: out, base: y, terms: bCount, indices: bIndex, coefficients: bTerms, h: stepSize.pointee, slopes: table, range: range)
     }
 
     /// `out = h Σᵢ (bᵢ − b̂ᵢ) Kᵢ` over `range`.
     @inlinable @inline(__always)
-    func errorEstimate(into out: UnsafeMutablePointer<Scalar>, slopes table: Slopes, range: Range<Int>) {
+    package func errorEstimate(into out: UnsafeMutablePointer<Scalar>, slopes table: Slopes, range: Range<Int>) {
         Self.combine(into: out, base: nil, terms: eCount, indices: eIndex, coefficients: eTerms, h: stepSize.pointee, slopes: table, range: range)
     }
 
     /// `out = h Σᵢ (bᵢ − b̂₃ᵢ) Kᵢ` over `range`, the second estimate of a combined estimator.
     @inlinable @inline(__always)
-    func secondaryErrorEstimate(into out: UnsafeMutablePointer<Scalar>, slopes table: Slopes, range: Range<Int>) {
+    package func secondaryErrorEstimate(into out: UnsafeMutablePointer<Scalar>, slopes table: Slopes, range: Range<Int>) {
         Self.combine(into: out, base: nil, terms: e3Count, indices: e3Index, coefficients: e3Terms, h: stepSize.pointee, slopes: table, range: range)
     }
 
@@ -133,7 +133,7 @@ struct RungeKuttaStep<Scalar: BinaryFloatingPoint>: @unchecked Sendable {
     /// step's slope table: `yNew` is left alone for a first-same-as-last method (its last stage
     /// input is already there); `secondary` receives the second estimate when there is one.
     @_transparent @usableFromInline
-    func finish(count n: Int, y: UnsafeMutablePointer<Scalar>, yNew: UnsafeMutablePointer<Scalar>,
+    package func finish(count n: Int, y: UnsafeMutablePointer<Scalar>, yNew: UnsafeMutablePointer<Scalar>,
                 error: UnsafeMutablePointer<Scalar>, secondary: UnsafeMutablePointer<Scalar>) {
         var start = 0
         while start < n {
@@ -148,7 +148,7 @@ struct RungeKuttaStep<Scalar: BinaryFloatingPoint>: @unchecked Sendable {
     /// `y ← y + h Σᵢ bᵢ Kᵢ` in place over `0..<n` (a constant-step solve); returns `Σ (vᵢ − vᵢ)`
     /// over the new values, 0 when they are all finite and NaN otherwise.
     @inlinable @inline(__always)
-    func advance(_ y: UnsafeMutablePointer<Scalar>, count n: Int) -> Scalar {
+    package func advance(_ y: UnsafeMutablePointer<Scalar>, count n: Int) -> Scalar {
         var check: Scalar = 0
         if bCount == 1 {
             // One weight (explicit Euler): the update and the check in one pass.
@@ -168,7 +168,7 @@ struct RungeKuttaStep<Scalar: BinaryFloatingPoint>: @unchecked Sendable {
     /// `out = base + Σ h·coefficients[i] · slopes[indices[i]]` over `range` (from zero without a
     /// base), the terms added left to right, up to four per pass. `out` may be `base`.
     @_transparent @usableFromInline
-    static func combine(
+    package static func combine(
         into out: UnsafeMutablePointer<Scalar>, base: UnsafeMutablePointer<Scalar>?, terms: Int,
         indices: UnsafeMutablePointer<Int>, coefficients: UnsafeMutablePointer<Double>, h: Double, slopes: Slopes, range: Range<Int>
     ) {

@@ -35,11 +35,11 @@ public struct Tolerances: Sendable, Equatable {
 
     /// `rtol` for component `i` (the scalar value, or the component's own).
     @inlinable
-    func relative(at i: Int) -> Double { relative.count == 1 ? relative[0] : relative[i] }
+    package func relative(at i: Int) -> Double { relative.count == 1 ? relative[0] : relative[i] }
 
     /// `atol` for component `i` (the scalar value, or the component's own).
     @inlinable
-    func absolute(at i: Int) -> Double { absolute.count == 1 ? absolute[0] : absolute[i] }
+    package func absolute(at i: Int) -> Double { absolute.count == 1 ? absolute[0] : absolute[i] }
 
     /// Writes `rtol` and `atol` for components `0..<n` into the two buffers: the one expansion
     /// of scalar tolerances every adaptive loop reads.

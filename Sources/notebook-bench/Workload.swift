@@ -1,5 +1,6 @@
 import Foundation
 import Learning
+import BatchSolvers
 import ODE
 
 /// One benchmark workload: a name (as the issues give it) and a body that returns the work done.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import BatchSolvers
 @testable import ODE
 
 @Suite("Batched solves")
@@ -96,5 +97,13 @@ struct BatchSolverTests {
         #expect(throws: SolveFailure.self) {
             try SharedStepBatchSolver(solver: solver).solve(Blowup(), initialStates: [1, 0.5], from: 0, to: 2)
         }
+    }
+}
+
+/// y' = y², which blows up at t = 1/y₀.
+private struct Blowup: VectorField {
+    var dimension: Int { 1 }
+    func evaluate(t: Double, state: UnsafeBufferPointer<Double>, derivative: UnsafeMutableBufferPointer<Double>) {
+        derivative[0] = state[0] * state[0]
     }
 }

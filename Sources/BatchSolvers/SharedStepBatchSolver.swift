@@ -1,4 +1,5 @@
 import Dispatch
+import ODE
 import Foundation
 
 /// Integrates many independent trajectories of one field with one shared adaptive step (the

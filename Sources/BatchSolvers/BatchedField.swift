@@ -1,3 +1,4 @@
+import ODE
 /// Many copies of one vector field integrated as a single system: `count` states of
 /// `field.dimension` components each, stored contiguously (trajectory-major). An adaptive solve
 /// of it takes one shared step for the whole batch, its error norm taken over every trajectory

@@ -1,4 +1,5 @@
 import Dispatch
+import ODE
 
 /// Solves one vector field from many initial states, each trajectory with its own adaptive
 /// steps, spread over the machine's cores; each worker reuses one workspace, so the loop over
