@@ -36,30 +36,10 @@ extension Expression {
                 return Expression.powerDerivative(a.simplified, b.simplified, da, db)
             }
         case .call(let f, let args, _):
-            let x = args[0].simplified
-            let dx = args[0].derivative(withRespectTo: variable)
-            switch f {
-            case .sin: return .mul(.apply(.cos, [x]), dx)
-            case .cos: return .neg(.mul(.apply(.sin, [x]), dx))
-            case .tan: return .mul(.add(.one, .pow(.apply(.tan, [x]), .num(2))), dx)
-            case .exp: return .mul(.apply(.exp, [x]), dx)
-            case .log: return .div(dx, x)
-            case .sqrt: return .div(dx, .mul(.num(2), .apply(.sqrt, [x])))
-            case .tanh: return .mul(.sub(.one, .pow(.apply(.tanh, [x]), .num(2))), dx)
-            case .abs: return .mul(.apply(.sign, [x]), dx)
-            case .sign: return .zero
-            case .sigmoid:
-                let s = Expression.apply(.sigmoid, [x])
-                return .mul(.mul(s, .sub(.one, s)), dx)
-            case .min, .max:
-                let y = args[1].simplified
-                let dy = args[1].derivative(withRespectTo: variable)
-                // min picks x when x <= y; max picks x when y <= x.
-                return f == .min ? .choose(x, y, dx, dy) : .choose(y, x, dx, dy)
-            case .pow:
-                let y = args[1].simplified
-                return Expression.powerDerivative(x, y, dx, args[1].derivative(withRespectTo: variable))
-            }
+            let x = args[0].simplified, dx = args[0].derivative(withRespectTo: variable)
+            let y = f.arity > 1 ? args[1].simplified : .zero
+            let dy = f.arity > 1 ? args[1].derivative(withRespectTo: variable) : .zero
+            return f.differentiate(x, y, dx, dy)
         case .select(let a, let b, let p, let q):
             return .choose(a.simplified, b.simplified,
                            p.derivative(withRespectTo: variable), q.derivative(withRespectTo: variable))
@@ -67,7 +47,7 @@ extension Expression {
     }
 
     /// d(x^y) = y*x^(y-1)*dx + log(x)*x^y*dy (either term dropped when its differential is 0).
-    private static func powerDerivative(_ x: Expression, _ y: Expression, _ dx: Expression, _ dy: Expression) -> Expression {
+    static func powerDerivative(_ x: Expression, _ y: Expression, _ dx: Expression, _ dy: Expression) -> Expression {
         let byBase: Expression = dx.isZero ? .zero : .mul(.mul(y, .pow(x, .sub(y, .one))), dx)
         let byExponent: Expression = dy.isZero ? .zero : .mul(.mul(.apply(.log, [x]), .pow(x, y)), dy)
         return .add(byBase, byExponent)

@@ -14,46 +14,6 @@ public enum BinaryOperator: String, Sendable, CaseIterable {
     case power = "^"
 }
 
-/// A built-in function of the `{ode}` expression language.
-///
-/// All cases but `sign` can be written in a notebook; `sign` only appears in derivatives
-/// (d|x|/dx = sign(x)).
-public enum Function: String, Sendable, CaseIterable {
-    case sin, cos, tan, exp, log, sqrt, tanh, abs, sigmoid, min, max, pow
-    /// sign(x) ∈ {-1, 0, 1}; produced by differentiation only, not accepted by the parser.
-    case sign
-
-    /// The number of arguments the function takes.
-    public var arity: Int {
-        switch self {
-        case .min, .max, .pow: 2
-        default: 1
-        }
-    }
-
-    /// The functions a notebook author may call, in the order docs/format.md lists them.
-    public static let writable: [Function] = [.sin, .cos, .tan, .exp, .log, .sqrt, .tanh, .abs, .sigmoid, .min, .max, .pow]
-
-    /// Applies the function to one or two arguments (`y` is ignored by unary functions).
-    public func apply(_ x: Double, _ y: Double = 0) -> Double {
-        switch self {
-        case .sin: Foundation.sin(x)
-        case .cos: Foundation.cos(x)
-        case .tan: Foundation.tan(x)
-        case .exp: Foundation.exp(x)
-        case .log: Foundation.log(x)
-        case .sqrt: x.squareRoot()
-        case .tanh: Foundation.tanh(x)
-        case .abs: Swift.abs(x)
-        case .sigmoid: Kernels.sigmoid(x)
-        case .min: Swift.min(x, y)
-        case .max: Swift.max(x, y)
-        case .pow: Foundation.pow(x, y)
-        case .sign: Kernels.sign(x)
-        }
-    }
-}
-
 /// The scalar kernels shared by the tree walk and the compiled tape, so both agree bit for bit.
 enum Kernels {
     /// 1/(1+exp(-x)), written so that it never overflows: for x < 0 it uses exp(x)/(1+exp(x)).

@@ -5,6 +5,9 @@ enum Opcode: UInt8 {
     case add, sub, mul, div, neg, pow, powi
     case sin, cos, tan, exp, log, sqrt, tanh, abs, sigmoid, sign
     case min, max, select
+    /// A registered function without an instruction of its own: `c` is its place in
+    /// `Function.registry`, `a` and `b` its arguments.
+    case call
 }
 
 /// One tape instruction. The destination is implicit: instruction `k` writes register `tempBase + k`
@@ -123,6 +126,7 @@ final class CompiledTape: @unchecked Sendable {
             case .min: v = Swift.min(x, r[Int(i.b)])
             case .max: v = Swift.max(x, r[Int(i.b)])
             case .select: v = Kernels.select(x, r[Int(i.b)], r[Int(i.c)], r[Int(i.d)])
+            case .call: v = Function.registry[Int(i.c)].evaluate(x, r[Int(i.b)])
             }
             w.pointee = v
             w += 1
@@ -153,6 +157,7 @@ final class CompiledTape: @unchecked Sendable {
         case .min: Swift.min(x, y)
         case .max: Swift.max(x, y)
         case .select: Kernels.select(x, y, z, u)
+        case .call: Function.registry[Int(immediate)].evaluate(x, y)
         }
     }
 }
@@ -214,7 +219,7 @@ struct TapeBuilder {
         let isOperand: (Ref) -> Bool = { if case .immediate = $0 { false } else { true } }
         if operands.filter(isOperand).allSatisfy({ value($0) != nil }) {
             var imm: Int32 = 0
-            if case .immediate(let n) = b { imm = n }
+            if case .immediate(let n) = op == .call ? c : b { imm = n }
             let v = CompiledTape.fold(op, value(a) ?? 0, value(b) ?? 0, value(c) ?? 0, value(d) ?? 0, immediate: imm)
             return constant(v)
         }
@@ -251,21 +256,10 @@ struct TapeBuilder {
             }
         case .call(let f, let args, _):
             let x = lower(args[0])
-            switch f {
-            case .sin: return emit(.sin, x)
-            case .cos: return emit(.cos, x)
-            case .tan: return emit(.tan, x)
-            case .exp: return emit(.exp, x)
-            case .log: return emit(.log, x)
-            case .sqrt: return emit(.sqrt, x)
-            case .tanh: return emit(.tanh, x)
-            case .abs: return emit(.abs, x)
-            case .sigmoid: return emit(.sigmoid, x)
-            case .sign: return emit(.sign, x)
-            case .min: return emit(.min, x, lower(args[1]))
-            case .max: return emit(.max, x, lower(args[1]))
-            case .pow: return power(x, lower(args[1]))
-            }
+            if f == .pow { return power(x, lower(args[1])) }
+            let y = f.arity > 1 ? lower(args[1]) : x
+            guard let opcode = f.opcode else { return emit(.call, x, y, .immediate(Int32(f.registryIndex))) }
+            return f.arity > 1 ? emit(opcode, x, y) : emit(opcode, x)
         case .select(let a, let b, let p, let q):
             return emit(.select, lower(a), lower(b), lower(p), lower(q))
         }
