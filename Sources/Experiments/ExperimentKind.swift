@@ -26,6 +26,11 @@ public protocol ExperimentKind: Sendable {
     /// machines. Only ratios between blocks matter.
     var estimatedCost: Double { get }
 
+    /// The names of the metrics a run of this block reports (`final.x`, `loss.final`), known from
+    /// its options before it runs, so that prose quoting `{{id.metric}}` is checked by `notebook
+    /// check`. A run reports exactly these (tests hold every kind to it).
+    var metricNames: [String] { get }
+
     /// Runs the computation, reporting progress to `monitor` from long loops and stopping with a
     /// failure when `monitor` says so (time limit, `--fail-fast`, interrupt).
     func run(monitor: RunMonitor) throws(BlockFailure) -> Artifacts

@@ -8,6 +8,10 @@ import Plot
 /// A checked `{latent-ode}` block: its series (generated spirals or the user's), the model's sizes
 /// and the training settings.
 struct LatentODEExperiment: Sendable {
+    /// The metrics of a run, in the order it reports them.
+    static let metricNames = ["loss.final", "elbo.final", "seconds_per_iteration", "nfe.forward", "nfe.backward", "iterations",
+                              "series", "parameters"]
+
     let data: LatentODEData
     /// The generating spirals, when the data are generated (their true curves are drawn).
     let spirals: SpiralData?
@@ -139,16 +143,13 @@ struct LatentODEExperiment: Sendable {
 
         let count = max(result.history.count, 1)
         let last = result.history.last
-        artifacts.metrics = [
-            Metric("loss.final", .real(last?.loss ?? .nan)),
-            Metric("elbo.final", .real(-(last?.loss ?? .nan))),
-            Metric("seconds_per_iteration", .real(result.medianSecondsPerIteration)),
-            Metric("nfe.forward", .real(Double(result.history.map(\.forwardEvaluations).reduce(0, +)) / Double(count))),
-            Metric("nfe.backward", .real(Double(result.history.map(\.backwardEvaluations).reduce(0, +)) / Double(count))),
-            Metric("iterations", .count(result.history.count)),
-            Metric("series", .count(data.seriesCount)),
-            Metric("parameters", .count(parameterCount)),
+        let values: [MetricValue] = [
+            .real(last?.loss ?? .nan), .real(-(last?.loss ?? .nan)), .real(result.medianSecondsPerIteration),
+            .real(Double(result.history.map(\.forwardEvaluations).reduce(0, +)) / Double(count)),
+            .real(Double(result.history.map(\.backwardEvaluations).reduce(0, +)) / Double(count)),
+            .count(result.history.count), .count(data.seriesCount), .count(parameterCount),
         ]
+        artifacts.metrics = zip(Self.metricNames, values).map { Metric($0, $1) }
         artifacts.tables.append(ResultTable(title: "Training", columns: ["", "value"], rows: [
             ["series × times", "\(data.seriesCount) × \(data.steps), t in [\(String(format: "%.4g", t0)), \(String(format: "%.4g", t1))]"],
             ["model", "RNN \(rnnHidden) → latent \(latentWidth) → ODE MLP \(hidden) (ELU) → decoder \(hidden) (ReLU), \(parameterCount) parameters, \(singlePrecision ? "float32" : "float64")"],

@@ -187,6 +187,9 @@ public struct LatentODEKind: ExperimentKind {
     /// Iterations × series per iteration × time steps × the networks' sizes.
     public var estimatedCost: Double { experiment.estimatedCost }
 
+    /// The training's objective, work and size.
+    public var metricNames: [String] { LatentODEExperiment.metricNames }
+
     /// Trains (reporting iterations to `monitor`) and builds the artifacts.
     public func run(monitor: RunMonitor) throws(BlockFailure) -> Artifacts {
         try experiment.run(monitor: monitor)

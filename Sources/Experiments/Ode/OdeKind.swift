@@ -66,6 +66,9 @@ public struct OdeKind: ExperimentKind {
     /// Steps × states, times the epochs of a fit and the settings of a comparison.
     public var estimatedCost: Double { experiment.estimatedCost }
 
+    /// The final states, the solve's counts, and those of the comparison and the fit when asked.
+    public var metricNames: [String] { experiment.metricNames }
+
     /// Solves (or fits) and builds the artifacts.
     public func run(monitor: RunMonitor) throws(BlockFailure) -> Artifacts {
         try experiment.run(monitor: monitor)

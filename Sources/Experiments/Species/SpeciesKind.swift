@@ -39,6 +39,9 @@ public struct SpeciesKind: ExperimentKind {
     /// Steps × states, times the epochs of a fit and the settings of a comparison.
     public var estimatedCost: Double { experiment.estimatedCost }
 
+    /// The final populations, the solve's counts, and those of the comparison and the fit when asked.
+    public var metricNames: [String] { experiment.metricNames }
+
     /// Solves the model (or fits it) and builds the figures, tables, CSVs and metrics.
     public func run(monitor: RunMonitor) throws(BlockFailure) -> Artifacts {
         try experiment.run(monitor: monitor)

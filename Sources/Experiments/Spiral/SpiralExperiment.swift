@@ -51,6 +51,10 @@ struct SpiralExperiment: Sendable {
         })
     }
 
+    /// The metrics of a run, in the order it reports them.
+    static let metricNames = ["loss.final", "loss.batch_final", "nfe.forward", "nfe.backward", "seconds_per_iteration", "iterations",
+                              "parameters"]
+
     /// Figures, tables, CSVs and metrics of a finished training run.
     func artifacts(data: Trajectory, result: TrainingResult, learnedField: ([Double]) -> [Double]) -> Artifacts {
         var artifacts = Artifacts()
@@ -105,15 +109,13 @@ struct SpiralExperiment: Sendable {
 
         artifacts.lossCurve = LossCurve(step: "iteration", quantity: "batch loss", values: result.history.map(\.loss))
         let iterations = max(result.history.count, 1)
-        artifacts.metrics = [
-            Metric("loss.final", .real(result.finalError)),
-            Metric("loss.batch_final", .real(result.history.last?.loss ?? .nan)),
-            Metric("nfe.forward", .real(Double(result.history.map(\.forwardEvaluations).reduce(0, +)) / Double(iterations))),
-            Metric("nfe.backward", .real(Double(result.history.map(\.backwardEvaluations).reduce(0, +)) / Double(iterations))),
-            Metric("seconds_per_iteration", .real(result.medianSecondsPerIteration)),
-            Metric("iterations", .count(result.history.count)),
-            Metric("parameters", .count(result.parameters.count)),
+        let values: [MetricValue] = [
+            .real(result.finalError), .real(result.history.last?.loss ?? .nan),
+            .real(Double(result.history.map(\.forwardEvaluations).reduce(0, +)) / Double(iterations)),
+            .real(Double(result.history.map(\.backwardEvaluations).reduce(0, +)) / Double(iterations)),
+            .real(result.medianSecondsPerIteration), .count(result.history.count), .count(result.parameters.count),
         ]
+        artifacts.metrics = zip(Self.metricNames, values).map { Metric($0, $1) }
         artifacts.tables.append(ResultTable(
             title: "Training", columns: ["", "value"],
             rows: [

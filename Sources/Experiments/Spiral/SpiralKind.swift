@@ -161,6 +161,9 @@ public struct SpiralKind: ExperimentKind {
     /// Iterations × batch × batch length × parameters × the evaluations of a solve.
     public var estimatedCost: Double { experiment.estimatedCost }
 
+    /// The training's error, work and size.
+    public var metricNames: [String] { SpiralExperiment.metricNames }
+
     /// Makes the data, trains (reporting iterations to `monitor`) and builds the artifacts.
     public func run(monitor: RunMonitor) throws(BlockFailure) -> Artifacts {
         try experiment.run(monitor: monitor)

@@ -42,6 +42,23 @@ struct SystemExperiment<Field: JacobianField & DifferentiableField>: Sendable {
         return total
     }
 
+    /// The metrics `solveAndDescribe` reports, and a fit's after them.
+    var metricNames: [String] {
+        var names = stateNames.map { "final.\($0)" } + ["steps", "nfe", "rejected"]
+        if case .stiff = settings.family { names.append("jacobian_evaluations") }
+        if observations != nil { names += ["data.max_abs_error", "data.rmse"] }
+        if fit != nil, observations != nil, !isStiff {
+            names += ["loss.initial", "loss.final"] + parameterNames.map { "param.\($0)" } + ["epochs", "gradient_evaluations"]
+        }
+        return names
+    }
+
+    /// Whether the solver is a Rosenbrock method.
+    private var isStiff: Bool {
+        if case .stiff = settings.family { return true }
+        return false
+    }
+
     /// Reads the shared options, checking the figure requests and observations against the states.
     init(field: Field, stateNames: [String], initialState: [Double], options: ResolvedOptions,
          context: BlockContext, title: String, parameterNames: [String]) throws(OptionError) {

@@ -4,6 +4,8 @@ public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
     public var file: String?
     /// The 1-based line, when known.
     public var line: Int?
+    /// The 1-based column (in characters), when the problem is at a place in a line.
+    public var column: Int?
     /// The override the problem is in, as messages show it (`-p steps=x`, `--sweep lr=-1`), when
     /// it came from one.
     public var override: String?
@@ -11,9 +13,10 @@ public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
     public var message: String
 
     /// Creates a diagnostic.
-    public init(file: String?, line: Int? = nil, override: String? = nil, message: String) {
+    public init(file: String?, line: Int? = nil, column: Int? = nil, override: String? = nil, message: String) {
         self.file = file
         self.line = line
+        self.column = column
         self.override = override
         self.message = message
     }
@@ -25,7 +28,7 @@ public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
             return "error: \(override): \(message)\(location)"
         }
         switch (file, line) {
-        case let (file?, line?): return "\(file):\(line): error: \(message)"
+        case let (file?, line?): return "\(file):\(line):\(column.map { "\($0):" } ?? "") error: \(message)"
         case let (file?, nil): return "\(file): error: \(message)"
         default: return "error: \(message)"
         }

@@ -17,6 +17,8 @@ public struct Notebook: Sendable {
     public let cells: [NotebookCell]
     /// Local images the prose shows, copied into the report folder.
     public let assets: [Asset]
+    /// The values the prose quotes (`{{id.metric}}`), in order, checked against the blocks.
+    public let proseValues: [ProseValue]
 
     /// The experiment blocks in document order.
     public var blocks: [ExperimentBlock] {

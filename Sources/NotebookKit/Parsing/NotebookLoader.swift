@@ -316,10 +316,16 @@ final class BlockResolver {
                 }
             }
         }
+        if diagnostics.isEmpty {
+            let blocks = cells.compactMap { cell -> ExperimentBlock? in if case let .block(block) = cell { block } else { nil } }
+            diagnostics += ProseValueCheck.problems(notebook.proseValues, blocks: blocks).map {
+                Diagnostic(file: path, line: $0.line, column: $0.column, message: $0.message)
+            }
+        }
         guard diagnostics.isEmpty else { return (nil, diagnostics) }
         return (Notebook(
             path: path, url: notebook.source.url, stem: notebook.source.stem, title: notebook.title,
-            seed: notebook.frontMatter.seed, cells: cells, assets: notebook.assets), [])
+            seed: notebook.frontMatter.seed, cells: cells, assets: notebook.assets, proseValues: notebook.proseValues), [])
     }
 
     /// Block `index` under the overrides that apply to it, resolved once per distinct set.

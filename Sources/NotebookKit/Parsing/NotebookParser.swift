@@ -13,6 +13,8 @@ struct ParsedNotebook {
     let assets: [Asset]
     /// Where the notebook may read files from.
     let readScope: ReadScope
+    /// The values the prose quotes, in order (their markers in the prose's HTML carry the index).
+    let proseValues: [ProseValue]
 }
 
 /// A cell before option decoding.
@@ -57,7 +59,11 @@ enum NotebookParser {
             return (nil, diagnostics)
         }
         let sourceLines = body.linesSplitAtLineFeeds()
-        let document = MarkdownDocument(MathProtection.protect(body))
+        let quoted = ProseValueProtection.protect(body)
+        for problem in quoted.problems {
+            diagnostics.append(Diagnostic(file: source.path, line: problem.line, column: problem.column, message: problem.message))
+        }
+        let document = MarkdownDocument(MathProtection.protect(quoted.text))
         if !allowHTML { document.escapeRawHTML() }
         let directory = source.url.deletingLastPathComponent()
         let scope = readScope ?? ReadScope(notebookDirectory: directory)
@@ -179,7 +185,8 @@ enum NotebookParser {
         }
         flushProse()
         let notebook = ParsedNotebook(
-            source: source, frontMatter: frontMatter, title: title ?? source.stem, cells: cells, assets: assets, readScope: scope)
+            source: source, frontMatter: frontMatter, title: title ?? source.stem, cells: cells, assets: assets, readScope: scope,
+            proseValues: quoted.values)
         return (notebook, diagnostics)
     }
 

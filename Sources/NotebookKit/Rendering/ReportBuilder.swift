@@ -66,6 +66,10 @@ enum ReportBuilder {
                       placement: PagePlacement = .standalone) -> RenderedReport {
         var files = [(path: String, contents: Data)]()
         var blockReports = [String: BlockReport]()
+        let sourcesByID = Dictionary(notebook.blocks.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let quoted = ProseValueRendering(values: notebook.proseValues, blocks: sourcesByID,
+                                         results: Dictionary(rendered.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }))
+        let title = quoted.substitutePlain(in: notebook.title)
         var blockJSON = [JSONValue]()
         var failed = 0
         let sources = Dictionary(notebook.blocks.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -88,7 +92,7 @@ enum ReportBuilder {
 
         let status: BlockStatus = failed == 0 && !run.interrupted && run.incomplete == nil ? .ok : .failed
         let results = JSONValue.object([
-            ("notebook", .string(notebook.path)), ("title", .string(notebook.title)), ("status", .string(status.rawValue)),
+            ("notebook", .string(notebook.path)), ("title", .string(title)), ("status", .string(status.rawValue)),
             ("blocks", .array(blockJSON)),
         ])
         files.append(("results.json", Data(results.serialized().utf8)))
@@ -97,10 +101,11 @@ enum ReportBuilder {
         var info = runInfo(notebook, run: run, blockCount: rendered.count, failed: failed)
         if let values = placement.sweepValues { info.insert(KeyValue("sweep point", values), at: 1) }
         let page = ReportPage(
-            title: notebook.title, sourcePath: notebook.path, status: status,
+            title: title, sourcePath: notebook.path, status: status,
             runInfo: info,
             generatedNote: "Generated \(iso8601(run.date)) by notebook \(ProgramVersion.current) in \(ReportFormat.duration(seconds: totalSeconds)).",
-            contents: contents(notebook), cells: cells(notebook, blocks: blockReports, embedAssets: run.selfContained),
+            contents: contents(notebook, quoted: quoted),
+            cells: cells(notebook, blocks: blockReports, embedAssets: run.selfContained, quoted: quoted),
             parameters: notebook.blocks.filter { blockReports[$0.id] != nil }
                 .map { ParameterSummary.parameters(of: $0, notebookSeed: notebook.seed) },
             math: math.renderer, upLink: placement.upLink)
@@ -162,14 +167,14 @@ enum ReportBuilder {
         return info
     }
 
-    private static func contents(_ notebook: Notebook) -> [ContentsEntry] {
+    private static func contents(_ notebook: Notebook, quoted: ProseValueRendering) -> [ContentsEntry] {
         var entries = [ContentsEntry]()
         var level = 1
         for cell in notebook.cells {
             switch cell {
             case let .prose(prose):
                 for heading in prose.headings {
-                    entries.append(ContentsEntry(level: heading.level, text: heading.text, anchor: heading.anchor))
+                    entries.append(ContentsEntry(level: heading.level, text: quoted.substitutePlain(in: heading.text), anchor: heading.anchor))
                     level = heading.level
                 }
             case let .block(block):
@@ -180,11 +185,13 @@ enum ReportBuilder {
         return entries
     }
 
-    private static func cells(_ notebook: Notebook, blocks: [String: BlockReport], embedAssets: Bool) -> [ReportCell] {
+    private static func cells(_ notebook: Notebook, blocks: [String: BlockReport], embedAssets: Bool,
+                              quoted: ProseValueRendering) -> [ReportCell] {
         notebook.cells.compactMap { cell in
             switch cell {
             case let .prose(prose):
-                let html = embedAssets ? embeddingImages(in: prose.html, assets: notebook.assets) : prose.html
+                let withValues = quoted.substitute(in: prose.html)
+                let html = embedAssets ? embeddingImages(in: withValues, assets: notebook.assets) : withValues
                 return .prose(TrustedHTML(rendererOutput: html))
             case let .block(block): return blocks[block.id].map { .block($0) }
             }

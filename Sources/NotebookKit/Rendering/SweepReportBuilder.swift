@@ -45,7 +45,7 @@ enum SweepReportBuilder {
                 var pointRun = run
                 if !result.complete, !run.interrupted, run.incomplete == nil { pointRun.incomplete = "blocks of this point did not run" }
                 let placement = PagePlacement(
-                    upLink: Link(href: "../../index.html", text: "\(base.title): all \(swept.points.count) points of the sweep"),
+                    upLink: Link(href: "../../index.html", text: "\(ProseValueRendering.withoutValues(base.title)): all \(swept.points.count) points of the sweep"),
                     sweepValues: shownValues, rootPrefix: "../../")
                 let report = ReportBuilder.build(point.notebook, blocks: blocks, run: pointRun, totalSeconds: totalSeconds, placement: placement)
                 files += report.files.map { (folder + $0.path, $0.contents) }
@@ -165,13 +165,13 @@ enum SweepReportBuilder {
             info.insert(KeyValue("raw HTML", "passed through (--allow-html): the notebook's own HTML, scripts included, is part of its pages"), at: 0)
         }
         let page = SweepPage(
-            title: base.title, sourcePath: base.path, status: status, runInfo: info,
+            title: ProseValueRendering.withoutValues(base.title), sourcePath: base.path, status: status, runInfo: info,
             generatedNote: "Generated \(ReportBuilder.iso8601(run.date)) by notebook \(ProgramVersion.current) in \(ReportFormat.duration(seconds: totalSeconds)).",
             keys: swept.axes.map(\.key), numericKeys: swept.axes.map { numericValues($0) != nil }, metricColumns: columns,
             timingColumns: columns.map(ReportFormat.isTimingName), points: rows, figures: figures)
         files.append(("index.html", Data(SweepPageWriter.page(page).utf8)))
         let sweepJSON = JSONValue.object([
-            ("notebook", .string(base.path)), ("title", .string(base.title)), ("status", .string(status.rawValue)),
+            ("notebook", .string(base.path)), ("title", .string(ProseValueRendering.withoutValues(base.title))), ("status", .string(status.rawValue)),
             ("mode", .string(swept.mode.rawValue)), ("keys", .array(swept.axes.map { .string($0.key) })),
             ("points", .array(pointJSON)),
         ])
