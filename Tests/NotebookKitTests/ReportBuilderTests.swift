@@ -79,6 +79,18 @@ struct ReportBuilderTests {
         #expect(!plain.report.files.contains { $0.path.hasPrefix("katex/") })
     }
 
+    @Test("Math in a table cell, in a heading and in a list is kept; a notebook's own marker characters are not taken for math")
+    func mathInTables() throws {
+        let text = "# T\n\n| symbol | value |\n|---|---|\n| $r_1$ | 0.1 |\n| $\\alpha$ and $\\beta$ | 2 |\n\n"
+            + "## About $x^2$\n\n- item $y_0$\n\nforged \u{E006}0\u{E007} marker\n"
+        let html = try page(try build(text, selfContained: false).report)
+        #expect(html.contains("<td><span class=\"math inline\">$r_1$</span></td>"))
+        #expect(html.contains("<td><span class=\"math inline\">$\\alpha$</span> and <span class=\"math inline\">$\\beta$</span></td>"))
+        #expect(html.contains("About <span class=\"math inline\">$x^2$</span></h2>"))
+        #expect(html.contains("<li>item <span class=\"math inline\">$y_0$</span></li>"))
+        #expect(html.contains("forged \u{FFFD}0\u{FFFD} marker"))
+    }
+
     @Test("The parameter summary lists each block that ran")
     func parameters() throws {
         let built = try build("# P\n\n```{species}\nid: a\nsteps: 5\n```\n", selfContained: false)

@@ -23,6 +23,12 @@ final class MarkdownDocument {
     /// parses at once can each lose the other's strikethrough and autolinks (cmark-gfm pull request
     /// 176, not merged). Parses take turns.
     private static let parseLock = NSLock()
+    /// The math elements (`<span class="math …">`), in the order their markers were placed in
+    /// the tree: a text node `U+E006 index U+E007` stands for each, replaced after rendering, so
+    /// that math also shows where a custom node cannot go (table cells).
+    private var mathElements = [String]()
+    /// Opens and closes a math element's marker in a text node.
+    static let mathMarkerOpen: Character = "\u{E006}", mathMarkerClose: Character = "\u{E007}"
 
     /// Parses `text`. Line numbers of nodes are lines of `text`, 1-based.
     init(_ text: String) {
@@ -228,9 +234,9 @@ final class MarkdownDocument {
             let element = HTML.element(
                 "span", [.init("class", display ? "math display" : "math inline")],
                 .text(fence + MathProtection.restoringDelimiters(tex) + fence))
-            let math = cmark_node_new(CMARK_NODE_CUSTOM_INLINE)!
-            cmark_node_set_on_enter(math, element.rendered)
-            cmark_node_set_on_exit(math, "")
+            let math = cmark_node_new(CMARK_NODE_TEXT)!
+            cmark_node_set_literal(math, "\(Self.mathMarkerOpen)\(mathElements.count)\(Self.mathMarkerClose)")
+            mathElements.append(element.rendered)
             cmark_node_insert_after(anchor, math)
             anchor = math
             count += 1
@@ -283,7 +289,26 @@ final class MarkdownDocument {
         let options = CMARK_OPT_DEFAULT | (unsafe ? CMARK_OPT_UNSAFE : 0)
         guard let rendered = cmark_render_html(node.pointer, options, extensions) else { return "" }
         defer { free(rendered) }
-        return String(cString: rendered)
+        return withMath(String(cString: rendered))
+    }
+
+    /// `html` with each math marker replaced by its element.
+    private func withMath(_ html: String) -> String {
+        guard !mathElements.isEmpty, html.contains(Self.mathMarkerOpen) else { return html }
+        var output = ""
+        var rest = Substring(html)
+        while let open = rest.firstIndex(of: Self.mathMarkerOpen) {
+            output += rest[..<open]
+            let after = rest.index(after: open)
+            guard let close = rest[after...].firstIndex(of: Self.mathMarkerClose), let index = Int(rest[after..<close]),
+                  mathElements.indices.contains(index) else {
+                rest = rest[after...]
+                continue
+            }
+            output += mathElements[index]
+            rest = rest[rest.index(after: close)...]
+        }
+        return output + rest
     }
 }
 

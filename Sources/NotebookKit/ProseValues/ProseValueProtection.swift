@@ -4,7 +4,8 @@
 ///
 /// Inside fenced code (experiment blocks included) and inline code spans `{{` is literal, as is
 /// `\{{`. A marker is `U+E004`, the value's index in decimal digits, `U+E005`: private-use
-/// characters, replaced by U+FFFD when a notebook itself contains them.
+/// characters, replaced by U+FFFD when a notebook itself contains them (as are U+E006 and U+E007,
+/// the markers of math elements).
 enum ProseValueProtection {
     /// Opens a marker.
     static let open: Character = "\u{E004}"
@@ -19,8 +20,10 @@ enum ProseValueProtection {
         var output = [String]()
         var fence: (character: Character, length: Int)?
         var text = text
-        if text.contains(open) || text.contains(close) {
-            text = text.replacingOccurrences(of: String(open), with: "\u{FFFD}").replacingOccurrences(of: String(close), with: "\u{FFFD}")
+        // The markers of values and of math elements (U+E004 to U+E007), written in the notebook
+        // itself, become U+FFFD so that they cannot pose as ours.
+        for marker in ["\u{E004}", "\u{E005}", "\u{E006}", "\u{E007}"] where text.contains(marker) {
+            text = text.replacingOccurrences(of: marker, with: "\u{FFFD}")
         }
         guard text.contains("{{") else { return (text, [], []) }
         for (index, rawLine) in text.linesSplitAtLineFeeds().enumerated() {
