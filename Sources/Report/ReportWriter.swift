@@ -3,8 +3,9 @@ import Foundation
 
 /// Writes one notebook's report page.
 public enum ReportWriter {
-    /// The complete HTML5 document for a report: header with run facts and the parameter summary,
-    /// table of contents, the cells in order, and a footer holding ``ReportPage/generatedNote``.
+    /// The complete HTML5 document for a report: header with run facts, table of contents, the
+    /// cells in order, the parameter summary (collapsed, after the story), and a footer holding
+    /// ``ReportPage/generatedNote``.
     ///
     /// Everything that changes from run to run (the date and total duration in the footer, block
     /// durations, measured times in metrics, tables and logs) sits in elements marked
@@ -14,6 +15,7 @@ public enum ReportWriter {
         if !report.contents.isEmpty { body.append(tableOfContents(report.contents)) }
         body.append(
             PageLayout.line(.element("main", [], [.newline] + report.cells.map(cell))))
+        if !report.parameters.isEmpty { body.append(parameterSummary(report.parameters)) }
         body.append(footer(report.generatedNote))
         var head: [HTML] = []
         var scripts: [HTML] = []
@@ -32,7 +34,7 @@ public enum ReportWriter {
 
     // MARK: Page parts
 
-    /// The page header: title, source path, status badge, run facts and the parameter summary.
+    /// The page header: title, source path, status badge and run facts.
     static func header(_ report: ReportPage) -> HTML {
         var parts: [HTML] = [.newline]
         if let up = report.upLink {
@@ -48,14 +50,12 @@ public enum ReportWriter {
         if !report.runInfo.isEmpty {
             parts.append(PageLayout.line(definitionList(report.runInfo, class: "run-info")))
         }
-        if !report.parameters.isEmpty {
-            parts.append(parameterSummary(report.parameters))
-        }
         return PageLayout.line(.element("header", [.init("class", "page-header")], parts))
     }
 
     /// Per block, the options that differ from their defaults or were set by `-p`: one table row
-    /// per option, the block's cell spanning its rows; a block at its defaults says so.
+    /// per option, the block's cell spanning its rows; a block at its defaults says so. Collapsed
+    /// after the cells, so that the story comes first; each block's own options are in its section.
     static func parameterSummary(_ blocks: [BlockParameters]) -> HTML {
         let rows = blocks.flatMap { block -> [HTML] in
             let name = HTML.element(
@@ -83,13 +83,15 @@ public enum ReportWriter {
                 .element("th", [.init("scope", "col")], .text("Option")),
                 .element("th", [.init("scope", "col")], .text("Value")),
                 .element("th", [.init("scope", "col")], .text("Set by"))))
+        let changed = blocks.filter { !$0.settings.isEmpty }.count
+        let summary = "Parameters: options that differ from the defaults (\(changed) of \(blocks.count) block\(blocks.count == 1 ? "" : "s"))"
         return PageLayout.line(
             .element(
-                "div", [.init("class", "table-wrap parameters")],
+                "details", [.init("class", "parameters"), .init("id", "parameters")],
+                .element("summary", [], .text(summary)),
                 .element(
-                    "table", [.init("class", "parameters")],
-                    .element("caption", [], .text("Parameters (options that differ from the defaults)")),
-                    head, .element("tbody", [], [.newline] + rows))))
+                    "div", [.init("class", "table-wrap parameters")],
+                    .element("table", [.init("class", "parameters")], head, .element("tbody", [], [.newline] + rows)))))
     }
 
     /// The table of contents, nested by level: each entry sits under the nearest earlier entry with a

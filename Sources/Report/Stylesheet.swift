@@ -64,7 +64,8 @@ enum Stylesheet {
         .math{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation Mono",monospace}
         .math.display{display:block;margin:.8rem 0;text-align:center;overflow-x:auto;overflow-y:hidden}
         .parameters{margin:.6rem 0 0}.parameters table{margin:0}
-        .parameters caption{font-size:.9rem;white-space:nowrap}
+        details.parameters{margin:2rem 0 0;border-top:1px solid var(--line);padding-top:.6rem}
+        details.parameters summary{cursor:pointer;font-size:.9rem;color:var(--muted)}
         .parameters td,.parameters th{font-size:.85rem}
         .parameters .origin,.parameters .defaults{color:var(--muted)}.parameters .origin{white-space:nowrap}\
         .parameters td:first-of-type code{white-space:nowrap}

@@ -130,9 +130,12 @@ struct PageFeaturesTests {
                 + "<tr><td><code>steps</code></td><td><code>500</code></td><td class=\"origin\">-p steps=500</td></tr>"))
         #expect(html.contains(
             "<tr><th scope=\"row\"><a href=\"#b\">b</a> <code class=\"block-kind\">{ode}</code></th><td colspan=\"3\" class=\"defaults\">all defaults</td></tr>"))
-        // In the header, after the run facts.
+        // After the cells, collapsed: the story comes first.
         let header = try #require(html.components(separatedBy: "</header>").first)
-        #expect(header.contains("<dl class=\"run-info\">") && header.contains("<table class=\"parameters\">"))
+        #expect(header.contains("<dl class=\"run-info\">") && !header.contains("<table class=\"parameters\">"))
+        let afterMain = try #require(html.components(separatedBy: "</main>").last)
+        #expect(afterMain.contains("<details class=\"parameters\" id=\"parameters\"><summary>Parameters: options that differ from the defaults (1 of 2 blocks)</summary>"))
+        #expect(afterMain.contains("<table class=\"parameters\">"))
         #expect(!ReportWriter.page(Fixtures.fullPage()).contains("class=\"parameters\""))
     }
 
