@@ -27,7 +27,7 @@ enum ProseValueCheck {
                             + " (its metrics: \(names.joined(separator: ", ")))")
                 }
             case let .parameter(name):
-                if parameter(name, of: block) == nil {
+                if !fitted(name, of: block), parameter(name, of: block) == nil {
                     let names = parameterNames(of: block)
                     problem("block '\(block.id)' has no parameter '\(name)'" + Suggestion.didYouMean(name, in: names)
                             + (names.isEmpty ? "" : " (its parameters: \(names.joined(separator: ", ")))"))
@@ -51,6 +51,12 @@ enum ProseValueCheck {
             value = field
         }
         return value == .null ? nil : value
+    }
+
+    /// Whether the block reports the parameter as a metric (`param.NAME`, a fit's result), which
+    /// `{{ID.param.NAME}}` then quotes instead of the value written.
+    static func fitted(_ name: String, of block: ExperimentBlock) -> Bool {
+        block.experiment.metricNames.contains("param.\(name)")
     }
 
     /// The parameter `name` as resolved: an entry of `params`, or a numeric option of that name

@@ -45,6 +45,8 @@ struct ProseValueRendering {
         switch value.target {
         case .block:
             return .success(block.caption ?? block.id)
+        case let .parameter(name) where ProseValueCheck.fitted(name, of: block):
+            return metric("param.\(name)", of: value)
         case let .parameter(name):
             guard let number = ProseValueCheck.parameter(name, of: block) else { return .failure(Unavailable("no parameter '\(name)'")) }
             return .success(value.format.format(number))
@@ -54,16 +56,21 @@ struct ProseValueRendering {
             if case let .text(text) = option { return .success(text) }
             return .success(option.yaml)
         case let .metric(name):
-            guard let result = results[value.blockID], result.succeeded else {
-                return .failure(Unavailable("block '\(value.blockID)' did not finish"))
-            }
-            guard let metric = result.metrics.first(where: { $0.name == name }) else {
-                return .failure(Unavailable("block '\(value.blockID)' reported no '\(name)'"))
-            }
-            switch metric.value {
-            case let .count(count): return .success(value.format.format(Double(count)))
-            case let .real(real): return .success(value.format.format(real))
-            }
+            return metric(name, of: value)
+        }
+    }
+
+    /// The metric `name` of the value's block, formatted, or why the run did not give it.
+    private func metric(_ name: String, of value: ProseValue) -> Result<String, Unavailable> {
+        guard let result = results[value.blockID], result.succeeded else {
+            return .failure(Unavailable("block '\(value.blockID)' did not finish"))
+        }
+        guard let metric = result.metrics.first(where: { $0.name == name }) else {
+            return .failure(Unavailable("block '\(value.blockID)' reported no '\(name)'"))
+        }
+        switch metric.value {
+        case let .count(count): return .success(value.format.format(Double(count)))
+        case let .real(real): return .success(value.format.format(real))
         }
     }
 
