@@ -28,11 +28,14 @@ public struct Ticks: Sendable, Equatable {
 
     // MARK: - Axis entry point
 
+    /// The share of the data's span added on each side of an automatic range.
+    public static let automaticMargin = 0.05
+
     /// The ticks of `axis` for the given data values.
     ///
     /// Non-finite values are ignored and, on log axes, so are non-positive ones. A fixed
-    /// `axis.range` is kept as is (when usable); otherwise the range fits the data and is
-    /// widened to nice ticks. Degenerate data (none, one value, all equal) still gives a
+    /// `axis.range` is kept as is (when usable); otherwise the range is the data's with a margin of
+    /// `automaticMargin` on each side (matplotlib's default), ticked inside. Degenerate data (none, one value, all equal) still gives a
     /// non-empty range.
     public static func forAxis(_ axis: Axis, values: [Double], targetCount: Int = 6) -> Ticks {
         let data = dataRange(values, scale: axis.scale)
@@ -113,6 +116,13 @@ public struct Ticks: Sendable, Equatable {
         if !(hi - lo).isFinite {
             lo /= 2
             hi /= 2
+        }
+        // A margin of 5% of the span on each side (matplotlib's default), so that curves, markers
+        // and their ends never sit on the frame; the ticks are those inside.
+        let margin = (hi - lo) * automaticMargin
+        if (hi + margin - (lo - margin)).isFinite, let ticks = linearTicks(lo - margin, hi + margin, target: target, loose: false),
+           ticks.major.count >= 2 {
+            return ticks
         }
         return linearTicks(lo, hi, target: target, loose: true)
             ?? Ticks(range: 0...1, major: [0, 1], labels: ["0", "1"])
@@ -211,6 +221,14 @@ public struct Ticks: Sendable, Equatable {
                 let b = snap(log10(data.upperBound))
                 dlo = a.rounded(.down)
                 dhi = b.rounded(.up)
+                if b > a, b - a >= 1 {
+                    // The same 5% margin as a linear axis, in decades, when at least one decade
+                    // is labelled inside.
+                    let margin = (b - a) * automaticMargin
+                    let low = Swift.max(a - margin, -300), high = Swift.min(b + margin, 300)
+                    return logTicks(lo: low, hi: high, range: cPow(10, low)...cPow(10, high),
+                                    maxLabels: Swift.max(2, maxLabels))
+                }
                 if dhi <= dlo {
                     // All values equal: a decade each side when on a decade, else the enclosing one.
                     if a == a.rounded() {

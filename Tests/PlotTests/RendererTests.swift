@@ -209,7 +209,9 @@ struct RenderedContentTests {
         ])
         let layout = try CairoRenderer.layout(figure)
         let range = layout.panels[0].yTicks.range
-        #expect(abs(range.lowerBound - 0.01) < 1e-12 && abs(range.upperBound - 100) < 1e-9)
+        // The data's positive values, 0.01 to 50, with the 5% margin in decades.
+        let a = -2.0, b = log10(50.0), margin = 0.05 * (b - a)
+        #expect(abs(log10(range.lowerBound) - (a - margin)) < 1e-9 && abs(log10(range.upperBound) - (b + margin)) < 1e-9)
         #expect(try CairoRenderer.pngData(figure).count > 1000)
     }
 
