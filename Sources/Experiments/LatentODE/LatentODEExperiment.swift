@@ -9,7 +9,7 @@ import Plot
 /// and the training settings.
 struct LatentODEExperiment: Sendable {
     /// The metrics of a run, in the order it reports them.
-    static let metricNames = ["loss.final", "elbo.final", "seconds_per_iteration", "nfe.forward", "nfe.backward", "iterations",
+    static let metricNames = ["loss.final", "seconds_per_iteration", "nfe.forward", "nfe.backward", "iterations",
                               "series", "parameters"]
 
     let data: LatentODEData
@@ -144,7 +144,7 @@ struct LatentODEExperiment: Sendable {
         let count = max(result.history.count, 1)
         let last = result.history.last
         let values: [MetricValue] = [
-            .real(last?.loss ?? .nan), .real(-(last?.loss ?? .nan)), .real(result.medianSecondsPerIteration),
+            .real(last?.loss ?? .nan), .real(result.medianSecondsPerIteration),
             .real(Double(result.history.map(\.forwardEvaluations).reduce(0, +)) / Double(count)),
             .real(Double(result.history.map(\.backwardEvaluations).reduce(0, +)) / Double(count)),
             .count(result.history.count), .count(data.seriesCount), .count(parameterCount),
