@@ -220,7 +220,11 @@ struct SystemExperiment<Field: JacobianField & DifferentiableField>: Sendable {
         stateNames = other.stateNames
         initialState = other.initialState
         settings = other.settings
-        figures = other.figures
+        // A fit draws its own figure of the observed states against time (fitted, guess and
+        // observations); a time figure of the same states would repeat it.
+        let observed = Set(other.observations?.columns.map(\.name) ?? [])
+        figures = other.fit == nil ? other.figures
+            : other.figures.filter { $0.kind != "time" || !Set($0.states).isSubset(of: observed) }
         logAxes = other.logAxes
         compare = other.compare
         observations = other.observations
