@@ -36,9 +36,8 @@ enum LatentODEFigures {
         let iterations = result.history.indices.map { Double($0 + 1) }
         let values = result.history.map(\.loss)
         let positive = values.allSatisfy { $0 > 0 }
-        return Figure(title: "Negative ELBO", panels: [Panel(x: Axis("iteration"), y: Axis("−ELBO", scale: positive ? .log : .linear), series: [
-            .line("−ELBO", x: iterations, y: values, color: Color.palette[0], width: 1.25),
-        ])])
+        return Figure(title: "Negative ELBO", panels: [Panel(x: Axis("iteration"), y: Axis("−ELBO", scale: positive ? .log : .linear),
+                                                            series: RunningMean.series("−ELBO", x: iterations, y: values, color: Color.palette[0]))])
     }
 
     /// The first two latent coordinates of each shown series over the extended window.

@@ -77,7 +77,7 @@ struct SpiralFigures {
     /// Batch loss per iteration and the full-trajectory error at test iterations, log scale.
     static func loss(_ result: TrainingResult) -> Figure {
         let iterations = result.history.indices.map { Double($0 + 1) }
-        var series: [Series] = [.line("batch loss", x: iterations, y: result.history.map(\.loss), color: Color.palette[0], width: 1)]
+        var series = RunningMean.series("batch loss", x: iterations, y: result.history.map(\.loss), color: Color.palette[0])
         if !result.tests.isEmpty {
             series.append(Series(label: "full-trajectory error", x: result.tests.map { Double($0.iteration) },
                                  y: result.tests.map(\.meanAbsoluteError),
@@ -89,9 +89,8 @@ struct SpiralFigures {
     /// NFE per iteration, forward and backward.
     static func evaluations(_ result: TrainingResult) -> Figure {
         let iterations = result.history.indices.map { Double($0 + 1) }
-        return Figure(title: "Function evaluations", panels: [Panel(x: Axis("iteration"), y: Axis("NFE per iteration"), series: [
-            .line("forward", x: iterations, y: result.history.map { Double($0.forwardEvaluations) }, color: Color.palette[0], width: 1),
-            .line("backward", x: iterations, y: result.history.map { Double($0.backwardEvaluations) }, color: Color.palette[1], width: 1),
-        ])])
+        let series = RunningMean.series("forward", x: iterations, y: result.history.map { Double($0.forwardEvaluations) }, color: Color.palette[0])
+            + RunningMean.series("backward", x: iterations, y: result.history.map { Double($0.backwardEvaluations) }, color: Color.palette[1])
+        return Figure(title: "Function evaluations", panels: [Panel(x: Axis("iteration"), y: Axis("NFE per iteration"), series: series)])
     }
 }
