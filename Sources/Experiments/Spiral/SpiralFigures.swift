@@ -12,13 +12,15 @@ struct SpiralFigures {
 
     /// Each state against time, true solid and learned dashed.
     func time(learned: [Double]) -> Figure {
-        var series = [Series]()
+        // The learned curves first, so that the truth is drawn on top of them.
+        var learnedLines = [Series](), trueLines = [Series]()
         for (i, name) in stateNames.enumerated() {
             let color = Color.palette[i % Color.palette.count]
-            series.append(.line("\(name) true", x: data.times, y: component(data.states, i), color: color))
-            series.append(.line("\(name) learned", x: data.times, y: component(learned, i), color: color, dash: .dashed))
+            learnedLines.append(.line("\(name) learned", x: data.times, y: component(learned, i), color: color, dash: .dashed))
+            trueLines.append(.line("\(name) true", x: data.times, y: component(data.states, i), color: color))
         }
-        return Figure(title: "Trajectories", panels: [Panel(x: Axis("t"), y: Axis("state"), series: series)])
+        return Figure(title: "Trajectories", panels: [Panel(x: Axis("t"), y: Axis(SystemFigures.valueLabel(stateNames)),
+                                                            series: learnedLines + trueLines)])
     }
 
     /// The first two states against each other.
@@ -26,11 +28,20 @@ struct SpiralFigures {
         Figure(title: "Phase portrait", panels: [phasePanel(learned: learned, title: nil)])
     }
 
-    func phasePanel(learned: [Double], title: String?) -> Panel {
-        Panel(title: title, x: Axis(stateNames[0]), y: Axis(stateNames[1]), series: [
-            .line("true", x: component(data.states, 0), y: component(data.states, 1), color: Color.palette[0]),
+    /// The true and the learned path in the plane of the first two states, the truth on top, one
+    /// unit the same length on both axes; `ranges` fixes the axes (panels that share them).
+    func phasePanel(learned: [Double], title: String?, ranges: (ClosedRange<Double>, ClosedRange<Double>)? = nil) -> Panel {
+        Panel(title: title, x: Axis(stateNames[0], range: ranges?.0), y: Axis(stateNames[1], range: ranges?.1), series: [
             .line("learned", x: component(learned, 0), y: component(learned, 1), color: Color.palette[1], dash: .dashed),
-        ], legend: title == nil ? .best : .none, equalAspect: false)
+            .line("true", x: component(data.states, 0), y: component(data.states, 1), color: Color.palette[0]),
+        ], legend: title == nil ? .best : .none, equalAspect: true)
+    }
+
+    /// The range of `values` with the automatic axis margin.
+    static func padded(_ values: [Double]) -> ClosedRange<Double>? {
+        guard let range = Ticks.dataRange(values, scale: .linear), range.upperBound > range.lowerBound else { return nil }
+        let margin = (range.upperBound - range.lowerBound) * Ticks.automaticMargin
+        return (range.lowerBound - margin)...(range.upperBound + margin)
     }
 
     /// A `side × side` grid over the data's bounding box (first two states), padded by 10%.
@@ -59,9 +70,16 @@ struct SpiralFigures {
         let learnedArrows = Series.quiver(nil, x: x, y: y, u: learned.map { $0[0] }, v: learned.map { $0[1] }, color: Color.palette[1],
                                           scale: .fixed(scale))
         let path = Series.line(nil, x: component(data.states, 0), y: component(data.states, 1), color: Color(hex: 0x888888), width: 1)
+        // Shared axes: the grid and a grid step around it (arrows are scaled to about one step).
+        func span(_ values: [Double]) -> ClosedRange<Double>? {
+            guard let low = values.min(), let high = values.max(), high > low else { return nil }
+            let step = (high - low) / max(Double(Set(values).count - 1), 1)
+            return (low - step)...(high + step)
+        }
+        let xAxis = Axis(stateNames[0], range: span(x)), yAxis = Axis(stateNames[1], range: span(y))
         return Figure(title: "Vector fields", panels: [
-            Panel(title: "true", x: Axis(stateNames[0]), y: Axis(stateNames[1]), series: [trueArrows, path], legend: .none),
-            Panel(title: "learned", x: Axis(stateNames[0]), y: Axis(stateNames[1]), series: [learnedArrows, path], legend: .none),
+            Panel(title: "true", x: xAxis, y: yAxis, series: [trueArrows, path], legend: .none, equalAspect: true),
+            Panel(title: "learned", x: xAxis, y: yAxis, series: [learnedArrows, path], legend: .none, equalAspect: true),
         ], columns: 2, width: 900, height: 430)
     }
 
@@ -69,8 +87,12 @@ struct SpiralFigures {
     func snapshots(_ snapshots: [TrainingResult.Snapshot]) -> Figure {
         let columns = min(3, snapshots.count)
         let rows = (snapshots.count + columns - 1) / columns
+        // Shared axes: every panel spans the truth and every snapshot, so the panels compare.
+        let xs = component(data.states, 0) + snapshots.flatMap { component($0.states, 0) }
+        let ys = component(data.states, 1) + snapshots.flatMap { component($0.states, 1) }
+        let ranges = Self.padded(xs).flatMap { x in Self.padded(ys).map { (x, $0) } }
         return Figure(title: "Training snapshots",
-                      panels: snapshots.map { phasePanel(learned: $0.states, title: "iteration \($0.iteration)") },
+                      panels: snapshots.map { phasePanel(learned: $0.states, title: "iteration \($0.iteration)", ranges: ranges) },
                       columns: columns, width: 300 * Double(columns), height: 260 * Double(rows) + 40)
     }
 
