@@ -289,7 +289,15 @@ final class MarkdownDocument {
         let options = CMARK_OPT_DEFAULT | (unsafe ? CMARK_OPT_UNSAFE : 0)
         guard let rendered = cmark_render_html(node.pointer, options, extensions) else { return "" }
         defer { free(rendered) }
-        return withMath(String(cString: rendered))
+        return scrollableTables(withMath(String(cString: rendered)))
+    }
+
+    /// Each table of the prose in a horizontally scrolling wrapper, as the report's own tables
+    /// are, so that a wide table scrolls on a phone instead of widening the page.
+    private func scrollableTables(_ html: String) -> String {
+        guard html.contains("<table>") else { return html }
+        return html.replacingOccurrences(of: "<table>", with: "<div class=\"table-wrap\"><table>")
+            .replacingOccurrences(of: "</table>", with: "</table></div>")
     }
 
     /// `html` with each math marker replaced by its element.
