@@ -46,7 +46,7 @@ struct WorkPrecision<Field: JacobianField>: Sendable {
             }
             guard let family = SolveSettings.family(of: name) else { continue }
             let points = study(family, reference: reference)
-            let (color, style) = Self.look(of: name)
+            let (color, style) = SolverLook.of(name)
             errorPanel.append(Series(label: name, x: points.map { Double($0.evaluations) }, y: points.map(\.error), style: style, color: color))
             timePanel.append(Series(label: name, x: points.map(\.seconds), y: points.map(\.error), style: style, color: color))
             tables.append(NumericTable(name: "work-precision-\(name)", columns: ["setting", "error", "nfe", "seconds"],
@@ -64,22 +64,6 @@ struct WorkPrecision<Field: JacobianField>: Sendable {
         let table = ResultTable(title: "Work–precision (setting: rtol = atol for adaptive solvers, number of steps for fixed-step ones)",
                                 columns: ["solver", "setting", "error", "nfe", "seconds"], rows: rows)
         return Result(figure: figure, table: table, series: tables, log: log)
-    }
-
-    /// A solver's colour and marker, fixed by its place in `SolverCatalog` so that it is drawn the
-    /// same in every diagram, and its line: dashed for fixed-step methods, solid for adaptive ones,
-    /// dotted for stiff ones.
-    static func look(of name: String) -> (Color, SeriesStyle) {
-        let index = SolverCatalog.all.firstIndex { $0.name == name } ?? 0
-        let markers: [Marker] = [.circle, .square, .triangle]
-        let dash: Dash
-        switch SolverCatalog.named(name)?.family {
-        case .fixedStep?: dash = .dashed
-        case .stiff?: dash = .dotted
-        default: dash = .solid
-        }
-        return (Color.palette[index % Color.palette.count],
-                .lineAndMarkers(width: 1.5, dash: dash, marker: markers[index % markers.count], size: 5))
     }
 
     /// A solve far tighter than any of the study: DOP853 at rtol 1e-13, or, when that gives up
