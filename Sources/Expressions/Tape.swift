@@ -1,10 +1,39 @@
 import Foundation
 
 /// One operation of a compiled tape.
-enum Opcode: UInt8 {
+enum Opcode: UInt8, CaseIterable {
     case add, sub, mul, div, neg, pow, powi
     case sin, cos, tan, exp, log, sqrt, tanh, abs, sigmoid, sign
     case min, max, select
+
+    /// The built-in function the opcode applies, as the tree walk does (`Function.apply`); `nil`
+    /// for arithmetic, `powi` and `select`.
+    var function: Function? {
+        switch self {
+        case .pow: .pow
+        case .sin: .sin
+        case .cos: .cos
+        case .tan: .tan
+        case .exp: .exp
+        case .log: .log
+        case .sqrt: .sqrt
+        case .tanh: .tanh
+        case .abs: .abs
+        case .sigmoid: .sigmoid
+        case .sign: .sign
+        case .min: .min
+        case .max: .max
+        case .add, .sub, .mul, .div, .neg, .powi, .select: nil
+        }
+    }
+
+    /// The opcode that applies `function` (the inverse of ``function``).
+    init(applying function: Function) {
+        guard let opcode = Opcode.allCases.first(where: { $0.function == function }) else {
+            preconditionFailure("no opcode applies \(function)")
+        }
+        self = opcode
+    }
 }
 
 /// One tape instruction. The destination is implicit: instruction `k` writes register `tempBase + k`
@@ -138,21 +167,11 @@ final class CompiledTape: @unchecked Sendable {
         case .mul: x * y
         case .div: x / y
         case .neg: -x
-        case .pow: Foundation.pow(x, y)
         case .powi: Kernels.powInt(x, immediate)
-        case .sin: Foundation.sin(x)
-        case .cos: Foundation.cos(x)
-        case .tan: Foundation.tan(x)
-        case .exp: Foundation.exp(x)
-        case .log: Foundation.log(x)
-        case .sqrt: x.squareRoot()
-        case .tanh: Foundation.tanh(x)
-        case .abs: Swift.abs(x)
-        case .sigmoid: Kernels.sigmoid(x)
-        case .sign: Kernels.sign(x)
-        case .min: Swift.min(x, y)
-        case .max: Swift.max(x, y)
         case .select: Kernels.select(x, y, z, u)
+        case .pow, .sin, .cos, .tan, .exp, .log, .sqrt, .tanh, .abs, .sigmoid, .sign, .min, .max:
+            // A built-in function, applied as the tree walk applies it.
+            op.function!.apply(x, y)
         }
     }
 }
@@ -251,21 +270,8 @@ struct TapeBuilder {
             }
         case .call(let f, let args, _):
             let x = lower(args[0])
-            switch f {
-            case .sin: return emit(.sin, x)
-            case .cos: return emit(.cos, x)
-            case .tan: return emit(.tan, x)
-            case .exp: return emit(.exp, x)
-            case .log: return emit(.log, x)
-            case .sqrt: return emit(.sqrt, x)
-            case .tanh: return emit(.tanh, x)
-            case .abs: return emit(.abs, x)
-            case .sigmoid: return emit(.sigmoid, x)
-            case .sign: return emit(.sign, x)
-            case .min: return emit(.min, x, lower(args[1]))
-            case .max: return emit(.max, x, lower(args[1]))
-            case .pow: return power(x, lower(args[1]))
-            }
+            if f == .pow { return power(x, lower(args[1])) }
+            return f.arity == 2 ? emit(Opcode(applying: f), x, lower(args[1])) : emit(Opcode(applying: f), x)
         case .select(let a, let b, let p, let q):
             return emit(.select, lower(a), lower(b), lower(p), lower(q))
         }
