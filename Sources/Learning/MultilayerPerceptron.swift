@@ -230,14 +230,13 @@ public struct MultilayerPerceptron<Scalar: NetworkScalar>: Sendable {
             let w = theta + weightOffsets[layer]
             let z = storage + workspace.preActivationOffsets[layer + 1]
             let a = storage + workspace.activationOffsets[layer + 1]
+            let layerInput = storage + workspace.activationOffsets[layer], b = w + inputs * outputs
             if Self.runsOverOutputs(inputs: inputs, outputs: outputs) {
                 let wt = storage + workspace.transposedOffsets[layer]
-                DenseKernels.transpose(inputs: inputs, outputs: outputs, w: w, into: wt)
-                DenseKernels.affineTransposed(batch: batch, inputs: inputs, outputs: outputs,
-                                              x: storage + workspace.activationOffsets[layer], wt: wt, b: w + inputs * outputs, z: z)
+                BatchKernels.transpose(rows: outputs, columns: inputs, from: w, fromStride: inputs, to: wt, toStride: outputs)
+                DenseKernels.affine(rows: batch, inner: inputs, columns: outputs, x: layerInput, matrix: wt, storedAs: .itself, bias: b, into: z)
             } else {
-                DenseKernels.affine(batch: batch, inputs: inputs, outputs: outputs,
-                                    x: storage + workspace.activationOffsets[layer], w: w, b: w + inputs * outputs, z: z)
+                DenseKernels.affine(rows: batch, inner: inputs, columns: outputs, x: layerInput, matrix: w, storedAs: .transpose, bias: b, into: z)
             }
             (layer == last ? outputActivation : activation).apply(z, to: a, count: batch * outputs)
         }
@@ -289,14 +288,9 @@ public struct MultilayerPerceptron<Scalar: NetworkScalar>: Sendable {
             let overOutputs = Self.runsOverOutputs(inputs: inputs, outputs: outputs)
             if let g = parameterCotangent?.baseAddress {
                 let gw = g + weightOffsets[layer]
-                if overOutputs {
-                    DenseKernels.accumulateWeightCotangentTransposed(
-                        batch: batch, inputs: inputs, outputs: outputs, delta: delta, x: x, gw: gw, gb: gw + inputs * outputs,
-                        scratch: storage + workspace.weightScratchOffset)
-                } else {
-                    DenseKernels.accumulateWeightCotangent(batch: batch, inputs: inputs, outputs: outputs,
-                                                           delta: delta, x: x, gw: gw, gb: gw + inputs * outputs)
-                }
+                DenseKernels.accumulateWeightCotangent(
+                    batch: batch, inputs: inputs, outputs: outputs, delta: delta, x: x, gw: gw, gb: gw + inputs * outputs,
+                    transposedScratch: overOutputs ? storage + workspace.weightScratchOffset : nil)
             }
             let target: UnsafeMutablePointer<Scalar>
             if layer > 0 {
@@ -308,10 +302,10 @@ public struct MultilayerPerceptron<Scalar: NetworkScalar>: Sendable {
             }
             if overOutputs {
                 // Wᵀ was written by the forward pass, with these parameters.
-                DenseKernels.backpropagateTransposed(batch: batch, inputs: inputs, outputs: outputs, delta: delta,
-                                                     wt: storage + workspace.transposedOffsets[layer], c: target)
+                DenseKernels.affine(rows: batch, inner: outputs, columns: inputs, x: delta,
+                                    matrix: storage + workspace.transposedOffsets[layer], storedAs: .transpose, bias: nil, into: target)
             } else {
-                DenseKernels.backpropagate(batch: batch, inputs: inputs, outputs: outputs, delta: delta, w: w, c: target)
+                DenseKernels.affine(rows: batch, inner: outputs, columns: inputs, x: delta, matrix: w, storedAs: .itself, bias: nil, into: target)
             }
             upstream = UnsafePointer(target)
         }
