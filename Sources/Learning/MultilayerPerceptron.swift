@@ -16,7 +16,7 @@
 /// The hot entry points (`forward`, `vectorJacobianProducts`) take unsafe buffers and a
 /// `Workspace` made once for a largest batch, allocate nothing, and are `@inlinable` so that they
 /// specialise for `Float` or `Double` in the calling module.
-public struct MultilayerPerceptron<Scalar: NetworkScalar>: Sendable {
+public struct MultilayerPerceptron<Scalar: NetworkScalar>: Sendable, FlatParameterNetwork {
     /// The layer widths, input first.
     public let widths: [Int]
     /// The activation after every hidden layer.
@@ -28,9 +28,12 @@ public struct MultilayerPerceptron<Scalar: NetworkScalar>: Sendable {
     /// Offset of each layer's weights in `parameters`; its biases follow at `+ outputs·inputs`.
     @usableFromInline let weightOffsets: [Int]
 
+    /// How messages name the network.
+    @inlinable static var noun: String { "a network" }
+
     /// All parameters in the documented layout; setting requires the same count.
     public var parameters: [Scalar] {
-        didSet { precondition(parameters.count == parameterCount, "a network of \(parameterCount) parameters was given \(parameters.count)") }
+        didSet { checkParameterCount(parameters.count) }
     }
 
     /// A network with the given parameters (in the documented layout).
@@ -193,17 +196,6 @@ public struct MultilayerPerceptron<Scalar: NetworkScalar>: Sendable {
     }
 
     // MARK: Kernels
-
-    /// Runs `body` on the given parameters, or on the network's own.
-    @inlinable @inline(__always)
-    func withParameters(_ parameters: UnsafeBufferPointer<Scalar>?, _ body: (UnsafeBufferPointer<Scalar>) -> Void) {
-        if let parameters {
-            precondition(parameters.count == parameterCount, "a network of \(parameterCount) parameters was given \(parameters.count)")
-            body(parameters)
-        } else {
-            self.parameters.withUnsafeBufferPointer(body)
-        }
-    }
 
     /// The forward pass: copies the input into the workspace, then per layer z = x Wᵀ + b and
     /// a = σ(z), both kept; the last activations go to `output` when given.
