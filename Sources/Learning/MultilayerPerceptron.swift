@@ -59,20 +59,8 @@ public struct MultilayerPerceptron<Scalar: NetworkScalar>: Sendable, FlatParamet
         widths: [Int], activation: Activation, outputActivation: Activation = .identity,
         initialisation: Initialisation, generator: inout SeededGenerator
     ) {
-        var count = 0
-        for layer in 0..<max(widths.count - 1, 0) { count += (widths[layer] + 1) * widths[layer + 1] }
-        var values = [Double](repeating: 0, count: count)
-        var offset = 0
-        values.withUnsafeMutableBufferPointer { buffer in
-            for layer in 0..<max(widths.count - 1, 0) {
-                let inputs = widths[layer], outputs = widths[layer + 1]
-                initialisation.fill(
-                    weights: UnsafeMutableBufferPointer(rebasing: buffer[offset..<(offset + inputs * outputs)]),
-                    biases: UnsafeMutableBufferPointer(rebasing: buffer[(offset + inputs * outputs)..<(offset + (inputs + 1) * outputs)]),
-                    inputs: inputs, outputs: outputs, generator: &generator)
-                offset += (inputs + 1) * outputs
-            }
-        }
+        let layers = (0..<max(widths.count - 1, 0)).map { (inputs: widths[$0], outputs: widths[$0 + 1]) }
+        let values = initialisation.denseLayerParameters(layers, generator: &generator)
         self.init(widths: widths, activation: activation, outputActivation: outputActivation, parameters: values.map { Scalar($0) })
     }
 

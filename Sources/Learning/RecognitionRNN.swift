@@ -67,19 +67,9 @@ public struct RecognitionRNN<Scalar: NetworkScalar>: Sendable, FlatParameterNetw
     /// `MultilayerPerceptron` of widths `[obs + hidden, hidden, 2·latent]`. PyTorch's default for
     /// the example's `nn.Linear` layers is `.fanInUniform`.
     public init(observationWidth: Int, hiddenWidth: Int, latentWidth: Int, initialisation: Initialisation, generator: inout SeededGenerator) {
-        let layers = [(observationWidth + hiddenWidth, hiddenWidth), (hiddenWidth, 2 * latentWidth)]
-        let count = Self.parameterCount(observationWidth: observationWidth, hiddenWidth: hiddenWidth, latentWidth: latentWidth)
-        var values = [Double](repeating: 0, count: max(count, 0))
-        var offset = 0
-        values.withUnsafeMutableBufferPointer { buffer in
-            for (inputs, outputs) in layers {
-                initialisation.fill(
-                    weights: UnsafeMutableBufferPointer(rebasing: buffer[offset..<(offset + inputs * outputs)]),
-                    biases: UnsafeMutableBufferPointer(rebasing: buffer[(offset + inputs * outputs)..<(offset + (inputs + 1) * outputs)]),
-                    inputs: inputs, outputs: outputs, generator: &generator)
-                offset += (inputs + 1) * outputs
-            }
-        }
+        // The input-to-hidden layer (over [x; h]), then the hidden-to-output layer.
+        let layers = [(inputs: observationWidth + hiddenWidth, outputs: hiddenWidth), (inputs: hiddenWidth, outputs: 2 * latentWidth)]
+        let values = initialisation.denseLayerParameters(layers, generator: &generator)
         self.init(observationWidth: observationWidth, hiddenWidth: hiddenWidth, latentWidth: latentWidth, parameters: values.map { Scalar($0) })
     }
 
