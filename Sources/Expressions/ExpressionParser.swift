@@ -171,25 +171,25 @@ private struct Parser {
     }
 
     mutating func parseExpression() throws(ExpressionError) -> Parsed {
-        var (lhs, depth) = try parseTerm()
-        while case .symbol(let c) = current.kind, c == "+" || c == "-" {
-            let operatorRange = current.range
-            advance()
-            let rhs = try parseTerm()
-            depth = try checked(Swift.max(depth, rhs.depth) + 1, at: operatorRange)
-            lhs = .binary(c == "+" ? .add : .subtract, lhs, rhs.expression, range: span(lhs, rhs.expression))
-        }
-        return (lhs, depth)
+        try parseLeftAssociative([.add, .subtract]) { parser throws(ExpressionError) in try parser.parseTerm() }
     }
 
     mutating func parseTerm() throws(ExpressionError) -> Parsed {
-        var (lhs, depth) = try parseUnary()
-        while case .symbol(let c) = current.kind, c == "*" || c == "/" {
+        try parseLeftAssociative([.multiply, .divide]) { parser throws(ExpressionError) in try parser.parseUnary() }
+    }
+
+    /// One level of left-associative operators: operands read by `parseOperand`, joined left to
+    /// right by any of `operators` (`a - b + c` is `(a - b) + c`).
+    mutating func parseLeftAssociative(
+        _ operators: [BinaryOperator], operand parseOperand: (inout Parser) throws(ExpressionError) -> Parsed
+    ) throws(ExpressionError) -> Parsed {
+        var (lhs, depth) = try parseOperand(&self)
+        while case .symbol(let c) = current.kind, let op = BinaryOperator(rawValue: String(c)), operators.contains(op) {
             let operatorRange = current.range
             advance()
-            let rhs = try parseUnary()
+            let rhs = try parseOperand(&self)
             depth = try checked(Swift.max(depth, rhs.depth) + 1, at: operatorRange)
-            lhs = .binary(c == "*" ? .multiply : .divide, lhs, rhs.expression, range: span(lhs, rhs.expression))
+            lhs = .binary(op, lhs, rhs.expression, range: span(lhs, rhs.expression))
         }
         return (lhs, depth)
     }

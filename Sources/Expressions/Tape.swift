@@ -1,7 +1,7 @@
 import Foundation
 
 /// One operation of a compiled tape.
-enum Opcode: UInt8 {
+enum Opcode: UInt8, CaseIterable {
     case add, sub, mul, div, neg, pow, powi
     case sin, cos, tan, exp, log, sqrt, tanh, abs, sigmoid, sign
     case min, max, select
@@ -142,21 +142,11 @@ final class CompiledTape: @unchecked Sendable {
         case .mul: x * y
         case .div: x / y
         case .neg: -x
-        case .pow: Foundation.pow(x, y)
         case .powi: Kernels.powInt(x, immediate)
-        case .sin: Foundation.sin(x)
-        case .cos: Foundation.cos(x)
-        case .tan: Foundation.tan(x)
-        case .exp: Foundation.exp(x)
-        case .log: Foundation.log(x)
-        case .sqrt: x.squareRoot()
-        case .tanh: Foundation.tanh(x)
-        case .abs: Swift.abs(x)
-        case .sigmoid: Kernels.sigmoid(x)
-        case .sign: Kernels.sign(x)
-        case .min: Swift.min(x, y)
-        case .max: Swift.max(x, y)
         case .select: Kernels.select(x, y, z, u)
+        case .pow, .sin, .cos, .tan, .exp, .log, .sqrt, .tanh, .abs, .sigmoid, .sign, .min, .max:
+            // A built-in function, applied as the tree walk applies it.
+            Function.registry.first { $0.opcode == op }!.apply(x, y)
         case .call: Function.registry[Int(immediate)].evaluate(x, y)
         }
     }

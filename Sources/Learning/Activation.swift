@@ -123,67 +123,28 @@ public enum Activation: String, Sendable, CaseIterable, Codable {
 /// The hyperbolic tangent without a library call, so that a loop over an array vectorises:
 /// `tanh |x| = m / (m + 2)` with `m = eᵘ − 1`, `u = 2 min(|x|, c)`, the sign restored from x.
 ///
-/// `eᵘ − 1` is reduced as `u = k ln 2 + r`, `|r| ≤ ln 2 / 2` (k rounded by the 1.5·2ᵖ shift, ln 2
-/// split in two parts as in Cody & Waite, *Software Manual for the Elementary Functions*, 1980),
-/// `eᵘ − 1 = 2ᵏ (eʳ − 1) + (2ᵏ − 1)` with `eʳ − 1` by its Taylor series to below half an ulp
-/// (degree 8 for Float, 14 for Double); 2ᵏ is built in the exponent bits. The quotient form has no
-/// cancellation for small |x| (tanh x ≈ x to the last bit for tiny and subnormal x), and the clamp
-/// c (9.5 for Float, 19.5 for Double) is where tanh rounds to 1. Errors: at most about 3.3 ulp in
-/// Float (checked over every Float below 12), about 2 ulp in Double. NaN stays NaN.
+/// `eᵘ − 1` is `FastExpm1`'s reduction (`CodyWaiteScalar`), which never comes near overflow here.
+/// The quotient form has no cancellation for small |x| (tanh x ≈ x to the last bit for tiny and
+/// subnormal x), and the clamp c (9.5 for Float, 19.5 for Double) is where tanh rounds to 1.
+/// Errors: at most about 3.3 ulp in Float (checked over every Float below 12), about 2 ulp in
+/// Double. NaN stays NaN.
 public enum FastTanh {
     /// tanh x in Float.
     @inlinable @inline(__always)
-    public static func value(_ x: Float) -> Float {
-        let a = Float(bitPattern: x.bitPattern & 0x7FFF_FFFF)
-        let u = 2 * (a > 9.5 ? 9.5 : a)
-        let shift: Float = 12_582_912  // 1.5 · 2²³: adding it rounds to an integer
-        let shifted = u * 1.442_695_040_888_963_4 + shift
-        let k = shifted - shift
-        let r = (u - k * 0.693_145_751_953_125) - k * 1.428_606_765_330_187_045e-6
-        var p: Float = 1.0 / 40320
-        p = p * r + 1.0 / 5040
-        p = p * r + 1.0 / 720
-        p = p * r + 1.0 / 120
-        p = p * r + 1.0 / 24
-        p = p * r + 1.0 / 6
-        p = p * r + 0.5
-        p = p * r + 1
-        p = p * r
-        let scale = Float(bitPattern: (shifted.bitPattern &- shift.bitPattern &+ 127) &<< 23)
-        let m = scale * p + (scale - 1)
-        let t = m / (m + 2)
-        return Float(bitPattern: t.bitPattern | (x.bitPattern & 0x8000_0000))
-    }
+    public static func value(_ x: Float) -> Float { tanh(x, saturatingAbove: 9.5) }
 
     /// tanh x in Double.
     @inlinable @inline(__always)
-    public static func value(_ x: Double) -> Double {
-        let a = Double(bitPattern: x.bitPattern & 0x7FFF_FFFF_FFFF_FFFF)
-        let u = 2 * (a > 19.5 ? 19.5 : a)
-        let shift: Double = 6_755_399_441_055_744  // 1.5 · 2⁵²
-        let shifted = u * 1.442_695_040_888_963_387_00 + shift
-        let k = shifted - shift
-        let r = (u - k * 6.931_471_803_691_238_164_90e-1) - k * 1.908_214_929_270_587_700_02e-10
-        var p: Double = 1.0 / 1_307_674_368_000
-        p = p * r + 1.0 / 87_178_291_200
-        p = p * r + 1.0 / 6_227_020_800
-        p = p * r + 1.0 / 479_001_600
-        p = p * r + 1.0 / 39_916_800
-        p = p * r + 1.0 / 3_628_800
-        p = p * r + 1.0 / 362_880
-        p = p * r + 1.0 / 40320
-        p = p * r + 1.0 / 5040
-        p = p * r + 1.0 / 720
-        p = p * r + 1.0 / 120
-        p = p * r + 1.0 / 24
-        p = p * r + 1.0 / 6
-        p = p * r + 0.5
-        p = p * r + 1
-        p = p * r
-        let scale = Double(bitPattern: (shifted.bitPattern &- shift.bitPattern &+ 1023) &<< 52)
-        let m = scale * p + (scale - 1)
+    public static func value(_ x: Double) -> Double { tanh(x, saturatingAbove: 19.5) }
+
+    /// tanh x from `m = e^(2 min(|x|, saturation)) − 1`, where |x| above `saturation` gives ±1.
+    @inlinable @inline(__always)
+    static func tanh<Scalar: CodyWaiteScalar>(_ x: Scalar, saturatingAbove saturation: Scalar) -> Scalar {
+        let a = Scalar(bitPattern: x.bitPattern & ~Scalar.signBit)
+        let u = 2 * (a > saturation ? saturation : a)
+        let m = Scalar.expm1ByReduction(u, guardingOverflow: false)
         let t = m / (m + 2)
-        return Double(bitPattern: t.bitPattern | (x.bitPattern & 0x8000_0000_0000_0000))
+        return Scalar(bitPattern: t.bitPattern | (x.bitPattern & Scalar.signBit))
     }
 
     /// tanh x for a network scalar (Float or Double; any other type uses its own `tanh`).
@@ -213,71 +174,25 @@ public enum FastTanh {
 /// eˣ − 1 without a library call, so that a loop over an array vectorises (the ELU activation).
 ///
 /// The argument is clamped to [−30, 89] in Float ([−40, 710] in Double), beyond which the result
-/// rounds to −1 or overflows anyway, and reduced as `x = k ln 2 + r`, `|r| ≤ ln 2 / 2` (k rounded by
-/// the 1.5·2ᵖ shift, ln 2 split in two parts as in Cody & Waite, 1980); then
-/// `eˣ − 1 = 2ᵏ (eʳ − 1) + (2ᵏ − 1)` with `eʳ − 1` by its Taylor series (degree 8 for Float, 14 for
-/// Double) and 2ᵏ built in the exponent bits. Near the overflow threshold 2ᵏ is applied as
-/// 2·2ᵏ⁻¹ so that it stays finite. For k = 0 the result is the series itself, so small arguments
-/// keep their relative accuracy (eˣ − 1 ≈ x for tiny x; ±0 keep their sign). Errors: a few ulp in
-/// Float, about 1e-15 relatively in Double. NaN stays NaN.
+/// rounds to −1 or overflows anyway, and reduced as `CodyWaiteScalar` describes. For k = 0 the
+/// result is the series itself, so small arguments keep their relative accuracy (eˣ − 1 ≈ x for
+/// tiny x; ±0 keep their sign). Errors: a few ulp in Float, about 1e-15 relatively in Double. NaN
+/// stays NaN.
 public enum FastExpm1 {
     /// eˣ − 1 in Float.
     @inlinable @inline(__always)
-    public static func value(_ x: Float) -> Float {
-        let low: Float = x < -30 ? -30 : x
-        let u: Float = low > 89 ? 89 : low
-        let shift: Float = 12_582_912  // 1.5 · 2²³
-        let shifted = u * 1.442_695_040_888_963_4 + shift
-        let k = shifted - shift
-        let r = (u - k * 0.693_145_751_953_125) - k * 1.428_606_765_330_187_045e-6
-        var p: Float = 1.0 / 40320
-        p = p * r + 1.0 / 5040
-        p = p * r + 1.0 / 720
-        p = p * r + 1.0 / 120
-        p = p * r + 1.0 / 24
-        p = p * r + 1.0 / 6
-        p = p * r + 0.5
-        p = p * r + 1
-        p = p * r
-        let exponent = Int32(bitPattern: shifted.bitPattern &- shift.bitPattern)
-        let big = exponent > 126
-        let scale = Float(bitPattern: UInt32(bitPattern: ((big ? exponent &- 1 : exponent) &+ 127) &<< 23))
-        let small = scale * p + (scale - 1)
-        let large = (scale * p + scale) * 2
-        let m = big ? large : small
-        return x == 0 ? x : m
-    }
+    public static func value(_ x: Float) -> Float { expm1(x, lowest: -30, highest: 89) }
 
     /// eˣ − 1 in Double.
     @inlinable @inline(__always)
-    public static func value(_ x: Double) -> Double {
-        let low: Double = x < -40 ? -40 : x
-        let u: Double = low > 710 ? 710 : low
-        let shift: Double = 6_755_399_441_055_744  // 1.5 · 2⁵²
-        let shifted = u * 1.442_695_040_888_963_387_00 + shift
-        let k = shifted - shift
-        let r = (u - k * 6.931_471_803_691_238_164_90e-1) - k * 1.908_214_929_270_587_700_02e-10
-        var p: Double = 1.0 / 87_178_291_200
-        p = p * r + 1.0 / 6_227_020_800
-        p = p * r + 1.0 / 479_001_600
-        p = p * r + 1.0 / 39_916_800
-        p = p * r + 1.0 / 3_628_800
-        p = p * r + 1.0 / 362_880
-        p = p * r + 1.0 / 40320
-        p = p * r + 1.0 / 5040
-        p = p * r + 1.0 / 720
-        p = p * r + 1.0 / 120
-        p = p * r + 1.0 / 24
-        p = p * r + 1.0 / 6
-        p = p * r + 0.5
-        p = p * r + 1
-        p = p * r
-        let exponent = Int64(bitPattern: shifted.bitPattern &- shift.bitPattern)
-        let big = exponent > 1022
-        let scale = Double(bitPattern: UInt64(bitPattern: ((big ? exponent &- 1 : exponent) &+ 1023) &<< 52))
-        let small = scale * p + (scale - 1)
-        let large = (scale * p + scale) * 2
-        let m = big ? large : small
+    public static func value(_ x: Double) -> Double { expm1(x, lowest: -40, highest: 710) }
+
+    /// eˣ − 1 with x clamped to `lowest...highest` (NaN kept), and ±0 returned as they are.
+    @inlinable @inline(__always)
+    static func expm1<Scalar: CodyWaiteScalar>(_ x: Scalar, lowest: Scalar, highest: Scalar) -> Scalar {
+        let low = x < lowest ? lowest : x
+        let u = low > highest ? highest : low
+        let m = Scalar.expm1ByReduction(u, guardingOverflow: true)
         return x == 0 ? x : m
     }
 
@@ -307,5 +222,98 @@ public enum FastExpm1 {
         } else {
             for i in 0..<count { y[i] = x[i] > 0 ? x[i] : Scalar.expm1(x[i]) }
         }
+    }
+}
+
+/// A precision `FastTanh` and `FastExpm1` compute in (Float, Double): the constants of the
+/// reduction of eᵘ − 1 (Cody & Waite, *Software Manual for the Elementary Functions*, 1980) that
+/// `expm1ByReduction` carries out the same way in both.
+///
+/// `u = k ln 2 + r`, `|r| ≤ ln 2 / 2`, with k rounded by adding and subtracting the 1.5·2ᵖ shift
+/// and ln 2 split in two parts so that `k · ln2Leading` is exact; then
+/// `eᵘ − 1 = 2ᵏ (eʳ − 1) + (2ᵏ − 1)`, with `eʳ − 1` by its Taylor series to below half an ulp
+/// (degree 8 for Float, 14 for Double) and 2ᵏ built in the exponent bits.
+@usableFromInline
+protocol CodyWaiteScalar: BinaryFloatingPoint {
+    /// The unsigned integer of the same width.
+    associatedtype BitPattern: FixedWidthInteger & UnsignedInteger
+    /// The IEEE 754 bits.
+    var bitPattern: BitPattern { get }
+    /// The value of the IEEE 754 bits.
+    init(bitPattern: BitPattern)
+    /// 1.5 · 2ᵖ (p the significand's bit count): adding it rounds a number of smaller magnitude to
+    /// an integer, which then stands in the low bits of the sum.
+    static var roundingShift: Self { get }
+    /// The leading bits of ln 2, few enough that k times them is exact for every k that occurs.
+    static var ln2Leading: Self { get }
+    /// ln 2 − `ln2Leading`.
+    static var ln2Trailing: Self { get }
+    /// The terms of the Taylor series of eʳ − 1 from r⁸/8! on, as Horner's scheme has them before
+    /// it reaches degree 7: `Σₙ r^(n−8)/n!` for n from 8 to the degree this precision needs.
+    static func taylorExpm1FromDegree8(_ r: Self) -> Self
+}
+
+extension CodyWaiteScalar {
+    /// The sign bit.
+    @inlinable @inline(__always)
+    static var signBit: BitPattern { 1 &<< (BitPattern.bitWidth - 1) }
+
+    /// eᵘ − 1 for u already within the range where the result is finite or rounds to −1 (NaN kept).
+    /// With `guardingOverflow`, 2ᵏ is applied as 2·2ᵏ⁻¹ near the overflow threshold so that it
+    /// stays finite; without it, u must stay well below the threshold.
+    @inlinable @inline(__always)
+    static func expm1ByReduction(_ u: Self, guardingOverflow: Bool) -> Self {
+        let shift = roundingShift
+        let shifted = u * 1.442_695_040_888_963_387_00 + shift  // u log₂e + shift
+        let k = shifted - shift
+        let r = (u - k * ln2Leading) - k * ln2Trailing
+        var p = taylorExpm1FromDegree8(r)
+        p = p * r + 1.0 / 5040
+        p = p * r + 1.0 / 720
+        p = p * r + 1.0 / 120
+        p = p * r + 1.0 / 24
+        p = p * r + 1.0 / 6
+        p = p * r + 0.5
+        p = p * r + 1
+        p = p * r
+        let bias: BitPattern = (1 &<< (exponentBitCount - 1)) &- 1
+        let biasedExponent = shifted.bitPattern &- shift.bitPattern &+ bias
+        // k above the largest finite exponent less one: 2ᵏ itself might not be finite.
+        let big = guardingOverflow && biasedExponent > 2 * bias - 1
+        let scale = Self(bitPattern: (big ? biasedExponent &- 1 : biasedExponent) &<< significandBitCount)
+        let small = scale * p + (scale - 1)
+        let large = (scale * p + scale) * 2
+        return big ? large : small
+    }
+}
+
+extension Float: CodyWaiteScalar {
+    /// 1.5 · 2²³.
+    @inlinable static var roundingShift: Float { 12_582_912 }
+    /// ln 2 to 15 significant bits.
+    @inlinable static var ln2Leading: Float { 0.693_145_751_953_125 }
+    /// ln 2 − `ln2Leading`.
+    @inlinable static var ln2Trailing: Float { 1.428_606_765_330_187_045e-6 }
+    /// Degree 8: 1/8!.
+    @inlinable static func taylorExpm1FromDegree8(_ r: Float) -> Float { 1.0 / 40320 }
+}
+
+extension Double: CodyWaiteScalar {
+    /// 1.5 · 2⁵².
+    @inlinable static var roundingShift: Double { 6_755_399_441_055_744 }
+    /// ln 2 to 32 significant bits.
+    @inlinable static var ln2Leading: Double { 6.931_471_803_691_238_164_90e-1 }
+    /// ln 2 − `ln2Leading`.
+    @inlinable static var ln2Trailing: Double { 1.908_214_929_270_587_700_02e-10 }
+    /// Degree 14: 1/14! down to 1/8!.
+    @inlinable static func taylorExpm1FromDegree8(_ r: Double) -> Double {
+        var p: Double = 1.0 / 87_178_291_200
+        p = p * r + 1.0 / 6_227_020_800
+        p = p * r + 1.0 / 479_001_600
+        p = p * r + 1.0 / 39_916_800
+        p = p * r + 1.0 / 3_628_800
+        p = p * r + 1.0 / 362_880
+        p = p * r + 1.0 / 40320
+        return p
     }
 }

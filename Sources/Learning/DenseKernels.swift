@@ -30,114 +30,74 @@ enum DenseKernels {
         for i in 0..<n { y[i] += alpha * x[i] }
     }
 
-    /// z = x Wᵀ + 1 bᵀ: `x` is `batch × inputs`, `w` is `outputs × inputs`, `z` is `batch × outputs`.
+    /// How the matrix A of a product x·A is stored, row-major.
+    @usableFromInline
+    enum Storage {
+        /// A itself, `inner × columns`: each row of the product combines the rows of A (axpys
+        /// over contiguous rows of length `columns`).
+        case itself
+        /// Aᵀ, `columns × inner`: each entry of the product is a dot of length `inner`.
+        case transpose
+    }
+
+    /// y = x·A + 1 bᵀ (0 without `bias`): `x` is `rows × inner`, A is `inner × columns` stored as
+    /// `storage` says, `y` is `rows × columns` (overwritten). Each entry sums its terms in order of
+    /// the inner index, the bias or 0 first, whichever the storage.
+    ///
+    /// A dense layer's affine values are x·Wᵀ + b (W given: `.transpose`; Wᵀ written out: `.itself`),
+    /// its input cotangents δ·W (W given: `.itself`; Wᵀ written out: `.transpose`).
     @inlinable
     static func affine<Scalar: NetworkScalar>(
-        batch: Int, inputs: Int, outputs: Int,
-        x: UnsafePointer<Scalar>, w: UnsafePointer<Scalar>, b: UnsafePointer<Scalar>, z: UnsafeMutablePointer<Scalar>
+        rows: Int, inner: Int, columns: Int, x: UnsafePointer<Scalar>,
+        matrix a: UnsafePointer<Scalar>, storedAs storage: Storage, bias: UnsafePointer<Scalar>?, into y: UnsafeMutablePointer<Scalar>
     ) {
-        for s in 0..<batch {
-            let xs = x + s * inputs, zs = z + s * outputs
-            for o in 0..<outputs {
-                // b first, then the terms in order: the order of the feature-major kernels, so that a
-                // sample's value does not depend on the batch it is in.
-                let wo = w + o * inputs
-                var sum = b[o]
-                for i in 0..<inputs { sum += wo[i] * xs[i] }
-                zs[o] = sum
+        for s in 0..<rows {
+            let xs = x + s * inner, ys = y + s * columns
+            switch storage {
+            case .transpose:
+                for j in 0..<columns {
+                    let aj = a + j * inner
+                    var sum = bias?[j] ?? 0
+                    for k in 0..<inner { sum += aj[k] * xs[k] }
+                    ys[j] = sum
+                }
+            case .itself:
+                if let bias { ys.update(from: bias, count: columns) } else { ys.update(repeating: 0, count: columns) }
+                for k in 0..<inner { axpy(xs[k], a + k * columns, ys, columns) }
             }
+        }
+    }
+
+    /// g += uᵀ v: `u` is `rows × uColumns`, `v` is `rows × vColumns`, `g` is `uColumns × vColumns`;
+    /// row j of g gains u[s, j]·v[s, ·] for s in order.
+    @inlinable
+    static func accumulateTransposeProduct<Scalar: NetworkScalar>(
+        rows: Int, u: UnsafePointer<Scalar>, uColumns: Int, v: UnsafePointer<Scalar>, vColumns: Int, into g: UnsafeMutablePointer<Scalar>
+    ) {
+        for s in 0..<rows {
+            let us = u + s * uColumns, vs = v + s * vColumns
+            for j in 0..<uColumns { axpy(us[j], vs, g + j * vColumns, vColumns) }
         }
     }
 
     /// gW += δᵀ x and gb += δᵀ 1: `delta` is `batch × outputs`, `x` is `batch × inputs`, `gw` is
-    /// `outputs × inputs`, `gb` is `outputs`.
+    /// `outputs × inputs`, `gb` is `outputs`. With a `transposedScratch` (`inputs × outputs`,
+    /// overwritten), for a layer with few inputs and many outputs, the sums run over rows of length
+    /// `outputs` in Wᵀ's layout and are then added into gW.
     @inlinable
     static func accumulateWeightCotangent<Scalar: NetworkScalar>(
-        batch: Int, inputs: Int, outputs: Int,
-        delta: UnsafePointer<Scalar>, x: UnsafePointer<Scalar>, gw: UnsafeMutablePointer<Scalar>, gb: UnsafeMutablePointer<Scalar>
+        batch: Int, inputs: Int, outputs: Int, delta: UnsafePointer<Scalar>, x: UnsafePointer<Scalar>,
+        gw: UnsafeMutablePointer<Scalar>, gb: UnsafeMutablePointer<Scalar>, transposedScratch: UnsafeMutablePointer<Scalar>?
     ) {
-        for s in 0..<batch {
-            let ds = delta + s * outputs, xs = x + s * inputs
+        if let gwt = transposedScratch {
+            gwt.update(repeating: 0, count: inputs * outputs)
+            accumulateTransposeProduct(rows: batch, u: x, uColumns: inputs, v: delta, vColumns: outputs, into: gwt)
             for o in 0..<outputs {
-                axpy(ds[o], xs, gw + o * inputs, inputs)
-                gb[o] += ds[o]
+                for i in 0..<inputs { gw[o * inputs + i] += gwt[i * outputs + o] }
             }
+        } else {
+            accumulateTransposeProduct(rows: batch, u: delta, uColumns: outputs, v: x, vColumns: inputs, into: gw)
         }
-    }
-
-    /// c = δ W: `delta` is `batch × outputs`, `w` is `outputs × inputs`, `c` is `batch × inputs`
-    /// (overwritten).
-    @inlinable
-    static func backpropagate<Scalar: NetworkScalar>(
-        batch: Int, inputs: Int, outputs: Int,
-        delta: UnsafePointer<Scalar>, w: UnsafePointer<Scalar>, c: UnsafeMutablePointer<Scalar>
-    ) {
-        for s in 0..<batch {
-            let ds = delta + s * outputs, cs = c + s * inputs
-            cs.update(repeating: 0, count: inputs)
-            for o in 0..<outputs { axpy(ds[o], w + o * inputs, cs, inputs) }
-        }
-    }
-
-    // MARK: Narrow inputs
-    // A layer with few inputs and many outputs (ode_demo's 2 → 50) runs its loops over the outputs,
-    // contiguous in the transposed weights Wᵀ (`inputs × outputs`), instead of dots of length `inputs`.
-
-    /// Wᵀ from W (`outputs × inputs`, row-major) into `wt` (`inputs × outputs`).
-    @inlinable
-    static func transpose<Scalar: NetworkScalar>(inputs: Int, outputs: Int, w: UnsafePointer<Scalar>, into wt: UnsafeMutablePointer<Scalar>) {
-        for o in 0..<outputs {
-            for i in 0..<inputs { wt[i * outputs + o] = w[o * inputs + i] }
-        }
-    }
-
-    /// z = x Wᵀ + 1 bᵀ from Wᵀ: each sample's row of z is b plus Σᵢ x[i]·Wᵀ[i, ·].
-    @inlinable
-    static func affineTransposed<Scalar: NetworkScalar>(
-        batch: Int, inputs: Int, outputs: Int,
-        x: UnsafePointer<Scalar>, wt: UnsafePointer<Scalar>, b: UnsafePointer<Scalar>, z: UnsafeMutablePointer<Scalar>
-    ) {
-        for s in 0..<batch {
-            let xs = x + s * inputs, zs = z + s * outputs
-            zs.update(from: b, count: outputs)
-            for i in 0..<inputs { axpy(xs[i], wt + i * outputs, zs, outputs) }
-        }
-    }
-
-    /// gW += δᵀ x and gb += δᵀ 1 through a transposed scratch `gwt` (`inputs × outputs`,
-    /// overwritten): rows of length `outputs` are accumulated, then added into gW.
-    @inlinable
-    static func accumulateWeightCotangentTransposed<Scalar: NetworkScalar>(
-        batch: Int, inputs: Int, outputs: Int,
-        delta: UnsafePointer<Scalar>, x: UnsafePointer<Scalar>, gw: UnsafeMutablePointer<Scalar>, gb: UnsafeMutablePointer<Scalar>,
-        scratch gwt: UnsafeMutablePointer<Scalar>
-    ) {
-        gwt.update(repeating: 0, count: inputs * outputs)
-        for s in 0..<batch {
-            let ds = delta + s * outputs, xs = x + s * inputs
-            for i in 0..<inputs { axpy(xs[i], ds, gwt + i * outputs, outputs) }
-            axpy(1, ds, gb, outputs)
-        }
-        for o in 0..<outputs {
-            for i in 0..<inputs { gw[o * inputs + i] += gwt[i * outputs + o] }
-        }
-    }
-
-    /// c = δ W from Wᵀ: each entry is a dot of length `outputs`.
-    @inlinable
-    static func backpropagateTransposed<Scalar: NetworkScalar>(
-        batch: Int, inputs: Int, outputs: Int,
-        delta: UnsafePointer<Scalar>, wt: UnsafePointer<Scalar>, c: UnsafeMutablePointer<Scalar>
-    ) {
-        for s in 0..<batch {
-            let ds = delta + s * outputs, cs = c + s * inputs
-            for i in 0..<inputs {
-                // The terms in order from 0, as the other kernels sum them.
-                let wi = wt + i * outputs
-                var sum: Scalar = 0
-                for o in 0..<outputs { sum += ds[o] * wi[o] }
-                cs[i] = sum
-            }
-        }
+        for s in 0..<batch { axpy(1, delta + s * outputs, gb, outputs) }
     }
 }

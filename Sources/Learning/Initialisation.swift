@@ -14,6 +14,23 @@ public enum Initialisation: Sendable, Equatable {
     /// "Delving deep into rectifiers", ICCV 2015, with PyTorch's a = √5), weights drawn first.
     case fanInUniform
 
+    /// The parameters of dense layers one after another, each layer's weights (`outputs × inputs`)
+    /// then its biases, drawn layer by layer in that order.
+    func denseLayerParameters(_ layers: [(inputs: Int, outputs: Int)], generator: inout SeededGenerator) -> [Double] {
+        var values = [Double](repeating: 0, count: layers.reduce(0) { $0 + ($1.inputs + 1) * $1.outputs })
+        var offset = 0
+        values.withUnsafeMutableBufferPointer { buffer in
+            for (inputs, outputs) in layers {
+                fill(
+                    weights: UnsafeMutableBufferPointer(rebasing: buffer[offset..<(offset + inputs * outputs)]),
+                    biases: UnsafeMutableBufferPointer(rebasing: buffer[(offset + inputs * outputs)..<(offset + (inputs + 1) * outputs)]),
+                    inputs: inputs, outputs: outputs, generator: &generator)
+                offset += (inputs + 1) * outputs
+            }
+        }
+        return values
+    }
+
     /// Fills one layer's `weights` (`outputs × inputs`) and `biases` (`outputs`).
     func fill(
         weights: UnsafeMutableBufferPointer<Double>, biases: UnsafeMutableBufferPointer<Double>,

@@ -16,7 +16,7 @@
 /// The hot entry points (`forward`, `vectorJacobianProducts`) take unsafe buffers and a
 /// `Workspace` made once for a largest batch, allocate nothing, and are `@inlinable` so that they
 /// specialise for `Float` or `Double` in the calling module.
-public struct MultilayerPerceptron<Scalar: NetworkScalar>: Sendable {
+public struct MultilayerPerceptron<Scalar: NetworkScalar>: Sendable, FlatParameterNetwork {
     /// The layer widths, input first.
     public let widths: [Int]
     /// The activation after every hidden layer.
@@ -28,9 +28,12 @@ public struct MultilayerPerceptron<Scalar: NetworkScalar>: Sendable {
     /// Offset of each layer's weights in `parameters`; its biases follow at `+ outputs·inputs`.
     @usableFromInline let weightOffsets: [Int]
 
+    /// How messages name the network.
+    @inlinable static var noun: String { "a network" }
+
     /// All parameters in the documented layout; setting requires the same count.
     public var parameters: [Scalar] {
-        didSet { precondition(parameters.count == parameterCount, "a network of \(parameterCount) parameters was given \(parameters.count)") }
+        didSet { checkParameterCount(parameters.count) }
     }
 
     /// A network with the given parameters (in the documented layout).
@@ -56,20 +59,8 @@ public struct MultilayerPerceptron<Scalar: NetworkScalar>: Sendable {
         widths: [Int], activation: Activation, outputActivation: Activation = .identity,
         initialisation: Initialisation, generator: inout SeededGenerator
     ) {
-        var count = 0
-        for layer in 0..<max(widths.count - 1, 0) { count += (widths[layer] + 1) * widths[layer + 1] }
-        var values = [Double](repeating: 0, count: count)
-        var offset = 0
-        values.withUnsafeMutableBufferPointer { buffer in
-            for layer in 0..<max(widths.count - 1, 0) {
-                let inputs = widths[layer], outputs = widths[layer + 1]
-                initialisation.fill(
-                    weights: UnsafeMutableBufferPointer(rebasing: buffer[offset..<(offset + inputs * outputs)]),
-                    biases: UnsafeMutableBufferPointer(rebasing: buffer[(offset + inputs * outputs)..<(offset + (inputs + 1) * outputs)]),
-                    inputs: inputs, outputs: outputs, generator: &generator)
-                offset += (inputs + 1) * outputs
-            }
-        }
+        let layers = (0..<max(widths.count - 1, 0)).map { (inputs: widths[$0], outputs: widths[$0 + 1]) }
+        let values = initialisation.denseLayerParameters(layers, generator: &generator)
         self.init(widths: widths, activation: activation, outputActivation: outputActivation, parameters: values.map { Scalar($0) })
     }
 
@@ -194,17 +185,6 @@ public struct MultilayerPerceptron<Scalar: NetworkScalar>: Sendable {
 
     // MARK: Kernels
 
-    /// Runs `body` on the given parameters, or on the network's own.
-    @inlinable @inline(__always)
-    func withParameters(_ parameters: UnsafeBufferPointer<Scalar>?, _ body: (UnsafeBufferPointer<Scalar>) -> Void) {
-        if let parameters {
-            precondition(parameters.count == parameterCount, "a network of \(parameterCount) parameters was given \(parameters.count)")
-            body(parameters)
-        } else {
-            self.parameters.withUnsafeBufferPointer(body)
-        }
-    }
-
     /// The forward pass: copies the input into the workspace, then per layer z = x Wᵀ + b and
     /// a = σ(z), both kept; the last activations go to `output` when given.
     @inlinable
@@ -230,14 +210,13 @@ public struct MultilayerPerceptron<Scalar: NetworkScalar>: Sendable {
             let w = theta + weightOffsets[layer]
             let z = storage + workspace.preActivationOffsets[layer + 1]
             let a = storage + workspace.activationOffsets[layer + 1]
+            let layerInput = storage + workspace.activationOffsets[layer], b = w + inputs * outputs
             if Self.runsOverOutputs(inputs: inputs, outputs: outputs) {
                 let wt = storage + workspace.transposedOffsets[layer]
-                DenseKernels.transpose(inputs: inputs, outputs: outputs, w: w, into: wt)
-                DenseKernels.affineTransposed(batch: batch, inputs: inputs, outputs: outputs,
-                                              x: storage + workspace.activationOffsets[layer], wt: wt, b: w + inputs * outputs, z: z)
+                BatchKernels.transpose(rows: outputs, columns: inputs, from: w, fromStride: inputs, to: wt, toStride: outputs)
+                DenseKernels.affine(rows: batch, inner: inputs, columns: outputs, x: layerInput, matrix: wt, storedAs: .itself, bias: b, into: z)
             } else {
-                DenseKernels.affine(batch: batch, inputs: inputs, outputs: outputs,
-                                    x: storage + workspace.activationOffsets[layer], w: w, b: w + inputs * outputs, z: z)
+                DenseKernels.affine(rows: batch, inner: inputs, columns: outputs, x: layerInput, matrix: w, storedAs: .transpose, bias: b, into: z)
             }
             (layer == last ? outputActivation : activation).apply(z, to: a, count: batch * outputs)
         }
@@ -289,14 +268,9 @@ public struct MultilayerPerceptron<Scalar: NetworkScalar>: Sendable {
             let overOutputs = Self.runsOverOutputs(inputs: inputs, outputs: outputs)
             if let g = parameterCotangent?.baseAddress {
                 let gw = g + weightOffsets[layer]
-                if overOutputs {
-                    DenseKernels.accumulateWeightCotangentTransposed(
-                        batch: batch, inputs: inputs, outputs: outputs, delta: delta, x: x, gw: gw, gb: gw + inputs * outputs,
-                        scratch: storage + workspace.weightScratchOffset)
-                } else {
-                    DenseKernels.accumulateWeightCotangent(batch: batch, inputs: inputs, outputs: outputs,
-                                                           delta: delta, x: x, gw: gw, gb: gw + inputs * outputs)
-                }
+                DenseKernels.accumulateWeightCotangent(
+                    batch: batch, inputs: inputs, outputs: outputs, delta: delta, x: x, gw: gw, gb: gw + inputs * outputs,
+                    transposedScratch: overOutputs ? storage + workspace.weightScratchOffset : nil)
             }
             let target: UnsafeMutablePointer<Scalar>
             if layer > 0 {
@@ -308,10 +282,10 @@ public struct MultilayerPerceptron<Scalar: NetworkScalar>: Sendable {
             }
             if overOutputs {
                 // Wᵀ was written by the forward pass, with these parameters.
-                DenseKernels.backpropagateTransposed(batch: batch, inputs: inputs, outputs: outputs, delta: delta,
-                                                     wt: storage + workspace.transposedOffsets[layer], c: target)
+                DenseKernels.affine(rows: batch, inner: outputs, columns: inputs, x: delta,
+                                    matrix: storage + workspace.transposedOffsets[layer], storedAs: .transpose, bias: nil, into: target)
             } else {
-                DenseKernels.backpropagate(batch: batch, inputs: inputs, outputs: outputs, delta: delta, w: w, c: target)
+                DenseKernels.affine(rows: batch, inner: outputs, columns: inputs, x: delta, matrix: w, storedAs: .itself, bias: nil, into: target)
             }
             upstream = UnsafePointer(target)
         }

@@ -27,7 +27,7 @@
 ///
 /// The hot entry points take unsafe buffers and a `Workspace` made once for the largest batch and
 /// series length; they allocate nothing and are `@inlinable` to specialise for `Float` or `Double`.
-public struct RecognitionRNN<Scalar: NetworkScalar>: Sendable {
+public struct RecognitionRNN<Scalar: NetworkScalar>: Sendable, FlatParameterNetwork {
     /// Values per observation (the example's `obs_dim`, 2).
     public let observationWidth: Int
     /// Hidden units (the example's `rnn_nhidden`, 25).
@@ -37,9 +37,12 @@ public struct RecognitionRNN<Scalar: NetworkScalar>: Sendable {
     /// The number of parameters.
     public let parameterCount: Int
 
+    /// How messages name the network.
+    @inlinable static var noun: String { "a recognition network" }
+
     /// All parameters in the documented layout; setting requires the same count.
     public var parameters: [Scalar] {
-        didSet { precondition(parameters.count == parameterCount, "a recognition network of \(parameterCount) parameters was given \(parameters.count)") }
+        didSet { checkParameterCount(parameters.count) }
     }
 
     /// The parameter count of a network of these sizes.
@@ -64,19 +67,9 @@ public struct RecognitionRNN<Scalar: NetworkScalar>: Sendable {
     /// `MultilayerPerceptron` of widths `[obs + hidden, hidden, 2·latent]`. PyTorch's default for
     /// the example's `nn.Linear` layers is `.fanInUniform`.
     public init(observationWidth: Int, hiddenWidth: Int, latentWidth: Int, initialisation: Initialisation, generator: inout SeededGenerator) {
-        let layers = [(observationWidth + hiddenWidth, hiddenWidth), (hiddenWidth, 2 * latentWidth)]
-        let count = Self.parameterCount(observationWidth: observationWidth, hiddenWidth: hiddenWidth, latentWidth: latentWidth)
-        var values = [Double](repeating: 0, count: max(count, 0))
-        var offset = 0
-        values.withUnsafeMutableBufferPointer { buffer in
-            for (inputs, outputs) in layers {
-                initialisation.fill(
-                    weights: UnsafeMutableBufferPointer(rebasing: buffer[offset..<(offset + inputs * outputs)]),
-                    biases: UnsafeMutableBufferPointer(rebasing: buffer[(offset + inputs * outputs)..<(offset + (inputs + 1) * outputs)]),
-                    inputs: inputs, outputs: outputs, generator: &generator)
-                offset += (inputs + 1) * outputs
-            }
-        }
+        // The input-to-hidden layer (over [x; h]), then the hidden-to-output layer.
+        let layers = [(inputs: observationWidth + hiddenWidth, outputs: hiddenWidth), (inputs: hiddenWidth, outputs: 2 * latentWidth)]
+        let values = initialisation.denseLayerParameters(layers, generator: &generator)
         self.init(observationWidth: observationWidth, hiddenWidth: hiddenWidth, latentWidth: latentWidth, parameters: values.map { Scalar($0) })
     }
 
@@ -223,17 +216,6 @@ public struct RecognitionRNN<Scalar: NetworkScalar>: Sendable {
     }
 
     // MARK: Kernels
-
-    /// Runs `body` on the given parameters, or on the network's own.
-    @inlinable @inline(__always)
-    func withParameters(_ parameters: UnsafeBufferPointer<Scalar>?, _ body: (UnsafeBufferPointer<Scalar>) -> Void) {
-        if let parameters {
-            precondition(parameters.count == parameterCount, "a recognition network of \(parameterCount) parameters was given \(parameters.count)")
-            body(parameters)
-        } else {
-            self.parameters.withUnsafeBufferPointer(body)
-        }
-    }
 
     /// Step s (0-based) reads time index `steps − 1 − s`. The workspace keeps, per step and
     /// feature-major (`rows × batch`, one row per feature, the batch contiguous), the combined

@@ -62,10 +62,7 @@ public enum Commands {
     /// folder, run every job (up to `--jobs` at once, unchanged ones from the cache, only the
     /// shard's with `--shard`), write the reports.
     public static func run(_ options: RunOptions) -> Int32 {
-        if let jobs = options.jobs, jobs < 1 {
-            printError("error: --jobs must be at least 1 (got \(jobs))")
-            return 2
-        }
+        if isBelowOne(options.jobs, option: "--jobs") { return 2 }
         guard let notebooks = loadedOrReported(options.loadRequest) else { return 2 }
         let folder: OutputFolder
         do {
@@ -93,6 +90,13 @@ public enum Commands {
             }
             return 0
         }
+    }
+
+    /// Whether a count option was given below 1 (`--jobs 0`), after printing the usage error.
+    static func isBelowOne(_ count: Int?, option: String) -> Bool {
+        guard let count, count < 1 else { return false }
+        printError("error: \(option) must be at least 1 (got \(count))")
+        return true
     }
 
     /// The notebooks `request` loads, or `nil` after printing every problem found.

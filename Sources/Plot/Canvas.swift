@@ -104,6 +104,16 @@ struct Canvas {
         cairo_stroke(cr)
     }
 
+    /// Strokes the current path `width` wide in `color` with the `dash` pattern, then goes back to
+    /// solid lines with butt caps for whatever is drawn next.
+    func stroke(width: Double, dash: Dash, color: Color) {
+        cairo_set_line_width(cr, width)
+        setDash(dash, width: width)
+        setColor(color)
+        cairo_stroke(cr)
+        setDash(.solid, width: width)
+    }
+
     /// Sets the dash pattern for a line of the given width.
     func setDash(_ dash: Dash, width: Double) {
         switch dash {

@@ -141,12 +141,7 @@ struct Legend {
         let w = width.isFinite && width > 0 ? Swift.min(width, 6) : 1
         cairo_move_to(cr, x0, y)
         cairo_line_to(cr, x1, y)
-        cairo_set_line_width(cr, w)
-        canvas.setDash(dash, width: w)
-        canvas.setColor(color)
-        cairo_stroke(cr)
-        cairo_set_dash(cr, nil, 0, 0)
-        cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT)
+        canvas.stroke(width: w, dash: dash, color: color)
     }
 
     /// A short arrow pointing right, with the head the series' arrows have.
@@ -156,10 +151,7 @@ struct Legend {
         let head = Quiver.head(width: w, length: x1 - x0)
         cairo_move_to(cr, x0, y)
         cairo_line_to(cr, x1 - head.length * 0.7, y)
-        cairo_set_line_width(cr, w)
-        canvas.setDash(.solid, width: w)
-        canvas.setColor(color)
-        cairo_stroke(cr)
+        canvas.stroke(width: w, dash: .solid, color: color)
         canvas.addArrowHead(x: x1, y: y, dx: 1, dy: 0, length: head.length, width: head.width)
         cairo_fill(cr)
     }

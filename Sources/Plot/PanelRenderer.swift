@@ -171,13 +171,8 @@ struct PanelRenderer {
             // A clipped end means the line leaves the area: the next segment starts afresh.
             pen = (x1 == p.0 && y1 == p.1) ? (x1, y1) : nil
         }
-        cairo_set_line_width(cr, w)
         cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND)
-        canvas.setDash(dash, width: w)
-        canvas.setColor(color)
-        cairo_stroke(cr)
-        cairo_set_dash(cr, nil, 0, 0)
-        cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT)
+        canvas.stroke(width: w, dash: dash, color: color)
     }
 
     private func drawMarkers(_ points: [(Double, Double)?], marker: Marker, size: Double, color: Color) {

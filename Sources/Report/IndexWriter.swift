@@ -52,22 +52,12 @@ public enum IndexWriter {
     /// every cell carries its sort key in `data-sort-value` (dates as seconds since 1970, empty when
     /// the date does not parse), and the date cells are marked run-dependent.
     static func table(_ entries: [IndexEntry]) -> HTML {
-        func header(_ label: String, type: String, numeric: Bool = false, sorted: String? = nil) -> HTML {
-            .element(
-                "th",
-                [
-                    .init("scope", "col"), .init("class", numeric ? "num" : nil), .init("data-sort-type", type),
-                    .init("aria-sort", sorted),
-                ],
-                .element("button", [.init("type", "button"), .init("class", "sort")], .text(label)))
-        }
-        let head = HTML.element(
-            "thead", [],
-            .element(
-                "tr", [],
-                header("Report", type: "text"), header("Status", type: "text"),
-                header("Date", type: "number", sorted: "descending"),
-                header("Blocks", type: "number", numeric: true), header("Failed", type: "number", numeric: true)))
+        let headerCells = [
+            PageLayout.sortingHeader("Report", type: "text"), PageLayout.sortingHeader("Status", type: "text"),
+            PageLayout.sortingHeader("Date", type: "number", sorted: "descending"),
+            PageLayout.sortingHeader("Blocks", type: "number", numeric: true),
+            PageLayout.sortingHeader("Failed", type: "number", numeric: true),
+        ]
         let rows = entries.map { entry -> HTML in
             PageLayout.line(
                 .element(
@@ -86,10 +76,7 @@ public enum IndexWriter {
                         "td", [.init("class", "num"), .init("data-sort-value", String(entry.failedBlocks))],
                         .text(String(entry.failedBlocks)))))
         }
-        return PageLayout.line(
-            .element(
-                "div", [.init("class", "table-wrap")],
-                .element("table", [.init("class", "reports sortable")], head, .element("tbody", [], [.newline] + rows))))
+        return PageLayout.scrollingTable(class: "reports sortable", caption: nil, headerCells: headerCells, rows: rows)
     }
 
     /// A date's sort key: seconds since 1970 with three decimals, or empty when it does not parse.

@@ -29,6 +29,43 @@ enum PageLayout {
         .element("span", [.init("class", "badge badge-\(status.rawValue)")], .text(status.rawValue))
     }
 
+    /// The first lines of a page header: the title, then the notebook's path with the status badge.
+    static func titleAndSource(title: String, sourcePath: String, status: BlockStatus) -> [HTML] {
+        [
+            line(.element("h1", [], .text(title))),
+            line(
+                .element(
+                    "p", [.init("class", "source")],
+                    .element("code", [], .text(sourcePath)), .text(" "), badge(status))),
+        ]
+    }
+
+    /// A table that scrolls sideways when it is wider than the page (inside `div.table-wrap`, with
+    /// any further `wrapperClasses`): its caption when there is one, a header row when there are
+    /// header cells, then the body rows.
+    static func scrollingTable(
+        class tableClass: String, wrapperClasses: String = "", caption: String?, headerCells: [HTML], rows: [HTML]
+    ) -> HTML {
+        var parts: [HTML] = []
+        if let caption { parts.append(.element("caption", [], .text(caption))) }
+        if !headerCells.isEmpty { parts.append(.element("thead", [], .element("tr", [], headerCells))) }
+        parts.append(.element("tbody", [], [.newline] + rows))
+        let wrapper = wrapperClasses.isEmpty ? "table-wrap" : "table-wrap " + wrapperClasses
+        return line(.element("div", [.init("class", wrapper)], .element("table", [.init("class", tableClass)], parts)))
+    }
+
+    /// A column header whose button sorts a sortable table by the column (`type`: `text` or
+    /// `number`); `sorted` is the column's initial `aria-sort`, when the rows start sorted by it.
+    static func sortingHeader(_ label: String, type: String, numeric: Bool = false, sorted: String? = nil) -> HTML {
+        .element(
+            "th",
+            [
+                .init("scope", "col"), .init("class", numeric ? "num" : nil), .init("data-sort-type", type),
+                .init("aria-sort", sorted),
+            ],
+            .element("button", [.init("type", "button"), .init("class", "sort")], .text(label)))
+    }
+
     /// `element` followed by a source line break, for readable output.
     static func line(_ element: HTML) -> HTML {
         element + .newline

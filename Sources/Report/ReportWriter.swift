@@ -40,13 +40,7 @@ public enum ReportWriter {
         if let up = report.upLink {
             parts.append(PageLayout.line(.element("p", [.init("class", "up")], .element("a", [.init("href", up.href)], .text("↑ " + up.text)))))
         }
-        parts += [
-            PageLayout.line(.element("h1", [], .text(report.title))),
-            PageLayout.line(
-                .element(
-                    "p", [.init("class", "source")],
-                    .element("code", [], .text(report.sourcePath)), .text(" "), PageLayout.badge(report.status))),
-        ]
+        parts += PageLayout.titleAndSource(title: report.title, sourcePath: report.sourcePath, status: report.status)
         if !report.runInfo.isEmpty {
             parts.append(PageLayout.line(definitionList(report.runInfo, class: "run-info")))
         }
@@ -75,23 +69,16 @@ public enum ReportWriter {
                     .element("td", [.init("class", "origin")], .text(setting.origin))))
             }
         }
-        let head = HTML.element(
-            "thead", [],
-            .element(
-                "tr", [],
-                .element("th", [.init("scope", "col")], .text("Block")),
-                .element("th", [.init("scope", "col")], .text("Option")),
-                .element("th", [.init("scope", "col")], .text("Value")),
-                .element("th", [.init("scope", "col")], .text("Set by"))))
+        let headerCells = ["Block", "Option", "Value", "Set by"].map { label -> HTML in
+            .element("th", [.init("scope", "col")], .text(label))
+        }
         let changed = blocks.filter { !$0.settings.isEmpty }.count
         let summary = "Parameters: options that differ from the defaults (\(changed) of \(blocks.count) block\(blocks.count == 1 ? "" : "s"))"
         return PageLayout.line(
             .element(
                 "details", [.init("class", "parameters"), .init("id", "parameters")],
                 .element("summary", [], .text(summary)),
-                .element(
-                    "div", [.init("class", "table-wrap parameters")],
-                    .element("table", [.init("class", "parameters")], head, .element("tbody", [], [.newline] + rows)))))
+                PageLayout.scrollingTable(class: "parameters", wrapperClasses: "parameters", caption: nil, headerCells: headerCells, rows: rows)))
     }
 
     /// The table of contents, nested by level: each entry sits under the nearest earlier entry with a
@@ -274,14 +261,8 @@ public enum ReportWriter {
             let cells = padded.enumerated().map { column, value in valueCell(value, runDependent: timingColumn[column]) }
             return PageLayout.line(.element("tr", [], cells))
         }
-        var parts: [HTML] = []
-        if !table.title.isEmpty { parts.append(.element("caption", [], .text(table.title))) }
-        if !head.isEmpty { parts.append(.element("thead", [], .element("tr", [], head))) }
-        parts.append(.element("tbody", [], [.newline] + rows))
-        return PageLayout.line(
-            .element(
-                "div", [.init("class", "table-wrap")],
-                .element("table", [.init("class", "data")], parts)))
+        return PageLayout.scrollingTable(
+            class: "data", caption: table.title.isEmpty ? nil : table.title, headerCells: head, rows: rows)
     }
 
     /// Links to the block's CSV files.

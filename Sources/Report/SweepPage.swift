@@ -96,25 +96,18 @@ public enum SweepPageWriter {
     static func header(_ sweep: SweepPage) -> HTML {
         let failed = sweep.points.filter { $0.status == .failed }.count
         let count = sweep.points.count == 1 ? "1 point" : "\(sweep.points.count) points"
-        return PageLayout.line(
-            .element(
-                "header", [.init("class", "page-header")],
-                .newline,
-                PageLayout.line(.element("h1", [], .text(sweep.title))),
-                PageLayout.line(
-                    .element(
-                        "p", [.init("class", "source")],
-                        .element("code", [], .text(sweep.sourcePath)), .text(" "), PageLayout.badge(sweep.status))),
+        let parts: [HTML] =
+            [.newline] + PageLayout.titleAndSource(title: sweep.title, sourcePath: sweep.sourcePath, status: sweep.status) + [
                 PageLayout.line(ReportWriter.definitionList(sweep.runInfo, class: "run-info")),
-                PageLayout.line(.element("p", [.init("class", "summary")], .text(failed == 0 ? count : "\(count), \(failed) failed")))))
+                PageLayout.line(.element("p", [.init("class", "summary")], .text(failed == 0 ? count : "\(count), \(failed) failed"))),
+            ]
+        return PageLayout.line(.element("header", [.init("class", "page-header")], parts))
     }
 
     /// The points: name (a link to the report), each key's value, status, each metric.
     static func table(_ sweep: SweepPage) -> HTML {
         func header(_ label: String, numeric: Bool) -> HTML {
-            .element(
-                "th", [.init("scope", "col"), .init("class", numeric ? "num" : nil), .init("data-sort-type", numeric ? "number" : "text")],
-                .element("button", [.init("type", "button"), .init("class", "sort")], .text(label)))
+            PageLayout.sortingHeader(label, type: numeric ? "number" : "text", numeric: numeric)
         }
         var headers = [header("Point", numeric: false)]
         headers += zip(sweep.keys, sweep.numericKeys).map { header($0, numeric: $1) }
@@ -139,14 +132,7 @@ public enum SweepPageWriter {
             }
             return PageLayout.line(.element("tr", [], cells))
         }
-        return PageLayout.line(
-            .element(
-                "div", [.init("class", "table-wrap")],
-                .element(
-                    "table", [.init("class", "points sortable")],
-                    .element("caption", [], .text("Points")),
-                    .element("thead", [], .element("tr", [], headers)),
-                    .element("tbody", [], [.newline] + rows))))
+        return PageLayout.scrollingTable(class: "points sortable", caption: "Points", headerCells: headers, rows: rows)
     }
 
     /// A number as the sort script reads it (`parseFloat`): non-finite values sort first or last.

@@ -21,6 +21,11 @@ struct Workload {
             self.steps = steps
             self.check = check
         }
+
+        /// A solve's counts, with the value to check.
+        init(_ statistics: SolveStatistics, check: Double) {
+            self.init(functionEvaluations: statistics.functionEvaluations, steps: statistics.steps, check: check)
+        }
     }
 
     let name: String
@@ -64,46 +69,39 @@ enum CompetitionWorkloads {
             Workload(name: "competition-euler") {
                 let solution = try FixedStepSolver(tableau: .euler, stepSize: 0.1, steps: 1000, saving: .stepIndices([1000]))
                     .solve(model, initialState: initialState)
-                return .init(functionEvaluations: solution.statistics.functionEvaluations,
-                             steps: solution.statistics.steps, check: solution.finalState.first!)
+                return .init(solution.statistics, check: solution.finalState.first!)
             },
             Workload(name: "competition-dopri5") {
                 let solution = try dopri5.solve(model, initialState: initialState, from: 0, to: 100, saveAt: .final)
-                return .init(functionEvaluations: solution.statistics.functionEvaluations,
-                             steps: solution.statistics.steps, check: solution.finalState.first!)
+                return .init(solution.statistics, check: solution.finalState.first!)
             },
             Workload(name: "competition-euler-batch10k") {
                 let batch = BatchedField(model, count: 10_000)
                 let solution = try FixedStepSolver(tableau: .euler, stepSize: 0.1, steps: 1000, saving: .stepIndices([1000]))
                     .solve(batch, initialState: batchInitialStates)
-                return .init(functionEvaluations: solution.statistics.functionEvaluations,
-                             steps: solution.statistics.steps, check: solution.finalState.first!)
+                return .init(solution.statistics, check: solution.finalState.first!)
             },
             // The batch as one system with one shared step (diffrax's "batch as one system").
             Workload(name: "competition-dopri5-batch10k") {
                 let result = try SharedStepBatchSolver(solver: dopri5).solve(model, initialStates: batchInitialStates, from: 0, to: 100)
-                return .init(functionEvaluations: result.statistics.functionEvaluations,
-                             steps: result.statistics.steps, check: result.finalStates[0])
+                return .init(result.statistics, check: result.finalStates[0])
             },
             Workload(name: "competition-euler-float32") {
                 let solution = try FixedStepSolver(tableau: .euler, stepSize: 0.1, steps: 1000, saving: .stepIndices([1000]))
                     .solve(FloatCompetitionModel(), initialState: [Float(100), 150])
-                return .init(functionEvaluations: solution.statistics.functionEvaluations,
-                             steps: solution.statistics.steps, check: solution.finalState.first!)
+                return .init(solution.statistics, check: solution.finalState.first!)
             },
             Workload(name: "competition-dopri5-float32") {
                 var single = StepSizeController(rtol: 1e-5, atol: 1e-5)
                 single.beta = 0
                 let solution = try AdaptiveSolver(tableau: .dopri5, controller: single)
                     .solve(FloatCompetitionModel(), initialState: [Float(100), 150], from: 0, to: 100, saveAt: .final)
-                return .init(functionEvaluations: solution.statistics.functionEvaluations,
-                             steps: solution.statistics.steps, check: solution.finalState.first!)
+                return .init(solution.statistics, check: solution.finalState.first!)
             },
             // Each trajectory with its own steps, spread over the cores (diffrax's jax.vmap).
             Workload(name: "competition-dopri5-batch10k-each") {
                 let result = try BatchSolver(solver: dopri5).solveEach(model, initialStates: batchInitialStates, from: 0, to: 100)
-                return .init(functionEvaluations: result.statistics.functionEvaluations,
-                             steps: result.statistics.steps, check: result.finalStates[0])
+                return .init(result.statistics, check: result.finalStates[0])
             },
         ]
     }

@@ -52,6 +52,17 @@ struct OutputFolder: Sendable {
         case ours
         /// Something else is there; the text says what ("a file", "a folder without the marker").
         case foreign(String)
+
+        /// What the kind of the entry at `path` (a link itself, not followed) already decides:
+        /// `absent` when nothing is there, `foreign` naming anything but an `expected` kind;
+        /// `nil` for an entry of the expected kind, whose contents decide.
+        static func decidedByKind(of path: String, expecting expected: FileKind) -> Ownership? {
+            switch FileKind.of(path, followingLinks: false) {
+            case .missing: return .absent
+            case expected: return nil
+            case let kind: return .foreign(kind.described)
+            }
+        }
     }
 
     /// Checks `argument` (the `-o` value) before any block runs, and creates the folder: it must
@@ -143,11 +154,7 @@ struct OutputFolder: Sendable {
     /// marker, or one of the layout reports had before the marker existed (only report files, and a
     /// `results.json` of notebook's shape).
     static func ownership(ofReportFolder path: String) -> Ownership {
-        switch FileKind.of(path, followingLinks: false) {
-        case .missing: return .absent
-        case .directory: break
-        case let kind: return .foreign(kind.described)
-        }
+        if let ownership = Ownership.decidedByKind(of: path, expecting: .directory) { return ownership }
         if let header = try? RegularFile.readPrefix(path + "/" + reportMarker, count: reportMarkerHeader.utf8.count),
            header == Data(reportMarkerHeader.utf8), FileKind.of(path + "/" + reportMarker, followingLinks: false) == .regular {
             return .ours
@@ -166,11 +173,7 @@ struct OutputFolder: Sendable {
     /// Whether the index page at `path` is notebook's: a regular file (not a link) whose head
     /// carries the generator mark, or the title index pages had before it.
     static func ownership(ofIndexPage path: String) -> Ownership {
-        switch FileKind.of(path, followingLinks: false) {
-        case .missing: return .absent
-        case .regular: break
-        case let kind: return .foreign(kind.described)
-        }
+        if let ownership = Ownership.decidedByKind(of: path, expecting: .regular) { return ownership }
         guard let head = try? RegularFile.readPrefix(path, count: 2048) else { return .foreign("an unreadable file") }
         let text = String(decoding: head, as: UTF8.self)
         if text.contains(IndexWriter.generatorMarker) || text.contains("<title>Notebook reports</title>") { return .ours }
@@ -180,11 +183,7 @@ struct OutputFolder: Sendable {
     /// Whether the cache folder at `path` is notebook's: a real folder holding `CACHEDIR.TAG`, or
     /// one of the layout caches had before the tag (only `<sha-256>.result` files).
     static func ownership(ofCacheFolder path: String) -> Ownership {
-        switch FileKind.of(path, followingLinks: false) {
-        case .missing: return .absent
-        case .directory: break
-        case let kind: return .foreign(kind.described)
-        }
+        if let ownership = Ownership.decidedByKind(of: path, expecting: .directory) { return ownership }
         if FileKind.of(path + "/" + cacheTagName, followingLinks: false) == .regular { return .ours }
         let names = FileOperations.names(in: path)
         if names.allSatisfy(isCacheEntryName) { return .ours }

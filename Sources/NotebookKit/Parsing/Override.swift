@@ -13,23 +13,37 @@ public struct Override: Sendable, Equatable {
 
     /// Parses `-p KEY=VALUE`.
     public init(parsing text: String) throws(Diagnostic) {
-        guard let equals = text.firstIndex(of: "=") else {
-            throw Diagnostic(file: nil, message: "-p \(text): expected KEY=VALUE (for example -p steps=500 or -p competition.h=0.05)")
-        }
-        let key = text[..<equals].trimmingCharacters(in: .whitespaces)
-        guard let segments = Self.segments(of: key) else {
-            throw Diagnostic(file: nil, message: "-p \(text): the key before '=' must be KEY or BLOCK-ID.KEY")
-        }
-        let valueText = String(text[text.index(after: equals)...])
+        let (key, segments, valueText) = try Self.splitAssignment(
+            text, option: "-p", form: "KEY=VALUE (for example -p steps=500 or -p competition.h=0.05)")
         guard !valueText.allSatisfy(\.isWhitespace) else {
             throw Diagnostic(file: nil, message: "-p \(text): no value after '=': write KEY=VALUE (for example -p steps=500)")
         }
-        do { value = try YAMLReader.readValue(valueText) } catch {
-            throw Diagnostic(file: nil, override: "-p \(text)", message: error.message)
-        }
+        value = try Self.readValue(valueText, given: "-p \(text)")
         self.key = key
         self.segments = segments
         label = "-p \(text)"
+    }
+
+    /// `KEY=TEXT` as given to `option` (`-p`, `--sweep`): the key, checked and split at dots, and
+    /// the text after the first `=`; without one, the error says the option expects `form`.
+    static func splitAssignment(_ text: String, option: String, form: String) throws(Diagnostic)
+        -> (key: String, segments: [String], valueText: String) {
+        guard let equals = text.firstIndex(of: "=") else {
+            throw Diagnostic(file: nil, message: "\(option) \(text): expected \(form)")
+        }
+        let key = text[..<equals].trimmingCharacters(in: .whitespaces)
+        guard let segments = segments(of: key) else {
+            throw Diagnostic(file: nil, message: "\(option) \(text): the key before '=' must be KEY or BLOCK-ID.KEY")
+        }
+        return (key, segments, String(text[text.index(after: equals)...]))
+    }
+
+    /// The value text of an assignment read as YAML; an error in it is reported as the
+    /// override's, named by `label` (`-p steps=[1`).
+    static func readValue(_ valueText: String, given label: String) throws(Diagnostic) -> OptionNode {
+        do { return try YAMLReader.readValue(valueText) } catch {
+            throw Diagnostic(file: nil, override: label, message: error.message)
+        }
     }
 
     /// An override of `key` (already checked) with `value`, named `label` in messages.

@@ -43,18 +43,9 @@ struct SweepAxis: Sendable, Equatable {
 
     /// Parses `--sweep KEY=LIST`: LIST is a YAML flow sequence with at least one value.
     static func parse(commandLine text: String) throws(Diagnostic) -> SweepAxis {
-        guard let equals = text.firstIndex(of: "=") else {
-            throw Diagnostic(file: nil, message: "--sweep \(text): expected KEY=LIST (for example --sweep lr=[1e-3,1e-2])")
-        }
-        let key = text[..<equals].trimmingCharacters(in: .whitespaces)
-        guard let segments = Override.segments(of: key) else {
-            throw Diagnostic(file: nil, message: "--sweep \(text): the key before '=' must be KEY or BLOCK-ID.KEY")
-        }
-        let listText = String(text[text.index(after: equals)...])
-        let node: OptionNode
-        do { node = try YAMLReader.readValue(listText) } catch {
-            throw Diagnostic(file: nil, override: "--sweep \(text)", message: error.message)
-        }
+        let (key, segments, listText) = try Override.splitAssignment(
+            text, option: "--sweep", form: "KEY=LIST (for example --sweep lr=[1e-3,1e-2])")
+        let node = try Override.readValue(listText, given: "--sweep \(text)")
         let values = try values(of: node, key: key) { message throws(Diagnostic) in
             Diagnostic(file: nil, override: "--sweep \(text)", message: message)
         }

@@ -92,11 +92,7 @@ struct ShardStore: Sendable {
 
     /// Whether the folder at `path` is a shard folder notebook made (or absent).
     static func ownership(of path: String) -> OutputFolder.Ownership {
-        switch FileKind.of(path, followingLinks: false) {
-        case .missing: return .absent
-        case .directory: break
-        case let kind: return .foreign(kind.described)
-        }
+        if let ownership = OutputFolder.Ownership.decidedByKind(of: path, expecting: .directory) { return ownership }
         return FileKind.of(path + "/" + tagName, followingLinks: false) == .regular ? .ours : .foreign("a folder without notebook's \(tagName)")
     }
 }

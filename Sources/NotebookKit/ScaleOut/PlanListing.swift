@@ -28,10 +28,7 @@ extension Commands {
     /// cache holds it, its expected cost and (with `--shards N`) its shard. Runs nothing and
     /// writes nothing.
     public static func plan(_ options: PlanOptions) -> Int32 {
-        if let shards = options.shards, shards < 1 {
-            printError("error: --shards must be at least 1 (got \(shards))")
-            return 2
-        }
+        if isBelowOne(options.shards, option: "--shards") { return 2 }
         guard let notebooks = loadedOrReported(options.request) else { return 2 }
         let plan = RunPlan(notebooks: notebooks)
         let cache = ResultCache(outputDirectory: URL(fileURLWithPath: options.outputDirectory))

@@ -40,12 +40,7 @@ extension Commands {
     /// with `--submit` submits both, the merge after every task succeeded, and prints their ids;
     /// with `--wait` follows them and exits with the merge's status.
     public static func slurm(_ options: SlurmOptions) -> Int32 {
-        guard options.shards >= 1 else {
-            printError("error: --shards must be at least 1 (got \(options.shards))")
-            return 2
-        }
-        if let cpus = options.cpusPerTask, cpus < 1 {
-            printError("error: --cpus-per-task must be at least 1 (got \(cpus))")
+        if isBelowOne(options.shards, option: "--shards") || isBelowOne(options.cpusPerTask, option: "--cpus-per-task") {
             return 2
         }
         if options.wait, !options.submit {
