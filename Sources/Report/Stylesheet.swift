@@ -14,7 +14,7 @@ enum Stylesheet {
         font:16px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
         a{color:var(--link)}
         a.quoted-value{color:inherit;text-decoration:underline dotted var(--muted);text-underline-offset:.15em}
-        a.quoted-value.missing{color:var(--fail)}
+        a.quoted-value.missing,a.figure-ref.missing{color:var(--fail)}
         code,pre,.num{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation Mono",monospace;\
         font-size:.9em}
         pre{background:var(--panel);padding:.6rem .8rem;border-radius:6px;overflow-x:auto;white-space:pre}

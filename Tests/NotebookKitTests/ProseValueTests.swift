@@ -93,6 +93,43 @@ struct ProseValueTests {
         ])
     }
 
+    @Test("Figures are numbered in document order; [@ID-NAME] links to one as 'Figure N'; an unknown block is an error at check time")
+    func figureReferences() throws {
+        let text = """
+            # Figures
+
+            The phase portrait, [@decay-phase], follows [@decay-time]; `[@decay-time]` in code stays.
+
+            ```{ode}
+            id: decay
+            equations: {x: -x, y: x - y}
+            initial: {x: 1, y: 0}
+            t_end: 1
+            ```
+
+            Again [@decay-time] and a missing one, [@decay-quiver].
+            """
+        let path = try temporaryNotebook(text)
+        let notebook = try NotebookLoader.load([path]).get()[0]
+        let blocks = notebook.blocks.map { BlockRenderer.render(BlockRunner.run($0, monitor: RunMonitor())) }
+        let run = RunInformation(overrides: [], date: Date(timeIntervalSince1970: 0), quiet: true)
+        let report = ReportBuilder.build(notebook, blocks: blocks, run: run, totalSeconds: 1)
+        let page = String(decoding: try #require(report.files.first { $0.path == "index.html" }).contents, as: UTF8.self)
+        #expect(page.contains("The phase portrait, <a class=\"figure-ref\" href=\"#figure-decay-phase\">Figure 2</a>, follows <a class=\"figure-ref\" href=\"#figure-decay-time\">Figure 1</a>; <code>[@decay-time]</code> in code stays."))
+        #expect(page.contains("Again <a class=\"figure-ref\" href=\"#figure-decay-time\">Figure 1</a> and a missing one, <a class=\"figure-ref missing\""))
+        #expect(page.contains("<figcaption>Figure 1. "))
+        #expect(page.contains("<figcaption>Figure 2. "))
+
+        let bad = try temporaryNotebook(text.replacingOccurrences(of: "[@decay-phase]", with: "[@decai-phase]"))
+        guard case let .failure(problems) = NotebookLoader.load([bad]) else {
+            Issue.record("an unknown block in a figure reference should not load")
+            return
+        }
+        #expect(problems.all.map { "\($0.line ?? 0):\($0.column ?? 0): \($0.message)" } == [
+            "3:21: '[@decai-phase]': no block's figure: a figure is named after its block, '<block id>-<figure>' (ids: decay)",
+        ])
+    }
+
     @Test("Each kind reports exactly the metrics it declares before running", arguments: [
         "```{species}\nsteps: 5\nplot: []\n```",
         "```{species}\nh: 1\nsteps: 10\ndata: {t: [0, 5, 10], x1: [100, 110, 120], x2: [150, 140, 130]}\nfit: {epochs: 3, lr: 0.001}\nplot: []\n```",

@@ -12,6 +12,9 @@ public struct ProseValue: Sendable, Equatable {
         case option(String)
         /// The block itself: a link titled by its caption.
         case block
+        /// A figure, by its file's stem (`ID-NAME`, as in `figures/ID-NAME.png`): `[@ID-NAME]`, a
+        /// numbered link ("Figure 3").
+        case figure(String)
     }
 
     /// The block's id.

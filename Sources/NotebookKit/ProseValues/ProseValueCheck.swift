@@ -10,7 +10,14 @@ enum ProseValueCheck {
         var problems = [ProseValueProblem]()
         for value in values {
             func problem(_ message: String) {
-                problems.append(ProseValueProblem(line: value.line, column: value.column, message: "'{{\(value.text)}}': \(message)"))
+                let shown = value.text.hasPrefix("[@") ? value.text : "{{\(value.text)}}"
+                problems.append(ProseValueProblem(line: value.line, column: value.column, message: "'\(shown)': \(message)"))
+            }
+            if case let .figure(stem) = value.target {
+                if figureBlock(stem, blocks: blocks) == nil {
+                    problem("no block's figure: a figure is named after its block, '<block id>-<figure>' (ids: \(blocks.map(\.id).joined(separator: ", ")))")
+                }
+                continue
             }
             guard let block = byID[value.blockID] else {
                 problem("no block has the id '\(value.blockID)'" + Suggestion.didYouMean(value.blockID, in: blocks.map(\.id))
@@ -18,7 +25,7 @@ enum ProseValueCheck {
                 continue
             }
             switch value.target {
-            case .block:
+            case .block, .figure:
                 break
             case let .metric(name):
                 let names = block.experiment.metricNames
@@ -40,6 +47,12 @@ enum ProseValueCheck {
             }
         }
         return problems
+    }
+
+    /// The block a figure reference's stem names: the one whose id, followed by `-`, begins it
+    /// (the longest, when ids are prefixes of one another).
+    static func figureBlock(_ stem: String, blocks: [ExperimentBlock]) -> ExperimentBlock? {
+        blocks.filter { stem.hasPrefix($0.id + "-") && stem.count > $0.id.count + 1 }.max { $0.id.count < $1.id.count }
     }
 
     /// The resolved option at the dotted `key` (`fit.lr`), unless it is absent or null.

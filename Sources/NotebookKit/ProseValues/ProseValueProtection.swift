@@ -25,7 +25,7 @@ enum ProseValueProtection {
         for marker in ["\u{E004}", "\u{E005}", "\u{E006}", "\u{E007}"] where text.contains(marker) {
             text = text.replacingOccurrences(of: marker, with: "\u{FFFD}")
         }
-        guard text.contains("{{") else { return (text, [], []) }
+        guard text.contains("{{") || text.contains("[@") else { return (text, [], []) }
         for (index, rawLine) in text.linesSplitAtLineFeeds().enumerated() {
             let line = String(rawLine)
             let trimmed = line.drop { $0 == " " }
@@ -51,7 +51,7 @@ enum ProseValueProtection {
     /// One line of prose: code spans kept, each `{{...}}` outside them replaced.
     private static func protectLine(_ line: String, lineNumber: Int, values: inout [ProseValue],
                                     problems: inout [ProseValueProblem]) -> String {
-        guard line.contains("{{") else { return line }
+        guard line.contains("{{") || line.contains("[@") else { return line }
         let characters = Array(line)
         var result = ""
         var i = 0
@@ -81,6 +81,18 @@ enum ProseValueProtection {
                 let stop = end ?? i + run
                 result += String(characters[i..<stop])
                 i = stop
+                continue
+            }
+            if character == "[", i + 2 < characters.count, characters[i + 1] == "@",
+               let end = characters[(i + 2)...].firstIndex(of: "]"), end > i + 2,
+               characters[(i + 2)..<end].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) {
+                let stem = String(characters[(i + 2)..<end])
+                result.append(open)
+                result += String(values.count)
+                result.append(close)
+                values.append(ProseValue(blockID: "", target: .figure(stem), format: .standard, line: lineNumber, column: i + 1,
+                                         text: "[@\(stem)]"))
+                i = end + 1
                 continue
             }
             if character == "{", i + 1 < characters.count, characters[i + 1] == "{",

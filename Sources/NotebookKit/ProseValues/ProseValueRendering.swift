@@ -9,12 +9,21 @@ struct ProseValueRendering {
     let values: [ProseValue]
     let blocks: [String: ExperimentBlock]
     let results: [String: RenderedBlock]
+    /// Each drawn figure's number in document order, by its file's stem (`ID-NAME`).
+    var figureNumbers: [String: Int] = [:]
 
     /// Replaces every marker in `html` (text of the renderer's output) with the value's HTML.
     func substitute(in html: String) -> String {
         replaceMarkers(in: html) { index in
             guard values.indices.contains(index) else { return "" }
             let value = values[index]
+            if case let .figure(stem) = value.target {
+                let anchor = "#figure-" + HTML.escape(stem)
+                guard let number = figureNumbers[stem] else {
+                    return "<a class=\"figure-ref missing\" href=\"\(anchor)\" title=\"no figure \(HTML.escape(stem)) was drawn\">Figure ?</a>"
+                }
+                return "<a class=\"figure-ref\" href=\"\(anchor)\">Figure \(number)</a>"
+            }
             let link = "#" + HTML.escape(value.blockID)
             switch shown(value) {
             case let .success(text):
@@ -28,7 +37,9 @@ struct ProseValueRendering {
     /// The markers in plain text (a heading for the contents) replaced by the values' text.
     func substitutePlain(in text: String) -> String {
         replaceMarkers(in: text) { index in
-            guard values.indices.contains(index), case let .success(text) = shown(values[index]) else { return "—" }
+            guard values.indices.contains(index) else { return "—" }
+            if case let .figure(stem) = values[index].target { return figureNumbers[stem].map { "Figure \($0)" } ?? "Figure ?" }
+            guard case let .success(text) = shown(values[index]) else { return "—" }
             return text
         }
     }
@@ -57,6 +68,8 @@ struct ProseValueRendering {
             return .success(option.yaml)
         case let .metric(name):
             return metric(name, of: value)
+        case let .figure(stem):
+            return figureNumbers[stem].map { .success("Figure \($0)") } ?? .failure(Unavailable("no figure \(stem) was drawn"))
         }
     }
 

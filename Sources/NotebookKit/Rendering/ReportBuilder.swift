@@ -67,8 +67,22 @@ enum ReportBuilder {
         var files = [(path: String, contents: Data)]()
         var blockReports = [String: BlockReport]()
         let sourcesByID = Dictionary(notebook.blocks.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        let quoted = ProseValueRendering(values: notebook.proseValues, blocks: sourcesByID,
+        // Figures are numbered in document order; captions say "Figure N." and `[@ID-NAME]` links to them.
+        var figureNumbers = [String: Int]()
+        let rendered = rendered.map { result in
+            var numbered = result
+            numbered.figures = result.figures.map { figure in
+                var figure = figure
+                let stem = String((figure.path.split(separator: "/").last ?? "").dropLast(figure.path.hasSuffix(".png") ? 4 : 0))
+                figureNumbers[stem] = figureNumbers.count + 1
+                figure.caption = "Figure \(figureNumbers.count). " + figure.caption
+                return figure
+            }
+            return numbered
+        }
+        var quoted = ProseValueRendering(values: notebook.proseValues, blocks: sourcesByID,
                                          results: Dictionary(rendered.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }))
+        quoted.figureNumbers = figureNumbers
         let title = quoted.substitutePlain(in: notebook.title)
         var blockJSON = [JSONValue]()
         var failed = 0
