@@ -80,7 +80,7 @@ struct SpiralExperiment: Sendable {
             return learnedField(state)
         }
         artifacts.figures.append(NamedFigure(
-            name: "field", caption: "The true vector field and the learned one over the data's bounding box (same arrow scale)"
+            name: "field", caption: "The true vector field, the learned one and their difference over the data's bounding box (one arrow scale)"
                 + (n > 2 ? "; other states held at their initial values" : "") + (truthDependsOnTime ? "; the true field at t = t_start" : ""),
             figure: figures.field(grid: grid, truth: trueField, learned: learnedVectors)))
         if !result.snapshots.isEmpty {

@@ -77,10 +77,14 @@ struct SpiralFigures {
             return (low - step)...(high + step)
         }
         let xAxis = Axis(stateNames[0], range: span(x)), yAxis = Axis(stateNames[1], range: span(y))
+        // The error f_true − f_learned at the same arrow scale: where the fit is good the arrows vanish.
+        let errorArrows = Series.quiver(nil, x: x, y: y, u: zip(truth, learned).map { $0[0] - $1[0] },
+                                        v: zip(truth, learned).map { $0[1] - $1[1] }, color: Color.palette[3], scale: .fixed(scale))
         return Figure(title: "Vector fields", panels: [
             Panel(title: "true", x: xAxis, y: yAxis, series: [trueArrows, path], legend: .none, equalAspect: true),
             Panel(title: "learned", x: xAxis, y: yAxis, series: [learnedArrows, path], legend: .none, equalAspect: true),
-        ], columns: 2, width: 900, height: 430)
+            Panel(title: "error (true − learned)", x: xAxis, y: yAxis, series: [errorArrows, path], legend: .none, equalAspect: true),
+        ], columns: 3, width: 1200, height: 430)
     }
 
     /// Phase portraits at the snapshot iterations, three per row.
