@@ -36,7 +36,7 @@ enum LatentODEFigures {
         let iterations = result.history.indices.map { Double($0 + 1) }
         let values = result.history.map(\.loss)
         let positive = values.allSatisfy { $0 > 0 }
-        return Figure(title: "Negative ELBO", panels: [Panel(x: Axis("iteration"), y: Axis("−ELBO", scale: positive ? .log : .linear),
+        return Figure(title: "Training loss (negative ELBO)", panels: [Panel(x: Axis("iteration"), y: Axis("−ELBO", scale: positive ? .log : .linear),
                                                             series: RunningMean.series("−ELBO", x: iterations, y: values, color: Color.palette[0]))])
     }
 

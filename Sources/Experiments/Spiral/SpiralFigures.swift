@@ -109,7 +109,7 @@ struct SpiralFigures {
                                  y: result.tests.map(\.meanAbsoluteError),
                                  style: .lineAndMarkers(width: 1.5, dash: .solid, marker: .circle, size: 5), color: Color.palette[1]))
         }
-        return Figure(title: "Loss", panels: [Panel(x: Axis("iteration"), y: Axis("mean absolute error", scale: .log), series: series)])
+        return Figure(title: "Training loss", panels: [Panel(x: Axis("iteration"), y: Axis("mean absolute error", scale: .log), series: series)])
     }
 
     /// NFE per iteration, forward and backward.
