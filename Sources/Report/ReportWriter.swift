@@ -214,14 +214,14 @@ public enum ReportWriter {
                 .init("width", String(figure.width)), .init("height", String(figure.height)),
                 .init("loading", figure.embeddedPNG == nil ? "lazy" : nil),
             ])
+        let anchor = figureAnchor(figure.path, block: block)
         guard figure.embeddedPNG != nil else {
             return PageLayout.line(
                 .element(
-                    "figure", [],
+                    "figure", [.init("id", anchor)],
                     .element("a", [.init("href", figure.path)], image),
                     .element("figcaption", [], .text(figure.caption))))
         }
-        let anchor = figureAnchor(figure.path, block: block)
         return PageLayout.line(
             .element(
                 "figure", [.init("id", anchor), .init("class", "zoomable")],

@@ -117,6 +117,8 @@ struct ProseValueTests {
         let page = String(decoding: try #require(report.files.first { $0.path == "index.html" }).contents, as: UTF8.self)
         #expect(page.contains("The phase portrait, <a class=\"figure-ref\" href=\"#figure-decay-phase\">Figure 2</a>, follows <a class=\"figure-ref\" href=\"#figure-decay-time\">Figure 1</a>; <code>[@decay-time]</code> in code stays."))
         #expect(page.contains("Again <a class=\"figure-ref\" href=\"#figure-decay-time\">Figure 1</a> and a missing one, <a class=\"figure-ref missing\""))
+        #expect(page.contains("<figure id=\"figure-decay-time\">"), "the link's target exists")
+        #expect(page.contains("<figure id=\"figure-decay-phase\">"))
         #expect(page.contains("<figcaption>Figure 1. "))
         #expect(page.contains("<figcaption>Figure 2. "))
 

@@ -92,7 +92,7 @@ struct PageFeaturesTests {
         let checker = MarkupChecker(html)
         #expect(checker.problems == [])
         #expect(html.contains(
-            "<figure><a href=\"figures/a-time.png\"><img src=\"figures/a-time.png\" alt=\"Time\" width=\"640\" height=\"420\" loading=\"lazy\"></a><figcaption>Time</figcaption></figure>"))
+            "<figure id=\"figure-a-time\"><a href=\"figures/a-time.png\"><img src=\"figures/a-time.png\" alt=\"Time\" width=\"640\" height=\"420\" loading=\"lazy\"></a><figcaption>Time</figcaption></figure>"))
         #expect(html.contains(
             "<figure id=\"figure-a-phase\" class=\"zoomable\"><a class=\"zoom\" href=\"#figure-a-phase\" title=\"Show at full size\">"
                 + "<img src=\"data:image/png;base64,iVBORw==\" alt=\"Phase\" width=\"640\" height=\"420\"></a>"
