@@ -207,13 +207,24 @@ public enum ReportWriter {
     /// a click anywhere, which goes to its caption.
     static func figure(_ figure: FigureReference, block: String) -> HTML {
         let source = figure.embeddedPNG.map { "data:image/png;base64," + $0.base64EncodedString() } ?? figure.path
-        let image = HTML.element(
+        var image = HTML.element(
             "img",
             [
                 .init("src", source), .init("alt", figure.caption),
                 .init("width", String(figure.width)), .init("height", String(figure.height)),
                 .init("loading", figure.embeddedPNG == nil ? "lazy" : nil),
             ])
+        if let narrow = figure.narrow {
+            // Panels side by side on a wide screen, stacked on a phone.
+            let narrowSource = narrow.embeddedPNG.map { "data:image/png;base64," + $0.base64EncodedString() } ?? narrow.path
+            image = .element(
+                "picture", [],
+                .element("source", [
+                    .init("media", "(max-width: 600px)"), .init("srcset", narrowSource),
+                    .init("width", String(narrow.width)), .init("height", String(narrow.height)),
+                ]),
+                image)
+        }
         let anchor = figureAnchor(figure.path, block: block)
         guard figure.embeddedPNG != nil else {
             return PageLayout.line(

@@ -91,6 +91,18 @@ struct ReportBuilderTests {
         #expect(html.contains("forged \u{FFFD}0\u{FFFD} marker"))
     }
 
+    @Test("A figure of panels side by side also comes stacked for phones: a narrow PNG chosen by a media query, embedded too")
+    func narrowVariants() throws {
+        let text = "# N\n\n```{spiral}\nid: s\ndata_size: 100\nhidden: [4]\niterations: 2\nbatch_time: 5\nbatch_size: 4\ntest_every: 0\nsnapshots: 2\n```\n"
+        let linked = try build(text, selfContained: false)
+        let html = try page(linked.report)
+        #expect(html.contains("<picture><source media=\"(max-width: 600px)\" srcset=\"figures/s-field-narrow.png\" width=\"340\""))
+        #expect(linked.report.files.contains { $0.path == "figures/s-field-narrow.png" })
+        #expect(!linked.report.files.contains { $0.path == "figures/s-loss-narrow.png" }, "one panel: no variant")
+        let embedded = try page(try build(text, selfContained: true).report)
+        #expect(embedded.contains("<picture><source media=\"(max-width: 600px)\" srcset=\"data:image/png;base64,"))
+    }
+
     @Test("The parameter summary lists each block that ran")
     func parameters() throws {
         let built = try build("# P\n\n```{species}\nid: a\nsteps: 5\n```\n", selfContained: false)

@@ -25,8 +25,14 @@ enum BlockRenderer {
                 do {
                     let png = try CairoRenderer.pngData(named.figure)
                     rendered.files.append(.init(path: path, contents: Data(png)))
+                    var narrow: FigureReference.NarrowVariant?
+                    if let stacked = Self.stacked(named.figure) {
+                        let narrowPath = "figures/\(block.id)-\(named.name)-narrow.png"
+                        rendered.files.append(.init(path: narrowPath, contents: Data(try CairoRenderer.pngData(stacked))))
+                        narrow = .init(path: narrowPath, width: Int(stacked.width), height: Int(stacked.height))
+                    }
                     rendered.figures.append(.init(path: path, caption: named.caption,
-                                                  width: Int(named.figure.width), height: Int(named.figure.height)))
+                                                  width: Int(named.figure.width), height: Int(named.figure.height), narrow: narrow))
                 } catch {
                     rendered.failure = .init(message: "could not draw figure '\(named.name)': \(error)", line: block.line)
                 }
@@ -39,5 +45,15 @@ enum BlockRenderer {
             rendered.failure = .init(message: failure.message, line: failure.line ?? block.line)
         }
         return rendered
+    }
+
+    /// A figure with panels side by side redrawn with them stacked, one per row, for phones
+    /// (`nil` for a figure of one column): 340 CSS pixels wide, about a phone's column, so that its
+    /// text shows at the size it is drawn (tick labels 11 px).
+    static func stacked(_ figure: Figure) -> Figure? {
+        guard figure.columns > 1, figure.panels.count > 1 else { return nil }
+        let width = 340.0, panelHeight = 290.0
+        return Figure(title: figure.title, panels: figure.panels, columns: 1, width: width,
+                      height: panelHeight * Double(figure.panels.count) + 40)
     }
 }

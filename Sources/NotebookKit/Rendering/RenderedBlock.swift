@@ -59,6 +59,7 @@ struct RenderedBlock: Codable, Sendable, Equatable {
             figures: figures.map { figure in
                 var shown = figure
                 shown.embeddedPNG = drawn[figure.path]
+                if let narrow = figure.narrow { shown.narrow?.embeddedPNG = drawn[narrow.path] }
                 return shown
             },
             tables: tables, dataFiles: dataFiles, log: log, error: failure)
