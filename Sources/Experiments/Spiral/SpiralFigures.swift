@@ -30,11 +30,12 @@ struct SpiralFigures {
 
     /// The true and the learned path in the plane of the first two states, the truth on top, one
     /// unit the same length on both axes; `ranges` fixes the axes (panels that share them).
-    func phasePanel(learned: [Double], title: String?, ranges: (ClosedRange<Double>, ClosedRange<Double>)? = nil) -> Panel {
+    func phasePanel(learned: [Double], title: String?, ranges: (ClosedRange<Double>, ClosedRange<Double>)? = nil,
+                    legend: LegendPlacement? = nil) -> Panel {
         Panel(title: title, x: Axis(stateNames[0], range: ranges?.0), y: Axis(stateNames[1], range: ranges?.1), series: [
             .line("learned", x: component(learned, 0), y: component(learned, 1), color: Color.palette[1], dash: .dashed),
             .line("true", x: component(data.states, 0), y: component(data.states, 1), color: Color.palette[0]),
-        ], legend: title == nil ? .best : .none, equalAspect: true)
+        ], legend: legend ?? (title == nil ? .best : .none), equalAspect: true)
     }
 
     /// The range of `values` with the automatic axis margin.
@@ -96,7 +97,11 @@ struct SpiralFigures {
         let ys = component(data.states, 1) + snapshots.flatMap { component($0.states, 1) }
         let ranges = Self.padded(xs).flatMap { x in Self.padded(ys).map { (x, $0) } }
         return Figure(title: "Training snapshots",
-                      panels: snapshots.map { phasePanel(learned: $0.states, title: "iteration \($0.iteration)", ranges: ranges) },
+                      // One legend, in the first panel.
+                      panels: snapshots.enumerated().map { index, snapshot in
+                          phasePanel(learned: snapshot.states, title: "iteration \(snapshot.iteration)", ranges: ranges,
+                                     legend: index == 0 ? .best : LegendPlacement.none)
+                      },
                       columns: columns, width: 300 * Double(columns), height: 260 * Double(rows) + 40)
     }
 
