@@ -26,6 +26,73 @@ public enum CairoRenderer {
         try withRenderedSurface(figure) { surface in try encodePNG(surface) }
     }
 
+    /// The figure as an SVG document, drawn by Cairo's SVG surface from the same figure model as the
+    /// PNG (one user unit per CSS pixel): crisp at any zoom.
+    public static func svgData(_ figure: Figure) throws -> [UInt8] {
+        try vectorData(figure, format: "SVG") { write, sink, width, height in
+            let surface = cairo_svg_surface_create_for_stream(write, sink, width, height)
+            if let surface { cairo_svg_surface_set_document_unit(surface, CAIRO_SVG_UNIT_PX) }
+            return surface
+        }
+    }
+
+    /// The figure as a one-page PDF (one point per CSS pixel), for papers.
+    public static func pdfData(_ figure: Figure) throws -> [UInt8] {
+        try vectorData(figure, format: "PDF") { write, sink, width, height in
+            cairo_pdf_surface_create_for_stream(write, sink, width, height)
+        }
+    }
+
+    /// Draws `figure` on a vector surface made by `create` (given the stream callback, its
+    /// context and the size in points) and returns the bytes the surface wrote.
+    private static func vectorData(
+        _ figure: Figure, format: String,
+        create: (cairo_write_func_t, UnsafeMutableRawPointer, Double, Double) -> OpaquePointer?
+    ) throws -> [UInt8] {
+        _ = try pixelSize(figure)
+        let output = ByteSink()
+        try withExtendedLifetime(output) {
+            let write: cairo_write_func_t = { context, data, length in
+                guard let context, let data else { return CAIRO_STATUS_WRITE_ERROR }
+                Unmanaged<ByteSink>.fromOpaque(context).takeUnretainedValue().bytes
+                    .append(contentsOf: UnsafeBufferPointer(start: data, count: Int(length)))
+                return CAIRO_STATUS_SUCCESS
+            }
+            guard let surface = create(write, Unmanaged.passUnretained(output).toOpaque(), figure.width, figure.height) else {
+                throw PlotError.cairo(operation: "create a \(format) surface", status: "no surface")
+            }
+            defer { cairo_surface_destroy(surface) }
+            try check(cairo_surface_status(surface), "create a \(format) surface")
+            guard let cr = cairo_create(surface) else {
+                throw PlotError.cairo(operation: "create a drawing context", status: "no context")
+            }
+            defer { cairo_destroy(cr) }
+            if let options = cairo_font_options_create() {
+                cairo_font_options_set_hint_metrics(options, CAIRO_HINT_METRICS_OFF)
+                cairo_set_font_options(cr, options)
+                cairo_font_options_destroy(options)
+            }
+            draw(figure, on: Canvas(cr: cr))
+            try check(cairo_status(cr), "draw the figure")
+            cairo_surface_finish(surface)
+            try check(cairo_surface_status(surface), "write the \(format) document")
+        }
+        return output.bytes
+    }
+
+    /// Paints the background, the title and every panel of `figure` on `canvas`.
+    private static func draw(_ figure: Figure, on canvas: Canvas) {
+        canvas.setColor(Theme.background)
+        cairo_paint(canvas.cr)
+        let layout = FigureLayout(figure: figure, canvas: canvas)
+        if let title = figure.title, !title.isEmpty {
+            canvas.text(title, Theme.figureTitleFont, color: Theme.text, x: figure.width / 2, baseline: layout.titleBaseline, align: .center)
+        }
+        for (panel, panelLayout) in zip(figure.panels, layout.panels) {
+            PanelRenderer(panel: panel, layout: panelLayout, canvas: canvas).draw()
+        }
+    }
+
     /// Renders the figure and writes it as a PNG file at `path`, replacing any existing file.
     ///
     /// - Throws: `PlotError.writeFailed` when the file cannot be written, or the errors of
@@ -149,19 +216,8 @@ public enum CairoRenderer {
     /// Renders `figure` into a fresh surface and hands the flushed surface to `body`.
     private static func withRenderedSurface<T>(_ figure: Figure, _ body: (OpaquePointer) throws -> T) throws -> T {
         try withSurface(figure) { surface, canvas in
-            let cr = canvas.cr
-            canvas.setColor(Theme.background)
-            cairo_paint(cr)
-            let layout = FigureLayout(figure: figure, canvas: canvas)
-            if let title = figure.title, !title.isEmpty {
-                canvas.text(
-                    title, Theme.figureTitleFont, color: Theme.text, x: figure.width / 2,
-                    baseline: layout.titleBaseline, align: .center)
-            }
-            for (panel, panelLayout) in zip(figure.panels, layout.panels) {
-                PanelRenderer(panel: panel, layout: panelLayout, canvas: canvas).draw()
-            }
-            try check(cairo_status(cr), "draw the figure")
+            draw(figure, on: canvas)
+            try check(cairo_status(canvas.cr), "draw the figure")
             cairo_surface_flush(surface)
             return try body(surface)
         }

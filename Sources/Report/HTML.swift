@@ -207,9 +207,12 @@ extension HTML {
         /// Whether the attribute holds a URL (`href`, `src`).
         var isURL: Bool { name == "href" || name == "src" }
 
-        /// The value to write: URLs with a script scheme are replaced by `#`.
+        /// The value to write: URLs with a script scheme are replaced by `#`. An SVG data URL is
+        /// kept in `src` only (an image's source, where a browser runs no script and loads nothing
+        /// of the SVG's), never in `href`, where following it would open the SVG as a document.
         func sanitize(_ value: String) -> String {
-            isURL && !HTML.isSafeURL(value) ? "#" : value
+            if name == "src", value.lowercased().hasPrefix("data:image/svg+xml;base64,") { return value }
+            return isURL && !HTML.isSafeURL(value) ? "#" : value
         }
     }
 

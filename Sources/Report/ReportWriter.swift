@@ -206,7 +206,8 @@ public enum ReportWriter {
     /// an embedded figure links to itself and opens in a CSS-only lightbox (`:target`), closed by
     /// a click anywhere, which goes to its caption.
     static func figure(_ figure: FigureReference, block: String) -> HTML {
-        let source = figure.embeddedPNG.map { "data:image/png;base64," + $0.base64EncodedString() } ?? figure.path
+        let type = figure.path.hasSuffix(".svg") ? "image/svg+xml" : "image/png"
+        let source = figure.embeddedPNG.map { "data:\(type);base64," + $0.base64EncodedString() } ?? figure.path
         var image = HTML.element(
             "img",
             [
@@ -216,7 +217,7 @@ public enum ReportWriter {
             ])
         if let narrow = figure.narrow {
             // Panels side by side on a wide screen, stacked on a phone.
-            let narrowSource = narrow.embeddedPNG.map { "data:image/png;base64," + $0.base64EncodedString() } ?? narrow.path
+            let narrowSource = narrow.embeddedPNG.map { "data:\(type);base64," + $0.base64EncodedString() } ?? narrow.path
             image = .element(
                 "picture", [],
                 .element("source", [
@@ -246,7 +247,7 @@ public enum ReportWriter {
     /// `figure-<block>-<name>` from `figures/<block>-<name>.png`: an anchor as stable as the file name.
     static func figureAnchor(_ path: String, block: String) -> String {
         var name = path.split(separator: "/").last.map(String.init) ?? path
-        if name.hasSuffix(".png") { name.removeLast(4) }
+        if name.hasSuffix(".png") || name.hasSuffix(".svg") { name.removeLast(4) }
         let cleaned = String(name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "-" })
         return "figure-" + (cleaned.isEmpty ? block : cleaned)
     }

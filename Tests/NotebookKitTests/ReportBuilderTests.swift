@@ -103,6 +103,22 @@ struct ReportBuilderTests {
         #expect(embedded.contains("<picture><source media=\"(max-width: 600px)\" srcset=\"data:image/png;base64,"))
     }
 
+    @Test("figure_format: svg in the front matter draws every block's figures as SVG (titled), a block may keep png; embedded as SVG data URIs")
+    func svgFigures() throws {
+        let text = "---\nfigure_format: svg\n---\n# S\n\n```{ode}\nid: a\nequations: {x: -x}\ninitial: {x: 1}\nt_end: 1\nplot: time\n```\n\n"
+            + "```{ode}\nid: b\nequations: {x: -x}\ninitial: {x: 1}\nt_end: 1\nplot: time\nfigure_format: png\n```\n"
+        let linked = try build(text, selfContained: false)
+        let svg = try #require(linked.blocks[0].files.first { $0.path == "figures/a-time.svg" }).contents
+        let document = String(decoding: svg, as: UTF8.self)
+        #expect(document.hasPrefix("<?xml") && document.contains("<svg") && document.contains("<title>Solution</title>"))
+        #expect(linked.blocks[1].files.contains { $0.path == "figures/b-time.png" })
+        let html = try page(linked.report)
+        #expect(html.contains("<figure id=\"figure-a-time\"><a href=\"figures/a-time.svg\"><img src=\"figures/a-time.svg\""))
+        let embedded = try page(try build(text, selfContained: true).report)
+        #expect(embedded.contains("<img src=\"data:image/svg+xml;base64,"))
+        #expect(embedded.contains("<img src=\"data:image/png;base64,"), "block b keeps png")
+    }
+
     @Test("The parameter summary lists each block that ran")
     func parameters() throws {
         let built = try build("# P\n\n```{species}\nid: a\nsteps: 5\n```\n", selfContained: false)

@@ -16,6 +16,10 @@ public enum CommonOptions {
     /// A time limit in seconds.
     public static let timeout = Option<Double?>.optionalNumber("timeout", .positive, "stop the block after this many seconds")
 
+    /// How the block's figures are drawn: PNG, or SVG (crisp at any zoom).
+    public static let figureFormat = Option<String>.choice(
+        "figure_format", ["png", "svg"], default: "png", "png, or svg for figures crisp at any zoom (default: the notebook's)")
+
     /// All common keys, in the order `notebook kinds` lists them.
-    public static let all: [OptionSpec] = [id.spec, caption.spec, seed.spec, cache.spec, timeout.spec]
+    public static let all: [OptionSpec] = [id.spec, caption.spec, seed.spec, cache.spec, timeout.spec, figureFormat.spec]
 }

@@ -11,13 +11,17 @@ struct FrontMatter: Equatable {
     var sweep: [SweepAxis] = []
     /// How the sweep's axes combine (`sweep_mode`), when the front matter says.
     var sweepMode: SweepMode?
+    /// The default figure format of every block (`png` or `svg`).
+    var figureFormat = "png"
 
     static let titleOption = OptionSpec("title", .text, default: nil, "the report's title (default: the first level-1 heading, else the file's stem)")
     static let seedOption = OptionSpec("seed", .integer(minimum: 0, maximum: nil), default: .integer(0), "the default seed of every block")
     static let sweepOption = OptionSpec("sweep", .text, default: nil, "options to sweep, each with its list of values: {lr: [1e-3, 1e-2], seed: [0, 1]}")
     static let sweepModeOption = OptionSpec("sweep_mode", .choice(SweepMode.allCases.map { $0.rawValue }), default: .text("grid"), "how the sweep's lists combine: grid (every combination) or zip (in step)")
     /// The keys front matter accepts.
-    static let options = [titleOption, seedOption, sweepOption, sweepModeOption]
+    static let figureFormatOption = OptionSpec("figure_format", .choice(["png", "svg"]), default: .text("png"),
+                                               "how every block draws its figures: png, or svg (crisp at any zoom)")
+    static let options = [titleOption, seedOption, sweepOption, sweepModeOption, figureFormatOption]
 
     /// Splits front matter off `text`. The returned body has the front matter's lines blanked,
     /// so that line numbers in the body are still lines of the file.
@@ -67,6 +71,7 @@ struct FrontMatter: Equatable {
             }
             switch value {
             case let .text(word) where entry.key == sweepModeOption.name: result.sweepMode = SweepMode(rawValue: word)
+            case let .text(word) where entry.key == figureFormatOption.name: result.figureFormat = word
             case let .text(title): result.title = title
             case let .integer(seed): result.seed = seed
             default: break

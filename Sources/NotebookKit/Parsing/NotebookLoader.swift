@@ -362,6 +362,7 @@ final class BlockResolver {
         do {
             let options = try schema.decode(body, blockLine: raw.line, defaults: [
                 "id": .text(defaultID), "seed": .integer(notebook.frontMatter.seed),
+                "figure_format": .text(notebook.frontMatter.figureFormat),
             ])
             let context = BlockContext(notebookDirectory: notebook.source.url.deletingLastPathComponent(), blockID: options.id,
                                        readScope: notebook.readScope, budget: budget)

@@ -19,16 +19,20 @@ enum BlockRenderer {
                 rendered.files.append(.init(path: path, contents: Data(CSVTable.format(columns: table.columns, rows: table.rows).utf8)))
                 rendered.dataFiles.append(path)
             }
+            let svg = block.options[CommonOptions.figureFormat] == "svg"
+            let suffix = svg ? "svg" : "png"
+            func drawn(_ figure: Figure) throws -> Data {
+                svg ? Data(try Self.accessibleSVG(CairoRenderer.svgData(figure), title: figure.title)) : Data(try CairoRenderer.pngData(figure))
+            }
             for (index, named) in artifacts.figures.enumerated() {
                 monitor?.report(done: index, total: artifacts.figures.count, unit: "figures drawn")
-                let path = "figures/\(block.id)-\(named.name).png"
+                let path = "figures/\(block.id)-\(named.name).\(suffix)"
                 do {
-                    let png = try CairoRenderer.pngData(named.figure)
-                    rendered.files.append(.init(path: path, contents: Data(png)))
+                    rendered.files.append(.init(path: path, contents: try drawn(named.figure)))
                     var narrow: FigureReference.NarrowVariant?
                     if let stacked = Self.stacked(named.figure) {
-                        let narrowPath = "figures/\(block.id)-\(named.name)-narrow.png"
-                        rendered.files.append(.init(path: narrowPath, contents: Data(try CairoRenderer.pngData(stacked))))
+                        let narrowPath = "figures/\(block.id)-\(named.name)-narrow.\(suffix)"
+                        rendered.files.append(.init(path: narrowPath, contents: try drawn(stacked)))
                         narrow = .init(path: narrowPath, width: Int(stacked.width), height: Int(stacked.height))
                     }
                     rendered.figures.append(.init(path: path, caption: named.caption,
@@ -45,6 +49,17 @@ enum BlockRenderer {
             rendered.failure = .init(message: failure.message, line: failure.line ?? block.line)
         }
         return rendered
+    }
+
+    /// Cairo's SVG with the figure's title as the document's `<title>`: Cairo draws text as glyph
+    /// outlines, so without it the file would hold none of its words for search and screen readers.
+    static func accessibleSVG(_ bytes: [UInt8], title: String?) -> [UInt8] {
+        guard let title, !title.isEmpty, let text = String(bytes: bytes, encoding: .utf8),
+              let open = text.range(of: "<svg"), let end = text[open.upperBound...].firstIndex(of: ">") else { return bytes }
+        let escaped = title.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;")
+        let insertion = text.index(after: end)
+        return Array((text[..<insertion] + "\n<title>\(escaped)</title>" + text[insertion...]).utf8)
     }
 
     /// A figure with panels side by side redrawn with them stacked, one per row, for phones

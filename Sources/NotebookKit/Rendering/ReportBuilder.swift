@@ -73,7 +73,8 @@ enum ReportBuilder {
             var numbered = result
             numbered.figures = result.figures.map { figure in
                 var figure = figure
-                let stem = String((figure.path.split(separator: "/").last ?? "").dropLast(figure.path.hasSuffix(".png") ? 4 : 0))
+                let file = figure.path.split(separator: "/").last ?? ""
+                let stem = String(file.hasSuffix(".png") || file.hasSuffix(".svg") ? file.dropLast(4) : file)
                 figureNumbers[stem] = figureNumbers.count + 1
                 figure.caption = "Figure \(figureNumbers.count). " + figure.caption
                 return figure
