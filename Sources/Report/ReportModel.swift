@@ -72,11 +72,14 @@ public struct ContentsEntry: Sendable, Equatable {
     public var text: String
     /// The `id` attribute of the target element (without `#`).
     public var anchor: String
+    /// For a figure: the image shown small beside the entry (a path in the report folder), if any.
+    public var thumbnail: String?
     /// Creates an entry.
-    public init(level: Int, text: String, anchor: String) {
+    public init(level: Int, text: String, anchor: String, thumbnail: String? = nil) {
         self.level = level
         self.text = text
         self.anchor = anchor
+        self.thumbnail = thumbnail
     }
 }
 

@@ -96,8 +96,11 @@ public enum ReportWriter {
             guard let items = children[parent], !items.isEmpty else { return .empty }
             let lis = items.map { i -> HTML in
                 let entry = entries[i]
-                let link = HTML.element("a", [.init("href", "#" + entry.anchor)], .text(entry.text))
-                return PageLayout.line(.element("li", [], link, list(i)))
+                let thumbnail: HTML = entry.thumbnail.map {
+                    .element("img", [.init("class", "thumb"), .init("src", $0), .init("alt", ""), .init("loading", "lazy")])
+                } ?? .empty
+                let link = HTML.element("a", [.init("href", "#" + entry.anchor)], thumbnail, .text(entry.text))
+                return PageLayout.line(.element("li", [.init("class", entry.thumbnail == nil ? nil : "figure-entry")], link, list(i)))
             }
             return .element("ul", [], [.newline] + lis)
         }
@@ -245,7 +248,7 @@ public enum ReportWriter {
     }
 
     /// `figure-<block>-<name>` from `figures/<block>-<name>.png`: an anchor as stable as the file name.
-    static func figureAnchor(_ path: String, block: String) -> String {
+    public static func figureAnchor(_ path: String, block: String) -> String {
         var name = path.split(separator: "/").last.map(String.init) ?? path
         if name.hasSuffix(".png") || name.hasSuffix(".svg") { name.removeLast(4) }
         let cleaned = String(name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "-" })

@@ -33,6 +33,8 @@ enum Stylesheet {
         .badge-cached{color:var(--cached);background:var(--cached-bg)}
         .toc{background:var(--panel);border-radius:6px;padding:.6rem 1rem;margin:1rem 0 1.5rem}
         .toc h2{font-size:1rem;margin:0 0 .3rem}
+        .toc li.figure-entry{list-style:none;font-size:.9rem;margin:.15rem 0}
+        .toc img.thumb{width:3rem;height:auto;vertical-align:middle;margin-right:.4rem;border:1px solid var(--line);background:#fff}
         .toc ul{margin:0;padding-left:1.2rem}.toc>ul{padding-left:0;list-style:none}
         .block{border:1px solid var(--line);border-radius:8px;padding:.8rem 1rem;margin:1.2rem 0}
         .block-failed{border-color:var(--fail)}

@@ -81,7 +81,8 @@ struct BrowserTests {
             "the page's self-check did not run; stderr:\n\(dump.stderr.suffix(3000))")
         let report = try JSONDecoder().decode(Report.self, from: Data(json.utf8))
 
-        #expect(report.images.count == 1)
+        // The figure, and (linked only) its thumbnail in the contents' gallery.
+        #expect(report.images.count == (selfContained ? 1 : 2))
         #expect(report.images.allSatisfy { $0.loaded }, "\(report.images)")
         #expect(report.images.allSatisfy { $0.src.hasPrefix(selfContained ? "data:image/png;base64," : "figures/") })
         #expect(report.math.map(\.display) == [false, false, true])

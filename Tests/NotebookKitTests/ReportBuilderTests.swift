@@ -119,6 +119,18 @@ struct ReportBuilderTests {
         #expect(embedded.contains("<img src=\"data:image/png;base64,"), "block b keeps png")
     }
 
+    @Test("The contents list each block's figures by number and caption, with a thumbnail when the figures are files")
+    func figureGallery() throws {
+        let text = "# G\n\n```{ode}\nid: a\nequations: {x: -x}\ninitial: {x: 1}\nt_end: 1\nplot: time\n```\n"
+        let linked = try page(try build(text, selfContained: false).report)
+        let contents = try #require(linked.components(separatedBy: "<nav class=\"toc\"").dropFirst().first?.components(separatedBy: "</nav>").first)
+        #expect(contents.contains("<li class=\"figure-entry\"><a href=\"#figure-a-time\"><img class=\"thumb\" src=\"figures/a-time.png\" alt=\"\" loading=\"lazy\">Figure 1. x against time</a></li>"))
+        let embedded = try page(try build(text, selfContained: true).report)
+        let embeddedContents = try #require(embedded.components(separatedBy: "<nav class=\"toc\"").dropFirst().first?.components(separatedBy: "</nav>").first)
+        #expect(embeddedContents.contains("<a href=\"#figure-a-time\">Figure 1. x against time</a>"))
+        #expect(!embeddedContents.contains("<img"), "no second copy of the figure in a self-contained page")
+    }
+
     @Test("The parameter summary lists each block that ran")
     func parameters() throws {
         let built = try build("# P\n\n```{species}\nid: a\nsteps: 5\n```\n", selfContained: false)

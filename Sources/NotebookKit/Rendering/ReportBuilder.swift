@@ -1,3 +1,4 @@
+import BlockResults
 import Experiments
 import FileAccess
 import Foundation
@@ -119,7 +120,8 @@ enum ReportBuilder {
             title: title, sourcePath: notebook.path, status: status,
             runInfo: info,
             generatedNote: "Generated \(iso8601(run.date)) by notebook \(ProgramVersion.current) in \(ReportFormat.duration(seconds: totalSeconds)).",
-            contents: contents(notebook, quoted: quoted),
+            contents: contents(notebook, quoted: quoted, figures: Dictionary(rendered.map { ($0.id, $0.figures) }, uniquingKeysWith: { first, _ in first }),
+                               thumbnails: !run.selfContained),
             cells: cells(notebook, blocks: blockReports, embedAssets: run.selfContained, quoted: quoted),
             parameters: notebook.blocks.filter { blockReports[$0.id] != nil }
                 .map { ParameterSummary.parameters(of: $0, notebookSeed: notebook.seed) },
@@ -182,7 +184,11 @@ enum ReportBuilder {
         return info
     }
 
-    private static func contents(_ notebook: Notebook, quoted: ProseValueRendering) -> [ContentsEntry] {
+    /// The contents: headings, blocks, and under each block its figures (the figure gallery), with
+    /// thumbnails when the figures are files beside the page (not in a self-contained page, where
+    /// they would be embedded twice).
+    private static func contents(_ notebook: Notebook, quoted: ProseValueRendering, figures: [String: [FigureReference]],
+                                 thumbnails: Bool) -> [ContentsEntry] {
         var entries = [ContentsEntry]()
         var level = 1
         for cell in notebook.cells {
@@ -195,6 +201,11 @@ enum ReportBuilder {
             case let .block(block):
                 let text = block.caption.map { "\(block.id): \($0)" } ?? "\(block.id) {\(block.kind)}"
                 entries.append(ContentsEntry(level: min(level + 1, 6), text: text, anchor: block.id))
+                for figure in figures[block.id] ?? [] {
+                    entries.append(ContentsEntry(level: min(level + 2, 6), text: figure.caption,
+                                                 anchor: ReportWriter.figureAnchor(figure.path, block: block.id),
+                                                 thumbnail: thumbnails ? figure.path : nil))
+                }
             }
         }
         return entries
