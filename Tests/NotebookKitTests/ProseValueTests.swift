@@ -35,6 +35,15 @@ struct ProseValueTests {
         ```
         """
 
+    /// Loads `text` as a notebook, runs it and returns its page and rendered blocks.
+    static func report(_ text: String) throws -> (page: String, blocks: [RenderedBlock]) {
+        let notebook = try NotebookLoader.load([try temporaryNotebook(text)]).get()[0]
+        let blocks = notebook.blocks.map { BlockRenderer.render(BlockRunner.run($0, monitor: RunMonitor())) }
+        let run = RunInformation(overrides: [], date: Date(timeIntervalSince1970: 0), quiet: true)
+        let report = ReportBuilder.build(notebook, blocks: blocks, run: run, totalSeconds: 1)
+        return (String(decoding: try #require(report.files.first { $0.path == "index.html" }).contents, as: UTF8.self), blocks)
+    }
+
     @Test("Metrics, parameters, options and block links are replaced by the run's values and link to the block; code keeps its braces")
     func substituted() throws {
         let text = """
@@ -49,12 +58,7 @@ struct ProseValueTests {
 
             \(Self.decay)
             """
-        let path = try temporaryNotebook(text)
-        let notebook = try NotebookLoader.load([path]).get()[0]
-        let blocks = notebook.blocks.map { BlockRenderer.render(BlockRunner.run($0, monitor: RunMonitor())) }
-        let run = RunInformation(overrides: [], date: Date(timeIntervalSince1970: 0), quiet: true)
-        let report = ReportBuilder.build(notebook, blocks: blocks, run: run, totalSeconds: 1)
-        let page = String(decoding: try #require(report.files.first { $0.path == "index.html" }).contents, as: UTF8.self)
+        let (page, blocks) = try Self.report(text)
         let steps = try #require(blocks[0].metrics.first { $0.name == "steps" })
         guard case let .count(stepCount) = steps.value else { Issue.record("steps is a count"); return }
         #expect(page.contains("x ends at <a class=\"quoted-value\" href=\"#decay\" title=\"decay.final.x:.3g\">0.368</a>"))
@@ -109,12 +113,7 @@ struct ProseValueTests {
 
             Again [@decay-time] and a missing one, [@decay-quiver].
             """
-        let path = try temporaryNotebook(text)
-        let notebook = try NotebookLoader.load([path]).get()[0]
-        let blocks = notebook.blocks.map { BlockRenderer.render(BlockRunner.run($0, monitor: RunMonitor())) }
-        let run = RunInformation(overrides: [], date: Date(timeIntervalSince1970: 0), quiet: true)
-        let report = ReportBuilder.build(notebook, blocks: blocks, run: run, totalSeconds: 1)
-        let page = String(decoding: try #require(report.files.first { $0.path == "index.html" }).contents, as: UTF8.self)
+        let (page, _) = try Self.report(text)
         #expect(page.contains("The phase portrait, <a class=\"figure-ref\" href=\"#figure-decay-phase\">Figure 2</a>, follows <a class=\"figure-ref\" href=\"#figure-decay-time\">Figure 1</a>; <code>[@decay-time]</code> in code stays."))
         #expect(page.contains("Again <a class=\"figure-ref\" href=\"#figure-decay-time\">Figure 1</a> and a missing one, <a class=\"figure-ref missing\""))
         #expect(page.contains("<figure id=\"figure-decay-time\">"), "the link's target exists")
