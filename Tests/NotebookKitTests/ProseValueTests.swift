@@ -50,7 +50,7 @@ struct ProseValueTests {
             # Decay {{decay.final.x:.3f}}
 
             x ends at {{decay.final.x:.3g}} after {{decay.steps:,d}} steps with k = {{decay.param.k}} and
-            {{decay.option.solver}} (rtol {{decay.option.rtol:.0e}}); see {{decay}}. Written `{{decay.nfe}}` stays, as does \\{{decay.nfe}}.
+            {{decay.option.solver}} (rtol {{decay.option.rtol:.0e}}); see {{decay}}. Not timed: {{decay.nfe}}. Written `{{decay.nfe}}` stays, as does \\{{decay.nfe}}.
 
             ```
             {{decay.nfe}}
@@ -129,6 +129,15 @@ struct ProseValueTests {
         #expect(problems.all.map { "\($0.line ?? 0):\($0.column ?? 0): \($0.message)" } == [
             "3:21: '[@decai-phase]': no block's figure: a figure is named after its block, '<block id>-<figure>' (ids: decay)",
         ])
+    }
+
+    @Test("A quoted measured time is marked run-dependent, as in the metrics table; other values are not")
+    func timingMarked() throws {
+        let text = "# T\n\n{{s.seconds_per_iteration:.2g}} s per iteration, {{s.iterations}} iterations.\n\n"
+            + "```{spiral}\nid: s\ndata_size: 100\nhidden: [4]\niterations: 2\nbatch_time: 5\nbatch_size: 4\ntest_every: 0\n```\n"
+        let (page, _) = try Self.report(text)
+        #expect(page.contains("title=\"s.seconds_per_iteration:.2g\" data-run-dependent=\"time\">"))
+        #expect(page.contains("title=\"s.iterations\">2</a> iterations."))
     }
 
     @Test("Each kind reports exactly the metrics it declares before running", arguments: [

@@ -27,7 +27,10 @@ struct ProseValueRendering {
             let link = "#" + HTML.escape(value.blockID)
             switch shown(value) {
             case let .success(text):
-                return "<a class=\"quoted-value\" href=\"\(link)\" title=\"\(HTML.escape(value.text))\">\(HTML.escape(text))</a>"
+                // A measured time changes from run to run: marked as the metrics table marks it.
+                var timing = ""
+                if case let .metric(name) = value.target, ReportFormat.isTimingName(name) { timing = " data-run-dependent=\"time\"" }
+                return "<a class=\"quoted-value\" href=\"\(link)\" title=\"\(HTML.escape(value.text))\"\(timing)>\(HTML.escape(text))</a>"
             case let .failure(reason):
                 return "<a class=\"quoted-value missing\" href=\"\(link)\" title=\"\(HTML.escape(reason.reason))\">—</a>"
             }
