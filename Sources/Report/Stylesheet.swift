@@ -35,6 +35,7 @@ enum Stylesheet {
         .toc h2{font-size:1rem;margin:0 0 .3rem}
         .toc li.figure-entry{list-style:none;font-size:.9rem;margin:.15rem 0}
         .toc img.thumb{width:3rem;height:auto;vertical-align:middle;margin-right:.4rem;border:1px solid var(--line);background:#fff}
+        @media (max-width:600px){.toc li.figure-entry{display:none}}
         .toc ul{margin:0;padding-left:1.2rem}.toc>ul{padding-left:0;list-style:none}
         .block{border:1px solid var(--line);border-radius:8px;padding:.8rem 1rem;margin:1.2rem 0}
         .block-failed{border-color:var(--fail)}
