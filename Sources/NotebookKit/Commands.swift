@@ -20,6 +20,8 @@ public enum Commands {
         public var noCache: Bool
         /// Embed figures, stylesheet and math renderer in one HTML file (`--self-contained`).
         public var selfContained: Bool
+        /// Also write each figure as a PDF beside it (`--figures-pdf`).
+        public var figuresPDF: Bool
         /// Places outside the notebooks' projects that data files and images may be read from
         /// (`--allow-read`).
         public var allowRead: [String]
@@ -39,7 +41,8 @@ public enum Commands {
                     allowHTML: Bool = false, failFast: Bool = false, quiet: Bool = false,
                     jobs: Int? = nil, noCache: Bool = false, selfContained: Bool = false, allowRead: [String] = [],
                     sweeps: [String] = [], sweepMode: String? = nil, maxPoints: Int = LoadRequest.defaultMaxPoints,
-                    shard: (index: Int, count: Int)? = nil, budget: MemoryBudget = MemoryBudget()) {
+                    shard: (index: Int, count: Int)? = nil, budget: MemoryBudget = MemoryBudget(), figuresPDF: Bool = false) {
+            self.figuresPDF = figuresPDF
             self.budget = budget
             self.allowRead = allowRead
             self.sweeps = sweeps

@@ -72,6 +72,9 @@ extension NotebookCommand {
         @Flag(help: "Write one HTML file with figures, stylesheet and math embedded.")
         var selfContained = false
 
+        @Flag(name: .customLong("figures-pdf"), help: "Also write each figure as a PDF beside it (figures/ID-NAME.pdf), for papers.")
+        var figuresPDF = false
+
         @Option(help: ArgumentHelp("Also read data files and images from this folder or file, outside the notebook's project (its git work tree, else its folder). Repeatable.", valueName: "DIR"))
         var allowRead: [String] = []
 
@@ -93,7 +96,7 @@ extension NotebookCommand {
                 allowHTML: allowHTML, failFast: failFast, quiet: quiet,
                 jobs: jobs, noCache: noCache, selfContained: selfContained, allowRead: allowRead,
                 sweeps: sweep.sweeps, sweepMode: sweep.sweepMode, maxPoints: sweep.maxPoints, shard: shardNumbers,
-                budget: try limits.budget()))
+                budget: try limits.budget(), figuresPDF: figuresPDF))
             if status != 0 { throw ExitCode(status) }
         }
     }

@@ -27,6 +27,31 @@ let mathNotebook = """
 struct ReportOptionsTests {
     static let katexInstalled = FileManager.default.fileExists(atPath: "/usr/share/javascript/katex/katex.min.js")
 
+    @Test("--figures-pdf writes each figure as a one-page PDF beside it, also from the cache; without it none is written")
+    func figuresPDF() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        _ = try scratch.write(mathNotebook, to: "math.md")
+        let pdf = scratch.file("output/math/figures/decay-time.pdf")
+        var result = try CLI.run(["run", "math.md", "--quiet"], in: scratch.url)
+        #expect(result.status == 0, "\(result)")
+        #expect(!FileManager.default.fileExists(atPath: pdf.path))
+        // The cached block was stored without a PDF: it runs again and writes one.
+        result = try CLI.run(["run", "math.md", "--quiet", "--figures-pdf"], in: scratch.url)
+        #expect(result.status == 0, "\(result)")
+        let bytes = try Data(contentsOf: pdf)
+        #expect(bytes.starts(with: Array("%PDF-".utf8)))
+        #expect(String(decoding: bytes, as: UTF8.self).contains("/Count 1"))
+        // Now from the cache, with and without the flag.
+        result = try CLI.run(["run", "math.md", "--quiet", "--figures-pdf"], in: scratch.url)
+        #expect(result.status == 0 && FileManager.default.fileExists(atPath: pdf.path))
+        let json = try scratch.read("output/math/results.json")
+        #expect(json.contains("\"status\": \"ok\""))
+        result = try CLI.run(["run", "math.md", "--quiet"], in: scratch.url)
+        #expect(result.status == 0)
+        #expect(!FileManager.default.fileExists(atPath: pdf.path), "a run without the flag writes no PDF")
+    }
+
     @Test("without --self-contained: figures are files, KaTeX is copied to katex/ and linked")
     func linked() throws {
         try #require(Self.katexInstalled, "libjs-katex is not installed (scripts/install-deps installs it)")

@@ -8,8 +8,9 @@ import Plot
 /// fails the block.
 enum BlockRenderer {
     /// The rendered block of `outcome`; each figure drawn is reported to `monitor` (drawing is not
-    /// stopped by it: the computation is done by then).
-    static func render(_ outcome: BlockOutcome, monitor: RunMonitor? = nil) -> RenderedBlock {
+    /// stopped by it: the computation is done by then). With `pdf` each figure is also written as
+    /// `figures/ID-NAME.pdf` (`--figures-pdf`).
+    static func render(_ outcome: BlockOutcome, monitor: RunMonitor? = nil, pdf: Bool = false) -> RenderedBlock {
         let block = outcome.block
         var rendered = RenderedBlock(id: block.id, kind: block.kind, line: block.line, seconds: outcome.seconds)
         switch outcome.result {
@@ -29,6 +30,10 @@ enum BlockRenderer {
                 let path = "figures/\(block.id)-\(named.name).\(suffix)"
                 do {
                     rendered.files.append(.init(path: path, contents: try drawn(named.figure)))
+                    if pdf {
+                        rendered.files.append(.init(path: "figures/\(block.id)-\(named.name).pdf",
+                                                    contents: Data(try CairoRenderer.pdfData(named.figure))))
+                    }
                     var narrow: FigureReference.NarrowVariant?
                     if let stacked = Self.stacked(named.figure) {
                         let narrowPath = "figures/\(block.id)-\(named.name)-narrow.\(suffix)"

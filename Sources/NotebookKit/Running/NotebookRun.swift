@@ -142,10 +142,14 @@ struct NotebookRun {
         if !options.noCache, job.cacheable { key = job.identity.withBuild(build) }
         if let key {
             switch cache.lookup(key) {
-            case var .hit(rendered):
+            case var .hit(rendered) where !options.figuresPDF || rendered.figures.isEmpty || rendered.files.contains { $0.path.hasSuffix(".pdf") }:
                 rendered.cached = true
                 rendered.line = job.block.line
+                // PDFs stored by a run with --figures-pdf are written only when this run asks too.
+                if !options.figuresPDF { rendered.files.removeAll { $0.path.hasSuffix(".pdf") } }
                 return rendered
+            case .hit:
+                break  // stored without the PDFs this run asks for: run again
             case let .corrupt(reason):
                 display.error("warning: \(job.label): \(reason); the block runs again")
             case .miss:
@@ -155,7 +159,7 @@ struct NotebookRun {
         display.began(job.label, monitor: monitor)
         let outcome = BlockRunner.run(job.block, monitor: monitor)
         if outcome.cancelled { return nil }
-        let rendered = BlockRenderer.render(outcome, monitor: monitor)
+        let rendered = BlockRenderer.render(outcome, monitor: monitor, pdf: options.figuresPDF)
         if rendered.succeeded, let key {
             do { try cache.store(rendered, under: key) } catch {
                 display.error("warning: \(job.label): could not store the result in the cache: \(error.description)")
