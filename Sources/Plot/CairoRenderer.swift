@@ -63,15 +63,8 @@ public enum CairoRenderer {
             }
             defer { cairo_surface_destroy(surface) }
             try check(cairo_surface_status(surface), "create a \(format) surface")
-            guard let cr = cairo_create(surface) else {
-                throw PlotError.cairo(operation: "create a drawing context", status: "no context")
-            }
+            let cr = try context(on: surface)
             defer { cairo_destroy(cr) }
-            if let options = cairo_font_options_create() {
-                cairo_font_options_set_hint_metrics(options, CAIRO_HINT_METRICS_OFF)
-                cairo_set_font_options(cr, options)
-                cairo_font_options_destroy(options)
-            }
             draw(figure, on: Canvas(cr: cr))
             try check(cairo_status(cr), "draw the figure")
             cairo_surface_finish(surface)
@@ -187,21 +180,31 @@ public enum CairoRenderer {
         }
         defer { cairo_surface_destroy(surface) }
         try check(cairo_surface_status(surface), "create a \(size.width) x \(size.height) image surface")
+        let cr = try context(on: surface)
+        defer { cairo_destroy(cr) }
+        cairo_scale(cr, figure.pixelDensity, figure.pixelDensity)
+        return try body(surface, Canvas(cr: cr))
+    }
+
+    /// A drawing context on `surface` with the figures' font options (the caller destroys it):
+    /// unhinted metrics, so that the layout does not depend on the pixel density or the surface
+    /// kind (image, SVG, PDF); slight hinting and grey antialiasing where pixels are drawn.
+    private static func context(on surface: OpaquePointer) throws -> OpaquePointer {
         guard let cr = cairo_create(surface) else {
             throw PlotError.cairo(operation: "create a drawing context", status: "no context")
         }
-        defer { cairo_destroy(cr) }
-        try check(cairo_status(cr), "create a drawing context")
-        cairo_scale(cr, figure.pixelDensity, figure.pixelDensity)
+        guard cairo_status(cr) == CAIRO_STATUS_SUCCESS else {
+            defer { cairo_destroy(cr) }
+            throw PlotError.cairo(operation: "create a drawing context", status: String(cString: cairo_status_to_string(cairo_status(cr))))
+        }
         if let options = cairo_font_options_create() {
-            // Unhinted metrics keep the layout independent of the pixel density.
             cairo_font_options_set_hint_metrics(options, CAIRO_HINT_METRICS_OFF)
             cairo_font_options_set_hint_style(options, CAIRO_HINT_STYLE_SLIGHT)
             cairo_font_options_set_antialias(options, CAIRO_ANTIALIAS_GRAY)
             cairo_set_font_options(cr, options)
             cairo_font_options_destroy(options)
         }
-        return try body(surface, Canvas(cr: cr))
+        return cr
     }
 
     private static func withContext<T>(_ figure: Figure, _ body: (Canvas) throws -> T) throws -> T {
