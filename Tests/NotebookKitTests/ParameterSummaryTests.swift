@@ -23,6 +23,13 @@ struct ParameterSummaryTests {
         #expect(settings["b"] == [])
     }
 
+    @Test("The front matter's figure format is the notebook's setting, not listed per block; one a block writes is")
+    func figureFormat() throws {
+        let settings = try summary("---\nfigure_format: svg\n---\n```{species}\nid: a\n```\n\n```{species}\nid: b\nfigure_format: svg\n```\n")
+        #expect(settings["a"] == [])
+        #expect(settings["b"]?.map(\.name) == ["figure_format"])
+    }
+
     @Test("Written values, -p values (even at the default), entries of fixed-key sections, the notebook's seed")
     func differences() throws {
         let text = """

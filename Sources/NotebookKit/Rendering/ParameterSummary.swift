@@ -21,6 +21,10 @@ enum ParameterSummary {
         var settings = [ParameterSetting]()
         for spec in schema.options where spec.name != CommonOptions.id.name && spec.name != CommonOptions.caption.name {
             guard let value = options.value(named: spec.name) else { continue }
+            // A figure format the block does not write comes from the front matter: the notebook's
+            // setting, not the block's.
+            if spec.name == CommonOptions.figureFormat.name, options.keyLines[spec.name] == nil,
+               !options.overridden.contains(spec.name) { continue }
             let baseline: OptionValue = spec.name == CommonOptions.seed.name ? .integer(notebookSeed) : (spec.defaultValue ?? .null)
             var changes = differences(spec.name, value, from: baseline, type: spec.type)
             if changes.isEmpty, options.overridden.contains(spec.name) { changes = [(spec.name, value)] }
