@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         // SHA-256 of the result cache's keys, entries and data files.
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // SQLite for the run history (versioned migrations, WAL, busy timeout).
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // Thin command-line front end: argument parsing and exit codes only.
@@ -42,7 +44,7 @@ let package = Package(
         .target(
             name: "NotebookKit",
             dependencies: [
-                "Experiments", "Expressions", "BlockResults", "Report", "Plot", "CCmark", "FileAccess", "CFileAccess", .product(name: "Yams", package: "Yams"),
+                "Experiments", "Expressions", "BlockResults", "Report", "Plot", "RunHistory", "CCmark", "FileAccess", "CFileAccess", .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -80,6 +82,9 @@ let package = Package(
         .target(name: "Plot", dependencies: ["CCairo", "CPNGEncoder"]),
         // libpng's writer behind a C call (libpng reports errors by longjmp, which only C catches).
         .target(name: "CPNGEncoder", dependencies: ["CPNG"]),
+        // Every run's blocks and metrics in DIR/history.sqlite: the schema, its migrations, writing
+        // a run and reading metrics over runs. Knows nothing of notebooks or reports.
+        .target(name: "RunHistory", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         // HTML writer with escaping by construction; report and index pages.
         .target(name: "Report", dependencies: ["BlockResults"]),
         .systemLibrary(
@@ -106,6 +111,7 @@ let package = Package(
         .testTarget(name: "PlotTests", dependencies: ["Plot"], resources: [.copy("Golden")]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "BlockResults"]),
         .testTarget(name: "BlockResultsTests", dependencies: ["BlockResults"]),
+        .testTarget(name: "RunHistoryTests", dependencies: ["RunHistory"]),
         .testTarget(name: "FileAccessTests", dependencies: ["FileAccess"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "BlockResults", "ODE", "Learning", "Expressions"]),
         .testTarget(
