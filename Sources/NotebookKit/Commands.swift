@@ -35,6 +35,17 @@ public enum Commands {
         public var shard: (index: Int, count: Int)?
         /// `--max-memory` and `--max-data-size`.
         public var budget: MemoryBudget
+        /// `--baseline PATH`: a report folder, a folder of them, or a results.json to compare with.
+        public var baseline: String?
+        /// `--rtol` and `--atol`: the tolerances where a block's `tolerance:` says nothing.
+        public var rtol: Double?
+        public var atol: Double?
+        /// `--allow-new`: blocks and metrics the baseline lacks are not regressions.
+        public var allowNew = false
+        /// `--no-history`: append nothing to DIR/history.sqlite.
+        public var noHistory = false
+        /// The command line, as the history records it.
+        public var commandLine: String = CommandLine.arguments.joined(separator: " ")
 
         /// Creates run options.
         public init(paths: [String], outputDirectory: String = "output", overrides: [String] = [],
@@ -76,7 +87,41 @@ public enum Commands {
             return 2
         }
         let display = ProgressDisplay.forStandardError(quiet: options.quiet)
-        return NotebookRun(plan: RunPlan(notebooks: notebooks), options: options, folder: folder, display: display).execute()
+        let baseline: BaselineSettings?
+        switch baselineSettings(options.baseline, rtol: options.rtol, atol: options.atol, allowNew: options.allowNew, notebooks: notebooks) {
+        case let .success(settings): baseline = settings
+        case .failure: return 2
+        }
+        if baseline != nil, options.shard != nil {
+            printError("error: --baseline compares reports, which a shard does not write: give it to `notebook merge` instead")
+            return 2
+        }
+        return NotebookRun(plan: RunPlan(notebooks: notebooks), options: options, folder: folder, display: display,
+                           baseline: baseline).execute()
+    }
+
+    /// The baseline settings of `--baseline PATH --rtol R --atol A --allow-new`, its reports read;
+    /// `nil` without `--baseline`; a failure after printing why the baseline cannot be used.
+    static func baselineSettings(_ path: String?, rtol: Double?, atol: Double?, allowNew: Bool,
+                                 notebooks: [SweptNotebook]) -> Result<BaselineSettings?, BaselineError> {
+        for (flag, value) in [("--rtol", rtol), ("--atol", atol)] {
+            if let value, !(value >= 0 && value.isFinite) {
+                let error = BaselineError("error: \(flag) must be a number ≥ 0 (got \(value))")
+                printError(error.description)
+                return .failure(error)
+            }
+        }
+        guard let path else {
+            if rtol != nil || atol != nil || allowNew { printError("warning: --rtol, --atol and --allow-new apply only with --baseline") }
+            return .success(nil)
+        }
+        do {
+            let source = try BaselineSource.load(path, notebooks: notebooks)
+            return .success(BaselineSettings(source: source, rtol: rtol ?? BaselineTolerance.defaultRelative, atol: atol ?? 0, allowNew: allowNew))
+        } catch {
+            printError("error: " + error.description)
+            return .failure(error)
+        }
     }
 
     /// `notebook check`: parse and validate every notebook and every point of its sweep, run nothing.

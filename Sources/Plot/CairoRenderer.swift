@@ -138,6 +138,31 @@ public enum CairoRenderer {
         }
     }
 
+    /// Encodes RGBA pixels (alpha ignored: the image is drawn opaque) as PNG bytes.
+    public static func encodePNG(_ image: RGBAImage) throws -> [UInt8] {
+        guard image.width > 0, image.height > 0, image.pixels.count == image.width * image.height * 4,
+            let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(image.width), Int32(image.height))
+        else {
+            throw PlotError.cairo(operation: "encode the PNG", status: "an empty or inconsistent image")
+        }
+        defer { cairo_surface_destroy(surface) }
+        try check(cairo_surface_status(surface), "create an image surface")
+        cairo_surface_flush(surface)
+        guard let data = cairo_image_surface_get_data(surface) else {
+            throw PlotError.cairo(operation: "encode the PNG", status: "no pixel data")
+        }
+        let stride = Int(cairo_image_surface_get_stride(surface))
+        for y in 0..<image.height {
+            let row = UnsafeMutableRawPointer(data + y * stride).assumingMemoryBound(to: UInt32.self)
+            for x in 0..<image.width {
+                let i = (y * image.width + x) * 4
+                row[x] = 0xFF00_0000 | UInt32(image.pixels[i]) << 16 | UInt32(image.pixels[i + 1]) << 8 | UInt32(image.pixels[i + 2])
+            }
+        }
+        cairo_surface_mark_dirty(surface)
+        return try encodePNG(surface)
+    }
+
     // MARK: - Internals
 
     /// The layout the renderer would use for `figure` (rectangles in points), for tests.

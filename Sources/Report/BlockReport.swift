@@ -28,6 +28,10 @@ public struct BlockReport: Sendable, Equatable {
     public var log: [String]
     /// The error when the block failed.
     public var error: BlockError?
+    /// How the block compares with a baseline (`notebook run --baseline`), when there is one.
+    public var baseline: BaselineSection?
+    /// Each metric over the last runs, from the run history, when there are enough runs to draw.
+    public var history: FigureReference?
 
     /// Creates a block report.
     public init(

@@ -22,6 +22,8 @@ public struct ReportPage: Sendable, Equatable {
     public var math: MathRenderer
     /// A link above the title to the page this one belongs to (a sweep point's comparison page).
     public var upLink: Link?
+    /// The comparison with a baseline, summed up, when the run had one.
+    public var baseline: BaselineSummary?
 
     /// Creates a report page.
     public init(

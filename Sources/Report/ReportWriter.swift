@@ -12,6 +12,7 @@ public enum ReportWriter {
     /// `data-run-dependent`; the rest of the page depends only on the notebook and its results.
     public static func page(_ report: ReportPage) -> String {
         var body: [HTML] = [header(report)]
+        if let baseline = report.baseline { body.append(BaselineView.summary(baseline)) }
         if !report.contents.isEmpty { body.append(tableOfContents(report.contents)) }
         body.append(
             PageLayout.line(.element("main", [], [.newline] + report.cells.map(cell))))
@@ -131,7 +132,18 @@ public enum ReportWriter {
         var parts: [HTML] = [.newline, blockHeader(block)]
         if let error = block.error { parts.append(errorBox(error)) }
         if !block.metrics.isEmpty { parts.append(metricsTable(block.metrics)) }
+        if let baseline = block.baseline { parts.append(BaselineView.section(baseline, block: block.id)) }
         parts += block.figures.map { figure($0, block: block.id) }
+        if let history = block.history {
+            parts.append(PageLayout.line(.element(
+                "details", [.init("class", "history")],
+                .element("summary", [], .text("History: the metrics over the last runs")),
+                .element("figure", [], .element("img", [.init("src", history.embeddedPNG.map { "data:image/png;base64," + $0.base64EncodedString() } ?? history.path),
+                                                        .init("alt", history.caption),
+                                                        .init("width", String(history.width)), .init("height", String(history.height)),
+                                                        .init("loading", "lazy")]),
+                         .element("figcaption", [], .text(history.caption))))))
+        }
         parts += block.tables.map(dataTable)
         if !block.dataFiles.isEmpty { parts.append(dataFiles(block.dataFiles)) }
         if !block.options.isEmpty {

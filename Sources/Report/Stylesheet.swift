@@ -80,6 +80,14 @@ enum Stylesheet {
         figure:target .zoom img{max-width:100%;max-height:100%;width:auto;height:auto;background:#fff}
         figure:target .lightbox-close{display:block;position:fixed;inset:0;z-index:11;text-align:right;\
         padding:.4rem 1rem;font-size:2rem;line-height:1;color:#fff;text-decoration:none;cursor:zoom-out}
+        .baseline-summary{border-left:4px solid var(--ok);background:var(--ok-bg);padding:.4rem .8rem;margin:.8rem 0;\
+        border-radius:0 6px 6px 0}.baseline-summary p{margin:0}
+        .baseline-summary.baseline-regressed{border-color:var(--fail);background:var(--fail-bg)}
+        details.baseline-regressed>summary{color:var(--fail);font-weight:600}
+        table.baseline tr.regression td,table.baseline tr.regression th{background:var(--fail-bg)}
+        .verdict{white-space:nowrap}.verdict.bad{color:var(--fail);font-weight:600}
+        .figure-compare-row{display:flex;flex-wrap:wrap;gap:.6rem}
+        .figure-compare-row figure{flex:1 1 14rem;margin:0}.figure-compare-row img{background:#fff;border:1px solid var(--line)}
         th .sort{all:unset;cursor:pointer;font-weight:600}
         th .sort:focus-visible{outline:2px solid var(--link);outline-offset:2px}
         th[aria-sort=ascending] .sort::after{content:" \\25B2";font-size:.7em}

@@ -85,18 +85,29 @@ extension NotebookCommand {
 
         @OptionGroup var limits: LimitOptions
 
+        @OptionGroup var baseline: BaselineOptions
+
+        @Flag(help: "Do not append this run to DIR/history.sqlite.")
+        var noHistory = false
+
         func run() throws {
             var shardNumbers: (index: Int, count: Int)?
             if let shard {
                 guard let parsed = Commands.parseShard(shard) else { throw ExitCode(2) }
                 shardNumbers = parsed
             }
-            let status = Commands.run(Commands.RunOptions(
+            var options = Commands.RunOptions(
                 paths: notebooks, outputDirectory: output, overrides: overrides,
                 allowHTML: allowHTML, failFast: failFast, quiet: quiet,
                 jobs: jobs, noCache: noCache, selfContained: selfContained, allowRead: allowRead,
                 sweeps: sweep.sweeps, sweepMode: sweep.sweepMode, maxPoints: sweep.maxPoints, shard: shardNumbers,
-                budget: try limits.budget(), figuresPDF: figuresPDF))
+                budget: try limits.budget(), figuresPDF: figuresPDF)
+            options.baseline = baseline.baseline
+            options.rtol = baseline.rtol
+            options.atol = baseline.atol
+            options.allowNew = baseline.allowNew
+            options.noHistory = noHistory
+            let status = Commands.run(options)
             if status != 0 { throw ExitCode(status) }
         }
     }
@@ -194,8 +205,15 @@ extension NotebookCommand {
         @Flag(name: .shortAndLong, help: "Print nothing but errors.")
         var quiet = false
 
+        @OptionGroup var baseline: BaselineOptions
+
         func run() throws {
-            let status = Commands.merge(Commands.MergeOptions(directories: directories, outputDirectory: output, quiet: quiet))
+            var options = Commands.MergeOptions(directories: directories, outputDirectory: output, quiet: quiet)
+            options.baseline = baseline.baseline
+            options.rtol = baseline.rtol
+            options.atol = baseline.atol
+            options.allowNew = baseline.allowNew
+            let status = Commands.merge(options)
             if status != 0 { throw ExitCode(status) }
         }
     }
@@ -316,6 +334,21 @@ struct SweepOptions: ParsableArguments {
 
     @Option(help: "The most points one notebook's sweep may have.")
     var maxPoints = LoadRequest.defaultMaxPoints
+}
+
+/// Comparing the reports with a baseline, shared by `run` and `merge`.
+struct BaselineOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Compare every metric and figure with this baseline: a report folder, a folder of them (as `notebook baseline` writes), or a results.json. Exit status 1 on a regression.", valueName: "PATH"))
+    var baseline: String?
+
+    @Option(help: ArgumentHelp("Relative tolerance where a block's `tolerance:` says none (default 1e-9).", valueName: "R"))
+    var rtol: Double?
+
+    @Option(help: ArgumentHelp("Absolute tolerance where a block's `tolerance:` says none (default 0).", valueName: "A"))
+    var atol: Double?
+
+    @Flag(help: "Accept blocks and metrics that the baseline does not have.")
+    var allowNew = false
 }
 
 /// The limits on what a block may allocate and read, shared by `run`, `check`, `plan` and `slurm`.

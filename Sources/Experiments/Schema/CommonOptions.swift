@@ -20,6 +20,12 @@ public enum CommonOptions {
     public static let figureFormat = Option<String>.choice(
         "figure_format", ["png", "svg"], default: "png", "png, or svg for figures crisp at any zoom (default: the notebook's)")
 
+    /// How closely the block's metrics must match a baseline (`notebook run --baseline`); the
+    /// `--rtol`/`--atol` flags apply where it says nothing.
+    public static let tolerance = Option<OptionValue?>(
+        OptionSpec("tolerance", .tolerance, default: nil,
+                   "baseline tolerance: {rtol: R, atol: A}, or per metric {final.x1: {rtol: R}} (default: --rtol/--atol)")) { .some($0) }
+
     /// All common keys, in the order `notebook kinds` lists them.
-    public static let all: [OptionSpec] = [id.spec, caption.spec, seed.spec, cache.spec, timeout.spec, figureFormat.spec]
+    public static let all: [OptionSpec] = [id.spec, caption.spec, seed.spec, cache.spec, timeout.spec, figureFormat.spec, tolerance.spec]
 }

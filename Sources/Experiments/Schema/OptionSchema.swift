@@ -32,6 +32,7 @@ public struct OptionSchema: Sendable {
             switch spec.type {
             case let .record(fields): return fields.contains { $0.name == path[1] }
             case .map, .numberOrMap: return Self.isName(path[1])
+            case .tolerance: return ["rtol", "atol"].contains(path[1])
             default: return false
             }
         default: return false
@@ -214,6 +215,8 @@ public struct OptionSchema: Sendable {
             })
         case .columns:
             return try decodeColumns(node, name: name, in: blockName)
+        case .tolerance:
+            return try decodeTolerance(node, name: name, in: blockName, positions: &positions)
         case let .map(valueType):
             guard case let .mapping(entries, _) = node else { throw expected() }
             var fields = [RecordField]()
@@ -274,6 +277,47 @@ public struct OptionSchema: Sendable {
             if !errors.isEmpty { throw OptionErrors(errors) }
             return .list(values)
         }
+    }
+
+    /// The `{rtol, atol}` pair of a tolerance, each left out as `null`.
+    static let tolerancePair = OptionType.record([
+        OptionSpec("rtol", .number(.nonNegative), default: nil, "relative tolerance"),
+        OptionSpec("atol", .number(.nonNegative), default: nil, "absolute tolerance"),
+    ])
+
+    /// A `tolerance:` value: `rtol` and `atol` numbers for every metric, and metric names mapped to
+    /// `{rtol, atol}` pairs, kept as one record in source order.
+    private static func decodeTolerance(_ node: OptionNode, name: String, in blockName: String,
+                                        positions: inout [String: SourcePosition]) throws(OptionErrors) -> OptionValue {
+        guard case let .mapping(entries, _) = node else {
+            throw OptionErrors([OptionError("'\(name)' in \(blockName) must be {rtol: R, atol: A} or a map {metric: {rtol: R, atol: A}}, not \(node.summary)", at: node.position)])
+        }
+        var fields = [RecordField]()
+        var keys = Set<String>()
+        var errors = [OptionError]()
+        for entry in entries {
+            guard keys.insert(entry.key).inserted else {
+                errors.append(OptionError("duplicate key '\(entry.key)' in '\(name)' of \(blockName)", at: entry.keyPosition))
+                continue
+            }
+            let type: OptionType
+            if entry.key == "rtol" || entry.key == "atol" {
+                type = .number(.nonNegative)
+            } else if case .mapping = entry.value {
+                type = tolerancePair
+            } else {
+                errors.append(OptionError(
+                    "'\(name).\(entry.key)' in \(blockName): give rtol and atol, or a metric name with {rtol: R, atol: A}"
+                        + Suggestion.didYouMean(entry.key, in: ["rtol", "atol"]), at: entry.keyPosition))
+                continue
+            }
+            do {
+                fields.append(RecordField(entry.key, try decodeValue(entry.value, as: type, name: "\(name).\(entry.key)", in: blockName,
+                                                                     default: nil, positions: &positions)))
+            } catch { errors.append(contentsOf: error.errors) }
+        }
+        if !errors.isEmpty { throw OptionErrors(errors) }
+        return .record(fields)
     }
 
     private static func decodeColumns(_ node: OptionNode, name: String, in blockName: String) throws(OptionErrors) -> OptionValue {

@@ -25,6 +25,9 @@ public indirect enum OptionType: Sendable {
     /// Figures to draw: words from the list, or single-key mappings naming what to plot
     /// (`[time, {phase: [x, z]}]`); a single word is a list of one.
     case figures([String])
+    /// How closely a block's metrics must match a baseline: `{rtol: R, atol: A}` for every metric,
+    /// and metric names mapped to such pairs for single metrics (`{loss.final: {rtol: 0.1}}`).
+    case tolerance
     /// Named columns of numbers (`{t: [...], x1: [...]}`, `null` marks a missing value), or
     /// `{csv: path}` naming a CSV file relative to the notebook.
     case columns
@@ -42,6 +45,7 @@ public indirect enum OptionType: Sendable {
         case let .choice(words): return "one of " + words.joined(separator: ", ")
         case let .list(element, _): return "list of (\(element.description))"
         case let .record(fields): return "map {" + fields.map { "\($0.name): \($0.type.description)" }.joined(separator: ", ") + "}"
+        case .tolerance: return "{rtol: number ≥ 0, atol: number ≥ 0}, and/or a map {metric: {rtol, atol}}"
         case .columns: return "columns {t: [numbers], <state>: [numbers]} or {csv: path}"
         case let .map(value): return "map {name: \(value.description)}"
         case let .numberOrMap(bounds): return "\(bounds.description), or a map {state: \(bounds.description)}"

@@ -13,6 +13,15 @@ struct RenderedReport {
     var copies: [(path: String, source: URL)]
     /// Whether every block succeeded.
     var succeeded: Bool
+    /// The regression lines of the comparison with a baseline (`--baseline`), in document order.
+    var regressions: [String] = []
+}
+
+/// What a report is compared with: the run's baseline settings and this report's baseline
+/// (`nil`: the notebook, or the sweep point, is not in the baseline).
+struct BaselineCheck {
+    var settings: BaselineSettings
+    var results: BaselineResults?
 }
 
 /// Facts about the run that every report shows, and how reports are written.
@@ -64,7 +73,7 @@ enum ReportBuilder {
     /// Builds the report of `notebook` from its blocks' rendered results (in document order; blocks
     /// that did not run, after `--fail-fast`, are simply absent).
     static func build(_ notebook: Notebook, blocks rendered: [RenderedBlock], run: RunInformation, totalSeconds: Double,
-                      placement: PagePlacement = .standalone) -> RenderedReport {
+                      placement: PagePlacement = .standalone, baseline: BaselineCheck? = nil) -> RenderedReport {
         var files = [(path: String, contents: Data)]()
         var blockReports = [String: BlockReport]()
         let sourcesByID = Dictionary(notebook.blocks.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -89,6 +98,10 @@ enum ReportBuilder {
         var blockJSON = [JSONValue]()
         var failed = 0
         let sources = Dictionary(notebook.blocks.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let comparison = baseline.map {
+            BaselineComparison(notebook: notebook, point: placement.sweepValues, rendered: rendered, baseline: $0.results, settings: $0.settings)
+        }
+        if let comparison { files += comparison.files }
 
         for result in rendered {
             files += result.files.map { ($0.path, $0.contents) }
@@ -97,20 +110,24 @@ enum ReportBuilder {
             blockReports[result.id] = result.report(
                 caption: source?.caption, options: source.map { optionLines($0.options) } ?? [],
                 embeddingFigures: run.selfContained)
-            blockJSON.append(.object([
+            blockReports[result.id]?.baseline = comparison?.sections[result.id]
+            var entry: [(String, JSONValue)] = [
                 ("id", .string(result.id)), ("kind", .string(result.kind)), ("line", .integer(result.line)),
                 ("status", .string(result.status.rawValue)), ("seconds", .number((result.seconds * 1e6).rounded() / 1e6)),
                 ("metrics", .object(result.metrics.map { ($0.name, $0.value.json) })), ("figures", .array(result.figures.map { .string($0.path) })),
                 ("data", .array(result.dataFiles.map { .string($0) })),
                 ("error", result.failure.map { .object([("message", .string($0.message)), ("line", .integer($0.line))]) } ?? .null),
-            ]))
+            ]
+            if let comparison { entry.append(("baseline", comparison.blockJSON[result.id] ?? .null)) }
+            blockJSON.append(.object(entry))
         }
 
         let status: BlockStatus = failed == 0 && !run.interrupted && run.incomplete == nil ? .ok : .failed
-        let results = JSONValue.object([
+        var summary: [(String, JSONValue)] = [
             ("notebook", .string(notebook.path)), ("title", .string(title)), ("status", .string(status.rawValue)),
-            ("blocks", .array(blockJSON)),
-        ])
+        ]
+        if let comparison { summary.append(("baseline", comparison.json)) }
+        let results = JSONValue.object(summary + [("blocks", .array(blockJSON))])
         files.append(("results.json", Data(results.serialized().utf8)))
         let math = mathRenderer(notebook, run: run, rootPrefix: placement.rootPrefix)
         if placement.rootPrefix.isEmpty { files += math.files }
@@ -126,8 +143,11 @@ enum ReportBuilder {
             parameters: notebook.blocks.filter { blockReports[$0.id] != nil }
                 .map { ParameterSummary.parameters(of: $0, notebookSeed: notebook.seed) },
             math: math.renderer, upLink: placement.upLink)
-        files.append(("index.html", Data(ReportWriter.page(page).utf8)))
-        return RenderedReport(files: files, copies: notebook.assets.map { ($0.reportPath, $0.source) }, succeeded: failed == 0)
+        var shownPage = page
+        shownPage.baseline = comparison?.summary
+        files.append(("index.html", Data(ReportWriter.page(shownPage).utf8)))
+        return RenderedReport(files: files, copies: notebook.assets.map { ($0.reportPath, $0.source) }, succeeded: failed == 0,
+                              regressions: comparison?.regressions ?? [])
     }
 
     /// Said once per run when a notebook has math and KaTeX cannot typeset it.

@@ -18,8 +18,10 @@ enum SweepReportBuilder {
 
     /// The folder's files for `swept`, whose point `i` ended as `results[i]` (`nil`: none of its
     /// blocks started).
-    static func build(_ swept: SweptNotebook, results: [PointResult?], run: RunInformation, totalSeconds: Double) -> RenderedReport {
+    static func build(_ swept: SweptNotebook, results: [PointResult?], run: RunInformation, totalSeconds: Double,
+                      baseline: BaselineSettings? = nil) -> RenderedReport {
         let base = swept.base
+        var regressions = [String]()
         var files = [(path: String, contents: Data)]()
         var copies = [(path: String, source: URL)]()
         var rows = [SweepPage.Point]()
@@ -47,7 +49,10 @@ enum SweepReportBuilder {
                 let placement = PagePlacement(
                     upLink: Link(href: "../../index.html", text: "\(ProseValueRendering.withoutValues(base.title)): all \(swept.points.count) points of the sweep"),
                     sweepValues: shownValues, rootPrefix: "../../")
-                let report = ReportBuilder.build(point.notebook, blocks: blocks, run: pointRun, totalSeconds: totalSeconds, placement: placement)
+                let check = baseline.map { BaselineCheck(settings: $0, results: $0.source.results(stem: base.stem, point: name)) }
+                let report = ReportBuilder.build(point.notebook, blocks: blocks, run: pointRun, totalSeconds: totalSeconds,
+                                                 placement: placement, baseline: check)
+                regressions += report.regressions
                 files += report.files.map { (folder + $0.path, $0.contents) }
                 copies += report.copies.map { (folder + $0.path, $0.source) }
                 if mathFiles.isEmpty, !run.selfContained {
@@ -176,7 +181,7 @@ enum SweepReportBuilder {
             ("points", .array(pointJSON)),
         ])
         files.append(("sweep.json", Data(sweepJSON.serialized().utf8)))
-        return RenderedReport(files: files, copies: copies, succeeded: failedPoints == 0)
+        return RenderedReport(files: files, copies: copies, succeeded: failedPoints == 0, regressions: regressions)
     }
 
     /// The axis's values as numbers, when every one is a plain number.

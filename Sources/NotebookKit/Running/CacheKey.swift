@@ -9,7 +9,7 @@ import Foundation
 /// same result, so the second can reuse the first's.
 ///
 /// Options that change only how a result is shown or whether it is computed (`caption`, `cache`,
-/// `timeout`) are left out.
+/// `timeout`, `tolerance`) are left out.
 struct CacheKey: Sendable, Equatable {
     /// The key as text, one fact a line; stored in the entry and compared in full on every read.
     let text: String
@@ -17,7 +17,7 @@ struct CacheKey: Sendable, Equatable {
     let digest: String
 
     /// Options that do not change a block's result.
-    static let presentationOnlyOptions: Set<String> = [CommonOptions.caption.name, CommonOptions.cache.name, CommonOptions.timeout.name]
+    static let presentationOnlyOptions: Set<String> = [CommonOptions.caption.name, CommonOptions.cache.name, CommonOptions.timeout.name, CommonOptions.tolerance.name]
 
     /// The key of `block`.
     ///

@@ -28,11 +28,14 @@ struct NotebookRun {
     let programVersion: String
     /// What identifies this build in cache keys.
     let build: String?
+    /// What the reports are compared with (`--baseline`), if anything.
+    let baseline: BaselineSettings?
 
     /// A run of `plan` with `options` into `folder` (checked by ``OutputFolder/prepare``),
     /// showing progress on `display`.
     init(plan: RunPlan, options: Commands.RunOptions, folder: OutputFolder, display: ProgressDisplay,
-         programVersion: String = ProgramVersion.current, build: String? = BuildIdentity.current) {
+         programVersion: String = ProgramVersion.current, build: String? = BuildIdentity.current, baseline: BaselineSettings? = nil) {
+        self.baseline = baseline
         self.plan = plan
         self.options = options
         self.display = display
@@ -80,8 +83,10 @@ struct NotebookRun {
             notebooksOfJob[index] = Array(Set(jobs[index].locations.map(\.notebook))).sorted()
             for notebook in notebooksOfJob[index] { remaining[notebook] += 1 }
         }
-        let assembler = ReportAssembler(plan: plan, output: output, shownOutput: options.outputDirectory, display: display)
+        var assembler = ReportAssembler(plan: plan, output: output, shownOutput: options.outputDirectory, display: display)
+        assembler.baseline = baseline
         var writeFailed = false
+        var regressions = [String]()
         func finishNotebook(_ index: Int) {
             guard options.shard == nil else { return }
             let elapsed = ContinuousClock.now - started
@@ -89,7 +94,11 @@ struct NotebookRun {
             var information = RunInformation(overrides: options.overrides, date: date, selfContained: options.selfContained,
                                              quiet: options.quiet, interrupted: signals.signal != nil)
             information.allowHTML = options.allowHTML
-            if !assembler.write(index, endings: endings, run: information, seconds: seconds) { writeFailed = true }
+            if let found = assembler.write(index, endings: endings, run: information, seconds: seconds) {
+                regressions += found
+            } else {
+                writeFailed = true
+            }
         }
         for index in plan.notebooks.indices where remaining[index] == 0 { finishNotebook(index) }
         scheduler.start()
@@ -127,7 +136,8 @@ struct NotebookRun {
             }
         }
         if writeFailed { return 2 }
-        return summarise(selected: selected, endings: endings, signal: signals.signal, stoppedEarly: scheduler.isStopping)
+        let status = summarise(selected: selected, endings: endings, signal: signals.signal, stoppedEarly: scheduler.isStopping)
+        return Self.reportRegressions(regressions, baseline: baseline, status: status, display: display)
     }
 
     /// The work of one job, on a worker thread: the cached result when there is one to trust,
@@ -242,6 +252,19 @@ struct NotebookRun {
             display.error("stopped at the first failure (--fail-fast): \(stopped) block\(stopped == 1 ? "" : "s") stopped, \(skipped) not started")
         }
         return failures.isEmpty ? 0 : 1
+    }
+
+    /// Prints the regression lines against the baseline (or that there are none) and returns the
+    /// exit status: at least 1 when there is a regression.
+    static func reportRegressions(_ regressions: [String], baseline: BaselineSettings?, status: Int32, display: ProgressDisplay) -> Int32 {
+        guard let baseline else { return status }
+        guard !regressions.isEmpty else {
+            display.note("baseline \(baseline.source.shown): every metric within tolerance")
+            return status
+        }
+        display.error("\n\(regressions.count) regression\(regressions.count == 1 ? "" : "s") against the baseline \(baseline.source.shown):")
+        for line in regressions { display.error(line) }
+        return max(status, 1)
     }
 
     /// The first signal that stopped the run, shared between the signal handler and the run.

@@ -15,6 +15,8 @@ struct ReportAssembler {
     /// The output folder as the user gave it, for messages.
     let shownOutput: String
     let display: ProgressDisplay
+    /// What the reports are compared with (`--baseline`), if anything.
+    var baseline: BaselineSettings?
 
     /// Writes notebook `index`'s report from the endings of the plan's jobs (`nil`: the job did
     /// not run here); `false` when it could not be written.
@@ -23,8 +25,9 @@ struct ReportAssembler {
     /// and any interrupted one). One left incomplete by an interrupt goes to
     /// `DIR/<stem>.interrupted/`; one left incomplete by `--fail-fast` or a missing shard to
     /// `DIR/<stem>/`, the blocks that did not run left out. One of whose blocks none started is
-    /// not written.
-    func write(_ index: Int, endings: [Ending?], run: RunInformation, seconds: Double) -> Bool {
+    /// not written. Returns the regression lines against the baseline, or `nil` when the report
+    /// could not be written.
+    func write(_ index: Int, endings: [Ending?], run: RunInformation, seconds: Double) -> [String]? {
         let swept = plan.notebooks[index]
         var results = [SweepReportBuilder.PointResult?]()
         var complete = true, started = false
@@ -48,7 +51,7 @@ struct ReportAssembler {
             started = started || pointStarted
             results.append(pointStarted ? .init(blocks: blocks, complete: pointComplete) : nil)
         }
-        guard started else { return true }
+        guard started else { return [] }
         let notebook = swept.base
         var information = run
         information.interrupted = !complete && run.interrupted
@@ -56,15 +59,17 @@ struct ReportAssembler {
         let destination = output.appendingPathComponent(folder).path
         let report: RenderedReport
         if swept.isSwept {
-            report = SweepReportBuilder.build(swept, results: results, run: information, totalSeconds: seconds)
+            report = SweepReportBuilder.build(swept, results: results, run: information, totalSeconds: seconds, baseline: baseline)
         } else {
-            report = ReportBuilder.build(swept.points[0].notebook, blocks: results[0]?.blocks ?? [], run: information, totalSeconds: seconds)
+            let check = baseline.map { BaselineCheck(settings: $0, results: $0.source.results(stem: notebook.stem, point: nil)) }
+            report = ReportBuilder.build(swept.points[0].notebook, blocks: results[0]?.blocks ?? [], run: information,
+                                         totalSeconds: seconds, baseline: check)
         }
         do {
             try ReportFolder.write(report, to: destination)
         } catch {
             display.error("error: could not write the report of \(notebook.path): \(error.description)")
-            return false
+            return nil
         }
         let shown = "\(shownOutput)/\(folder)/index.html"
         if information.interrupted {
@@ -78,6 +83,6 @@ struct ReportAssembler {
             }
             display.note("wrote \(shown)")
         }
-        return true
+        return report.regressions
     }
 }

@@ -11,6 +11,11 @@ extension Commands {
         public var outputDirectory: String
         /// Print nothing but errors.
         public var quiet: Bool
+        /// `--baseline`, `--rtol`, `--atol`, `--allow-new`, as for `notebook run`.
+        public var baseline: String?
+        public var rtol: Double?
+        public var atol: Double?
+        public var allowNew = false
 
         /// Creates merge options.
         public init(directories: [String], outputDirectory: String, quiet: Bool = false) {
@@ -106,9 +111,16 @@ extension Commands {
             if endings[index] == nil { absent += 1 }
         }
 
+        let baseline: BaselineSettings?
+        switch baselineSettings(options.baseline, rtol: options.rtol, atol: options.atol, allowNew: options.allowNew, notebooks: notebooks) {
+        case let .success(settings): baseline = settings
+        case .failure: return 2
+        }
         let display = ProgressDisplay.forStandardError(quiet: options.quiet)
-        let assembler = ReportAssembler(plan: plan, output: URL(fileURLWithPath: folder.path), shownOutput: options.outputDirectory,
+        var assembler = ReportAssembler(plan: plan, output: URL(fileURLWithPath: folder.path), shownOutput: options.outputDirectory,
                                         display: display)
+        assembler.baseline = baseline
+        var regressions = [String]()
         var incomplete: String?
         if !missing.isEmpty || absent > 0 {
             let shards = missing.isEmpty ? "" : "shard\(missing.count == 1 ? "" : "s") \(missing.map(String.init).joined(separator: ", ")) of \(count) did not report; "
@@ -118,8 +130,12 @@ extension Commands {
                                          quiet: options.quiet, interrupted: false, incomplete: incomplete)
         information.allowHTML = command.allowHTML
         var writeFailed = false
-        for index in plan.notebooks.indices where !assembler.write(index, endings: endings, run: information, seconds: 0) {
-            writeFailed = true
+        for index in plan.notebooks.indices {
+            if let found = assembler.write(index, endings: endings, run: information, seconds: 0) {
+                regressions += found
+            } else {
+                writeFailed = true
+            }
         }
         display.finish()
         do { try ReportFolder.writeIndex(of: URL(fileURLWithPath: folder.path), run: (information.date, Set(notebooks.map(\.base.stem)))) } catch {
@@ -156,6 +172,6 @@ extension Commands {
             let merged = plan.jobs.count - absent
             printError("merged \(merged) of \(plan.jobs.count) job\(plan.jobs.count == 1 ? "" : "s") from \(present.count) of \(count) shard\(count == 1 ? "" : "s") into \(options.outputDirectory)/")
         }
-        return status
+        return NotebookRun.reportRegressions(regressions, baseline: baseline, status: status, display: display)
     }
 }
