@@ -84,7 +84,7 @@ struct BaselineComparison {
                 var delta = "", relative = ""
                 if let stored, value.number.isFinite {
                     let difference = value.number - stored
-                    delta = String(format: "%+.3g", difference)
+                    delta = difference == 0 ? "0" : String(format: "%+.3g", difference)
                     relative = stored == 0 ? (difference == 0 ? "0" : "∞") : String(format: "%+.2g", difference / abs(stored))
                 }
                 rows.append(BaselineRow(metric: metric.name, value: valueText, baseline: baseText, delta: delta, relativeDelta: relative,
@@ -171,7 +171,7 @@ struct BaselineComparison {
             return Verdict(ok: false, text: "outside: not finite", reason: "not a finite number")
         }
         if case .count = value, tolerance.source == .flags {
-            return number == baseline ? Verdict(ok: true, text: "exact") : Verdict(ok: false, text: "outside: counts compare exactly", reason: "counts compare exactly")
+            return number == baseline ? Verdict(ok: true, text: "exact") : Verdict(ok: false, text: "outside: a count", reason: "counts compare exactly")
         }
         if tolerance.accepts(number, baseline: baseline) {
             return Verdict(ok: true, text: number == baseline ? "exact" : "within \(tolerance.rule)")
