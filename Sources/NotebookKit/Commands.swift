@@ -254,6 +254,12 @@ extension Commands.RunOptions {
                     allowHTML: allowHTML, allowRead: allowRead, budget: budget)
     }
 
+    /// The sweep as the history records it: `--sweep` texts and the mode; empty without a sweep.
+    var sweepDescription: String {
+        guard !sweeps.isEmpty else { return "" }
+        return (sweeps.map { "--sweep \($0)" } + (sweepMode.map { ["--sweep-mode \($0)"] } ?? [])).joined(separator: " ")
+    }
+
     /// The command as a shard manifest records it, to load the same notebooks again at merge time.
     var recordedCommand: ShardManifest.Command {
         ShardManifest.Command(

@@ -73,7 +73,8 @@ enum ReportBuilder {
     /// Builds the report of `notebook` from its blocks' rendered results (in document order; blocks
     /// that did not run, after `--fail-fast`, are simply absent).
     static func build(_ notebook: Notebook, blocks rendered: [RenderedBlock], run: RunInformation, totalSeconds: Double,
-                      placement: PagePlacement = .standalone, baseline: BaselineCheck? = nil) -> RenderedReport {
+                      placement: PagePlacement = .standalone, baseline: BaselineCheck? = nil,
+                      history: MetricHistory = [:]) -> RenderedReport {
         var files = [(path: String, contents: Data)]()
         var blockReports = [String: BlockReport]()
         let sourcesByID = Dictionary(notebook.blocks.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -111,6 +112,10 @@ enum ReportBuilder {
                 caption: source?.caption, options: source.map { optionLines($0.options) } ?? [],
                 embeddingFigures: run.selfContained)
             blockReports[result.id]?.baseline = comparison?.sections[result.id]
+            if let past = history[result.id], let drawn = HistoryFigure.draw(result, past: past, embedding: run.selfContained) {
+                blockReports[result.id]?.history = drawn.reference
+                files.append((drawn.reference.path, drawn.png))
+            }
             var entry: [(String, JSONValue)] = [
                 ("id", .string(result.id)), ("kind", .string(result.kind)), ("line", .integer(result.line)),
                 ("status", .string(result.status.rawValue)), ("seconds", .number((result.seconds * 1e6).rounded() / 1e6)),

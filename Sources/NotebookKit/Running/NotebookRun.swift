@@ -85,6 +85,11 @@ struct NotebookRun {
         }
         var assembler = ReportAssembler(plan: plan, output: output, shownOutput: options.outputDirectory, display: display)
         assembler.baseline = baseline
+        let recorder = HistoryRecorder(output: output, shownOutput: options.outputDirectory, notebooks: plan.notebooks,
+                                       display: display, enabled: !options.noHistory)
+        if options.shard == nil {
+            for index in plan.notebooks.indices where !plan.notebooks[index].isSwept { assembler.history[index] = recorder.past(notebook: index) }
+        }
         var writeFailed = false
         var regressions = [String]()
         func finishNotebook(_ index: Int) {
@@ -125,6 +130,8 @@ struct NotebookRun {
             }
         }
         display.finish()
+        recorder.record(plan: plan, endings: endings, command: options.commandLine, overrides: options.overrides,
+                        sweep: options.sweepDescription, date: date)
         if let shard = options.shard {
             if !storeShard(shard, selected: selected, endings: endings, date: date) { return 2 }
         } else {

@@ -17,6 +17,8 @@ struct ReportAssembler {
     let display: ProgressDisplay
     /// What the reports are compared with (`--baseline`), if anything.
     var baseline: BaselineSettings?
+    /// Per notebook index, its blocks' metrics in earlier runs (from the run history).
+    var history = [Int: MetricHistory]()
 
     /// Writes notebook `index`'s report from the endings of the plan's jobs (`nil`: the job did
     /// not run here); `false` when it could not be written.
@@ -63,7 +65,7 @@ struct ReportAssembler {
         } else {
             let check = baseline.map { BaselineCheck(settings: $0, results: $0.source.results(stem: notebook.stem, point: nil)) }
             report = ReportBuilder.build(swept.points[0].notebook, blocks: results[0]?.blocks ?? [], run: information,
-                                         totalSeconds: seconds, baseline: check)
+                                         totalSeconds: seconds, baseline: check, history: history[index] ?? [:])
         }
         do {
             try ReportFolder.write(report, to: destination)

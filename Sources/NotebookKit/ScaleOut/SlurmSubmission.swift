@@ -135,34 +135,17 @@ struct SlurmSubmission {
         guard let path = Self.find(command) else {
             throw Failure(description: "\(command) was not found on the PATH: submitting needs Slurm's client commands (run this on a login node of the cluster, or submit the scripts in \(settings.outputDirectory)/\(SlurmScripts.folderName)/ by hand)")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        do { try process.run() } catch {
+        let outcome: ChildProcess.Outcome
+        do { outcome = try ChildProcess.run(path, arguments) } catch {
             throw Failure(description: "could not start \(path): \(error)")
         }
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = err.fileHandleForReading.readDataToEndOfFile()
-        // Foundation's waitUntilExit can miss the end of a short-lived child off the main thread.
-        while process.isRunning { Thread.sleep(forTimeInterval: 0.005) }
-        guard process.terminationStatus == 0 else {
-            let said = String(decoding: errors, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            throw Failure(description: "\(command) \(arguments.joined(separator: " ")) was refused (exit \(process.terminationStatus)): \(said.isEmpty ? "no message" : said)")
+        guard outcome.status == 0 else {
+            let said = outcome.errors.trimmingCharacters(in: .whitespacesAndNewlines)
+            throw Failure(description: "\(command) \(arguments.joined(separator: " ")) was refused (exit \(outcome.status)): \(said.isEmpty ? "no message" : said)")
         }
-        return String(decoding: output, as: UTF8.self)
+        return outcome.output
     }
 
     /// The first executable `name` on the PATH.
-    static func find(_ name: String) -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        for folder in path.split(separator: ":") where !folder.isEmpty {
-            let candidate = "\(folder)/\(name)"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        return nil
-    }
+    static func find(_ name: String) -> String? { ChildProcess.find(name) }
 }
