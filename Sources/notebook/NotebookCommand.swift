@@ -24,7 +24,7 @@ struct NotebookCommand: ParsableCommand {
             130 when interrupted (the report of what finished goes to DIR/<stem>.interrupted/).
             """,
         version: ProgramVersion.current,
-        subcommands: [Run.self, Check.self, Plan.self, Merge.self, Slurm.self, Kinds.self, Clean.self]
+        subcommands: [Run.self, Check.self, Plan.self, Merge.self, Slurm.self, Baseline.self, History.self, Kinds.self, Clean.self]
     )
 }
 
@@ -290,6 +290,96 @@ extension NotebookCommand {
                     maxPoints: sweep.maxPoints, budget: try limits.budget()),
                 shards: shards, partition: partition, time: time, cpusPerTask: cpusPerTask, account: account,
                 submit: submit, wait: wait, executable: executable))
+            if status != 0 { throw ExitCode(status) }
+        }
+    }
+
+    struct Baseline: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run notebooks and keep their results and figures as a baseline to compare later runs with.",
+            discussion: """
+                Runs the notebooks as `notebook run` does (reports in --reports DIR), then writes \
+                PATH/<stem>/ with each report's results.json and figures only: small enough to commit. \
+                `notebook run FILE.md --baseline PATH` compares with it.
+
+                Examples:
+                  notebook baseline notebooks/experiments.md -o notebooks/baselines
+                  notebook baseline notebooks/*.md -o notebooks/baselines --update
+                """)
+
+        @Argument(help: "Notebook files (Markdown).")
+        var notebooks: [String]
+
+        @Option(name: .shortAndLong, help: "The baseline folder (one <stem>/ per notebook).")
+        var output: String
+
+        @Flag(help: "Replace the baselines of these notebooks when they exist.")
+        var update = false
+
+        @Option(help: ArgumentHelp("Folder for the run's full reports.", valueName: "DIR"))
+        var reports = "output"
+
+        @Option(name: [.customShort("p"), .customLong("param")],
+                help: ArgumentHelp("Override a block option, as for run.", valueName: "KEY=VALUE"))
+        var overrides: [String] = []
+
+        @Option(name: .shortAndLong, help: "Run up to N blocks at once (default: the number of cores).")
+        var jobs: Int?
+
+        @Flag(help: "Run every block, ignoring and not updating the result cache.")
+        var noCache = false
+
+        @Option(help: ArgumentHelp("Also read data files and images from this folder or file. Repeatable.", valueName: "DIR"))
+        var allowRead: [String] = []
+
+        @Flag(name: .shortAndLong, help: "Print nothing but errors.")
+        var quiet = false
+
+        @OptionGroup var limits: LimitOptions
+
+        func run() throws {
+            let status = Commands.baseline(Commands.BaselineWriteOptions(
+                run: Commands.RunOptions(paths: notebooks, outputDirectory: reports, overrides: overrides, quiet: quiet,
+                                         jobs: jobs, noCache: noCache, allowRead: allowRead, budget: try limits.budget()),
+                baseline: output, update: update))
+            if status != 0 { throw ExitCode(status) }
+        }
+    }
+
+    struct History: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the metrics of the last runs, from DIR/history.sqlite.",
+            discussion: """
+                Every `notebook run` appends its blocks and metrics to DIR/history.sqlite. This prints them: \
+                a column per block and metric and a row per run when there are at most six, else a row per \
+                run, block and metric; `+` after a commit marks a work tree with uncommitted changes.
+
+                Examples:
+                  notebook history notebooks/experiments.md --block competition --metric final.x1
+                  notebook history --last 5 --json
+                """)
+
+        @Argument(help: "Only this notebook's blocks.")
+        var notebook: String?
+
+        @Option(name: .shortAndLong, help: "The output folder whose history is read.")
+        var output = "output"
+
+        @Option(help: "Only this block.")
+        var block: String?
+
+        @Option(help: "Only this metric.")
+        var metric: String?
+
+        @Option(help: "The last N runs.")
+        var last = 20
+
+        @Flag(help: "One JSON object per metric and run, one per line (JSON Lines).")
+        var json = false
+
+        func run() throws {
+            let status = Commands.history(Commands.HistoryOptions(
+                notebook: notebook, outputDirectory: output, block: block, metric: metric, last: last, json: json))
             if status != 0 { throw ExitCode(status) }
         }
     }

@@ -61,11 +61,7 @@ extension Commands {
         if options.json {
             for line in lines { print(TerminalText.escaped(line)) }
         } else {
-            let widths = table[0].indices.map { column in table.map { $0[column].count }.max() ?? 0 }
-            for row in table {
-                print(TerminalText.escaped(row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }
-                    .joined(separator: "  ").trimmingCharacters(in: .whitespaces)))
-            }
+            for line in TerminalText.columns(table) { print(line) }
             let distinct = plan.jobs.count, listed = table.count - 1
             var summary = "\(listed) block\(listed == 1 ? "" : "s"), \(distinct) distinct job\(distinct == 1 ? "" : "s"), \(cached.filter { $0 }.count) cached"
             if let shard, let count = options.shards {
