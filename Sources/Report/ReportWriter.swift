@@ -136,7 +136,7 @@ public enum ReportWriter {
         parts += block.figures.map { figure($0, block: block.id) }
         if let history = block.history {
             parts.append(PageLayout.line(.element(
-                "details", [.init("class", "history")],
+                "details", [.init("class", "history"), PageLayout.runDependent("history")],
                 .element("summary", [], .text("History: the metrics over the last runs")),
                 .element("figure", [], .element("img", [.init("src", history.embeddedPNG.map { "data:image/png;base64," + $0.base64EncodedString() } ?? history.path),
                                                         .init("alt", history.caption),
