@@ -229,7 +229,7 @@ struct RunTests {
         #expect(try Data(contentsOf: scratch.file("output/index.html")) == index)
         #expect(try Data(contentsOf: scratch.file("output/notes/results.json")) == results)
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: scratch.file("output").path)
-        #expect(Set(leftovers) == ["index.html", "notes", ".cache"], "no staging folders are left behind")
+        #expect(Set(leftovers) == ["index.html", "notes", ".cache", "history.sqlite"], "no staging folders are left behind")
     }
 
     @Test("the index links every report, and a report has a table of contents")

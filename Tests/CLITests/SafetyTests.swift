@@ -453,12 +453,15 @@ struct SafetyTests {
             #expect(page.hasSuffix("</html>\n"), "attempt \(attempt) after \(delay) s: the report page is whole")
             #expect(try scratch.json("out/slow/results.json")["blocks"] as? [Any] != nil, "attempt \(attempt): results.json is whole")
             #expect(scratch.exists("out/slow/.notebook-report"), "attempt \(attempt): the marker is there")
-            #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.file("out/slow/figures").path).count == 6)
+            // Six figures of the block; from the third run on, also the history figure.
+            #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.file("out/slow/figures").path)
+                .filter { !$0.hasSuffix("-history.png") }.count == 6)
         }
         #expect(killedDuringRun >= 10, "most kills land while the run is going (\(killedDuringRun) of 20)")
         let clean = try CLI.run(["clean", "-o", "out"], in: scratch.url)
         #expect(clean.status == 0, "\(clean)")
-        let left = try FileManager.default.contentsOfDirectory(atPath: scratch.file("out").path)
+        // The run history stays (clean keeps it); a killed run may leave SQLite's WAL files beside it.
+        let left = try FileManager.default.contentsOfDirectory(atPath: scratch.file("out").path).filter { !$0.hasPrefix("history.sqlite") }
         #expect(left.isEmpty, "clean removes the staging folders killed runs left: \(left)")
     }
 
@@ -475,7 +478,7 @@ struct SafetyTests {
         for result in results { #expect(result.status == 0, "\(result)") }
         #expect(try scratch.read("out/slow/index.html").hasSuffix("</html>\n"))
         let left = try FileManager.default.contentsOfDirectory(atPath: scratch.file("out").path).sorted()
-        #expect(left == ["index.html", "slow"], "\(left)")
+        #expect(left == ["history.sqlite", "index.html", "slow"], "\(left)")
     }
 }
 

@@ -41,6 +41,8 @@ func reportTree(_ root: URL) throws -> [String: Data] {
             continue
         }
         guard try url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile == true else { continue }
+        // The run history records runs; it is not part of a report.
+        if relative.hasPrefix("history.sqlite") { continue }
         result[relative] = try Data(contentsOf: url)
     }
     return result
