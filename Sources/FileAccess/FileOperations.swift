@@ -13,7 +13,7 @@ public enum FileOperations {
         case let .unexaminable(code): throw FileSystemError("create the folder", path, code: code)
         default: throw FileSystemError("create the folder", path, code: EEXIST)
         }
-        let parent = (path as NSString).deletingLastPathComponent
+        let parent = PathText.parent(path)
         if !parent.isEmpty, parent != path { try createFolder(parent) }
         if mkdir(path, 0o755) != 0, errno != EEXIST {
             throw .current("create the folder", path)
@@ -51,8 +51,8 @@ public enum FileOperations {
     /// Writes `data` to `path` through a temporary file beside it and a rename, so that a reader
     /// sees the old file or the new one, never a part.
     public static func writeAtomically(_ data: Data, to path: String) throws(FileSystemError) {
-        let directory = (path as NSString).deletingLastPathComponent
-        let name = (path as NSString).lastPathComponent
+        let directory = PathText.parent(path)
+        let name = PathText.lastComponent(path)
         let temporary = (directory.isEmpty ? "" : directory + "/") + ".\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         do {
             try write(data, to: temporary)

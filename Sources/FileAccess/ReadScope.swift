@@ -65,7 +65,7 @@ public struct ReadScope: Sendable, Equatable {
             default: break
             }
             guard candidate != "/" else { break }
-            candidate = (candidate as NSString).deletingLastPathComponent
+            candidate = PathText.parent(candidate)
             if candidate.isEmpty { candidate = "/" }
         }
         return Place(path: start, origin: .notebookFolder)

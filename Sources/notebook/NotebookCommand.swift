@@ -335,12 +335,15 @@ extension NotebookCommand {
         @Flag(name: .shortAndLong, help: "Print nothing but errors.")
         var quiet = false
 
+        @OptionGroup var sweep: SweepOptions
+
         @OptionGroup var limits: LimitOptions
 
         func run() throws {
             let status = Commands.baseline(Commands.BaselineWriteOptions(
                 run: Commands.RunOptions(paths: notebooks, outputDirectory: reports, overrides: overrides, quiet: quiet,
-                                         jobs: jobs, noCache: noCache, allowRead: allowRead, budget: try limits.budget()),
+                                         jobs: jobs, noCache: noCache, allowRead: allowRead, sweeps: sweep.sweeps,
+                                         sweepMode: sweep.sweepMode, maxPoints: sweep.maxPoints, budget: try limits.budget()),
                 baseline: output, update: update))
             if status != 0 { throw ExitCode(status) }
         }

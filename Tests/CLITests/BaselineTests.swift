@@ -177,6 +177,48 @@ struct BaselineTests {
         #expect(try scratch.json("output/b/results.json")["baseline"].flatMap { ($0 as? [String: Any])?["changed_figures"] as? Int } ?? 0 >= 1)
     }
 
+    @Test("a swept notebook's points are compared with the baseline's points; a merge of shards compares like a run")
+    func sweepsAndMerges() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        try scratch.write(baselineNotebook(), to: "b.md")
+        let sweep = ["--sweep", "coarse.steps=[50,60]"]
+        var result = try CLI.run(["baseline", "b.md", "-o", "base", "-q"] + sweep, in: scratch.url)
+        #expect(result.status == 0, "\(result)")
+        #expect(scratch.exists("base/b/sweep.json") && scratch.exists("base/b/points/coarse.steps=60/results.json"))
+        result = try CLI.run(["run", "b.md", "--baseline", "base"] + sweep, in: scratch.url)
+        #expect(result.status == 0, "\(result)")
+        result = try CLI.run(["run", "b.md", "--baseline", "base", "-p", "fine.steps=201"] + sweep, in: scratch.url)
+        #expect(result.status == 1, "\(result)")
+        let lines = regressionLines(result.stderr)
+        #expect(lines.contains("b.md:3: regression: block 'fine' [coarse.steps=60] metric 'steps' = 201 vs baseline 200 (counts compare exactly)"), "\(lines)")
+
+        // Two shards, merged with the baseline: the same comparison as one run.
+        try scratch.write(baselineNotebook(), to: "plain.md")
+        #expect(try CLI.run(["baseline", "plain.md", "-o", "plainbase", "-q"], in: scratch.url).status == 0)
+        for shard in ["1/2", "2/2"] {
+            #expect(try CLI.run(["run", "plain.md", "-o", "shards", "-q", "--shard", shard, "-p", "coarse.steps=51"], in: scratch.url).status == 0)
+        }
+        result = try CLI.run(["run", "plain.md", "-o", "x", "--shard", "1/2", "--baseline", "plainbase"], in: scratch.url)
+        #expect(result.status == 2 && result.stderr.contains("give it to `notebook merge` instead"), "\(result)")
+        result = try CLI.run(["merge", "shards", "-o", "site", "--baseline", "plainbase"], in: scratch.url)
+        #expect(result.status == 1, "\(result)")
+        #expect(regressionLines(result.stderr).contains("plain.md:8: regression: block 'coarse' metric 'steps' = 51 vs baseline 50 (counts compare exactly)"), "\(result)")
+        #expect((try scratch.json("site/plain/results.json")["baseline"] as? [String: Any])?["ok"] as? Bool == false)
+    }
+
+    @Test("notebooks/experiments.md reproduces its committed baseline (notebooks/baselines)")
+    func repositoryBaseline() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        try scratch.copyExperimentsNotebook()
+        let baselines = CLI.repository.appendingPathComponent("notebooks/baselines").path
+        // 1e-6: another processor (FMA or not) may move a trained value in its last digits.
+        let result = try CLI.run(["run", "experiments.md", "--baseline", baselines, "--rtol", "1e-6"], in: scratch.url)
+        #expect(result.status == 0, "a change moved a result of notebooks/experiments.md; if intended, run `notebook baseline notebooks/*.md -o notebooks/baselines --update`: \(result)")
+        #expect((try scratch.json("output/experiments/results.json")["baseline"] as? [String: Any])?["regressions"] as? Int == 0)
+    }
+
     @Test("bad baselines and flags: exit 2 with the reason, nothing run")
     func badBaselines() throws {
         let scratch = try Scratch()

@@ -72,3 +72,18 @@ struct FileOperationTests {
         }
     }
 }
+
+@Suite("Path text")
+struct PathTextTests {
+    @Test("parent and last component as dirname and basename say them, one-character paths included")
+    func splitting() {
+        let cases: [(String, String, String)] = [
+            ("x", "", "x"), ("xy", "", "xy"), ("a/x", "a", "x"), ("/x", "/", "x"), ("a/x/", "a", "x"),
+            ("/a/b//c", "/a/b", "c"), ("/", "/", "/"), ("a//x", "a", "x"),
+        ]
+        for (path, parent, last) in cases {
+            #expect(PathText.parent(path) == parent, "parent of \(path)")
+            #expect(PathText.lastComponent(path) == last, "last component of \(path)")
+        }
+    }
+}

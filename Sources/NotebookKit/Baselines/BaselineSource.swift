@@ -38,11 +38,15 @@ struct BaselineSource: Sendable {
             } else {
                 for notebook in notebooks {
                     let folder = url.appendingPathComponent(notebook.base.stem)
+                    let shown = shownPath(path, notebook.base.stem)
+                    if notebook.isSwept {
+                        reports[notebook.base.stem] = try pointReports(of: notebook, folder: folder, top: nil, shown: shown)
+                        continue
+                    }
                     let file = folder.appendingPathComponent("results.json")
                     guard FileKind.of(file.path) == .regular else { continue }
                     let results = try BaselineResults.read(file, shown: shownPath(path, "\(notebook.base.stem)/results.json"))
-                    reports[notebook.base.stem] = try pointReports(of: notebook, folder: folder, top: results,
-                                                                   shown: shownPath(path, notebook.base.stem))
+                    reports[notebook.base.stem] = try pointReports(of: notebook, folder: folder, top: results, shown: shown)
                 }
             }
         case .missing:
@@ -59,9 +63,9 @@ struct BaselineSource: Sendable {
     }
 
     /// An unswept notebook's report, or a swept one's point reports (`points/<name>/results.json`).
-    private static func pointReports(of notebook: SweptNotebook, folder: URL, top: BaselineResults,
+    private static func pointReports(of notebook: SweptNotebook, folder: URL, top: BaselineResults?,
                                      shown: String) throws(BaselineError) -> [String?: BaselineResults] {
-        guard notebook.isSwept else { return [nil: top] }
+        guard notebook.isSwept else { return top.map { [nil: $0] } ?? [:] }
         var points = [String?: BaselineResults]()
         for point in notebook.points {
             guard let name = point.name else { continue }

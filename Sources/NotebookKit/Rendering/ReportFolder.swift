@@ -19,8 +19,8 @@ enum ReportFolder {
         if case let .foreign(what) = OutputFolder.ownership(ofReportFolder: destination) {
             throw WriteError(description: "\(destination) is not a report folder written by notebook (it is \(what)); it was left as it was")
         }
-        let parent = (destination as NSString).deletingLastPathComponent
-        let name = (destination as NSString).lastPathComponent
+        let parent = PathText.parent(destination)
+        let name = PathText.lastComponent(destination)
         let token = "\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let staging = "\(parent)/.\(name).partial-\(token)"
         do {
