@@ -12,16 +12,18 @@ public final class RunHistory: Sendable {
     /// The file name under the output folder.
     public static let fileName = "history.sqlite"
 
-    /// How long a writer waits for another run's transaction before it gives up.
-    public static let busyTimeout: TimeInterval = 30
+    /// How long a writer waits for another run's transaction before it gives up (a run's own
+    /// transaction takes milliseconds).
+    public static let defaultBusyTimeout: TimeInterval = 10
 
     private let pool: DatabasePool
 
     /// Opens (creating if need be) the history at `path` and brings its schema up to date.
-    /// Throws when the file is not a database, cannot be created, or stays locked.
-    public init(path: String) throws {
+    /// Throws when the file is not a database, cannot be created, or stays locked longer than
+    /// `busyTimeout` seconds.
+    public init(path: String, busyTimeout: TimeInterval = defaultBusyTimeout) throws {
         var configuration = Configuration()
-        configuration.busyMode = .timeout(Self.busyTimeout)
+        configuration.busyMode = .timeout(busyTimeout)
         configuration.label = "notebook history"
         pool = try DatabasePool(path: path, configuration: configuration)
         try Self.migrator.migrate(pool)

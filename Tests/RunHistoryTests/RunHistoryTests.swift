@@ -84,6 +84,22 @@ struct RunHistoryTests {
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == garbage)
     }
 
+    @Test("A database locked by another writer past the busy timeout is an error, not a wait without end")
+    func locked() throws {
+        let path = try folder() + "/h.sqlite"
+        let history = try RunHistory(path: path, busyTimeout: 0.2)
+        // Another process's write transaction, held open across accesses.
+        var configuration = Configuration()
+        configuration.allowsUnsafeTransactions = true
+        let holder = try DatabaseQueue(path: path, configuration: configuration)
+        try holder.inDatabase { db in try db.execute(sql: "BEGIN IMMEDIATE") }
+        let started = Date()
+        #expect(throws: (any Error).self) { try history.record(run(1, loss: 1)) }
+        #expect(Date().timeIntervalSince(started) < 5)
+        try holder.inDatabase { db in try db.execute(sql: "ROLLBACK") }
+        #expect(try history.record(run(1, loss: 1)) == 1, "once the lock is gone, the run lands")
+    }
+
     @Test("Writers on two connections at once both land their runs")
     func concurrentWriters() async throws {
         let path = try folder() + "/h.sqlite"
