@@ -1,3 +1,5 @@
+import Foundation
+
 /// How one block compares with its baseline, as the report shows it: a table of its metrics
 /// against the baseline's, and its changed figures beside the baseline's.
 public struct BaselineSection: Sendable, Equatable {
@@ -55,6 +57,9 @@ public struct FigureComparison: Sendable, Equatable {
     public var difference: String?
     /// What changed, in words ("1.2% of the pixels", "the size: 1280×840 against 1280×800").
     public var summary: String
+    /// The images' bytes by path, for a page that stands alone (`--self-contained`); empty
+    /// when the page links to the files.
+    public var embedded: [String: Data] = [:]
 
     /// Creates a comparison.
     public init(caption: String, current: String, baseline: String, difference: String?, summary: String) {

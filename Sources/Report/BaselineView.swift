@@ -1,3 +1,5 @@
+import Foundation
+
 /// How a report shows its comparison with a baseline: the summary at the top of the page, and in
 /// each block the table of metrics against the baseline and the changed figures beside the
 /// baseline's with an image of the difference.
@@ -44,14 +46,26 @@ enum BaselineView {
         var panes: [(String, String)] = [("This run", figure.current), ("Baseline", figure.baseline)]
         if let difference = figure.difference { panes.append(("Difference (red: changed)", difference)) }
         let images = panes.map { label, path -> HTML in
-            .element("figure", [],
-                     .element("a", [.init("href", path)], .element("img", [.init("src", path), .init("alt", "\(label): \(figure.caption)"), .init("loading", "lazy")])),
-                     .element("figcaption", [], .text(label)))
+            let image = HTML.element("img", [.init("alt", "\(label): \(figure.caption)")] + source(path, in: figure))
+            return .element("figure", [],
+                            figure.embedded.isEmpty ? .element("a", [.init("href", path)], image) : image,
+                            .element("figcaption", [], .text(label)))
         }
         return PageLayout.line(.element(
             "div", [.init("class", "figure-compare")],
             .element("p", [], .text("\(figure.caption) — changed: \(figure.summary).")),
             .element("div", [.init("class", "figure-compare-row")], images)))
+    }
+}
+
+extension BaselineView {
+    /// The `src` of one image of a comparison: its file, or its bytes when the page stands alone.
+    static func source(_ path: String, in figure: FigureComparison) -> [HTML.Attribute] {
+        if let bytes = figure.embedded[path] {
+            let type = path.hasSuffix(".svg") ? "image/svg+xml" : "image/png"
+            return [.init("src", "data:\(type);base64," + bytes.base64EncodedString())]
+        }
+        return [.init("src", path), .init("loading", "lazy")]
     }
 }
 

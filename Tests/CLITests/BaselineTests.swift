@@ -175,6 +175,10 @@ struct BaselineTests {
         let page = try scratch.read("output/b/index.html")
         #expect(page.contains("figures/baseline/coarse-time-difference.png") && page.contains("% of the pixels"))
         #expect(try scratch.json("output/b/results.json")["baseline"].flatMap { ($0 as? [String: Any])?["changed_figures"] as? Int } ?? 0 >= 1)
+        // A page that stands alone embeds the three images of a comparison.
+        _ = try CLI.run(["run", "b.md", "-o", "alone", "--self-contained", "--baseline", "base", "-p", "coarse.steps=60"], in: scratch.url)
+        let alone = try scratch.read("alone/b/index.html")
+        #expect(alone.contains("alt=\"Difference (red: changed): Figure 3. x1, x2 against time\" src=\"data:image/png;base64,"), "the difference image is embedded")
     }
 
     @Test("a swept notebook's points are compared with the baseline's points; a merge of shards compares like a run")

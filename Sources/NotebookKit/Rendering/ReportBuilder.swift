@@ -112,6 +112,15 @@ enum ReportBuilder {
                 caption: source?.caption, options: source.map { optionLines($0.options) } ?? [],
                 embeddingFigures: run.selfContained)
             blockReports[result.id]?.baseline = comparison?.sections[result.id]
+            if run.selfContained, let comparison {
+                let bytes = Dictionary(comparison.files.map { ($0.path, $0.contents) } + result.files.map { ($0.path, $0.contents) },
+                                       uniquingKeysWith: { first, _ in first })
+                blockReports[result.id]?.baseline?.figures = comparison.sections[result.id]?.figures.map { figure in
+                    var embedded = figure
+                    for path in [figure.current, figure.baseline] + (figure.difference.map { [$0] } ?? []) { embedded.embedded[path] = bytes[path] }
+                    return embedded
+                } ?? []
+            }
             if let past = history[result.id], let drawn = HistoryFigure.draw(result, past: past, embedding: run.selfContained) {
                 blockReports[result.id]?.history = drawn.reference
                 files.append((drawn.reference.path, drawn.png))
