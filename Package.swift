@@ -20,16 +20,24 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         // SQLite for the run history (versioned migrations, WAL, busy timeout).
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // The HTTP server of `notebook watch` (small, Swift concurrency, no SwiftNIO).
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         // Thin command-line front end: argument parsing and exit codes only.
         .executableTarget(
             name: "notebook",
             dependencies: [
-                "NotebookKit",
+                "NotebookKit", "LivePreview",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // `notebook watch`: the live preview's HTTP server (127.0.0.1 only), file watching, the
+        // reload events and the problems overlay.
+        .target(name: "LivePreview", dependencies: [
+            "NotebookKit", "FileAccess",
+            .product(name: "FlyingFox", package: "FlyingFox"), .product(name: "FlyingSocks", package: "FlyingFox"),
+        ]),
         // The benchmark workloads the issues name; `--json` prints one object per line.
         .executableTarget(
             name: "notebook-bench",
@@ -112,6 +120,7 @@ let package = Package(
         .testTarget(name: "ReportTests", dependencies: ["Report", "BlockResults"]),
         .testTarget(name: "BlockResultsTests", dependencies: ["BlockResults"]),
         .testTarget(name: "RunHistoryTests", dependencies: ["RunHistory"]),
+        .testTarget(name: "LivePreviewTests", dependencies: ["LivePreview"]),
         .testTarget(name: "FileAccessTests", dependencies: ["FileAccess"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "BlockResults", "ODE", "Learning", "Expressions"]),
         .testTarget(

@@ -124,6 +124,29 @@ public enum Commands {
         }
     }
 
+    /// Every problem that keeps `request`'s notebooks from running, as `notebook check` prints
+    /// them; `nil` when they all validate.
+    public static func problems(of request: LoadRequest) -> String? {
+        switch NotebookLoader.loadSwept(request) {
+        case let .failure(diagnostics): return TerminalText.escaped(diagnostics.description)
+        case .success: return nil
+        }
+    }
+
+    /// The files `request`'s notebooks read besides themselves: every block's data files and the
+    /// prose's local images, as absolute paths; `nil` when the notebooks do not validate.
+    public static func inputFiles(of request: LoadRequest) -> [String]? {
+        guard case let .success(notebooks) = NotebookLoader.loadSwept(request) else { return nil }
+        var files = Set<String>()
+        for swept in notebooks {
+            for point in swept.points {
+                files.formUnion(point.notebook.assets.map(\.source.path))
+                for block in point.notebook.blocks { files.formUnion(block.experiment.inputFiles.map(\.path)) }
+            }
+        }
+        return files.sorted()
+    }
+
     /// `notebook check`: parse and validate every notebook and every point of its sweep, run nothing.
     public static func check(_ request: LoadRequest) -> Int32 {
         switch NotebookLoader.loadSwept(request) {

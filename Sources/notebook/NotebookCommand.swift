@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LivePreview
 import NotebookKit
 
 /// `notebook`: runs Markdown notebooks of ODE experiments and writes HTML reports.
@@ -24,7 +25,7 @@ struct NotebookCommand: ParsableCommand {
             130 when interrupted (the report of what finished goes to DIR/<stem>.interrupted/).
             """,
         version: ProgramVersion.current,
-        subcommands: [Run.self, Check.self, Plan.self, Merge.self, Slurm.self, Baseline.self, History.self, Kinds.self, Clean.self]
+        subcommands: [Run.self, Check.self, Watch.self, Plan.self, Merge.self, Slurm.self, Baseline.self, History.self, Kinds.self, Clean.self]
     )
 }
 
@@ -135,6 +136,59 @@ extension NotebookCommand {
             let status = Commands.check(LoadRequest(
                 paths: notebooks, overrides: overrides, sweeps: sweep.sweeps, sweepMode: sweep.sweepMode,
                 maxPoints: sweep.maxPoints, allowRead: allowRead, budget: try limits.budget()))
+            if status != 0 { throw ExitCode(status) }
+        }
+    }
+
+    struct Watch: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run notebooks, serve their reports on 127.0.0.1, and run them again on every save.",
+            discussion: """
+                Serves DIR at http://127.0.0.1:PORT/ (the report of x.md at /x/, the index at /). When a \
+                notebook or a file in its folder changes, the notebooks run again (unchanged blocks come \
+                from the cache) and open pages reload; while a notebook does not validate, its pages show \
+                the problems over the last good report, as the terminal does. Ctrl-C stops.
+
+                Examples:
+                  notebook watch notebooks/experiments.md
+                  notebook watch notebooks/*.md -o site --port 8080 --open
+                """)
+
+        @Argument(help: "Notebook files (Markdown).")
+        var notebooks: [String]
+
+        @Option(name: .shortAndLong, help: "Folder for the reports.")
+        var output = "output"
+
+        @Option(help: "The port on 127.0.0.1 (0: any free port).")
+        var port = 8000
+
+        @Flag(help: "Open the index in the browser.")
+        var open = false
+
+        @Option(name: [.customShort("p"), .customLong("param")],
+                help: ArgumentHelp("Override a block option, as for run.", valueName: "KEY=VALUE"))
+        var overrides: [String] = []
+
+        @Option(name: .shortAndLong, help: "Run up to N blocks at once (default: the number of cores).")
+        var jobs: Int?
+
+        @Flag(help: "Pass raw HTML in the prose through instead of escaping it.")
+        var allowHTML = false
+
+        @Option(help: ArgumentHelp("Also read data files and images from this folder or file. Repeatable.", valueName: "DIR"))
+        var allowRead: [String] = []
+
+        @Flag(name: .shortAndLong, help: "Print nothing but errors and the address.")
+        var quiet = false
+
+        @OptionGroup var limits: LimitOptions
+
+        func run() throws {
+            let status = LivePreview.watch(LivePreview.Options(
+                run: Commands.RunOptions(paths: notebooks, outputDirectory: output, overrides: overrides, allowHTML: allowHTML,
+                                         quiet: quiet, jobs: jobs, allowRead: allowRead, budget: try limits.budget()),
+                port: port, open: open))
             if status != 0 { throw ExitCode(status) }
         }
     }
