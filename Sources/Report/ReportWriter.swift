@@ -133,7 +133,7 @@ public enum ReportWriter {
         if let error = block.error { parts.append(errorBox(error)) }
         if !block.metrics.isEmpty { parts.append(metricsTable(block.metrics)) }
         if let baseline = block.baseline { parts.append(BaselineView.section(baseline, block: block.id)) }
-        parts += block.figures.map { figure($0, block: block.id) }
+        parts += block.figures.map { figure($0, block: block.id, data: dataFile(for: $0, in: block.dataFiles)) }
         if let history = block.history {
             parts.append(PageLayout.line(.element(
                 "details", [.init("class", "history"), PageLayout.runDependent("history")],
@@ -217,10 +217,18 @@ public enum ReportWriter {
                 .element("tbody", [], [.newline] + rows)))
     }
 
-    /// A figure, scaled to the page width. A figure in a file links to it (the PNG at full size);
+    /// The CSV behind `figure`: the block's data file named like the figure
+    /// (`data/fit-loss.csv` for `figures/fit-loss.png`), else the block's first.
+    static func dataFile(for figure: FigureReference, in files: [String]) -> String? {
+        let name = figure.path.split(separator: "/").last.map { String($0.dropLast(4)) } ?? ""
+        return files.first { $0.hasSuffix("/" + name + ".csv") } ?? files.first
+    }
+
+    /// A figure, scaled to the page width, its caption followed by a download link to its data
+    /// (`data`, a CSV) when it has one. A figure in a file links to it (the PNG at full size);
     /// an embedded figure links to itself and opens in a CSS-only lightbox (`:target`), closed by
     /// a click anywhere, which goes to its caption.
-    static func figure(_ figure: FigureReference, block: String) -> HTML {
+    static func figure(_ figure: FigureReference, block: String, data: String? = nil) -> HTML {
         let type = figure.path.hasSuffix(".svg") ? "image/svg+xml" : "image/png"
         let source = figure.embeddedPNG.map { "data:\(type);base64," + $0.base64EncodedString() } ?? figure.path
         var image = HTML.element(
@@ -242,12 +250,16 @@ public enum ReportWriter {
                 image)
         }
         let anchor = figureAnchor(figure.path, block: block)
+        let download: HTML = data.map { path in
+            .element("span", [.init("class", "figure-data")], .text(" "),
+                     .element("a", [.init("href", path), .init("download", "")], .text("data (\(path.split(separator: "/").last ?? ""))")))
+        } ?? .empty
         guard figure.embeddedPNG != nil else {
             return PageLayout.line(
                 .element(
                     "figure", [.init("id", anchor)],
                     .element("a", [.init("href", figure.path)], image),
-                    .element("figcaption", [], .text(figure.caption))))
+                    .element("figcaption", [], .text(figure.caption), download)))
         }
         return PageLayout.line(
             .element(
@@ -256,7 +268,7 @@ public enum ReportWriter {
                 .element(
                     "a", [.init("class", "lightbox-close"), .init("href", "#" + anchor + "-caption"), .init("aria-label", "Close")],
                     .text("×")),
-                .element("figcaption", [.init("id", anchor + "-caption")], .text(figure.caption))))
+                .element("figcaption", [.init("id", anchor + "-caption")], .text(figure.caption), download)))
     }
 
     /// `figure-<block>-<name>` from `figures/<block>-<name>.png`: an anchor as stable as the file name.

@@ -54,6 +54,7 @@ enum Stylesheet {
         .up{margin:0 0 .4rem;font-size:.9rem}
         caption{text-align:left;font-weight:600;padding:.2rem 0}
         figure{margin:1rem 0}figcaption{color:var(--muted);font-size:.9rem;margin-top:.3rem}
+        .figure-data{white-space:nowrap}.figure-data a{font-size:.85rem}
         .data-title{margin:.6rem 0 0;font-weight:600;font-size:.9rem}
         .data-files{margin:.2rem 0 .6rem;padding-left:1.2rem;font-size:.9rem}
         details{margin:.6rem 0}summary{cursor:pointer;color:var(--muted)}

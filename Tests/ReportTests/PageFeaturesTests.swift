@@ -92,12 +92,12 @@ struct PageFeaturesTests {
         let checker = MarkupChecker(html)
         #expect(checker.problems == [])
         #expect(html.contains(
-            "<figure id=\"figure-a-time\"><a href=\"figures/a-time.png\"><img src=\"figures/a-time.png\" alt=\"Time\" width=\"640\" height=\"420\" loading=\"lazy\"></a><figcaption>Time</figcaption></figure>"))
+            "<figure id=\"figure-a-time\"><a href=\"figures/a-time.png\"><img src=\"figures/a-time.png\" alt=\"Time\" width=\"640\" height=\"420\" loading=\"lazy\"></a><figcaption>Time<span class=\"figure-data\"> <a href=\"data/competition.csv\" download=\"\">data (competition.csv)</a></span></figcaption></figure>"), "a download link to the figure's data")
         #expect(html.contains(
             "<figure id=\"figure-a-phase\" class=\"zoomable\"><a class=\"zoom\" href=\"#figure-a-phase\" title=\"Show at full size\">"
                 + "<img src=\"data:image/png;base64,iVBORw==\" alt=\"Phase\" width=\"640\" height=\"420\"></a>"
                 + "<a class=\"lightbox-close\" href=\"#figure-a-phase-caption\" aria-label=\"Close\">×</a>"
-                + "<figcaption id=\"figure-a-phase-caption\">Phase</figcaption></figure>"))
+                + "<figcaption id=\"figure-a-phase-caption\">Phase<span class=\"figure-data\"> <a href=\"data/competition.csv\" download=\"\">data (competition.csv)</a></span></figcaption></figure>"))
         // The lightbox is CSS only: shown for the figure that is the document's target.
         #expect(html.contains("figure:target .zoom{position:fixed;inset:0"))
         #expect(html.contains(".lightbox-close{display:none}"))

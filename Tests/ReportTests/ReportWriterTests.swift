@@ -97,7 +97,7 @@ struct ReportWriterTests {
         #expect(section.contains("<td class=\"num\">373.568</td>"))
         #expect(section.contains("<td>yes</td>"))
         #expect(section.contains(
-            "<figure id=\"figure-competition-time\"><a href=\"figures/competition-time.png\"><img src=\"figures/competition-time.png\" alt=\"Populations over time\" width=\"640\" height=\"400\" loading=\"lazy\"></a><figcaption>Populations over time</figcaption></figure>"))
+            "<figure id=\"figure-competition-time\"><a href=\"figures/competition-time.png\"><img src=\"figures/competition-time.png\" alt=\"Populations over time\" width=\"640\" height=\"400\" loading=\"lazy\"></a><figcaption>Populations over time<span class=\"figure-data\"> <a href=\"data/competition.csv\" download=\"\">data (competition.csv)</a></span></figcaption></figure>"))
         #expect(section.contains("<caption>Equilibria</caption>"))
         #expect(section.contains("<th scope=\"col\">name</th><th scope=\"col\" class=\"num\">x1</th>"))
         #expect(section.contains("<td>coexistence</td><td class=\"num\">1.5e2</td><td class=\"num\">-3.25</td>"))
