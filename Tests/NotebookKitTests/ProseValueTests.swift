@@ -140,6 +140,13 @@ struct ProseValueTests {
         #expect(page.contains("title=\"s.iterations\">2</a> iterations."))
     }
 
+    @Test("{{ID.seconds}} quotes any block's measured time, marked run-dependent")
+    func blockSeconds() throws {
+        let (page, blocks) = try Self.report("# T\n\nThe solve took {{decay.seconds:.3e}} s.\n\n" + Self.decay)
+        let expected = String(format: "%.3e", try #require(blocks.first).seconds)
+        #expect(page.contains("title=\"decay.seconds:.3e\" data-run-dependent=\"time\">\(expected)</a> s."), "\(page)")
+    }
+
     @Test("Each kind reports exactly the metrics it declares before running", arguments: [
         "```{species}\nsteps: 5\nplot: []\n```",
         "```{species}\nh: 1\nsteps: 10\ndata: {t: [0, 5, 10], x1: [100, 110, 120], x2: [150, 140, 130]}\nfit: {epochs: 3, lr: 0.001}\nplot: []\n```",

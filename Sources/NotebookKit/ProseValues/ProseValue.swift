@@ -17,6 +17,10 @@ public struct ProseValue: Sendable, Equatable {
         case figure(String)
     }
 
+    /// `{{ID.seconds}}`: the block's measured wall-clock seconds (for a cached block, its original
+    /// run's), quotable like a metric of every kind and marked run-dependent like one.
+    public static let blockSeconds = "seconds"
+
     /// The block's id.
     public let blockID: String
     /// What is quoted.

@@ -29,7 +29,7 @@ enum ProseValueCheck {
                 break
             case let .metric(name):
                 let names = block.experiment.metricNames
-                if !names.contains(name) {
+                if !names.contains(name), name != ProseValue.blockSeconds {
                     problem("block '\(block.id)' reports no metric '\(name)'" + Suggestion.didYouMean(name, in: names)
                             + " (its metrics: \(names.joined(separator: ", ")))")
                 }

@@ -82,6 +82,7 @@ struct ProseValueRendering {
             return .failure(Unavailable("block '\(value.blockID)' did not finish"))
         }
         guard let metric = result.metrics.first(where: { $0.name == name }) else {
+            if name == ProseValue.blockSeconds { return .success(value.format.format(result.seconds)) }
             return .failure(Unavailable("block '\(value.blockID)' reported no '\(name)'"))
         }
         switch metric.value {
