@@ -1,3 +1,4 @@
+import Foundation
 import NeuralODE
 import Plot
 
@@ -63,28 +64,30 @@ struct SpiralFigures {
         return points
     }
 
-    /// The true and the learned field side by side, at the true field's arrow scale.
+    /// The true and the learned field side by side, and the size of their difference: arrows of
+    /// one length showing the direction everywhere, coloured by |f| in classes shared by the three
+    /// panels (one legend, on the first), so that a weak field near the centre still shows its
+    /// direction and the error compares with the field.
     func field(grid: [(Double, Double)], truth: [[Double]], learned: [[Double]]) -> Figure {
         let x = grid.map(\.0), y = grid.map(\.1)
-        let trueArrows = Series.quiver(nil, x: x, y: y, u: truth.map { $0[0] }, v: truth.map { $0[1] }, color: Color.palette[0])
-        let scale = trueArrows.arrowScale ?? 1
-        let learnedArrows = Series.quiver(nil, x: x, y: y, u: learned.map { $0[0] }, v: learned.map { $0[1] }, color: Color.palette[1],
-                                          scale: .fixed(scale))
+        let trueSize = truth.map { hypot($0[0], $0[1]) }, learnedSize = learned.map { hypot($0[0], $0[1]) }
+        let error = zip(truth, learned).map { hypot($0[0] - $1[0], $0[1] - $1[1]) }
+        let classes = MagnitudeClasses(spanning: trueSize + learnedSize + error)
+        let trueArrows = Series.directionField(x: x, y: y, u: truth.map { $0[0] }, v: truth.map { $0[1] }, classes: classes)
+        let learnedArrows = Series.directionField(x: x, y: y, u: learned.map { $0[0] }, v: learned.map { $0[1] }, classes: classes)
+        let errorSquares = Series.magnitudeSquares(x: x, y: y, values: error, classes: classes, labelPrefix: "")
         let path = Series.line(nil, x: component(data.states, 0), y: component(data.states, 1), color: Color(hex: 0x888888), width: 1)
-        // Shared axes: the grid and a grid step around it (arrows are scaled to about one step).
+        // Shared axes: the grid and a grid step around it (arrows are about one step long).
         func span(_ values: [Double]) -> ClosedRange<Double>? {
             guard let low = values.min(), let high = values.max(), high > low else { return nil }
             let step = (high - low) / max(Double(Set(values).count - 1), 1)
             return (low - step)...(high + step)
         }
         let xAxis = Axis(stateNames[0], range: span(x)), yAxis = Axis(stateNames[1], range: span(y))
-        // The error f_true − f_learned at the same arrow scale: where the fit is good the arrows vanish.
-        let errorArrows = Series.quiver(nil, x: x, y: y, u: zip(truth, learned).map { $0[0] - $1[0] },
-                                        v: zip(truth, learned).map { $0[1] - $1[1] }, color: Color.palette[3], scale: .fixed(scale))
-        return Figure(title: "Vector fields", panels: [
-            Panel(title: "true", x: xAxis, y: yAxis, series: [trueArrows, path], legend: .none, equalAspect: true),
-            Panel(title: "learned", x: xAxis, y: yAxis, series: [learnedArrows, path], legend: .none, equalAspect: true),
-            Panel(title: "error (true − learned)", x: xAxis, y: yAxis, series: [errorArrows, path], legend: .none, equalAspect: true),
+        return Figure(title: "Vector fields: direction, coloured by |f|", panels: [
+            Panel(title: "true", x: xAxis, y: yAxis, series: trueArrows + [path], legend: .best, equalAspect: true),
+            Panel(title: "learned", x: xAxis, y: yAxis, series: learnedArrows + [path], legend: .none, equalAspect: true),
+            Panel(title: "|true − learned| (same colours)", x: xAxis, y: yAxis, series: errorSquares + [path], legend: .none, equalAspect: true),
         ], columns: 3, width: 1200, height: 430)
     }
 
