@@ -90,8 +90,8 @@ struct SpiralExperiment: Sendable {
         if !result.history.isEmpty {
             artifacts.figures.append(NamedFigure(name: "loss", caption: "Batch loss per iteration and full-trajectory error at the test iterations",
                                                  figure: SpiralFigures.loss(result)))
-            artifacts.figures.append(NamedFigure(name: "nfe", caption: "Function evaluations per iteration, forward and backward",
-                                                 figure: SpiralFigures.evaluations(result)))
+            artifacts.figures.append(NamedFigure(name: "nfe", caption: "Function evaluations per iteration (with the adjoint: in all, against backprop's)",
+                                                 figure: SpiralFigures.evaluations(result, adjoint: { if case .adjoint = training.gradient { true } else { false } }())))
         }
 
         artifacts.series.append(NumericTable(

@@ -121,10 +121,29 @@ struct SpiralFigures {
     }
 
     /// NFE per iteration, forward and backward.
-    static func evaluations(_ result: TrainingResult) -> Figure {
+    /// Function evaluations per iteration, forward and backward. With the adjoint, the backward
+    /// pass of backpropagation through the same forward solve is drawn too (dashed): one
+    /// vector–Jacobian product per forward evaluation, the cost the adjoint's claim is measured against.
+    static func evaluations(_ result: TrainingResult, adjoint: Bool = false) -> Figure {
         let iterations = result.history.indices.map { Double($0 + 1) }
-        let series = RunningMean.series("forward", x: iterations, y: result.history.map { Double($0.forwardEvaluations) }, color: Color.palette[0])
-            + RunningMean.series("backward", x: iterations, y: result.history.map { Double($0.backwardEvaluations) }, color: Color.palette[1])
-        return Figure(title: "Function evaluations", panels: [Panel(x: Axis("iteration"), y: Axis("NFE per iteration"), series: series)])
+        let forward = result.history.map { Double($0.forwardEvaluations) }
+        let backward = result.history.map { Double($0.backwardEvaluations) }
+        var series = RunningMean.series("forward", x: iterations, y: forward, color: Color.palette[0])
+        if adjoint {
+            // Per iteration in all: the adjoint's forward and backward solves, against backprop
+            // through the same forward solve (each forward evaluation once more as a VJP).
+            series += RunningMean.series("adjoint, forward + backward", x: iterations, y: zip(forward, backward).map { $0 + $1 },
+                                         color: Color.palette[1])
+            series.append(.line("backprop, forward + backward (2 × forward)", x: iterations,
+                                y: RunningMean.of(forward, window: RunningMean.window(for: forward.count)).map { 2 * $0 },
+                                color: Color(hex: 0x555555), dash: .dashed, width: 1.5))
+        } else {
+            series += RunningMean.series("backward", x: iterations, y: backward, color: Color.palette[1])
+        }
+        // From zero, with room above the curves for the legend.
+        let highest = result.history.map { Double(adjoint ? max(2 * $0.forwardEvaluations, $0.forwardEvaluations + $0.backwardEvaluations)
+                                                           : max($0.forwardEvaluations, $0.backwardEvaluations)) }.max() ?? 1
+        let yAxis = Axis("NFE per iteration", range: 0...(highest * 1.4))
+        return Figure(title: "Function evaluations", panels: [Panel(x: Axis("iteration"), y: yAxis, series: series, legend: .upperRight)])
     }
 }
