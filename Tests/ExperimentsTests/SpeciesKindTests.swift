@@ -26,6 +26,14 @@ private func metric(_ artifacts: Artifacts, _ name: String) -> Double? {
 
 @Suite("{species} kind")
 struct SpeciesKindTests {
+    @Test("The phase portrait keeps one unit the same length on both axes (two populations); phase_aspect: auto lets each axis fit")
+    func phaseAspect() throws {
+        let equal = try species().run(monitor: RunMonitor()).figures.first { $0.name == "phase" }
+        #expect(equal?.figure.panels[0].equalAspect == true)
+        let auto = try species([("phase_aspect", value("auto"))]).run(monitor: RunMonitor()).figures.first { $0.name == "phase" }
+        #expect(auto?.figure.panels[0].equalAspect == false)
+    }
+
     @Test("Defaults reproduce the seed's x(100)")
     func defaults() throws {
         let artifacts = try species().run(monitor: RunMonitor())

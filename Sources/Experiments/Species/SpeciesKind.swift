@@ -16,7 +16,7 @@ public struct SpeciesKind: ExperimentKind {
         "initial", [("x1", 100), ("x2", 150)], "the populations at t_start")
 
     public static let options: [OptionSpec] =
-        [params.spec, initial.spec] + SystemOptionSet.specs(solver: "euler", stepSize: 0.1, steps: 1000)
+        [params.spec, initial.spec] + SystemOptionSet.specs(solver: "euler", stepSize: 0.1, steps: 1000, phaseAspect: "equal")
 
     /// The state names, in order.
     static let states = ["x1", "x2"]

@@ -13,6 +13,8 @@ struct SystemExperiment<Field: JacobianField & DifferentiableField>: Sendable {
     var settings: SolveSettings
     let figures: [FigureRequest]
     let logAxes: [String]
+    /// Whether the phase portraits keep one unit the same length on both axes.
+    let equalAspect: Bool
     let compare: [String]
     let observations: Observations?
     let title: String
@@ -92,6 +94,7 @@ struct SystemExperiment<Field: JacobianField & DifferentiableField>: Sendable {
         }
         figures = requests
         logAxes = options[SystemOptionSet.logAxes]
+        equalAspect = options[SystemOptionSet.phaseAspect] == "equal"
         compare = options[SystemOptionSet.compare]
         if case let .csv(path)? = options[SystemOptionSet.data] {
             dataFile = try context.dataFile(path, option: "data.csv", at: SourcePosition(line: options.line(of: "data")))
@@ -226,6 +229,7 @@ struct SystemExperiment<Field: JacobianField & DifferentiableField>: Sendable {
         figures = other.fit == nil ? other.figures
             : other.figures.filter { $0.kind != "time" || !Set($0.states).isSubset(of: observed) }
         logAxes = other.logAxes
+        equalAspect = other.equalAspect
         compare = other.compare
         observations = other.observations
         title = other.title
@@ -296,7 +300,8 @@ struct SystemExperiment<Field: JacobianField & DifferentiableField>: Sendable {
                 let name = figures.filter { $0.kind == "phase" }.count > 1 ? "phase-\(request.states.joined(separator: "-"))" : "phase"
                 artifacts.figures.append(NamedFigure(
                     name: name, caption: "Phase portrait: \(request.states[1]) against \(request.states[0])",
-                    figure: SystemFigures.phase(solution, stateNames: stateNames, pair: request.states, observations: observations)))
+                    figure: SystemFigures.phase(solution, stateNames: stateNames, pair: request.states, observations: observations,
+                                                equalAspect: equalAspect)))
             }
         }
         if !compare.isEmpty {

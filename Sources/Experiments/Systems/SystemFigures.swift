@@ -30,7 +30,8 @@ enum SystemFigures {
     }
 
     /// `pair[1]` against `pair[0]`, with the start marked and observations as points.
-    static func phase(_ solution: Solution, stateNames: [String], pair: [String], observations: Observations?) -> Figure {
+    static func phase(_ solution: Solution, stateNames: [String], pair: [String], observations: Observations?,
+                      equalAspect: Bool = false) -> Figure {
         let xIndex = stateNames.firstIndex(of: pair[0]) ?? 0, yIndex = stateNames.firstIndex(of: pair[1]) ?? 1
         let x = solution.component(xIndex), y = solution.component(yIndex)
         var series: [Series] = [.line("trajectory", x: x, y: y, color: Color.palette[2])]
@@ -43,7 +44,7 @@ enum SystemFigures {
         }
         // The start last, so that an observation at the start does not hide it.
         series.append(.scatter("start", x: [x[0]], y: [y[0]], color: Color.palette[3], marker: .square, size: 8))
-        return Figure(title: "Phase portrait", panels: [Panel(x: Axis(pair[0]), y: Axis(pair[1]), series: series)])
+        return Figure(title: "Phase portrait", panels: [Panel(x: Axis(pair[0]), y: Axis(pair[1]), series: series, equalAspect: equalAspect)])
     }
 
     /// Observations with the fitted curves (solid) and the initial guess (dashed).

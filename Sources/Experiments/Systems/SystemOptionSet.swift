@@ -20,13 +20,16 @@ enum SystemOptionSet {
     static let plot = Option<[FigureRequest]>.figures(
         "plot", ["time", "phase"], default: ["time", "phase"], "figures: time, phase (phase: [x, z] chooses the states)")
     static let logAxes = Option<[String]>.words("log_axes", ["t", "y"], "log-scale axes of the time plot")
+    static let phaseAspect = Option<String>.choice(
+        "phase_aspect", ["auto", "equal"], default: "auto",
+        "equal: one unit on both axes of the phase portraits the same length (states of one unit), auto: each axis fits its data")
     static let compare = Option<[String]>.words(
         "compare", SolveSettings.solverNames, "solvers for a work–precision diagram against a tight reference")
     static let data = Option<ColumnsValue?>.columns(
         "data", "observations {t: [...], <state>: [...]} or {csv: path}, drawn and tabulated next to the solution")
 
     /// The shared options, with the defaults of the solver and step replaced where a kind wants others.
-    static func specs(solver: String, stepSize: Double?, steps: Int?) -> [OptionSpec] {
+    static func specs(solver: String, stepSize: Double?, steps: Int?, phaseAspect: String = "auto") -> [OptionSpec] {
         func replacing(_ spec: OptionSpec, _ value: OptionValue?) -> OptionSpec {
             OptionSpec(spec.name, spec.type, default: value, spec.summary)
         }
@@ -35,7 +38,8 @@ enum SystemOptionSet {
             replacing(stepSize == nil ? self.stepSize.spec : self.stepSize.spec, stepSize.map { .number($0) }),
             replacing(self.steps.spec, steps.map { .integer($0) }),
             startTime.spec, endTime.spec, rtol.spec, atol.spec, maxSteps.spec, firstStep.spec, maxStep.spec,
-            saveEvery.spec, tEval.spec, plot.spec, logAxes.spec, compare.spec, data.spec, FitOptions.spec,
+            saveEvery.spec, tEval.spec, plot.spec, logAxes.spec, replacing(self.phaseAspect.spec, .text(phaseAspect)),
+            compare.spec, data.spec, FitOptions.spec,
         ]
     }
 }
