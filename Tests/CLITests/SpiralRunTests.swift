@@ -47,6 +47,44 @@ struct SpiralRunTests {
 
 @Suite("notebook run with {latent-ode}")
 struct LatentODERunTests {
+    @Test("a true field that depends on t is also drawn at three times; an autonomous one is not")
+    func timeDependentField() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        _ = try scratch.write("""
+            # Forced
+
+            ```{spiral}
+            id: forced
+            equations:
+              x: v
+              v: -x + 0.5 * cos(t)
+            y0: [1, 0]
+            t_end: 10
+            input: raw
+            hidden: [8]
+            iterations: 3
+            ```
+
+            ```{spiral}
+            id: free
+            equations:
+              x: v
+              v: -x
+            y0: [1, 0]
+            t_end: 10
+            input: raw
+            hidden: [8]
+            iterations: 3
+            ```
+            """, to: "forced.md")
+        let result = try CLI.run(["run", "forced.md", "--quiet"], in: scratch.url)
+        #expect(result.status == 0, "\(result)")
+        #expect(scratch.exists("output/forced/figures/forced-field-times.png"))
+        #expect(!scratch.exists("output/forced/figures/free-field-times.png"))
+        #expect(try scratch.read("output/forced/index.html").contains("The true vector field at three times"))
+    }
+
     @Test("a short {latent-ode} run on irregular CSV series of different lengths writes its figures, CSVs and metrics")
     func irregularSeries() throws {
         let scratch = try Scratch()

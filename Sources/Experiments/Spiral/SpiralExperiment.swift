@@ -65,14 +65,18 @@ struct SpiralExperiment: Sendable {
         artifacts.figures.append(NamedFigure(name: "phase", caption: "Phase portrait: the true trajectory and the learned one",
                                              figure: figures.phase(learned: result.prediction)))
         let grid = figures.grid(side: 17)
-        let trueField = grid.map { point -> [Double] in
-            var state = initialState
-            state[0] = point.0
-            state[1] = point.1
-            var derivative = [Double](repeating: 0, count: n)
-            state.withUnsafeBufferPointer { y in derivative.withUnsafeMutableBufferPointer { truth.evaluate(t: times[0], state: y, derivative: $0) } }
-            return derivative
+        /// The true field over the grid at time `t`, other states at their initial values.
+        func trueField(at t: Double) -> [[Double]] {
+            grid.map { point -> [Double] in
+                var state = initialState
+                state[0] = point.0
+                state[1] = point.1
+                var derivative = [Double](repeating: 0, count: n)
+                state.withUnsafeBufferPointer { y in derivative.withUnsafeMutableBufferPointer { truth.evaluate(t: t, state: y, derivative: $0) } }
+                return derivative
+            }
         }
+        let startField = trueField(at: times[0])
         let learnedVectors = grid.map { point -> [Double] in
             var state = initialState
             state[0] = point.0
@@ -80,9 +84,17 @@ struct SpiralExperiment: Sendable {
             return learnedField(state)
         }
         artifacts.figures.append(NamedFigure(
-            name: "field", caption: "The true vector field, the learned one and their difference over the data's bounding box (one arrow scale)"
+            name: "field", caption: "The true vector field, the learned one and the size of their difference over the data's bounding box"
+                + " (arrows of one length, coloured by |f|)"
                 + (n > 2 ? "; other states held at their initial values" : "") + (truthDependsOnTime ? "; the true field at t = t_start" : ""),
-            figure: figures.field(grid: grid, truth: trueField, learned: learnedVectors)))
+            figure: figures.field(grid: grid, truth: startField, learned: learnedVectors)))
+        if truthDependsOnTime {
+            // A field that changes with t, at the start, the middle and the end of the data.
+            let moments = [times[0], times[times.count / 2], times[times.count - 1]]
+            artifacts.figures.append(NamedFigure(
+                name: "field-times", caption: "The true vector field at three times (it depends on t; the learned field does not)",
+                figure: figures.fieldOverTime(grid: grid, moments: moments.map { ($0, trueField(at: $0)) })))
+        }
         if !result.snapshots.isEmpty {
             artifacts.figures.append(NamedFigure(name: "snapshots", caption: "The learned trajectory (dashed) against the truth as training goes",
                                                  figure: figures.snapshots(result.snapshots)))
@@ -105,7 +117,7 @@ struct SpiralExperiment: Sendable {
         artifacts.series.append(NumericTable(
             name: "field", columns: [stateNames[0], stateNames[1], "true_d\(stateNames[0])", "true_d\(stateNames[1])",
                                      "learned_d\(stateNames[0])", "learned_d\(stateNames[1])"],
-            rows: grid.indices.map { [grid[$0].0, grid[$0].1, trueField[$0][0], trueField[$0][1], learnedVectors[$0][0], learnedVectors[$0][1]] }))
+            rows: grid.indices.map { [grid[$0].0, grid[$0].1, startField[$0][0], startField[$0][1], learnedVectors[$0][0], learnedVectors[$0][1]] }))
 
         artifacts.lossCurve = LossCurve(step: "iteration", quantity: "batch loss", values: result.history.map(\.loss))
         let iterations = max(result.history.count, 1)

@@ -91,6 +91,19 @@ struct SpiralFigures {
         ], columns: 3, width: 1200, height: 430)
     }
 
+    /// A time-dependent true field at several moments, in classes of |f| shared by the panels.
+    func fieldOverTime(grid: [(Double, Double)], moments: [(t: Double, field: [[Double]])]) -> Figure {
+        let x = grid.map(\.0), y = grid.map(\.1)
+        let classes = MagnitudeClasses(spanning: moments.flatMap { $0.field.map { hypot($0[0], $0[1]) } })
+        let path = Series.line(nil, x: component(data.states, 0), y: component(data.states, 1), color: Color(hex: 0x888888), width: 1)
+        let panels = moments.enumerated().map { index, moment in
+            Panel(title: "t = " + String(format: "%.3g", moment.t), x: Axis(stateNames[0]), y: Axis(stateNames[1]),
+                  series: Series.directionField(x: x, y: y, u: moment.field.map { $0[0] }, v: moment.field.map { $0[1] }, classes: classes) + [path],
+                  legend: index == 0 ? .best : .none, equalAspect: true)
+        }
+        return Figure(title: "The true field over time, coloured by |f|", panels: panels, columns: panels.count, width: 1200, height: 430)
+    }
+
     /// Phase portraits at the snapshot iterations, three per row.
     func snapshots(_ snapshots: [TrainingResult.Snapshot]) -> Figure {
         let columns = min(3, snapshots.count)
