@@ -15,6 +15,8 @@ public struct FigureReference: Codable, Sendable, Equatable {
     public var height: Int
     /// The PNG itself, when the page embeds it instead of linking to `path`.
     public var embeddedPNG: Data?
+    /// The CSV with the numbers the figure draws (path relative to the report folder), if any.
+    public var data: String?
     /// For a figure of several panels side by side, the same figure with its panels stacked,
     /// shown on narrow screens (phones) so that its text stays legible.
     public var narrow: NarrowVariant?
@@ -39,7 +41,9 @@ public struct FigureReference: Codable, Sendable, Equatable {
     }
 
     /// Creates a reference.
-    public init(path: String, caption: String, width: Int, height: Int, embeddedPNG: Data? = nil, narrow: NarrowVariant? = nil) {
+    public init(path: String, caption: String, width: Int, height: Int, embeddedPNG: Data? = nil, narrow: NarrowVariant? = nil,
+                data: String? = nil) {
+        self.data = data
         self.path = path
         self.caption = caption
         self.width = width

@@ -8,11 +8,14 @@ public struct NamedFigure: Sendable {
     public var caption: String
     /// The figure.
     public var figure: Figure
+    /// The name of the block's series (a CSV) that holds what the figure draws, if one does.
+    public var data: String?
 
     /// Creates a named figure.
-    public init(name: String, caption: String, figure: Figure) {
+    public init(name: String, caption: String, figure: Figure, data: String? = nil) {
         self.name = name
         self.caption = caption
         self.figure = figure
+        self.data = data
     }
 }

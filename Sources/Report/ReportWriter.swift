@@ -133,7 +133,7 @@ public enum ReportWriter {
         if let error = block.error { parts.append(errorBox(error)) }
         if !block.metrics.isEmpty { parts.append(metricsTable(block.metrics)) }
         if let baseline = block.baseline { parts.append(BaselineView.section(baseline, block: block.id)) }
-        parts += block.figures.map { figure($0, block: block.id, data: dataFile(for: $0, in: block.dataFiles)) }
+        parts += block.figures.map { figure($0, block: block.id, data: $0.data) }
         if let history = block.history {
             parts.append(PageLayout.line(.element(
                 "details", [.init("class", "history"), PageLayout.runDependent("history")],
@@ -215,13 +215,6 @@ public enum ReportWriter {
                 "table", [.init("class", "metrics")],
                 .element("caption", [], .text("Metrics")),
                 .element("tbody", [], [.newline] + rows)))
-    }
-
-    /// The CSV behind `figure`: the block's data file named like the figure
-    /// (`data/fit-loss.csv` for `figures/fit-loss.png`), else the block's first.
-    static func dataFile(for figure: FigureReference, in files: [String]) -> String? {
-        let name = figure.path.split(separator: "/").last.map { String($0.dropLast(4)) } ?? ""
-        return files.first { $0.hasSuffix("/" + name + ".csv") } ?? files.first
     }
 
     /// A figure, scaled to the page width, its caption followed by a download link to its data

@@ -82,7 +82,13 @@ struct LatentODERunTests {
         #expect(result.status == 0, "\(result)")
         #expect(scratch.exists("output/forced/figures/forced-field-times.png"))
         #expect(!scratch.exists("output/forced/figures/free-field-times.png"))
-        #expect(try scratch.read("output/forced/index.html").contains("The true vector field at three times"))
+        let page = try scratch.read("output/forced/index.html")
+        #expect(page.contains("The true vector field at three times"))
+        // Each figure links the CSV it draws, as the kind declares it.
+        #expect(page.range(of: #"Figure 3\. The true vector field[^<]*<span class="figure-data"> <a href="data/forced-field\.csv" download="">"#,
+                           options: .regularExpression) != nil)
+        #expect(page.range(of: #"Figure 1\. True \(solid\)[^<]*<span class="figure-data"> <a href="data/forced-trajectories\.csv""#,
+                           options: .regularExpression) != nil)
     }
 
     @Test("a short {latent-ode} run on irregular CSV series of different lengths writes its figures, CSVs and metrics")

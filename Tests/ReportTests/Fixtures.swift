@@ -14,7 +14,7 @@ enum Fixtures {
         status: .ok, seconds: 0.004,
         options: [KeyValue("t1", "100"), KeyValue("solver", "dopri5")],
         metrics: [KeyValue("final.x1", "373.568"), KeyValue("nfe", "1000"), KeyValue("stable", "yes")],
-        figures: [FigureReference(path: "figures/competition-time.png", caption: "Populations over time", width: 640, height: 400)],
+        figures: [FigureReference(path: "figures/competition-time.png", caption: "Populations over time", width: 640, height: 400, data: "data/competition.csv")],
         tables: [ResultTable(title: "Equilibria", columns: ["name", "x1", "x2"], rows: [["coexistence", "1.5e2", "-3.25"], ["extinct", "0", "1,234"]])],
         dataFiles: ["data/competition.csv"], log: ["step 1", "step 2 <ok>"], error: nil)
 

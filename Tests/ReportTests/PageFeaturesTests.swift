@@ -86,8 +86,8 @@ struct PageFeaturesTests {
     func figures() throws {
         let png = Data([0x89, 0x50, 0x4E, 0x47])
         let html = page(math: .none, figures: [
-            FigureReference(path: "figures/a-time.png", caption: "Time", width: 640, height: 420),
-            FigureReference(path: "figures/a-phase.png", caption: "Phase", width: 640, height: 420, embeddedPNG: png),
+            FigureReference(path: "figures/a-time.png", caption: "Time", width: 640, height: 420, data: "data/competition.csv"),
+            FigureReference(path: "figures/a-phase.png", caption: "Phase", width: 640, height: 420, embeddedPNG: png, data: "data/competition.csv"),
         ])
         let checker = MarkupChecker(html)
         #expect(checker.problems == [])

@@ -114,9 +114,9 @@ struct LatentODEExperiment: Sendable {
             name: "reconstruction",
             caption: "Observations (points), " + (spirals == nil ? "" : "the true spiral (grey), ")
                 + "the reconstruction over the observed window (solid) and its extrapolation forward and backward in time (dashed)",
-            figure: LatentODEFigures.reconstructions(views, windowEnd: t1)))
+            figure: LatentODEFigures.reconstructions(views, windowEnd: t1), data: "reconstructions"))
         if !result.history.isEmpty {
-            artifacts.figures.append(NamedFigure(name: "loss", caption: "Negative ELBO per iteration", figure: LatentODEFigures.loss(result)))
+            artifacts.figures.append(NamedFigure(name: "loss", caption: "Negative ELBO per iteration", figure: LatentODEFigures.loss(result), data: "history"))
         }
         artifacts.figures.append(NamedFigure(name: "latent", caption: "The first two latent coordinates of the shown series, from half a window before the data to half a window after",
                                              figure: LatentODEFigures.latents(views, latentWidth: latentWidth)))

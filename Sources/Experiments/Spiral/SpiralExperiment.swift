@@ -61,9 +61,9 @@ struct SpiralExperiment: Sendable {
         let n = stateNames.count
         let figures = SpiralFigures(stateNames: stateNames, data: data)
         artifacts.figures.append(NamedFigure(name: "time", caption: "True (solid) and learned (dashed) trajectories against time",
-                                             figure: figures.time(learned: result.prediction)))
+                                             figure: figures.time(learned: result.prediction), data: "trajectories"))
         artifacts.figures.append(NamedFigure(name: "phase", caption: "Phase portrait: the true trajectory and the learned one",
-                                             figure: figures.phase(learned: result.prediction)))
+                                             figure: figures.phase(learned: result.prediction), data: "trajectories"))
         let grid = figures.grid(side: 17)
         /// The true field over the grid at time `t`, other states at their initial values.
         func trueField(at t: Double) -> [[Double]] {
@@ -87,7 +87,7 @@ struct SpiralExperiment: Sendable {
             name: "field", caption: "The true vector field, the learned one and the size of their difference over the data's bounding box"
                 + " (arrows of one length, coloured by |f|)"
                 + (n > 2 ? "; other states held at their initial values" : "") + (truthDependsOnTime ? "; the true field at t = t_start" : ""),
-            figure: figures.field(grid: grid, truth: startField, learned: learnedVectors)))
+            figure: figures.field(grid: grid, truth: startField, learned: learnedVectors), data: "field"))
         if truthDependsOnTime {
             // A field that changes with t, at the start, the middle and the end of the data.
             let moments = [times[0], times[times.count / 2], times[times.count - 1]]
@@ -97,13 +97,13 @@ struct SpiralExperiment: Sendable {
         }
         if !result.snapshots.isEmpty {
             artifacts.figures.append(NamedFigure(name: "snapshots", caption: "The learned trajectory (dashed) against the truth as training goes",
-                                                 figure: figures.snapshots(result.snapshots)))
+                                                 figure: figures.snapshots(result.snapshots), data: "trajectories"))
         }
         if !result.history.isEmpty {
             artifacts.figures.append(NamedFigure(name: "loss", caption: "Batch loss per iteration and full-trajectory error at the test iterations",
-                                                 figure: SpiralFigures.loss(result)))
+                                                 figure: SpiralFigures.loss(result), data: "history"))
             artifacts.figures.append(NamedFigure(name: "nfe", caption: "Function evaluations per iteration (with the adjoint: in all, against backprop's)",
-                                                 figure: SpiralFigures.evaluations(result, adjoint: { if case .adjoint = training.gradient { true } else { false } }())))
+                                                 figure: SpiralFigures.evaluations(result, adjoint: { if case .adjoint = training.gradient { true } else { false } }()), data: "history"))
         }
 
         artifacts.series.append(NumericTable(

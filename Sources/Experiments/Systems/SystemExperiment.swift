@@ -186,10 +186,11 @@ struct SystemExperiment<Field: JacobianField & DifferentiableField>: Sendable {
         }
         artifacts.figures.insert(NamedFigure(
             name: "fit", caption: "Observations, the fitted model (solid) and the initial guess (dashed)",
-            figure: SystemFigures.fit(fitted: fittedSolution, guess: guessSolution, stateNames: stateNames, observations: observations)), at: 0)
+            figure: SystemFigures.fit(fitted: fittedSolution, guess: guessSolution, stateNames: stateNames, observations: observations),
+            data: "observations"), at: 0)
         artifacts.figures.insert(NamedFigure(
             name: "loss", caption: "Loss (squared error at the observed points) per epoch",
-            figure: SystemFigures.loss(result.history)), at: 1)
+            figure: SystemFigures.loss(result.history), data: "loss"), at: 1)
         artifacts.lossCurve = LossCurve(step: "epoch", quantity: "loss", values: result.history)
         artifacts.series.append(NumericTable(name: "loss", columns: ["epoch", "loss"],
                                              rows: result.history.enumerated().map { [Double($0.offset + 1), $0.element] }))
@@ -295,13 +296,15 @@ struct SystemExperiment<Field: JacobianField & DifferentiableField>: Sendable {
                 artifacts.figures.append(NamedFigure(
                     name: several ? "time-\(request.states.joined(separator: "-"))" : "time", caption: "\(request.states.joined(separator: ", ")) against time",
                     figure: SystemFigures.time(solution, stateNames: stateNames, shown: request.states, observations: observations,
-                                               logTime: logAxes.contains("t"), logValues: logAxes.contains("y"), title: title)))
+                                               logTime: logAxes.contains("t"), logValues: logAxes.contains("y"), title: title),
+                    data: ""))
             } else {
                 let name = figures.filter { $0.kind == "phase" }.count > 1 ? "phase-\(request.states.joined(separator: "-"))" : "phase"
                 artifacts.figures.append(NamedFigure(
                     name: name, caption: "Phase portrait: \(request.states[1]) against \(request.states[0])",
                     figure: SystemFigures.phase(solution, stateNames: stateNames, pair: request.states, observations: observations,
-                                                equalAspect: equalAspect)))
+                                                equalAspect: equalAspect),
+                    data: ""))
             }
         }
         if !compare.isEmpty {

@@ -15,8 +15,10 @@ enum BlockRenderer {
         var rendered = RenderedBlock(id: block.id, kind: block.kind, line: block.line, seconds: outcome.seconds)
         switch outcome.result {
         case let .success(artifacts):
+            var dataPaths = [String: String]()
             for table in artifacts.series {
                 let path = "data/\(block.id)\(table.name.isEmpty ? "" : "-\(table.name)").csv"
+                dataPaths[table.name] = path
                 rendered.files.append(.init(path: path, contents: Data(CSVTable.format(columns: table.columns, rows: table.rows).utf8)))
                 rendered.dataFiles.append(path)
             }
@@ -41,7 +43,8 @@ enum BlockRenderer {
                         narrow = .init(path: narrowPath, width: Int(stacked.width), height: Int(stacked.height))
                     }
                     rendered.figures.append(.init(path: path, caption: named.caption,
-                                                  width: Int(named.figure.width), height: Int(named.figure.height), narrow: narrow))
+                                                  width: Int(named.figure.width), height: Int(named.figure.height), narrow: narrow,
+                                                  data: named.data.flatMap { dataPaths[$0] }))
                 } catch {
                     rendered.failure = .init(message: "could not draw figure '\(named.name)': \(error)", line: block.line)
                 }
