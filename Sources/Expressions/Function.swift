@@ -63,7 +63,7 @@ public struct Function: Sendable, Hashable, CustomStringConvertible {
     /// Every function, writable ones first in the order docs/format.md lists them: the one
     /// registration line of a new function goes here.
     public static let registry: [Function] = [
-        .sin, .cos, .tan, .exp, .log, .sqrt, .tanh, .abs, .sigmoid, .min, .max, .pow, .sinh, .cosh,
+        .sin, .cos, .tan, .exp, .log, .sqrt, .tanh, .abs, .sigmoid, .min, .max, .pow, .sinh, .cosh, .atan2, .mod, .floor,
         .sign,
     ]
 
