@@ -31,8 +31,54 @@ private let oscillator = """
     initial: {x: 1, v: 0}
     """
 
+/// McSharry et al.'s synthetic ECG (IEEE TBME 50(3), 2003) in the equation language, with the
+/// paper's P, Q, R, S, T parameters; `hr` beats per minute, baseline wander `A`.
+func mcSharryECG(hr: Double, amplitude: Double, tEnd: Double) -> String {
+    let wave = { (name: String) in
+        "a_\(name)*(mod(atan2(y, x) - th_\(name) + pi, 2*pi) - pi)*exp(-(mod(atan2(y, x) - th_\(name) + pi, 2*pi) - pi)^2/(2*b_\(name)^2))"
+    }
+    return """
+        equations:
+          x: (1 - sqrt(x^2 + y^2))*x - 2*pi*hr/60*y
+          y: (1 - sqrt(x^2 + y^2))*y + 2*pi*hr/60*x
+          z: -(\(["p", "q", "r", "s", "t"].map(wave).joined(separator: " + "))) - (z - A*sin(2*pi*f2*t))
+        params: {hr: \(hr), A: \(amplitude), f2: 0.25, th_p: \(-Double.pi / 3), th_q: \(-Double.pi / 12), th_r: 0, th_s: \(Double.pi / 12), th_t: \(Double.pi / 2),
+                 a_p: 1.2, a_q: -5.0, a_r: 30.0, a_s: -7.5, a_t: 0.75, b_p: 0.25, b_q: 0.1, b_r: 0.1, b_s: 0.1, b_t: 0.4}
+        initial: {x: -1, y: 0, z: 0}
+        t_end: \(tEnd)
+        rtol: 1e-8
+        atol: 1e-10
+        max_step: 0.005
+        plot: [{time: [z]}, {phase: [z, z']}]
+        """
+}
+
 @Suite("{ode} kind")
 struct OdeKindTests {
+    @Test("McSharry's ECG written with atan2 and mod beats at the requested heart rate (within 2%); z' is drawn against z", arguments: [60.0, 72.0, 95.0])
+    func ecgHeartRate(hr: Double) throws {
+        let artifacts = try block(mcSharryECG(hr: hr, amplitude: 0, tEnd: 20)).experiment.run(monitor: RunMonitor())
+        let rows = artifacts.series[0].rows
+        let z: [Double] = rows.map { $0[3] }
+        let t: [Double] = rows.map { $0[0] }
+        // R peaks: local maxima well above the other waves.
+        let threshold: Double = 0.5 * (z.max() ?? 0)
+        var peaks = [Double]()
+        for k in 1..<(z.count - 1) where z[k] > threshold && z[k] >= z[k - 1] && z[k] > z[k + 1] { peaks.append(t[k]) }
+        let expected = Int(hr / 60 * 20) - 1
+        #expect(peaks.count >= expected, "\(peaks.count) R peaks in 20 s at \(hr) bpm")
+        let rate = Double(peaks.count - 1) / (peaks.last! - peaks.first!) * 60
+        #expect(abs(rate - hr) / hr < 0.02, "R-peak rate \(rate) against \(hr) bpm")
+        let phase = try #require(artifacts.figures.first { $0.name == "phase" })
+        #expect(phase.figure.panels[0].y.title == "z'" && phase.caption == "Phase portrait: z' against z")
+    }
+
+    @Test("A phase portrait of a rate names a state; anything else is refused with the states and their rates")
+    func rateNames() throws {
+        let found = try diagnostics(oscillator + "\nt_end: 1\nplot: [{phase: [x, w']}]")
+        #expect(found.map(\.message).contains { $0.contains("'w'' is not a state or a state's rate (x')") }, "\(found)")
+    }
+
     @Test("An adaptive solve of the oscillator matches cos(ωt) within the tolerance")
     func oscillatorAdaptive() throws {
         let artifacts = try block(oscillator + "\nt_end: 5\nrtol: 1e-9\natol: 1e-11").experiment.run(monitor: RunMonitor())

@@ -13,6 +13,21 @@ struct SystemExperiment<Field: JacobianField & DifferentiableField>: Sendable {
     var settings: SolveSettings
     let figures: [FigureRequest]
     let logAxes: [String]
+    /// The rate of each state at the saved points, by the name `x'`: the field evaluated there.
+    func rates(of solution: Solution) -> [String: [Double]] {
+        let n = stateNames.count
+        var columns = [[Double]](repeating: [], count: n)
+        var derivative = [Double](repeating: 0, count: n)
+        for index in 0..<solution.count {
+            let state = Array(solution.state(at: index))
+            state.withUnsafeBufferPointer { y in
+                derivative.withUnsafeMutableBufferPointer { field.evaluate(t: solution.times[index], state: y, derivative: $0) }
+            }
+            for k in 0..<n { columns[k].append(derivative[k]) }
+        }
+        return Dictionary(uniqueKeysWithValues: zip(stateNames.map { $0 + "'" }, columns))
+    }
+
     /// Whether the phase portraits keep one unit the same length on both axes.
     let equalAspect: Bool
     let compare: [String]
@@ -73,9 +88,11 @@ struct SystemExperiment<Field: JacobianField & DifferentiableField>: Sendable {
         var requests = [FigureRequest]()
         let explicitPlot = options.keyLines["plot"] != nil || options.overridden.contains("plot")
         for request in options[SystemOptionSet.plot] {
-            for state in request.states where !stateNames.contains(state) {
-                throw OptionError("'plot': '\(state)' is not a state" + Suggestion.didYouMean(state, in: stateNames),
-                                  at: options.position(of: "plot"))
+            // A phase portrait may draw a state's rate: x' is dx/dt (x against x', as for ECGs).
+            for state in request.states where !stateNames.contains(request.kind == "phase" && state.hasSuffix("'") ? String(state.dropLast()) : state) {
+                let names = request.kind == "phase" ? stateNames + stateNames.map { $0 + "'" } : stateNames
+                throw OptionError("'plot': '\(state)' is not a state" + (request.kind == "phase" ? " or a state's rate (x')" : "")
+                                  + Suggestion.didYouMean(state, in: names), at: options.position(of: "plot"))
             }
             if request.kind == "phase" {
                 let chosen = request.states.isEmpty ? Array(stateNames.prefix(2)) : request.states
@@ -303,7 +320,7 @@ struct SystemExperiment<Field: JacobianField & DifferentiableField>: Sendable {
                 artifacts.figures.append(NamedFigure(
                     name: name, caption: "Phase portrait: \(request.states[1]) against \(request.states[0])",
                     figure: SystemFigures.phase(solution, stateNames: stateNames, pair: request.states, observations: observations,
-                                                equalAspect: equalAspect),
+                                                equalAspect: equalAspect, values: { rates(of: solution)[$0] }),
                     data: ""))
             }
         }

@@ -30,10 +30,14 @@ enum SystemFigures {
     }
 
     /// `pair[1]` against `pair[0]`, with the start marked and observations as points.
+    /// A name that is not a state (a rate, `x'`) is looked up in `values`.
     static func phase(_ solution: Solution, stateNames: [String], pair: [String], observations: Observations?,
-                      equalAspect: Bool = false) -> Figure {
-        let xIndex = stateNames.firstIndex(of: pair[0]) ?? 0, yIndex = stateNames.firstIndex(of: pair[1]) ?? 1
-        let x = solution.component(xIndex), y = solution.component(yIndex)
+                      equalAspect: Bool = false, values: (String) -> [Double]? = { _ in nil }) -> Figure {
+        func component(_ name: String, fallback: Int) -> [Double] {
+            if let index = stateNames.firstIndex(of: name) { return solution.component(index) }
+            return values(name) ?? solution.component(fallback)
+        }
+        let x = component(pair[0], fallback: 0), y = component(pair[1], fallback: 1)
         var series: [Series] = [.line("trajectory", x: x, y: y, color: Color.palette[2])]
         if let observations, let xs = observations.values(of: pair[0]), let ys = observations.values(of: pair[1]) {
             let points = zip(xs, ys).compactMap { a, b -> (Double, Double)? in
