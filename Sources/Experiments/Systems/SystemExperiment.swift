@@ -316,7 +316,9 @@ struct SystemExperiment<Field: JacobianField & DifferentiableField>: Sendable {
                                                logTime: logAxes.contains("t"), logValues: logAxes.contains("y"), title: title),
                     data: ""))
             } else {
-                let name = figures.filter { $0.kind == "phase" }.count > 1 ? "phase-\(request.states.joined(separator: "-"))" : "phase"
+                // x' (a rate) is written x-rate in file names.
+                let fileStates = request.states.map { $0.hasSuffix("'") ? $0.dropLast() + "-rate" : $0 }
+                let name = figures.filter { $0.kind == "phase" }.count > 1 ? "phase-\(fileStates.joined(separator: "-"))" : "phase"
                 artifacts.figures.append(NamedFigure(
                     name: name, caption: "Phase portrait: \(request.states[1]) against \(request.states[0])",
                     figure: SystemFigures.phase(solution, stateNames: stateNames, pair: request.states, observations: observations,
