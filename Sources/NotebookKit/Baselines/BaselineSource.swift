@@ -19,22 +19,14 @@ struct BaselineSource: Sendable {
         switch FileKind.of(path) {
         case .regular:
             // One results.json: the report of the notebook it names.
-            let results = try BaselineResults.read(url, shown: path)
-            let stem = stemOf(results.notebook)
-            guard let notebook = notebooks.first(where: { $0.base.stem == stem }) ?? (notebooks.count == 1 ? notebooks.first : nil) else {
-                throw BaselineError("\(path): the baseline is of \(results.notebook), which this run does not include")
-            }
-            reports[notebook.base.stem] = try pointReports(of: notebook, folder: url.deletingLastPathComponent(), top: results, shown: path)
+            let (stem, points) = try single(url, shown: path, path: path, notebooks: notebooks)
+            reports[stem] = points
         case .directory:
-            let single = url.appendingPathComponent("results.json")
-            if FileKind.of(single.path) == .regular {
+            let file = url.appendingPathComponent("results.json")
+            if FileKind.of(file.path) == .regular {
                 // One report folder.
-                let results = try BaselineResults.read(single, shown: shownPath(path, "results.json"))
-                let stem = stemOf(results.notebook)
-                guard let notebook = notebooks.first(where: { $0.base.stem == stem }) ?? (notebooks.count == 1 ? notebooks.first : nil) else {
-                    throw BaselineError("\(path): the baseline is of \(results.notebook), which this run does not include")
-                }
-                reports[notebook.base.stem] = try pointReports(of: notebook, folder: url, top: results, shown: path)
+                let (stem, points) = try single(file, shown: shownPath(path, "results.json"), path: path, notebooks: notebooks)
+                reports[stem] = points
             } else {
                 for notebook in notebooks {
                     let folder = url.appendingPathComponent(notebook.base.stem)
@@ -60,6 +52,18 @@ struct BaselineSource: Sendable {
     /// The baseline of notebook `stem` at sweep point folder `point` (`nil`: unswept).
     func results(stem: String, point: String?) -> BaselineResults? {
         reports[stem]?[point] ?? nil
+    }
+
+    /// The report `file` (a results.json) as the baseline of the notebook it names (or of the run's
+    /// only notebook): that notebook's stem and its reports by point.
+    private static func single(_ file: URL, shown: String, path: String,
+                               notebooks: [SweptNotebook]) throws(BaselineError) -> (String, [String?: BaselineResults]) {
+        let results = try BaselineResults.read(file, shown: shown)
+        let stem = stemOf(results.notebook)
+        guard let notebook = notebooks.first(where: { $0.base.stem == stem }) ?? (notebooks.count == 1 ? notebooks.first : nil) else {
+            throw BaselineError("\(path): the baseline is of \(results.notebook), which this run does not include")
+        }
+        return (notebook.base.stem, try pointReports(of: notebook, folder: file.deletingLastPathComponent(), top: results, shown: path))
     }
 
     /// An unswept notebook's report, or a swept one's point reports (`points/<name>/results.json`).
