@@ -26,7 +26,20 @@ public final class RunHistory: Sendable {
         configuration.busyMode = .timeout(busyTimeout)
         configuration.label = "notebook history"
         pool = try DatabasePool(path: path, configuration: configuration)
-        try Self.migrator.migrate(pool)
+        // Two processes opening a new database at once both see it unmigrated; the one that loses
+        // the race fails on a table the other just created. Migrating again then finds every
+        // migration applied.
+        var attempt = 0
+        while true {
+            do {
+                try Self.migrator.migrate(pool)
+                return
+            } catch {
+                attempt += 1
+                if attempt >= 5 || (error as? DatabaseError)?.resultCode == .SQLITE_NOTADB { throw error }
+                Thread.sleep(forTimeInterval: 0.05 * Double(attempt))
+            }
+        }
     }
 
     /// The schema's migrations, oldest first. Never edit one that shipped: add another.

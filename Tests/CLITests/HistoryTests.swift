@@ -96,14 +96,14 @@ struct HistoryTests {
             group.enter()
             Thread.detachNewThread {
                 let outcome = try? CLI.run(["run", "h.md", "-q", "--shard", "\(shard)/2"], in: scratch.url)
-                statuses.add(outcome?.status ?? -1)
+                statuses.add(outcome?.status ?? -1, said: outcome?.stderr ?? "")
                 group.leave()
             }
         }
         group.wait()
         #expect(statuses.values.sorted() == [0, 0])
         let points = try historyLines(scratch, ["--metric", "steps"])
-        #expect(Set(points.map { $0["run"] as? Int }) == [1, 2], "\(points)")
+        #expect(Set(points.map { $0["run"] as? Int }) == [1, 2], "\(points); the runs said: \(statuses.said)")
         #expect(Set(points.map { $0["block"] as? String }) == ["plain", "other"])
     }
 
@@ -128,6 +128,8 @@ struct HistoryTests {
 private final class StatusBox: @unchecked Sendable {
     private let lock = NSLock()
     private var stored = [Int32]()
-    func add(_ status: Int32) { lock.lock(); stored.append(status); lock.unlock() }
+    private var messages = [String]()
+    func add(_ status: Int32, said: String = "") { lock.lock(); stored.append(status); messages.append(said); lock.unlock() }
+    var said: [String] { lock.lock(); defer { lock.unlock() }; return messages }
     var values: [Int32] { lock.lock(); defer { lock.unlock() }; return stored }
 }

@@ -322,7 +322,9 @@ struct SystemExperiment<Field: JacobianField & DifferentiableField>: Sendable {
                 artifacts.figures.append(NamedFigure(
                     name: name, caption: "Phase portrait: \(request.states[1]) against \(request.states[0])",
                     figure: SystemFigures.phase(solution, stateNames: stateNames, pair: request.states, observations: observations,
-                                                equalAspect: equalAspect, values: { rates(of: solution)[$0] }),
+                                                // A rate has other units than its state: never equal.
+                                                equalAspect: equalAspect && !request.states.contains { $0.hasSuffix("'") },
+                                                values: { rates(of: solution)[$0] }),
                     data: ""))
             }
         }
