@@ -34,8 +34,21 @@ public enum LivePreview {
             printError("error: --port must be in 0...65535 (got \(options.port))")
             return 2
         }
-        if FileKind.of(options.run.outputDirectory) == .missing {
-            try? FileOperations.createFolder(options.run.outputDirectory)
+        // What is served is the output folder and nothing else: it must be a folder.
+        switch FileKind.of(options.run.outputDirectory) {
+        case _ where options.run.outputDirectory.isEmpty:
+            printError("error: -o: the output folder is empty; give a folder for the reports")
+            return 2
+        case .missing:
+            do { try FileOperations.createFolder(options.run.outputDirectory) } catch {
+                printError("error: \(error.description)")
+                return 2
+            }
+        case .directory:
+            break
+        default:
+            printError("error: -o \(options.run.outputDirectory) is not a folder: give a folder for the reports")
+            return 2
         }
         let root = URL(fileURLWithPath: options.run.outputDirectory).standardizedFileURL.resolvingSymlinksInPath().path
         let hub = PreviewHub()

@@ -236,6 +236,12 @@ struct BaselineTests {
         result = try CLI.run(["run", "b.md", "--baseline", "broken", "--rtol=-1"], in: scratch.url)
         #expect(result.status == 2 && result.stderr.contains("--rtol must be a number ≥ 0"), "\(result)")
         #expect(!scratch.exists("output/b/index.html"))
+        // An empty baseline or history folder is refused, and nothing is written where it would resolve to.
+        result = try CLI.run(["baseline", "b.md", "-o", ""], in: scratch.url)
+        #expect(result.status == 2 && result.stderr.contains("-o: the baseline folder is empty"), "\(result)")
+        #expect(!scratch.exists("b/results.json"))
+        result = try CLI.run(["history", "-o", ""], in: scratch.url)
+        #expect(result.status == 2 && result.stderr.contains("-o: the output folder is empty"), "\(result)")
         try scratch.write(baselineNotebook(tolerance: "{rtl: 1e-3}"), to: "b.md")
         result = try CLI.run(["check", "b.md"], in: scratch.url)
         #expect(result.status == 2 && result.stderr.contains("b.md:12") && result.stderr.contains("'tolerance.rtl'")

@@ -82,6 +82,17 @@ struct WatchTests {
         #expect(result.stderr.contains("w.md:5: error: 'steps'"), "the terminal shows the problems too: \(result)")
     }
 
+    @Test("an empty output folder, or a file as one, is refused before anything is served")
+    func badOutput() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        try scratch.write("# W\n\n```{species}\nsteps: 10\n```\n", to: "w.md")
+        var result = try CLI.run(["watch", "w.md", "--port", "0", "-o", ""], in: scratch.url, timeout: 20)
+        #expect(result.status == 2 && result.stderr.contains("-o: the output folder is empty") && !result.stderr.contains("serving"), "\(result)")
+        result = try CLI.run(["watch", "w.md", "--port", "0", "-o", "w.md"], in: scratch.url, timeout: 20)
+        #expect(result.status == 2 && result.stderr.contains("is not a folder"), "\(result)")
+    }
+
     @Test("a port in use is an error naming it")
     func portInUse() throws {
         let scratch = try Scratch()

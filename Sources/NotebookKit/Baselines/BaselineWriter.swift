@@ -24,6 +24,10 @@ extension Commands {
     /// `PATH/<stem>/`, small enough to commit. An existing baseline is replaced only with
     /// `--update`; nothing is written when a block fails.
     public static func baseline(_ options: BaselineWriteOptions) -> Int32 {
+        guard !options.baseline.isEmpty else {
+            printError("error: -o: the baseline folder is empty; give a folder for the baselines")
+            return 2
+        }
         guard let notebooks = loadedOrReported(options.run.loadRequest) else { return 2 }
         let root = URL(fileURLWithPath: options.baseline)
         if FileKind.of(options.baseline) != .missing, FileKind.of(options.baseline) != .directory {

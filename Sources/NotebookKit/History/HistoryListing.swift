@@ -36,6 +36,10 @@ extension Commands {
     /// table (a column per block and metric, a row per run) or as JSON lines.
     public static func history(_ options: HistoryOptions) -> Int32 {
         if isBelowOne(options.last, option: "--last") { return 2 }
+        guard !options.outputDirectory.isEmpty else {
+            printError("error: -o: the output folder is empty; give the folder of the runs")
+            return 2
+        }
         let path = URL(fileURLWithPath: options.outputDirectory).appendingPathComponent(RunHistory.fileName).path
         let shown = (options.outputDirectory.hasSuffix("/") ? options.outputDirectory : options.outputDirectory + "/") + RunHistory.fileName
         guard FileKind.of(path) == .regular else {
