@@ -47,13 +47,14 @@ public struct BaselineRow: Sendable, Equatable {
     }
 }
 
-/// A figure that differs from its baseline: this run's, the baseline's and (for PNGs of which
-/// both could be read) an image of the difference, as paths in the report folder.
+/// A figure that differs from its baseline: this run's, the baseline's (unless the baseline keeps
+/// only a checksum) and (for PNGs of which both could be read) an image of the difference, as
+/// paths in the report folder.
 public struct FigureComparison: Sendable, Equatable {
     /// The figure's caption.
     public var caption: String
     public var current: String
-    public var baseline: String
+    public var baseline: String?
     public var difference: String?
     /// What changed, in words ("1.2% of the pixels", "the size: 1280×840 against 1280×800").
     public var summary: String
@@ -62,7 +63,7 @@ public struct FigureComparison: Sendable, Equatable {
     public var embedded: [String: Data] = [:]
 
     /// Creates a comparison.
-    public init(caption: String, current: String, baseline: String, difference: String?, summary: String) {
+    public init(caption: String, current: String, baseline: String?, difference: String?, summary: String) {
         self.caption = caption
         self.current = current
         self.baseline = baseline

@@ -43,7 +43,8 @@ enum BaselineView {
     /// A changed figure: this run's, the baseline's and the difference, side by side (stacked on a
     /// phone), each a link to its file.
     static func figure(_ figure: FigureComparison, block: String) -> HTML {
-        var panes: [(String, String)] = [("This run", figure.current), ("Baseline", figure.baseline)]
+        var panes: [(String, String)] = [("This run", figure.current)]
+        if let baseline = figure.baseline { panes.append(("Baseline", baseline)) }
         if let difference = figure.difference { panes.append(("Difference (red: changed)", difference)) }
         let images = panes.map { label, path -> HTML in
             let image = HTML.element("img", [.init("alt", "\(label): \(figure.caption)")] + source(path, in: figure))

@@ -370,6 +370,9 @@ extension NotebookCommand {
         @Flag(help: "Replace the baselines of these notebooks when they exist.")
         var update = false
 
+        @Flag(help: "Keep each figure's SHA-256 (figures.sha256) instead of its image: a much smaller baseline; changed figures are then named, not shown.")
+        var noFigures = false
+
         @Option(help: ArgumentHelp("Folder for the run's full reports.", valueName: "DIR"))
         var reports = "output"
 
@@ -398,7 +401,7 @@ extension NotebookCommand {
                 run: Commands.RunOptions(paths: notebooks, outputDirectory: reports, overrides: overrides, quiet: quiet,
                                          jobs: jobs, noCache: noCache, allowRead: allowRead, sweeps: sweep.sweeps,
                                          sweepMode: sweep.sweepMode, maxPoints: sweep.maxPoints, budget: try limits.budget()),
-                baseline: output, update: update))
+                baseline: output, update: update, figures: !noFigures))
             if status != 0 { throw ExitCode(status) }
         }
     }

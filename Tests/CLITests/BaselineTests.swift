@@ -223,6 +223,24 @@ struct BaselineTests {
         #expect((try scratch.json("output/experiments/results.json")["baseline"] as? [String: Any])?["regressions"] as? Int == 0)
     }
 
+    @Test("--no-figures keeps checksums instead of images; a changed figure is then named without images")
+    func checksumBaseline() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        try scratch.write(baselineNotebook(), to: "b.md")
+        #expect(try CLI.run(["baseline", "b.md", "-o", "base", "--no-figures", "-q"], in: scratch.url).status == 0)
+        let files = try FileManager.default.subpathsOfDirectory(atPath: scratch.file("base/b").path)
+        #expect(!files.contains { $0.hasSuffix(".png") }, "\(files)")
+        let sums = try scratch.read("base/b/figures.sha256").split(separator: "\n")
+        #expect(sums.count == 4 && sums.allSatisfy { $0.range(of: #"^[0-9a-f]{64}  figures/[a-z-]+\.png$"#, options: .regularExpression) != nil }, "\(sums)")
+        var result = try CLI.run(["run", "b.md", "--baseline", "base"], in: scratch.url)
+        #expect(result.status == 0, "\(result)")
+        result = try CLI.run(["run", "b.md", "--baseline", "base", "-p", "coarse.steps=60", "--allow-new"], in: scratch.url)
+        let page = try scratch.read("output/b/index.html")
+        #expect(page.contains("its file differs from the baseline&#39;s (the baseline keeps only its SHA-256)"), "\(result)")
+        #expect(!scratch.exists("output/b/figures/baseline"), "no baseline images to show")
+    }
+
     @Test("bad baselines and flags: exit 2 with the reason, nothing run")
     func badBaselines() throws {
         let scratch = try Scratch()

@@ -1,3 +1,4 @@
+import Crypto
 import BlockResults
 import Foundation
 import Plot
@@ -105,7 +106,7 @@ struct BaselineComparison {
                 regressedMetrics += 1
                 regressedBlocks.insert(block.id)
             }
-            let figures = figureComparisons(block, baseline: base, folder: baseline?.folder)
+            let figures = figureComparisons(block, baseline: base, folder: baseline?.folder, digests: baseline?.figureDigests ?? [:])
             changedFigures += figures.count
             let ok = !regressedBlocks.contains(block.id)
             let unknown = BaselineTolerance.namedMetrics(option).filter { !seen.contains($0) && baseMetrics[$0] == nil }
@@ -209,14 +210,22 @@ struct BaselineComparison {
 
     /// The figures of `block` that differ from the baseline's, each with the baseline's copy and
     /// (PNGs) an image of the difference added to `files`.
-    private mutating func figureComparisons(_ block: RenderedBlock, baseline: BaselineResults.Block, folder: URL?) -> [FigureComparison] {
+    private mutating func figureComparisons(_ block: RenderedBlock, baseline: BaselineResults.Block, folder: URL?,
+                                            digests: [String: String]) -> [FigureComparison] {
         guard let folder else { return [] }
         var comparisons = [FigureComparison]()
         let contents = Dictionary(block.files.map { ($0.path, $0.contents) }, uniquingKeysWith: { first, _ in first })
         for figure in block.figures {
-            guard baseline.figures.contains(figure.path) || baseline.figures.isEmpty,
-                  let current = contents[figure.path],
-                  let stored = try? Data(contentsOf: folder.appendingPathComponent(figure.path)), stored != current else { continue }
+            guard baseline.figures.contains(figure.path) || baseline.figures.isEmpty, let current = contents[figure.path] else { continue }
+            guard let stored = try? Data(contentsOf: folder.appendingPathComponent(figure.path)) else {
+                // A baseline that keeps checksums only: the figure changed or not, without images.
+                if let digest = digests[figure.path], digest != CacheKey.hex(SHA256.hash(data: current)) {
+                    comparisons.append(FigureComparison(caption: figure.caption, current: figure.path, baseline: nil, difference: nil,
+                                                        summary: "its file differs from the baseline's (the baseline keeps only its SHA-256)"))
+                }
+                continue
+            }
+            guard stored != current else { continue }
             let name = figure.path.split(separator: "/").last.map(String.init) ?? figure.path
             let baselinePath = "figures/baseline/" + name
             files.append((baselinePath, stored))

@@ -21,6 +21,12 @@ struct BaselineResults: Sendable {
     /// The notebook path the baseline's report was written from.
     var notebook: String
     var blocks: [Block]
+    /// SHA-256 of each figure, by path, for a baseline that keeps checksums instead of the images
+    /// (`notebook baseline --no-figures` writes them to `figures.sha256`, in `sha256sum`'s format).
+    var figureDigests = [String: String]()
+
+    /// The name of the checksum file beside results.json.
+    static let digestsName = "figures.sha256"
 
     /// The block called `id`.
     func block(_ id: String) -> Block? { blocks.first { $0.id == id } }
@@ -42,8 +48,18 @@ struct BaselineResults: Sendable {
                   metrics: (block.metrics?.values ?? [:]).sorted { $0.key < $1.key }.map { (name: $0.key, value: $0.value) },
                   figures: block.figures ?? [])
         }
-        return BaselineResults(shownPath: shown, folder: file.deletingLastPathComponent(),
-                               notebook: results.notebook ?? "", blocks: parsed)
+        var read = BaselineResults(shownPath: shown, folder: file.deletingLastPathComponent(),
+                                   notebook: results.notebook ?? "", blocks: parsed)
+        let digests = file.deletingLastPathComponent().appendingPathComponent(digestsName)
+        if let text = try? RegularFile.read(digests.path) {
+            for line in String(decoding: text, as: UTF8.self).split(separator: "\n") {
+                // "<64 hex>  <path>"
+                let parts = line.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+                guard parts.count == 2, parts[0].count == 64 else { continue }
+                read.figureDigests[parts[1].trimmingCharacters(in: .whitespaces)] = String(parts[0]).lowercased()
+            }
+        }
+        return read
     }
 
     /// What JSONDecoder found wrong, in a few words.

@@ -1,3 +1,4 @@
+import Crypto
 import FileAccess
 import Foundation
 
@@ -10,9 +11,12 @@ extension Commands {
         public var baseline: String
         /// Replace baselines that exist.
         public var update: Bool
+        /// Keep the figures' images (`false`: only their SHA-256, in `figures.sha256`).
+        public var figures: Bool = true
 
         /// Creates the options.
-        public init(run: RunOptions, baseline: String, update: Bool = false) {
+        public init(run: RunOptions, baseline: String, update: Bool = false, figures: Bool = true) {
+            self.figures = figures
             self.run = run
             self.baseline = baseline
             self.update = update
@@ -56,9 +60,18 @@ extension Commands {
                     let file = source.appendingPathComponent(folder + "results.json")
                     let results = try BaselineResults.read(file, shown: file.path)
                     files.append((folder + "results.json", try readFile(file.path)))
+                    var digests = [String]()
                     for block in results.blocks {
-                        for figure in block.figures { files.append((folder + figure, try readFile(source.appendingPathComponent(folder + figure).path))) }
+                        for figure in block.figures {
+                            let image = try readFile(source.appendingPathComponent(folder + figure).path)
+                            if options.figures {
+                                files.append((folder + figure, image))
+                            } else {
+                                digests.append("\(CacheKey.hex(SHA256.hash(data: image)))  \(figure)\n")
+                            }
+                        }
                     }
+                    if !options.figures { files.append((folder + BaselineResults.digestsName, Data(digests.joined().utf8))) }
                 }
                 if notebook.isSwept { files.append(("sweep.json", try readFile(source.appendingPathComponent("sweep.json").path))) }
                 try ReportFolder.write(RenderedReport(files: files, copies: [], succeeded: true),

@@ -117,7 +117,7 @@ enum ReportBuilder {
                                        uniquingKeysWith: { first, _ in first })
                 blockReports[result.id]?.baseline?.figures = comparison.sections[result.id]?.figures.map { figure in
                     var embedded = figure
-                    for path in [figure.current, figure.baseline] + (figure.difference.map { [$0] } ?? []) { embedded.embedded[path] = bytes[path] }
+                    for path in [figure.current] + [figure.baseline, figure.difference].compactMap({ $0 }) { embedded.embedded[path] = bytes[path] }
                     return embedded
                 } ?? []
             }
