@@ -35,7 +35,7 @@ let package = Package(
         // `notebook watch`: the live preview's HTTP server (127.0.0.1 only), file watching, the
         // reload events and the problems overlay.
         .target(name: "LivePreview", dependencies: [
-            "NotebookKit", "FileAccess",
+            "NotebookKit", "FileAccess", "Report",
             .product(name: "FlyingFox", package: "FlyingFox"), .product(name: "FlyingSocks", package: "FlyingFox"),
         ]),
         // The benchmark workloads the issues name; `--json` prints one object per line.

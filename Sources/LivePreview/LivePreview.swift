@@ -121,7 +121,7 @@ public enum LivePreview {
 
     /// Opens `url` with the desktop's opener, when there is one.
     static func openInBrowser(_ url: String) {
-        guard let opener = ["xdg-open", "open"].lazy.compactMap({ Self.find($0) }).first else {
+        guard let opener = ["xdg-open", "open"].lazy.compactMap({ ChildProcess.find($0) }).first else {
             printError("note: no xdg-open to open \(url) with; open it in your browser")
             return
         }
@@ -133,12 +133,6 @@ public enum LivePreview {
         try? process.run()
     }
 
-    static func find(_ name: String) -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        return path.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
-
-    static func printError(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
-    }
+    /// Writes `text` to standard error, its control characters escaped.
+    static func printError(_ text: String) { Commands.printError(text) }
 }

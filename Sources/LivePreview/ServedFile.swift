@@ -1,5 +1,6 @@
 import FileAccess
 import Foundation
+import Report
 
 /// Which file of the output folder a request path names, and how it is served: only regular
 /// files inside the folder, never a hidden one (the cache, the shards, the history) and never
@@ -32,32 +33,11 @@ enum ServedFile {
             return FileKind.of(index) == .regular ? .file(path: index, type: "text/html; charset=utf-8") : .notFound
         case .regular:
             if components.last == "history.sqlite" { return .refused }
-            return .file(path: resolved, type: mediaType(resolved))
+            return .file(path: resolved, type: MediaType.of(resolved))
         case .missing:
             return .notFound
         default:
             return .refused
-        }
-    }
-
-    /// The media type of a report file, by its extension.
-    static func mediaType(_ path: String) -> String {
-        switch path.split(separator: ".").last?.lowercased() {
-        case "html": "text/html; charset=utf-8"
-        case "css": "text/css; charset=utf-8"
-        case "js": "text/javascript; charset=utf-8"
-        case "json": "application/json"
-        case "csv": "text/csv; charset=utf-8"
-        case "png": "image/png"
-        case "svg": "image/svg+xml"
-        case "pdf": "application/pdf"
-        case "jpg", "jpeg": "image/jpeg"
-        case "gif": "image/gif"
-        case "webp": "image/webp"
-        case "woff2": "font/woff2"
-        case "woff": "font/woff"
-        case "ttf": "font/ttf"
-        default: "application/octet-stream"
         }
     }
 }

@@ -265,7 +265,7 @@ public enum Commands {
     }
 
     /// Writes `text` and a line feed to standard error, its control characters escaped.
-    static func printError(_ text: String) {
+    public static func printError(_ text: String) {
         FileHandle.standardError.write(Data((TerminalText.escaped(text) + "\n").utf8))
     }
 }

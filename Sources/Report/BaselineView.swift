@@ -63,8 +63,7 @@ extension BaselineView {
     /// The `src` of one image of a comparison: its file, or its bytes when the page stands alone.
     static func source(_ path: String, in figure: FigureComparison) -> [HTML.Attribute] {
         if let bytes = figure.embedded[path] {
-            let type = path.hasSuffix(".svg") ? "image/svg+xml" : "image/png"
-            return [.init("src", "data:\(type);base64," + bytes.base64EncodedString())]
+            return [.init("src", "data:\(MediaType.of(path));base64," + bytes.base64EncodedString())]
         }
         return [.init("src", path), .init("loading", "lazy")]
     }

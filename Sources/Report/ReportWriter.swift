@@ -222,7 +222,7 @@ public enum ReportWriter {
     /// an embedded figure links to itself and opens in a CSS-only lightbox (`:target`), closed by
     /// a click anywhere, which goes to its caption.
     static func figure(_ figure: FigureReference, block: String, data: String? = nil) -> HTML {
-        let type = figure.path.hasSuffix(".svg") ? "image/svg+xml" : "image/png"
+        let type = MediaType.of(figure.path)
         let source = figure.embeddedPNG.map { "data:\(type);base64," + $0.base64EncodedString() } ?? figure.path
         var image = HTML.element(
             "img",

@@ -166,9 +166,7 @@ extension NotebookCommand {
         @Flag(help: "Open the index in the browser.")
         var open = false
 
-        @Option(name: [.customShort("p"), .customLong("param")],
-                help: ArgumentHelp("Override a block option, as for run.", valueName: "KEY=VALUE"))
-        var overrides: [String] = []
+        @OptionGroup var inputs: InputOptions
 
         @Option(name: .shortAndLong, help: "Run up to N blocks at once (default: the number of cores).")
         var jobs: Int?
@@ -176,8 +174,6 @@ extension NotebookCommand {
         @Flag(help: "Pass raw HTML in the prose through instead of escaping it.")
         var allowHTML = false
 
-        @Option(help: ArgumentHelp("Also read data files and images from this folder or file. Repeatable.", valueName: "DIR"))
-        var allowRead: [String] = []
 
         @Flag(name: .shortAndLong, help: "Print nothing but errors and the address.")
         var quiet = false
@@ -186,8 +182,8 @@ extension NotebookCommand {
 
         func run() throws {
             let status = LivePreview.watch(LivePreview.Options(
-                run: Commands.RunOptions(paths: notebooks, outputDirectory: output, overrides: overrides, allowHTML: allowHTML,
-                                         quiet: quiet, jobs: jobs, allowRead: allowRead, budget: try limits.budget()),
+                run: Commands.RunOptions(paths: notebooks, outputDirectory: output, overrides: inputs.overrides, allowHTML: allowHTML,
+                                         quiet: quiet, jobs: jobs, allowRead: inputs.allowRead, budget: try limits.budget()),
                 port: port, open: open))
             if status != 0 { throw ExitCode(status) }
         }
@@ -207,9 +203,7 @@ extension NotebookCommand {
         @Argument(help: "Notebook files (Markdown).")
         var notebooks: [String]
 
-        @Option(name: [.customShort("p"), .customLong("param")],
-                help: ArgumentHelp("Override a block option, as for run.", valueName: "KEY=VALUE"))
-        var overrides: [String] = []
+        @OptionGroup var inputs: InputOptions
 
         @OptionGroup var sweep: SweepOptions
 
@@ -222,15 +216,13 @@ extension NotebookCommand {
         @Flag(help: "One JSON object per job and line (JSON Lines) instead of a table.")
         var json = false
 
-        @Option(help: ArgumentHelp("Also read data files and images from this folder or file. Repeatable.", valueName: "DIR"))
-        var allowRead: [String] = []
 
         @OptionGroup var limits: LimitOptions
 
         func run() throws {
             let status = Commands.plan(Commands.PlanOptions(
-                request: LoadRequest(paths: notebooks, overrides: overrides, sweeps: sweep.sweeps, sweepMode: sweep.sweepMode,
-                                     maxPoints: sweep.maxPoints, allowRead: allowRead, budget: try limits.budget()),
+                request: LoadRequest(paths: notebooks, overrides: inputs.overrides, sweeps: sweep.sweeps, sweepMode: sweep.sweepMode,
+                                     maxPoints: sweep.maxPoints, allowRead: inputs.allowRead, budget: try limits.budget()),
                 outputDirectory: output, shards: shards, json: json))
             if status != 0 { throw ExitCode(status) }
         }
@@ -292,9 +284,7 @@ extension NotebookCommand {
         @Option(name: .shortAndLong, help: "Folder for the shards' results and the reports (on a shared file system).")
         var output = "output"
 
-        @Option(name: [.customShort("p"), .customLong("param")],
-                help: ArgumentHelp("Override a block option, as for run.", valueName: "KEY=VALUE"))
-        var overrides: [String] = []
+        @OptionGroup var inputs: InputOptions
 
         @OptionGroup var sweep: SweepOptions
 
@@ -325,8 +315,6 @@ extension NotebookCommand {
         @Flag(help: "Write one HTML file with figures, stylesheet and math embedded.")
         var selfContained = false
 
-        @Option(help: ArgumentHelp("Also read data files and images from this folder or file. Repeatable.", valueName: "DIR"))
-        var allowRead: [String] = []
 
         @Flag(name: .shortAndLong, help: "Print nothing but errors.")
         var quiet = false
@@ -339,8 +327,8 @@ extension NotebookCommand {
         func run() throws {
             let status = Commands.slurm(Commands.SlurmOptions(
                 run: Commands.RunOptions(
-                    paths: notebooks, outputDirectory: output, overrides: overrides, quiet: quiet, noCache: noCache,
-                    selfContained: selfContained, allowRead: allowRead, sweeps: sweep.sweeps, sweepMode: sweep.sweepMode,
+                    paths: notebooks, outputDirectory: output, overrides: inputs.overrides, quiet: quiet, noCache: noCache,
+                    selfContained: selfContained, allowRead: inputs.allowRead, sweeps: sweep.sweeps, sweepMode: sweep.sweepMode,
                     maxPoints: sweep.maxPoints, budget: try limits.budget()),
                 shards: shards, partition: partition, time: time, cpusPerTask: cpusPerTask, account: account,
                 submit: submit, wait: wait, executable: executable))
@@ -376,9 +364,7 @@ extension NotebookCommand {
         @Option(help: ArgumentHelp("Folder for the run's full reports.", valueName: "DIR"))
         var reports = "output"
 
-        @Option(name: [.customShort("p"), .customLong("param")],
-                help: ArgumentHelp("Override a block option, as for run.", valueName: "KEY=VALUE"))
-        var overrides: [String] = []
+        @OptionGroup var inputs: InputOptions
 
         @Option(name: .shortAndLong, help: "Run up to N blocks at once (default: the number of cores).")
         var jobs: Int?
@@ -386,8 +372,6 @@ extension NotebookCommand {
         @Flag(help: "Run every block, ignoring and not updating the result cache.")
         var noCache = false
 
-        @Option(help: ArgumentHelp("Also read data files and images from this folder or file. Repeatable.", valueName: "DIR"))
-        var allowRead: [String] = []
 
         @Flag(name: .shortAndLong, help: "Print nothing but errors.")
         var quiet = false
@@ -398,8 +382,8 @@ extension NotebookCommand {
 
         func run() throws {
             let status = Commands.baseline(Commands.BaselineWriteOptions(
-                run: Commands.RunOptions(paths: notebooks, outputDirectory: reports, overrides: overrides, quiet: quiet,
-                                         jobs: jobs, noCache: noCache, allowRead: allowRead, sweeps: sweep.sweeps,
+                run: Commands.RunOptions(paths: notebooks, outputDirectory: reports, overrides: inputs.overrides, quiet: quiet,
+                                         jobs: jobs, noCache: noCache, allowRead: inputs.allowRead, sweeps: sweep.sweeps,
                                          sweepMode: sweep.sweepMode, maxPoints: sweep.maxPoints, budget: try limits.budget()),
                 baseline: output, update: update, figures: !noFigures))
             if status != 0 { throw ExitCode(status) }
@@ -484,6 +468,17 @@ struct SweepOptions: ParsableArguments {
 
     @Option(help: "The most points one notebook's sweep may have.")
     var maxPoints = LoadRequest.defaultMaxPoints
+}
+
+/// The `-p` overrides and `--allow-read` places of the commands that load notebooks as `run` does
+/// (`plan`, `slurm`, `watch`, `baseline`).
+struct InputOptions: ParsableArguments {
+    @Option(name: [.customShort("p"), .customLong("param")],
+            help: ArgumentHelp("Override a block option, as for run.", valueName: "KEY=VALUE"))
+    var overrides: [String] = []
+
+    @Option(help: ArgumentHelp("Also read data files and images from this folder or file. Repeatable.", valueName: "DIR"))
+    var allowRead: [String] = []
 }
 
 /// Comparing the reports with a baseline, shared by `run` and `merge`.

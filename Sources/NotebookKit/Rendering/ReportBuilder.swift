@@ -277,16 +277,10 @@ enum ReportBuilder {
         return pieces.joined(separator: marker)
     }
 
-    /// The media type of an image file, by its extension.
+    /// The media type of an image file, by its extension (PNG when it is not an image's).
     static func imageType(_ path: String) -> String {
-        switch path.split(separator: ".").last?.lowercased() {
-        case "jpg", "jpeg": return "image/jpeg"
-        case "gif": return "image/gif"
-        case "webp": return "image/webp"
-        case "svg": return "image/svg+xml"
-        case "avif": return "image/avif"
-        default: return "image/png"
-        }
+        let type = MediaType.of(path)
+        return type.hasPrefix("image/") ? type : "image/png"
     }
 
     /// `2026-11-23T16:05:00Z`, or `2026-11-23T16:05:00.125Z` with `fractionalSeconds`.

@@ -2,7 +2,7 @@ import Foundation
 
 /// Runs an external program to its end and collects what it printed: the Slurm client commands
 /// and git.
-enum ChildProcess {
+public enum ChildProcess {
     /// What a finished program left.
     struct Outcome {
         var status: Int32
@@ -30,7 +30,7 @@ enum ChildProcess {
     }
 
     /// The first executable `name` on the PATH.
-    static func find(_ name: String) -> String? {
+    public static func find(_ name: String) -> String? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         for folder in path.split(separator: ":") where !folder.isEmpty {
             let candidate = "\(folder)/\(name)"
