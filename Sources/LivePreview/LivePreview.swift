@@ -111,6 +111,11 @@ public enum LivePreview {
         var options = run
         options.noHistory = true
         let status = Commands.run(options)
+        if status == 130 || status == 143 {
+            // Ctrl-C (or SIGTERM) during a run stops the run, then the preview.
+            printError("notebook watch: stopped")
+            exit(0)
+        }
         if status == 2 {
             hub.publishProblems("notebook run stopped before writing the reports (exit status 2); see the terminal")
             return

@@ -78,7 +78,7 @@ struct WatchTests {
             }
             #expect(get(root + "nothing-here")?.status == 404)
         }
-        #expect(!result.signaled || result.status == SIGINT, "\(result)")
+        #expect(!result.signaled && result.status == 0 && result.stderr.contains("notebook watch: stopped"), "Ctrl-C stops it cleanly: \(result)")
         #expect(result.stderr.contains("w.md:5: error: 'steps'"), "the terminal shows the problems too: \(result)")
     }
 
