@@ -53,6 +53,9 @@ public struct BlockContext: Sendable {
     public var readScope: ReadScope
     /// How much the block may allocate and read.
     public var budget: MemoryBudget
+    /// The files the blocks this one reads (`data: {block: ID}`) wrote, by path relative to the
+    /// report folder (`data/ecg.csv`); `nil` while the notebook is checked, before they ran.
+    public var producedFiles: [String: Data]?
 
     /// Creates a context; `readScope` defaults to the notebook's project (its git work tree, else
     /// its folder).
@@ -61,6 +64,18 @@ public struct BlockContext: Sendable {
         self.blockID = blockID
         self.readScope = readScope ?? ReadScope(notebookDirectory: notebookDirectory)
         self.budget = budget
+    }
+
+    /// The table a `data: {block: ID, ...}` option names, with its chosen columns; `nil` while the
+    /// notebook is checked (the producer has not run yet: the runner makes the block again, with
+    /// the producer's files, before it runs it).
+    ///
+    /// - Throws: an `OptionError` at `position` when the producer wrote no such table, or the
+    ///   table lacks a chosen column.
+    public func table(_ reference: BlockDataReference, textColumns: Set<String> = [], option: String,
+                      at position: SourcePosition) throws(OptionError) -> CSVTable? {
+        guard let producedFiles else { return nil }
+        return try reference.read(from: producedFiles, textColumns: textColumns, option: option, at: position)
     }
 
     /// The data file a block option names (`data: {csv: path}`), resolved inside the read scope:

@@ -31,7 +31,7 @@ struct BlockSchedulerTests {
     func concurrency(workers: Int) {
         let occupancy = Occupancy()
         let jobs = Array(0..<9)
-        let scheduler = BlockScheduler<Int, Int>(jobs: jobs, timeLimits: jobs.map { _ in nil }, concurrency: workers) { job, _ in
+        let scheduler = BlockScheduler<Int, Int>(jobs: jobs, timeLimits: jobs.map { _ in nil }, concurrency: workers) { job, _, _ in
             occupancy.enter(job)
             Thread.sleep(forTimeInterval: 0.002 * Double(9 - job))
             occupancy.leave()
@@ -56,7 +56,7 @@ struct BlockSchedulerTests {
     @Test("stopAll stops the running jobs through their monitors and skips the rest")
     func stopAll() {
         let jobs = Array(0..<6)
-        let scheduler = BlockScheduler<Int, Int>(jobs: jobs, timeLimits: jobs.map { _ in nil }, concurrency: 2) { job, monitor in
+        let scheduler = BlockScheduler<Int, Int>(jobs: jobs, timeLimits: jobs.map { _ in nil }, concurrency: 2) { job, monitor, _ in
             // Runs until stopped, then says it did not finish.
             var count = 0
             while monitor.report(done: count, total: nil, unit: "loops") { count += 1; Thread.sleep(forTimeInterval: 0.001) }
@@ -79,7 +79,7 @@ struct BlockSchedulerTests {
 
     @Test("each job's monitor carries its time limit")
     func timeLimits() {
-        let scheduler = BlockScheduler<Int, Double>(jobs: [0, 1], timeLimits: [nil, 0.5], concurrency: 1) { _, monitor in
+        let scheduler = BlockScheduler<Int, Double>(jobs: [0, 1], timeLimits: [nil, 0.5], concurrency: 1) { _, monitor, _ in
             monitor.timeout ?? -1
         }
         scheduler.start()

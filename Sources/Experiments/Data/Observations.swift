@@ -24,14 +24,15 @@ public struct Observations: Sendable, Equatable {
             && zip(lhs.columns, rhs.columns).allSatisfy { $0.name == $1.name && $0.values == $1.values }
     }
 
-    /// Reads a `data` option: inline columns or a CSV file, with a time column `t` and columns
-    /// named after states. `file` is the CSV file `value` names, already resolved by the block's
-    /// ``BlockContext/dataFile(_:option:at:)``.
+    /// Reads a `data` option: inline columns, a CSV file or another block's table, with a time
+    /// column `t` and columns named after states. `file` is the CSV file `value` names, already
+    /// resolved by the block's ``BlockContext/dataFile(_:option:at:)``; `table` is the block's
+    /// table `value` names, read by ``BlockContext/table(_:textColumns:option:at:)``.
     ///
     /// - Throws: an `OptionError` at `line` naming the problem (unknown column, no `t`, times not
     ///   increasing, unreadable CSV with its line); no message quotes the file's text.
     public static func load(
-        _ value: ColumnsValue, states: [String], option: String, line: Int, file: URL?, sizeLimit: Int = .max
+        _ value: ColumnsValue, states: [String], option: String, line: Int, file: URL?, table: CSVTable? = nil, sizeLimit: Int = .max
     ) throws(OptionError) -> Observations {
         let position = SourcePosition(line: line)
         var columns: [(name: String, values: [Double?])]
@@ -54,6 +55,13 @@ public struct Observations: Sendable, Equatable {
                 throw OptionError("'\(option).csv': \(error.description)", at: position)
             }
             origin = "'\(path)'"
+            shown = { CSVTable.isPlainName($0) ? $0 : nil }
+        case let .block(reference):
+            guard let table else {
+                throw OptionError("'\(option).block': \(reference.shown) has not run yet", at: position)
+            }
+            columns = table.columns
+            origin = reference.shown
             shown = { CSVTable.isPlainName($0) ? $0 : nil }
         }
         guard let timeIndex = columns.firstIndex(where: { $0.name == "t" }) else {

@@ -214,7 +214,7 @@ public struct OptionSchema: Sendable {
                 RecordField(spec.name, given[spec.name] ?? defaultValue?[field: spec.name] ?? spec.defaultValue ?? .null)
             })
         case .columns:
-            return try decodeColumns(node, name: name, in: blockName)
+            return try decodeColumns(node, name: name, in: blockName, positions: &positions)
         case .tolerance:
             return try decodeTolerance(node, name: name, in: blockName, positions: &positions)
         case let .map(valueType):
@@ -320,10 +320,14 @@ public struct OptionSchema: Sendable {
         return .record(fields)
     }
 
-    private static func decodeColumns(_ node: OptionNode, name: String, in blockName: String) throws(OptionErrors) -> OptionValue {
-        let shape = "'\(name)' in \(blockName) must be columns of numbers ({t: [...], x1: [...]}) or {csv: path}"
+    private static func decodeColumns(_ node: OptionNode, name: String, in blockName: String,
+                                      positions: inout [String: SourcePosition]) throws(OptionErrors) -> OptionValue {
+        let shape = "'\(name)' in \(blockName) must be columns of numbers ({t: [...], x1: [...]}), {csv: path} or {block: ID}"
         guard case let .mapping(entries, _) = node, !entries.isEmpty else {
             throw OptionErrors([OptionError("\(shape), not \(node.summary)", at: node.position)])
+        }
+        if entries.contains(where: { $0.key == "block" }) {
+            return try decodeBlockReference(entries, name: name, in: blockName, positions: &positions)
         }
         if entries.count == 1, entries[0].key == "csv" {
             guard case let .scalar(path, _, _) = entries[0].value, !path.isEmpty else {
@@ -363,6 +367,46 @@ public struct OptionSchema: Sendable {
             }
             length = length ?? (entry.key, items.count)
             fields.append(RecordField(entry.key, .list(values)))
+        }
+        if !errors.isEmpty { throw OptionErrors(errors) }
+        return .record(fields)
+    }
+
+    /// `{block: ID, table: NAME, columns: [names] or {new: old}}`: a table another block writes.
+    private static func decodeBlockReference(_ entries: [OptionEntry], name: String, in blockName: String,
+                                             positions: inout [String: SourcePosition]) throws(OptionErrors) -> OptionValue {
+        var fields = [RecordField]()
+        var errors = [OptionError]()
+        func word(_ node: OptionNode, _ key: String) -> String? {
+            guard case let .scalar(text, _, _) = node, !text.isEmpty, !text.contains("/"), !text.contains("\n") else {
+                errors.append(OptionError("'\(name).\(key)' in \(blockName) must be a name, not \(node.summary)", at: node.position))
+                return nil
+            }
+            return text
+        }
+        for entry in entries {
+            positions["\(name).\(entry.key)"] = entry.value.position
+            switch entry.key {
+            case "block", "table":
+                if let text = word(entry.value, entry.key) { fields.append(RecordField(entry.key, .text(text))) }
+            case "columns":
+                switch entry.value {
+                case let .sequence(items, _) where !items.isEmpty:
+                    var names = [OptionValue]()
+                    for item in items { if let text = word(item, "columns") { names.append(.text(text)) } }
+                    fields.append(RecordField("columns", .list(names)))
+                case let .mapping(renamed, _) where !renamed.isEmpty:
+                    var pairs = [RecordField]()
+                    for pair in renamed { if let text = word(pair.value, "columns.\(pair.key)") { pairs.append(RecordField(pair.key, .text(text))) } }
+                    fields.append(RecordField("columns", .record(pairs)))
+                default:
+                    errors.append(OptionError("'\(name).columns' in \(blockName) must be a list of column names ([t, z]) or new names for them ({t: t, x: z}), not \(entry.value.summary)",
+                                              at: entry.value.position))
+                }
+            default:
+                errors.append(OptionError("unknown key '\(name).\(entry.key)' in \(blockName): data from a block takes block, table and columns"
+                    + Suggestion.didYouMean(entry.key, in: ["block", "table", "columns"]), at: entry.keyPosition))
+            }
         }
         if !errors.isEmpty { throw OptionErrors(errors) }
         return .record(fields)

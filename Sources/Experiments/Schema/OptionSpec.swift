@@ -130,17 +130,24 @@ extension Option where Value == ColumnsValue? {
     }
 }
 
-/// The value of a `.columns` option: inline columns, or the path of a CSV file.
+/// The value of a `.columns` option: inline columns, the path of a CSV file, or a table another
+/// block writes.
 public enum ColumnsValue: Sendable, Equatable {
     /// Columns given in the block, in source order; `nil` entries are missing values.
     case inline([(name: String, values: [Double?])])
     /// A CSV file, relative to the notebook.
     case csv(path: String)
+    /// A table written by another block of the notebook (`{block: ID, ...}`).
+    case block(BlockDataReference)
 
     init?(option: OptionValue) {
         guard case let .record(fields) = option else { return nil }
         if fields.count == 1, fields[0].name == "csv", case let .text(path) = fields[0].value {
             self = .csv(path: path)
+            return
+        }
+        if let reference = BlockDataReference(option: option) {
+            self = .block(reference)
             return
         }
         var columns = [(name: String, values: [Double?])]()
@@ -154,6 +161,7 @@ public enum ColumnsValue: Sendable, Equatable {
     public static func == (lhs: ColumnsValue, rhs: ColumnsValue) -> Bool {
         switch (lhs, rhs) {
         case let (.csv(a), .csv(b)): return a == b
+        case let (.block(a), .block(b)): return a == b
         case let (.inline(a), .inline(b)):
             return a.count == b.count && zip(a, b).allSatisfy { $0.name == $1.name && $0.values == $1.values }
         default: return false

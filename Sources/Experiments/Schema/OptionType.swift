@@ -46,7 +46,7 @@ public indirect enum OptionType: Sendable {
         case let .list(element, _): return "list of (\(element.description))"
         case let .record(fields): return "map {" + fields.map { "\($0.name): \($0.type.description)" }.joined(separator: ", ") + "}"
         case .tolerance: return "{rtol: number ≥ 0, atol: number ≥ 0}, and/or a map {metric: {rtol, atol}}"
-        case .columns: return "columns {t: [numbers], <state>: [numbers]} or {csv: path}"
+        case .columns: return "columns {t: [numbers], <state>: [numbers]}, {csv: path} or {block: ID}"
         case let .map(value): return "map {name: \(value.description)}"
         case let .numberOrMap(bounds): return "\(bounds.description), or a map {state: \(bounds.description)}"
         case let .figures(words): return "list of " + words.joined(separator: ", ") + " (each may name its states: {phase: [x, z]})"

@@ -37,6 +37,10 @@ struct SystemExperiment<Field: JacobianField & DifferentiableField>: Sendable {
     let fit: FitOptions.Settings?
     /// The CSV file of the observations, when `data` names one.
     let dataFile: URL?
+    /// Whether the observations are another block's table, not read yet (while checking).
+    let awaitsData: Bool
+    /// Whether the block has observations, read or still to read.
+    var hasObservations: Bool { observations != nil || awaitsData }
 
     /// The most states a stiff (Rosenbrock) solve takes: its dense factorisation of 3000 states
     /// costs about 10⁹ operations a step.
@@ -63,8 +67,8 @@ struct SystemExperiment<Field: JacobianField & DifferentiableField>: Sendable {
     var metricNames: [String] {
         var names = stateNames.map { "final.\($0)" } + ["steps", "nfe", "rejected"]
         if case .stiff = settings.family { names.append("jacobian_evaluations") }
-        if observations != nil { names += ["data.max_abs_error", "data.rmse"] }
-        if fit != nil, observations != nil, !isStiff {
+        if hasObservations { names += ["data.max_abs_error", "data.rmse"] }
+        if fit != nil, hasObservations, !isStiff {
             names += ["loss.initial", "loss.final"] + parameterNames.map { "param.\($0)" } + ["epochs", "gradient_evaluations"]
         }
         return names
@@ -118,9 +122,15 @@ struct SystemExperiment<Field: JacobianField & DifferentiableField>: Sendable {
         } else {
             dataFile = nil
         }
-        if let columns = options[SystemOptionSet.data] {
+        var table: CSVTable?
+        if case let .block(reference)? = options[SystemOptionSet.data] {
+            table = try context.table(reference, option: "data", at: options.position(of: "data.block"))
+        }
+        // Another block's table is read when that block has run: the runner makes this block again then.
+        awaitsData = table == nil && { if case .block? = options[SystemOptionSet.data] { true } else { false } }()
+        if let columns = options[SystemOptionSet.data], !awaitsData {
             let loaded = try Observations.load(columns, states: stateNames, option: "data", line: options.line(of: "data"),
-                                               file: dataFile, sizeLimit: context.budget.dataSizeLimit)
+                                               file: dataFile, table: table, sizeLimit: context.budget.dataSizeLimit)
             if case .fixedStep = settings.family {
                 for time in loaded.times
                 where SolveSettings.gridIndex(of: time, start: settings.startTime, h: settings.stepSize, steps: settings.steps) == nil {
@@ -153,8 +163,8 @@ struct SystemExperiment<Field: JacobianField & DifferentiableField>: Sendable {
                                      advice: "use an explicit method or fewer states", at: options.position(of: "solver"))
         }
         if fit != nil {
-            guard observations != nil else {
-                throw OptionError("'fit' needs observations: add data: {t: [...], <state>: [...]} or data: {csv: path}", at: options.position(of: "fit"))
+            guard hasObservations else {
+                throw OptionError("'fit' needs observations: add data: {t: [...], <state>: [...]}, data: {csv: path} or data: {block: ID}", at: options.position(of: "fit"))
             }
             if case .stiff = settings.family {
                 throw OptionError("'fit' backpropagates through explicit Runge–Kutta steps: choose a fixed-step or adaptive explicit solver (\(SolverCatalog.phrase(.stiff)) is not differentiated yet)",
@@ -177,6 +187,7 @@ struct SystemExperiment<Field: JacobianField & DifferentiableField>: Sendable {
     /// Solves (or fits), every solve stopping within a fraction of a second when `monitor` says
     /// so (a time limit, Ctrl-C, `--fail-fast`).
     func run(monitor: RunMonitor) throws(BlockFailure) -> Artifacts {
+        guard !awaitsData else { throw BlockFailure("its data is another block's table, which was not read: the block must be run by the notebook runner") }
         var experiment = self
         experiment.settings.interruption = SolveInterruption { monitor.shouldStop }
         return try experiment.runStoppable(monitor: monitor)
@@ -254,6 +265,7 @@ struct SystemExperiment<Field: JacobianField & DifferentiableField>: Sendable {
         parameterNames = other.parameterNames
         fit = nil
         dataFile = other.dataFile
+        awaitsData = other.awaitsData
     }
 
     /// Solves `field` and builds the figures, CSVs, metrics and log.

@@ -60,8 +60,43 @@ public struct ExperimentBlock: Sendable {
     public let line: Int
     /// Options after defaults and overrides.
     public let options: ResolvedOptions
-    /// The configured experiment, ready to run.
+    /// The configured experiment, ready to run (for a block that reads other blocks' tables: once
+    /// ``reading(_:)`` made it again with their files).
     public let experiment: any ExperimentKind
+    /// The tables of other blocks it reads (`data: {block: ID}`), each with its option's name.
+    public let inputs: [(option: String, reference: BlockDataReference)]
+    /// The kind, to make the experiment again with its inputs' files.
+    let kindType: any ExperimentKind.Type
+    /// Where the block sits, as its kind saw it.
+    let context: BlockContext
+
+    /// A block of `kindType` made from `options` in `context`.
+    init(kindType: any ExperimentKind.Type, line: Int, options: ResolvedOptions, experiment: any ExperimentKind, context: BlockContext) {
+        kind = kindType.name
+        self.kindType = kindType
+        self.line = line
+        self.options = options
+        self.experiment = experiment
+        self.context = context
+        inputs = BlockDataReference.references(in: options, schema: kindType.schema)
+    }
+
+    /// The ids of the blocks it reads, each once, in the order its options name them.
+    public var inputBlocks: [String] {
+        var seen = Set<String>()
+        return inputs.map(\.reference.block).filter { seen.insert($0).inserted }
+    }
+
+    /// The block made again with the files its input blocks wrote (paths relative to the report
+    /// folder), so that its kind reads and checks their tables.
+    ///
+    /// - Throws: the kind's `OptionError` when a table is missing or does not fit the block.
+    public func reading(_ files: [String: Data]) throws(OptionError) -> ExperimentBlock {
+        var context = context
+        context.producedFiles = files
+        let experiment = try kindType.init(options: options, context: context)
+        return ExperimentBlock(kindType: kindType, line: line, options: options, experiment: experiment, context: context)
+    }
 
     /// The block id.
     public var id: String { options.id }

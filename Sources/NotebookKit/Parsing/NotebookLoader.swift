@@ -318,6 +318,10 @@ final class BlockResolver {
         }
         if diagnostics.isEmpty {
             let blocks = cells.compactMap { cell -> ExperimentBlock? in if case let .block(block) = cell { block } else { nil } }
+            diagnostics += BlockDependencies.problems(blocks, file: path)
+        }
+        if diagnostics.isEmpty {
+            let blocks = cells.compactMap { cell -> ExperimentBlock? in if case let .block(block) = cell { block } else { nil } }
             diagnostics += ProseValueCheck.problems(notebook.proseValues, blocks: blocks).map {
                 Diagnostic(file: path, line: $0.line, column: $0.column, message: $0.message)
             }
@@ -368,7 +372,7 @@ final class BlockResolver {
                                        readScope: notebook.readScope, budget: budget)
             do {
                 let experiment = try raw.kind.init(options: options, context: context)
-                result = .success(ExperimentBlock(kind: raw.kind.name, line: raw.line, options: options, experiment: experiment))
+                result = .success(ExperimentBlock(kindType: raw.kind, line: raw.line, options: options, experiment: experiment, context: context))
             } catch {
                 result = .failure(Diagnostics([Self.diagnostic(error, file: path)]))
             }

@@ -22,7 +22,7 @@ struct RunPlan: Sendable {
         /// The cache key without the build: what the result depends on.
         let identity: CacheKey
         /// The block, as at its first location.
-        let block: ExperimentBlock
+        var block: ExperimentBlock
         /// The kind's own estimate of the work.
         let cost: Double
         /// `stem: id {kind}`, or `stem [point]: id {kind}`, as progress lines name it.
@@ -33,6 +33,8 @@ struct RunPlan: Sendable {
         let cacheable: Bool
         /// Why the key could not include a data file's contents (it could not be read then).
         let keyProblem: String?
+        /// The jobs whose tables it reads (`data: {block: ID}`): it runs after them.
+        let inputs: [Int]
     }
 
     /// The notebooks, each with its points.
@@ -59,17 +61,31 @@ struct RunPlan: Sendable {
             var points = [[Int]]()
             for (pointIndex, point) in swept.points.enumerated() {
                 description += "point \(point.name ?? "-")\n"
-                var positions = [Int]()
-                for (position, block) in point.notebook.blocks.enumerated() {
-                    let location = Location(notebook: notebookIndex, point: pointIndex, position: position)
-                    let identity: CacheKey
-                    var problem: String?
+                // Identities in an order where a block's inputs come first: a block's identity
+                // includes those of the blocks it reads.
+                let blocks = point.notebook.blocks
+                let inputs = BlockDependencies.inputs(of: blocks)
+                var identities = [CacheKey?](repeating: nil, count: blocks.count)
+                var problems = [String?](repeating: nil, count: blocks.count)
+                for position in BlockDependencies.order(blocks) ?? Array(blocks.indices) {
+                    let block = blocks[position]
                     do {
-                        identity = try CacheKey(block: block, programVersion: programVersion, build: nil, digests: &digests)
+                        var key = try CacheKey(block: block, programVersion: programVersion, build: nil, digests: &digests)
+                        for input in inputs[position] {
+                            key = key.reading(blocks[input].id, identity: identities[input])
+                            if problems[input] != nil { problems[position] = "the block it reads (\(blocks[input].id)) cannot be keyed" }
+                        }
+                        identities[position] = key
                     } catch {
-                        problem = error.message
-                        identity = CacheKey(text: "unkeyable \(swept.base.path) \(point.name ?? "-") \(block.id)\n")
+                        problems[position] = error.message
                     }
+                }
+                var positions = [Int]()
+                for (position, block) in blocks.enumerated() {
+                    let location = Location(notebook: notebookIndex, point: pointIndex, position: position)
+                    let problem = problems[position]
+                    let identity = problem == nil ? identities[position]!
+                        : CacheKey(text: "unkeyable \(swept.base.path) \(point.name ?? "-") \(block.id)\n")
                     let cacheable = block.options[CommonOptions.cache] && problem == nil
                     if let existing = byIdentity[identity.text] {
                         pending[existing].locations.append(location)
@@ -88,8 +104,13 @@ struct RunPlan: Sendable {
             index.append(points)
         }
         for entry in pending {
+            // The jobs of the blocks it reads, at its first location (equal identities read equal inputs).
+            let first = entry.locations[0]
+            let blocks = notebooks[first.notebook].points[first.point].notebook.blocks
+            let inputs = BlockDependencies.inputs(of: blocks)[first.position].map { index[first.notebook][first.point][$0] }
             jobs.append(Job(identity: entry.identity, block: entry.block, cost: max(entry.block.experiment.estimatedCost, 1),
-                            label: entry.label, locations: entry.locations, cacheable: entry.cacheable, keyProblem: entry.problem))
+                            label: entry.label, locations: entry.locations, cacheable: entry.cacheable, keyProblem: entry.problem,
+                            inputs: inputs))
         }
         self.jobs = jobs
         jobIndex = index

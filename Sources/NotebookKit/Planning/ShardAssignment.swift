@@ -4,6 +4,36 @@
 /// depends only on the plan, never on the cache or the machine, so every shard of a run computes
 /// the same one and together they cover every job exactly once.
 enum ShardAssignment {
+    /// The 0-based shard of each job, for `count` shards; jobs linked through `together` (for each
+    /// job, the jobs whose tables it reads) go to the same shard, as one unit of their summed cost.
+    static func assign(costs: [Double], identities: [String], together: [[Int]], count: Int) -> [Int] {
+        precondition(costs.count == identities.count && costs.count == together.count)
+        // Union–find over the links: each group is assigned as one job.
+        var parent = Array(costs.indices)
+        func root(_ job: Int) -> Int {
+            var job = job
+            while parent[job] != job { parent[job] = parent[parent[job]]; job = parent[job] }
+            return job
+        }
+        for (job, linked) in together.enumerated() {
+            for other in linked { parent[root(other)] = root(job) }
+        }
+        var groupOf = [Int: Int](), groupCosts = [Double](), groupIdentities = [String]()
+        for job in costs.indices {
+            let leader = root(job)
+            if let group = groupOf[leader] {
+                groupCosts[group] += costs[job]
+                groupIdentities[group] = min(groupIdentities[group], identities[job])
+            } else {
+                groupOf[leader] = groupCosts.count
+                groupCosts.append(costs[job])
+                groupIdentities.append(identities[job])
+            }
+        }
+        let groupShards = assign(costs: groupCosts, identities: groupIdentities, count: count)
+        return costs.indices.map { groupShards[groupOf[root($0)]!] }
+    }
+
     /// The 0-based shard of each job, for `count` shards.
     static func assign(costs: [Double], identities: [String], count: Int) -> [Int] {
         precondition(costs.count == identities.count && count >= 1)

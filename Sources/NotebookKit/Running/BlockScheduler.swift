@@ -1,8 +1,9 @@
 import Experiments
 import Foundation
 
-/// Runs independent jobs on up to `concurrency` worker threads, starting them in the order given,
-/// and hands their endings back one at a time, in whatever order they finish.
+/// Runs jobs on up to `concurrency` worker threads, starting them in the order given except that a
+/// job waits for the jobs it depends on to end, and hands their endings back one at a time, in
+/// whatever order they finish. A job's work gets the endings of the jobs it depends on.
 ///
 /// Each job gets a `RunMonitor` made when it starts, with its time limit; `stopAll` asks every
 /// running job to stop through its monitor and skips the jobs not started. Every job yields
@@ -18,24 +19,33 @@ final class BlockScheduler<Job: Sendable, Output: Sendable>: @unchecked Sendable
         case skipped
     }
 
-    /// The work of one job: its output, or `nil` when it was cut short by a stop.
-    typealias Work = @Sendable (Job, RunMonitor) -> Output?
+    /// The work of one job, given the endings of the jobs it depends on (in the order of its
+    /// dependencies): its output, or `nil` when it was cut short by a stop.
+    typealias Work = @Sendable (Job, RunMonitor, [Ending]) -> Output?
 
     private let jobs: [Job]
+    /// For each job, the indices of the jobs it waits for.
+    private let dependencies: [[Int]]
     private let timeLimits: [Double?]
     private let concurrency: Int
     private let work: Work
     private let condition = NSCondition()
     // Guarded by `condition`:
-    private var nextJob = 0
+    private var started: [Bool]
+    private var ended: [Ending?]
     private var monitors = [Int: RunMonitor]()
     private var endings = [(index: Int, ending: Ending)]()
     private var stopReason: String?
 
-    /// A scheduler of `jobs`, each with its time limit in seconds (`nil`: none).
-    init(jobs: [Job], timeLimits: [Double?], concurrency: Int, work: @escaping Work) {
+    /// A scheduler of `jobs`, each with its time limit in seconds (`nil`: none) and the indices of
+    /// the jobs it waits for (none by default; they must not form a cycle).
+    init(jobs: [Job], timeLimits: [Double?], dependencies: [[Int]]? = nil, concurrency: Int, work: @escaping Work) {
         precondition(jobs.count == timeLimits.count, "one time limit per job")
         self.jobs = jobs
+        self.dependencies = dependencies ?? Array(repeating: [], count: jobs.count)
+        precondition(self.dependencies.count == jobs.count, "one list of dependencies per job")
+        started = Array(repeating: false, count: jobs.count)
+        ended = Array(repeating: nil, count: jobs.count)
         self.timeLimits = timeLimits
         self.concurrency = max(1, min(concurrency, jobs.count))
         self.work = work
@@ -72,6 +82,7 @@ final class BlockScheduler<Job: Sendable, Output: Sendable>: @unchecked Sendable
         guard stopReason == nil else { return }
         stopReason = reason
         for monitor in monitors.values { monitor.stop(.cancelled(reason)) }
+        condition.broadcast()
     }
 
     /// Whether `stopAll` was called.
@@ -82,34 +93,42 @@ final class BlockScheduler<Job: Sendable, Output: Sendable>: @unchecked Sendable
     }
 
     private func workLoop() {
-        while let (index, monitor) = take() {
-            let output = work(jobs[index], monitor)
+        while let (index, monitor, inputs) = take() {
+            let output = work(jobs[index], monitor, inputs)
             condition.lock()
             monitors[index] = nil
-            endings.append((index, output.map { .finished($0) } ?? .stopped))
-            condition.signal()
+            let ending: Ending = output.map { .finished($0) } ?? .stopped
+            ended[index] = ending
+            endings.append((index, ending))
+            condition.broadcast()
             condition.unlock()
         }
     }
 
-    /// The next job to run with its monitor, or `nil` when there is none left; once the run is
-    /// stopping, the jobs left are ended as skipped instead.
-    private func take() -> (Int, RunMonitor)? {
+    /// The next job to run, with its monitor and the endings of the jobs it depends on: the first
+    /// not started whose dependencies have all ended, waiting for one when none is ready; `nil`
+    /// when there is none left. Once the run is stopping, the jobs left are ended as skipped.
+    private func take() -> (Int, RunMonitor, [Ending])? {
         condition.lock()
         defer { condition.unlock() }
-        guard nextJob < jobs.count else { return nil }
-        if stopReason != nil {
-            while nextJob < jobs.count {
-                endings.append((nextJob, .skipped))
-                nextJob += 1
+        while true {
+            if stopReason != nil {
+                for index in jobs.indices where !started[index] {
+                    started[index] = true
+                    ended[index] = .skipped
+                    endings.append((index, .skipped))
+                }
+                condition.broadcast()
+                return nil
             }
-            condition.broadcast()
-            return nil
+            if let index = jobs.indices.first(where: { !started[$0] && dependencies[$0].allSatisfy { ended[$0] != nil } }) {
+                started[index] = true
+                let monitor = RunMonitor(timeout: timeLimits[index])
+                monitors[index] = monitor
+                return (index, monitor, dependencies[index].map { ended[$0]! })
+            }
+            if !started.contains(false) { return nil }
+            condition.wait()
         }
-        let index = nextJob
-        nextJob += 1
-        let monitor = RunMonitor(timeout: timeLimits[index])
-        monitors[index] = monitor
-        return (index, monitor)
     }
 }

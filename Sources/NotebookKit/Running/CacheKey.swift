@@ -45,6 +45,12 @@ struct CacheKey: Sendable, Equatable {
         self.init(text: lines.joined(separator: "\n") + "\n")
     }
 
+    /// This key with a line for a block it reads: that block's identity (so that a change to the
+    /// producer's options or data makes this block's key change too).
+    func reading(_ block: String, identity: CacheKey?) -> CacheKey {
+        CacheKey(text: text + "reads block \(block): \(identity?.digest ?? "unkeyable")\n")
+    }
+
     /// This key (made without a build) with the build line added: the key the cache files it under.
     func withBuild(_ build: String?) -> CacheKey {
         guard let build else { return self }

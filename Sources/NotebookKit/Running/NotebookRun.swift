@@ -53,14 +53,20 @@ struct NotebookRun {
         let jobs = plan.jobs
         let selected: [Int]
         if let shard = options.shard {
-            let assignment = ShardAssignment.assign(costs: jobs.map(\.cost), identities: jobs.map(\.identity.digest), count: shard.count)
+            let assignment = ShardAssignment.assign(costs: jobs.map(\.cost), identities: jobs.map(\.identity.digest),
+                                                    together: jobs.map(\.inputs), count: shard.count)
             selected = jobs.indices.filter { assignment[$0] == shard.index - 1 }
         } else {
             selected = Array(jobs.indices)
         }
+        var slotOfJob = [Int: Int]()
+        for (slot, index) in selected.enumerated() { slotOfJob[index] = slot }
         let scheduler = BlockScheduler<Int, RenderedBlock>(
             jobs: selected, timeLimits: selected.map { jobs[$0].block.options[CommonOptions.timeout] },
-            concurrency: options.jobs ?? ProcessInfo.processInfo.activeProcessorCount) { index, monitor in work(index, monitor: monitor) }
+            dependencies: selected.map { jobs[$0].inputs.compactMap { slotOfJob[$0] } },
+            concurrency: options.jobs ?? ProcessInfo.processInfo.activeProcessorCount) { index, monitor, inputs in
+                work(index, monitor: monitor, inputs: inputs)
+            }
         let signals = SignalRecord()
         let trap = InterruptTrap { [display] signal in
             guard signals.record(signal) else {
@@ -150,8 +156,24 @@ struct NotebookRun {
     /// The work of one job, on a worker thread: the cached result when there is one to trust,
     /// else the block's run, rendered, and stored for next time when it succeeded. `nil` when the
     /// block was stopped before it finished.
-    private func work(_ index: Int, monitor: RunMonitor) -> RenderedBlock? {
-        let job = plan.jobs[index]
+    private func work(_ index: Int, monitor: RunMonitor, inputs: [Ending]) -> RenderedBlock? {
+        var job = plan.jobs[index]
+        // A block that reads other blocks' tables runs only when they succeeded.
+        var producedFiles = [String: Data]()
+        for (input, ending) in zip(job.inputs, inputs) {
+            let producer = plan.jobs[input].block.id
+            guard case let .finished(rendered) = ending, rendered.succeeded else {
+                let why: String
+                switch ending {
+                case .finished: why = "failed"
+                case .stopped: why = "was stopped"
+                case .skipped: why = "did not run"
+                }
+                return failed(job.block, message: "not run: block '\(producer)', whose table it reads, \(why)",
+                                     line: job.block.options.position(of: "\(job.block.inputs.first { $0.reference.block == producer }?.option ?? "data").block").line)
+            }
+            for file in rendered.files { producedFiles[file.path] = file.contents }
+        }
         var key: CacheKey?
         if let problem = job.keyProblem, !options.noCache, job.block.options[CommonOptions.cache] {
             display.error("warning: \(job.label): \(problem); the block runs without the cache")
@@ -173,6 +195,11 @@ struct NotebookRun {
                 break
             }
         }
+        if !job.inputs.isEmpty {
+            do { job.block = try job.block.reading(producedFiles) } catch {
+                return failed(job.block, message: error.message, line: error.position.line)
+            }
+        }
         display.began(job.label, monitor: monitor)
         let outcome = BlockRunner.run(job.block, monitor: monitor)
         if outcome.cancelled { return nil }
@@ -183,6 +210,12 @@ struct NotebookRun {
             }
         }
         return rendered
+    }
+
+    /// The result of a block that could not start: a failure at `line` with `message`.
+    private func failed(_ block: ExperimentBlock, message: String, line: Int) -> RenderedBlock {
+        let outcome = BlockOutcome(block: block, seconds: 0, result: .failure(BlockFailure(message, line: line)), cancelled: false)
+        return BlockRenderer.render(outcome, monitor: RunMonitor(), pdf: options.figuresPDF)
     }
 
     /// Stores the shard's results and its manifest; `false` when they could not be written.
