@@ -10,13 +10,15 @@ public struct LatentODEModel<Scalar: NetworkScalar>: Sendable {
     public var decoder: MultilayerPerceptron<Scalar>
 
     /// The example's architecture: encoder `rnnHidden` units, dynamics latent → hidden → hidden →
-    /// latent with ELU, decoder latent → hidden → observation with ReLU; PyTorch's default
-    /// initialisation (uniform in ±1/√fan-in), drawn from `seed`.
-    public init(observationWidth: Int = 2, latentWidth: Int = 4, hidden: Int = 20, rnnHidden: Int = 25, seed: UInt64) {
+    /// latent with ELU (and `fieldOutput` after its last layer: `.tanh` bounds the latent field),
+    /// decoder latent → hidden → observation with ReLU; PyTorch's default initialisation (uniform
+    /// in ±1/√fan-in), drawn from `seed`.
+    public init(observationWidth: Int = 2, latentWidth: Int = 4, hidden: Int = 20, rnnHidden: Int = 25,
+                fieldOutput: Activation = .identity, seed: UInt64) {
         var generator = SeededGenerator(seed: seed)
         encoder = RecognitionRNN(observationWidth: observationWidth, hiddenWidth: rnnHidden, latentWidth: latentWidth,
                                  initialisation: .fanInUniform, generator: &generator)
-        dynamics = MultilayerPerceptron(widths: [latentWidth, hidden, hidden, latentWidth], activation: .elu,
+        dynamics = MultilayerPerceptron(widths: [latentWidth, hidden, hidden, latentWidth], activation: .elu, outputActivation: fieldOutput,
                                         initialisation: .fanInUniform, generator: &generator)
         decoder = MultilayerPerceptron(widths: [latentWidth, hidden, observationWidth], activation: .relu,
                                        initialisation: .fanInUniform, generator: &generator)

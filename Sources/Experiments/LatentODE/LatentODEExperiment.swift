@@ -15,9 +15,14 @@ struct LatentODEExperiment: Sendable {
     let data: LatentODEData
     /// The generating spirals, when the data are generated (their true curves are drawn).
     let spirals: SpiralData?
+    /// The series evaluated after training (held out, or seen only in part), when the block
+    /// prepares its series; `nil`: the figures show training series.
+    let evaluation: SeriesPreparation.Prepared?
     let latentWidth: Int
     let hidden: Int
     let rnnHidden: Int
+    /// The latent field's last activation.
+    let fieldOutput: Activation
     let singlePrecision: Bool
     let seed: UInt64
     let show: Int
@@ -38,7 +43,8 @@ struct LatentODEExperiment: Sendable {
     }
 
     func train<Scalar: NetworkScalar>(_ type: Scalar.Type, monitor: RunMonitor) throws(BlockFailure) -> Artifacts {
-        let model = LatentODEModel<Scalar>(observationWidth: data.width, latentWidth: latentWidth, hidden: hidden, rnnHidden: rnnHidden, seed: seed)
+        let model = LatentODEModel<Scalar>(observationWidth: data.width, latentWidth: latentWidth, hidden: hidden, rnnHidden: rnnHidden,
+                                           fieldOutput: fieldOutput, seed: seed)
         let result: LatentODETraining.Result
         let iterations = training.iterations
         do {
@@ -47,10 +53,88 @@ struct LatentODEExperiment: Sendable {
         var trained = model
         trained.parameters = result.parameters
         let views: [SeriesView]
-        do { views = try seriesViews(trained) } catch {
-            throw BlockFailure("the trained model's latent solve failed: \(error.message); try tighter rtol or fewer iterations")
+        var scores = [Metric]()
+        var notes = [String]()
+        if let evaluation {
+            (views, scores, notes) = evaluate(trained, on: evaluation)
+        } else {
+            do { views = try seriesViews(trained) } catch {
+                throw BlockFailure("the trained model's latent solve failed: \(error.message); try tighter rtol or fewer iterations")
+            }
         }
-        return artifacts(result: result, views: views, parameterCount: model.parameterCount)
+        var artifacts = artifacts(result: result, views: views, parameterCount: model.parameterCount)
+        artifacts.metrics += scores
+        artifacts.log += notes
+        return artifacts
+    }
+
+    /// The trained model on the evaluation series: each series' seen part encoded (posterior
+    /// means), the latent ODE solved from the grid's first time through all its times, decoded;
+    /// the reconstruction error over the seen points (`test.rmse`, for held-out series) and the
+    /// extrapolation error over the unseen ones. A latent solve that fails (the extrapolation
+    /// runs off to infinity) makes the errors infinite and is said in the log.
+    func evaluate<Scalar: NetworkScalar>(_ model: LatentODEModel<Scalar>, on prepared: SeriesPreparation.Prepared)
+        -> (views: [SeriesView], metrics: [Metric], log: [String]) {
+        let evaluation = prepared.evaluation
+        var notes = [String]()
+        let seenData: LatentODEData
+        do { seenData = try LatentODEData(points: evaluation.flatMap(\.seen)) } catch {
+            return ([], [], ["the evaluation series could not be gathered: \(error)"])
+        }
+        let posterior = model.encode(seenData)
+        let t0 = seenData.times[0], l = latentWidth, w = data.width
+        var seenSquares = 0.0, seenCount = 0, unseenSquares = 0.0, unseenCount = 0, unseenMax = 0.0
+        var diverged = 0
+        var views = [SeriesView]()
+        func grid(_ from: Double, _ to: Double, _ count: Int) -> [Double] { (0..<count).map { from + (to - from) * Double($0) / Double(count - 1) } }
+        for (i, series) in evaluation.enumerated() {
+            guard let index = seenData.names.firstIndex(of: series.name) else { continue }
+            let z0 = Array(posterior[(index * 2 * l)..<(index * 2 * l + l)])
+            func path(_ times: [Double]) throws(SolveFailure) -> (times: [Double], values: [Double], latents: [Double]) {
+                let latents = try model.latentTrajectories(from: z0, times: times, solver: solver)
+                return (times, model.decode(latents), latents)
+            }
+            let points = series.seen + series.unseen
+            let atStart = points.filter { $0.time <= t0 }.count
+            let times = [t0] + points.map(\.time).filter { $0 > t0 }
+            do {
+                let decoded = try path(times).values
+                for (k, point) in points.enumerated() {
+                    let row = point.time > t0 ? 1 + k - atStart : 0
+                    for j in 0..<w {
+                        let error = decoded[row * w + j] - point.values[j]
+                        if k < series.seen.count { seenSquares += error * error; seenCount += 1 } else {
+                            unseenSquares += error * error; unseenCount += 1; unseenMax = max(unseenMax, abs(error))
+                        }
+                    }
+                }
+            } catch {
+                diverged += 1
+                if diverged == 1 { notes.append("series \(series.name): the latent solve failed (\(error.message))") }
+            }
+            guard i < show else { continue }
+            let seenEnd = series.seen.last?.time ?? t0, end = points.last?.time ?? seenEnd
+            let window = max(end - t0, 1e-9)
+            func attempt(_ times: [Double]) -> (times: [Double], values: [Double], latents: [Double]) {
+                (try? path(times)) ?? ([], [], [])
+            }
+            views.append(SeriesView(
+                index: i, name: "series \(series.name)", observed: series.seen.map { ($0.time, $0.values) },
+                truth: series.unseen.isEmpty && spirals == nil ? nil : points.flatMap { Array($0.values.prefix(2)) },
+                reconstruction: attempt(grid(t0, seenEnd, 200)), forward: attempt(grid(t0, end + window / 2, 300)),
+                backward: attempt(grid(t0, t0 - window / 2, 100)), windowEnd: seenEnd))
+        }
+        if diverged > 0 { notes.append("the latent solve failed for \(diverged) of \(evaluation.count) series: their errors count as infinite") }
+        var metrics = [Metric]()
+        if prepared.heldOut {
+            metrics.append(Metric("test.rmse", .real(diverged > 0 ? .infinity : (seenSquares / Double(max(seenCount, 1))).squareRoot())))
+        }
+        if prepared.extrapolates {
+            let rmse = unseenCount == 0 ? Double.nan : (unseenSquares / Double(unseenCount)).squareRoot()
+            metrics.append(Metric("extrapolation.rmse", .real(diverged > 0 ? .infinity : rmse)))
+            metrics.append(Metric("extrapolation.max_abs_error", .real(diverged > 0 ? .infinity : unseenCount == 0 ? .nan : unseenMax)))
+        }
+        return (views, metrics, notes)
     }
 
     /// What the figures show of one series: its observations, the reconstruction over the
@@ -63,6 +147,8 @@ struct LatentODEExperiment: Sendable {
         var reconstruction: (times: [Double], values: [Double], latents: [Double])
         var forward: (times: [Double], values: [Double], latents: [Double])
         var backward: (times: [Double], values: [Double], latents: [Double])
+        /// The end of the window the model saw: the forward path beyond it is an extrapolation.
+        var windowEnd: Double
     }
 
     /// Encodes the shown series (posterior means as z₀), solves the latent ODE over the observed
@@ -86,7 +172,7 @@ struct LatentODEExperiment: Sendable {
             views.append(SeriesView(
                 index: i, name: data.names[series], observed: observed, truth: spirals?.trueTrajectory(series),
                 reconstruction: try path(grid(t0, t1, 200)), forward: try path(grid(t0, t1 + window / 2, 300)),
-                backward: try path(grid(t0, t0 - window / 2, 100))))
+                backward: try path(grid(t0, t0 - window / 2, 100)), windowEnd: t1))
         }
         return views
     }
@@ -107,6 +193,12 @@ struct LatentODEExperiment: Sendable {
         return chosen
     }
 
+    /// The names of the values: the table's columns, else x, y for two values and x1, x2, ... otherwise.
+    var valueNames: [String] {
+        if let names = evaluation?.valueNames, names.count == data.width { return names }
+        return data.width == 2 ? ["x", "y"] : (1...data.width).map { "x\($0)" }
+    }
+
     func artifacts(result: LatentODETraining.Result, views: [SeriesView], parameterCount: Int) -> Artifacts {
         var artifacts = Artifacts()
         let t0 = data.times[0], t1 = data.times[data.times.count - 1]
@@ -114,7 +206,7 @@ struct LatentODEExperiment: Sendable {
             name: "reconstruction",
             caption: "Observations (points), " + (spirals == nil ? "" : "the true spiral (grey), ")
                 + "the reconstruction over the observed window (solid) and its extrapolation forward and backward in time (dashed)",
-            figure: LatentODEFigures.reconstructions(views, windowEnd: t1), data: "reconstructions"))
+            figure: LatentODEFigures.reconstructions(views, axes: valueNames), data: "reconstructions"))
         if !result.history.isEmpty {
             artifacts.figures.append(NamedFigure(name: "loss", caption: "Negative ELBO per iteration", figure: LatentODEFigures.loss(result), data: "history"))
         }
@@ -137,7 +229,6 @@ struct LatentODEExperiment: Sendable {
                 }
             }
         }
-        let valueNames = data.width == 2 ? ["x", "y"] : (1...data.width).map { "x\($0)" }
         artifacts.series.append(NumericTable(name: "reconstructions",
                                              columns: ["series", "t"] + valueNames + (1...latentWidth).map { "z\($0)" }, rows: rows))
 

@@ -8,23 +8,25 @@ enum LatentODEFigures {
     }
 
     /// One panel per shown series, in the plane of its first two values.
-    static func reconstructions(_ views: [LatentODEExperiment.SeriesView], windowEnd: Double) -> Figure {
+    static func reconstructions(_ views: [LatentODEExperiment.SeriesView], axes: [String]) -> Figure {
         let width = views.first.map { $0.reconstruction.values.count / max($0.reconstruction.times.count, 1) } ?? 2
         let panels = views.map { view -> Panel in
             var series = [Series]()
             if let truth = view.truth {
-                series.append(.line("true", x: component(truth, 0, 2), y: component(truth, 1, 2), color: Color(hex: 0xAAAAAA), width: 1))
+                series.append(.line(view.observed.count * 2 < truth.count ? "whole series" : "true", x: component(truth, 0, 2), y: component(truth, 1, 2),
+                                    color: Color(hex: 0xAAAAAA), width: 1))
             }
             series.append(.scatter("observed", x: view.observed.map { $0.values[0] }, y: view.observed.map { $0.values[1] },
                                    color: Color.palette[0], size: 4))
             series.append(.line("reconstruction", x: component(view.reconstruction.values, 0, width),
                                 y: component(view.reconstruction.values, 1, width), color: Color.palette[1]))
-            let after = view.forward.times.indices.filter { view.forward.times[$0] >= windowEnd }
+            let after = view.forward.times.indices.filter { view.forward.times[$0] >= view.windowEnd }
             series.append(.line("extrapolation", x: after.map { view.forward.values[$0 * width] }, y: after.map { view.forward.values[$0 * width + 1] },
                                 color: Color.palette[2], dash: .dashed))
             series.append(.line(nil, x: component(view.backward.values, 0, width), y: component(view.backward.values, 1, width),
                                 color: Color.palette[2], dash: .dashed))
-            return Panel(title: view.name, x: Axis("x"), y: Axis("y"), series: series, legend: view.index == 0 ? .best : .none)
+            return Panel(title: view.name, x: Axis(axes.first ?? "x"), y: Axis(axes.count > 1 ? axes[1] : "y"), series: series,
+                         legend: view.index == 0 ? .best : .none)
         }
         let columns = min(2, panels.count), rows = (panels.count + columns - 1) / columns
         return Figure(title: "Reconstructions and extrapolations", panels: panels, columns: columns,
@@ -49,7 +51,9 @@ enum LatentODEFigures {
             let backward = view.backward.latents.chunked(latentWidth).reversed().flatMap { $0 }
             let latents = backward + view.forward.latents
             series.append(.line(view.name, x: component(latents, 0, latentWidth), y: component(latents, second, latentWidth), color: color))
-            series.append(.scatter(nil, x: [view.forward.latents[0]], y: [view.forward.latents[second]], color: color, marker: .square, size: 6))
+            if view.forward.latents.count > second {
+                series.append(.scatter(nil, x: [view.forward.latents[0]], y: [view.forward.latents[second]], color: color, marker: .square, size: 6))
+            }
         }
         return Figure(title: "Latent trajectories", panels: [Panel(x: Axis("z1"), y: Axis(latentWidth > 1 ? "z2" : "z1"), series: series)])
     }

@@ -35,39 +35,99 @@ public struct LatentODEKind: ExperimentKind {
     static let batchSize = Option<Int?>.optionalInteger("batch_size", minimum: 1, "series per iteration (default: all)")
     static let dtype = Option<String>.choice("dtype", ["float32", "float64"], default: "float32", "the networks' precision (the solver state stays float64)")
 
+    static let split = Option<OptionValue>(OptionSpec("split", .record([
+        OptionSpec("column", .text, default: nil, "the column watched (then left out of the values)"),
+        OptionSpec("at", .number(.any), default: .number(0), "the level it crosses"),
+        OptionSpec("direction", .choice(["rising", "falling"]), default: .text("rising"), "a series starts where the column rises (or falls) through the level"),
+    ]), default: nil, "cut one long record (no series column) into series where a column crosses a level: heartbeats cut between beats")) { $0 }
+    static let subsample = Option<Int?>.optionalInteger("subsample", minimum: 2, "points kept per series, the first and others at random (irregular sampling)")
+    static let gap = Option<Double>.number("gap", .interval(0, 0.9), default: 0, "the fraction of each series removed as one stretch at a random place")
+    static let normalize = Option<Bool>.boolean("normalize", default: false, "standardise every value column to mean 0 and standard deviation 1 (metrics in those units)")
+    static let holdout = Option<Double>.number("holdout", .interval(0, 0.9), default: 0, "the fraction of the series held out from training; test.rmse is their reconstruction error")
+    static let observe = Option<Double>.number("observe", .interval(0.05, 1), default: 1,
+                                               "the fraction of each series' time span the model sees; the rest is extrapolated (extrapolation.rmse)")
+    static let fieldOutput = Option<String>.choice("field_output", ["identity", "tanh"], default: "identity",
+                                                   "the latent field's last activation: tanh bounds every component of dz/dt by 1")
+
     public static let options: [OptionSpec] = [
         spiralCount.spec, totalPoints.spec, samplePoints.spec, start.spec, stop.spec, noise.spec, a.spec, b.spec, data.spec,
-        latentWidth.spec, hidden.spec, rnnHidden.spec, observationWidth.spec,
+        split.spec, subsample.spec, gap.spec, normalize.spec, holdout.spec, observe.spec,
+        latentWidth.spec, hidden.spec, rnnHidden.spec, observationWidth.spec, fieldOutput.spec,
         iterations.spec, optimizer.spec, learningRate.spec, solver.spec, rtol.spec, atol.spec, gradient.spec,
         show.spec, batchSize.spec, dtype.spec,
     ]
 
-    let experiment: LatentODEExperiment
+    /// The checked experiment; `nil` while its data are another block's table not yet written.
+    let experiment: LatentODEExperiment?
     /// The series' CSV file, when `data` names one.
     let dataFile: URL?
+    /// The metrics a run reports (the evaluation's depend on `holdout` and `observe`).
+    public let metricNames: [String]
+    /// Iterations × series per iteration × time steps × the networks' sizes (a guess of a hundred
+    /// series of a hundred steps while the data are another block's table not yet written).
+    public let estimatedCost: Double
 
     /// Checks the options and loads or generates the data.
     public init(options: ResolvedOptions, context: BlockContext) throws(OptionError) {
         let seed = UInt64(options[CommonOptions.seed])
         let observationWidth = options[Self.observationWidth]
+        var preparation = SeriesPreparation(
+            subsample: options[Self.subsample], gap: options[Self.gap], normalize: options[Self.normalize],
+            holdout: options[Self.holdout], observe: options[Self.observe], seed: seed)
+        if case let .record(fields) = options[Self.split] {
+            guard case let .text(column)? = fields.first(where: { $0.name == "column" })?.value else {
+                throw OptionError("'split' needs the column to watch: split: {column: NAME, at: LEVEL, direction: rising}", at: options.position(of: "split"))
+            }
+            let level = fields.first { $0.name == "at" }?.value.doubleValue ?? 0
+            let rising = fields.first { $0.name == "direction" }?.value != .text("falling")
+            preparation.split = SeriesPreparation.Split(column: column, level: level, rising: rising)
+            guard options[Self.data] != nil else {
+                throw OptionError("'split' cuts a table into series: give data: {csv: path} or data: {block: ID}", at: options.position(of: "split"))
+            }
+        }
+        metricNames = LatentODEExperiment.metricNames + (preparation.holdout > 0 ? ["test.rmse"] : [])
+            + (preparation.observe < 1 ? ["extrapolation.rmse", "extrapolation.max_abs_error"] : [])
         if options[Self.data] == nil {
             try Self.checkMemory(options, series: options[Self.spiralCount], steps: options[Self.samplePoints],
                                  generatedPoints: options[Self.totalPoints], budget: context.budget)
         }
         var spirals: SpiralData?
         let series: LatentODEData
+        var evaluation: SeriesPreparation.Prepared?
         if let data = options[Self.data] {
-            guard case let .csv(path) = data else {
-                throw OptionError("'data' for {latent-ode} is a CSV file: data: {csv: path} with columns series,t,x,y", at: options.position(of: "data"))
+            let textColumns: Set<String> = preparation.split == nil ? ["series"] : []
+            let table: CSVTable, shown: String, position: SourcePosition
+            switch data {
+            case .inline:
+                throw OptionError("'data' for {latent-ode} is a table: data: {csv: path} or data: {block: ID}, with columns series,t,x,y (or split:)", at: options.position(of: "data"))
+            case let .csv(path):
+                position = options.position(of: "data.csv")
+                let file = try context.dataFile(path, option: "data.csv", at: position)
+                dataFile = file
+                do { table = try CSVTable.read(file, textColumns: textColumns, sizeLimit: context.budget.dataSizeLimit) } catch {
+                    throw OptionError("'data.csv': \(error.description)", at: position)
+                }
+                shown = "'\(path)'"
+            case let .block(reference):
+                dataFile = nil
+                position = options.position(of: "data.block")
+                guard let read = try context.table(reference, textColumns: textColumns, option: "data", at: position) else {
+                    // Checked again with the table when the producer has run.
+                    experiment = nil
+                    estimatedCost = Double(options[Self.iterations]) * 100 * 100 * Double(options[Self.hidden] * options[Self.hidden])
+                    return
+                }
+                table = read
+                shown = reference.shown
             }
-            let file = try context.dataFile(path, option: "data.csv", at: options.position(of: "data.csv"))
-            dataFile = file
-            series = try Self.readSeries(file, path: path, options: options, sizeLimit: context.budget.dataSizeLimit)
+            let prepared = try Self.prepare(table, preparation, shown: shown, options: options, at: position)
+            series = prepared.training
+            if !preparation.isIdentity { evaluation = prepared }
             try Self.checkMemory(options, series: series.seriesCount, steps: series.steps, generatedPoints: 0, budget: context.budget)
             guard series.width == observationWidth else {
-                throw OptionError("'\(path)' has \(series.width) values per point but obs_dim is \(observationWidth)", at: options.position(of: "data.csv"))
+                throw OptionError("\(shown) has \(series.width) values per point but obs_dim is \(observationWidth)", at: options.position(of: "obs_dim"))
             }
-            guard series.steps >= 2 else { throw OptionError("'\(path)' needs at least two distinct times", at: options.position(of: "data.csv")) }
+            guard series.steps >= 2 else { throw OptionError("\(shown) needs at least two distinct times", at: position) }
         } else {
             dataFile = nil
             guard observationWidth == 2 else {
@@ -85,8 +145,24 @@ public struct LatentODEKind: ExperimentKind {
                 spiralCount: options[Self.spiralCount], totalPoints: total, samplePoints: sample, start: startValue, stop: stopValue,
                 noiseStandardDeviation: options[Self.noise], a: options[Self.a], b: options[Self.b])
             let made = SpiralData(configuration: configuration, seed: seed)
-            spirals = made
-            series = made.data
+            if preparation.isIdentity {
+                spirals = made
+                series = made.data
+            } else {
+                let generated = made.data
+                let pieces = generated.names.indices.map { index in
+                    let (times, values) = generated.series(index)
+                    return SeriesPreparation.Series(name: generated.names[index], points: times.indices.map {
+                        LatentODEData.Point(series: generated.names[index], time: times[$0], values: Array(values[(2 * $0)..<(2 * $0 + 2)]))
+                    })
+                }
+                let prepared: SeriesPreparation.Prepared
+                do { prepared = try preparation.prepare(pieces, valueNames: ["x", "y"]) } catch {
+                    throw OptionError("'\(error.option)': \(error.message)", at: options.position(of: error.option))
+                }
+                series = prepared.training
+                evaluation = prepared
+            }
         }
         if let batch = options[Self.batchSize], batch > series.seriesCount {
             throw OptionError("'batch_size' (\(batch)) exceeds the \(series.seriesCount) series", at: options.position(of: "batch_size"))
@@ -94,35 +170,76 @@ public struct LatentODEKind: ExperimentKind {
         let tableau = ButcherTableau.adaptiveMethods.first { $0.name == options[Self.solver] }!
         let solver = AdaptiveSolver(tableau: tableau, controller: .integral(rtol: options[Self.rtol], atol: options[Self.atol]))
         let noise = options[Self.noise]
-        experiment = LatentODEExperiment(
-            data: series, spirals: spirals, latentWidth: options[Self.latentWidth], hidden: options[Self.hidden],
-            rnnHidden: options[Self.rnnHidden], singlePrecision: options[Self.dtype] == "float32", seed: seed,
-            show: min(options[Self.show], series.seriesCount), solver: solver,
+        let made = LatentODEExperiment(
+            data: series, spirals: spirals, evaluation: evaluation, latentWidth: options[Self.latentWidth], hidden: options[Self.hidden],
+            rnnHidden: options[Self.rnnHidden], fieldOutput: options[Self.fieldOutput] == "tanh" ? .tanh : .identity,
+            singlePrecision: options[Self.dtype] == "float32", seed: seed,
+            show: min(options[Self.show], evaluation?.evaluation.count ?? series.seriesCount), solver: solver,
             training: LatentODETraining(
                 iterations: options[Self.iterations], batchSize: options[Self.batchSize],
                 optimizer: OptimizerKind(rawValue: options[Self.optimizer])!, learningRate: options[Self.learningRate], integrator: solver,
                 gradient: options[Self.gradient] == "adjoint" ? .adjoint(AdjointOptions()) : .backprop,
                 noiseStandardDeviation: noise, seed: seed &+ 1))
+        experiment = made
+        estimatedCost = made.estimatedCost
+    }
+
+    /// The series of a table: with `split`, one long record (`t`, the watched column, values) cut
+    /// into series; else columns `series`, `t` and values. Then the preparation's gaps, subsamples,
+    /// standardisation, hold-out and observed fraction.
+    static func prepare(_ table: CSVTable, _ preparation: SeriesPreparation, shown: String, options: ResolvedOptions,
+                        at position: SourcePosition) throws(OptionError) -> SeriesPreparation.Prepared {
+        var pieces: [SeriesPreparation.Series]
+        var valueNames: [String]
+        if let split = preparation.split {
+            guard let times = table.columns.first(where: { $0.name == "t" })?.values else {
+                throw OptionError("\(shown) has no time column 't' to cut into series", at: position)
+            }
+            guard let watched = table.columns.first(where: { $0.name == split.column })?.values else {
+                let names = table.columns.map(\.name)
+                throw OptionError("'split.column': \(shown) has no column '\(split.column)' (columns: \(names.filter(CSVTable.isPlainName).joined(separator: ", ")))"
+                    + Suggestion.didYouMean(split.column, in: names), at: options.position(of: "split.column"))
+            }
+            let valueColumns = table.columns.filter { $0.name != "t" && $0.name != split.column }
+            guard !valueColumns.isEmpty else { throw OptionError("\(shown) has no value columns besides t and \(split.column)", at: position) }
+            for (row, time) in times.enumerated() where time == nil || watched[row] == nil || valueColumns.contains(where: { $0.values[row] == nil }) {
+                throw OptionError("\(shown) row \(row + 1) has an empty field; split needs a complete record", at: position)
+            }
+            valueNames = valueColumns.map(\.name)
+            pieces = SeriesPreparation.cut(times: times.map { $0! }, watched: watched.map { $0! }, values: valueColumns.map { $0.values.map { $0! } }, split: split)
+            guard !pieces.isEmpty else {
+                throw OptionError("'split': column '\(split.column)' of \(shown) never crosses \(OptionValue.format(split.level)) \(split.rising ? "rising" : "falling") twice, so no series can be cut",
+                                  at: options.position(of: "split"))
+            }
+        } else {
+            let whole = try readSeries(table, path: shown, options: options, at: position)
+            valueNames = table.columns.filter { $0.name != "t" }.map(\.name)
+            pieces = whole.names.indices.map { index in
+                let (times, values) = whole.series(index)
+                return SeriesPreparation.Series(name: whole.names[index], points: times.indices.map {
+                    LatentODEData.Point(series: whole.names[index], time: times[$0], values: Array(values[($0 * whole.width)..<(($0 + 1) * whole.width)]))
+                })
+            }
+        }
+        do { return try preparation.prepare(pieces, valueNames: valueNames) } catch {
+            throw OptionError("'\(error.option)': \(error.message)", at: error.option == "data" ? position : options.position(of: error.option))
+        }
     }
 
     /// The series of a CSV file with columns `series`, `t` and one or more value columns.
-    static func readSeries(_ url: URL, path: String, options: ResolvedOptions, sizeLimit: Int = .max) throws(OptionError) -> LatentODEData {
-        let table: CSVTable
-        do { table = try CSVTable.read(url, textColumns: ["series"], sizeLimit: sizeLimit) } catch {
-            throw OptionError("'data.csv': \(error.description)", at: options.position(of: "data.csv"))
-        }
+    static func readSeries(_ table: CSVTable, path: String, options: ResolvedOptions, at position: SourcePosition) throws(OptionError) -> LatentODEData {
         guard let names = table.texts["series"], let times = table.columns.first(where: { $0.name == "t" })?.values else {
-            throw OptionError("'\(path)' needs the columns series, t and one or more values (series,t,x,y)", at: options.position(of: "data.csv"))
+            throw OptionError("\(path) needs the columns series, t and one or more values (series,t,x,y)", at: position)
         }
         let valueColumns = table.columns.filter { $0.name != "t" }
         guard !valueColumns.isEmpty else {
-            throw OptionError("'\(path)' has no value columns after series and t", at: options.position(of: "data.csv"))
+            throw OptionError("\(path) has no value columns after series and t", at: position)
         }
         var points = [LatentODEData.Point]()
         for row in names.indices {
             let values = valueColumns.map { $0.values[row] }
             guard let time = times[row], values.allSatisfy({ $0 != nil }) else {
-                throw OptionError("'\(path)' row \(row + 1) (series \(seriesLabel(names[row], names))) has an empty time or value", at: options.position(of: "data.csv"))
+                throw OptionError("\(path) row \(row + 1) (series \(seriesLabel(names[row], names))) has an empty time or value", at: position)
             }
             points.append(LatentODEData.Point(series: names[row], time: time, values: values.map { $0! }))
         }
@@ -137,7 +254,7 @@ public struct LatentODEKind: ExperimentKind {
             case let .notFinite(series, time):
                 message = "series \(seriesLabel(series, names)) at t = \(OptionValue.format(time)) has a value that is not finite"
             }
-            throw OptionError("in '\(path)': \(message)", at: options.position(of: "data.csv"))
+            throw OptionError("in \(path): \(message)", at: position)
         }
     }
 
@@ -184,14 +301,9 @@ public struct LatentODEKind: ExperimentKind {
     /// The series' CSV file, when `data` names one.
     public var inputFiles: [URL] { dataFile.map { [$0] } ?? [] }
 
-    /// Iterations × series per iteration × time steps × the networks' sizes.
-    public var estimatedCost: Double { experiment.estimatedCost }
-
-    /// The training's objective, work and size.
-    public var metricNames: [String] { LatentODEExperiment.metricNames }
-
     /// Trains (reporting iterations to `monitor`) and builds the artifacts.
     public func run(monitor: RunMonitor) throws(BlockFailure) -> Artifacts {
-        try experiment.run(monitor: monitor)
+        guard let experiment else { throw BlockFailure("its data is another block's table, which was not read: the block must be run by the notebook runner") }
+        return try experiment.run(monitor: monitor)
     }
 }

@@ -62,6 +62,8 @@ public enum NumberBounds: Sendable, Equatable {
     case positive
     /// Zero or greater.
     case nonNegative
+    /// Between two bounds, both included (fractions: `0...0.9`).
+    case interval(Double, Double)
 
     /// Whether `value` is allowed.
     public func contains(_ value: Double) -> Bool {
@@ -70,6 +72,7 @@ public enum NumberBounds: Sendable, Equatable {
         case .any: return true
         case .positive: return value > 0
         case .nonNegative: return value >= 0
+        case let .interval(low, high): return value >= low && value <= high
         }
     }
 
@@ -79,6 +82,7 @@ public enum NumberBounds: Sendable, Equatable {
         case .any: return "number"
         case .positive: return "number > 0"
         case .nonNegative: return "number ≥ 0"
+        case let .interval(low, high): return "number in \(OptionValue.format(low))...\(OptionValue.format(high))"
         }
     }
 }

@@ -98,6 +98,14 @@ extension Option where Value == [Double]? {
 }
 
 extension Option where Value == [String] {
+    /// A list of names the block checks itself (states, columns), empty by default.
+    public static func names(_ name: String, _ summary: String) -> Self {
+        Self(OptionSpec(name, .list(.text, singleAllowed: true), default: .list([]), summary)) { value in
+            guard case let .list(items) = value else { return nil }
+            return items.compactMap { if case let .text(text) = $0 { return text } else { return nil } }
+        }
+    }
+
     /// A list of words from a fixed set, empty by default.
     public static func words(_ name: String, _ words: [String], _ summary: String) -> Self {
         Self(OptionSpec(name, .list(.choice(words), singleAllowed: true), default: .list([]), summary)) { value in

@@ -13,6 +13,8 @@ struct SystemExperiment<Field: JacobianField & DifferentiableField>: Sendable {
     var settings: SolveSettings
     let figures: [FigureRequest]
     let logAxes: [String]
+    /// The states whose rates the table adds as columns `x'`.
+    let tabulatedRates: [String]
     /// The rate of each state at the saved points, by the name `x'`: the field evaluated there.
     func rates(of solution: Solution) -> [String: [Double]] {
         let n = stateNames.count
@@ -115,6 +117,15 @@ struct SystemExperiment<Field: JacobianField & DifferentiableField>: Sendable {
         }
         figures = requests
         logAxes = options[SystemOptionSet.logAxes]
+        var seenRates = Set<String>()
+        for state in options[SystemOptionSet.rates] {
+            guard stateNames.contains(state) else {
+                throw OptionError("'rates': '\(state)' is not a state (states: \(stateNames.joined(separator: ", ")))" + Suggestion.didYouMean(state, in: stateNames),
+                                  at: options.position(of: "rates"))
+            }
+            guard seenRates.insert(state).inserted else { throw OptionError("'rates' names '\(state)' twice", at: options.position(of: "rates")) }
+        }
+        tabulatedRates = options[SystemOptionSet.rates]
         equalAspect = options[SystemOptionSet.phaseAspect] == "equal"
         compare = options[SystemOptionSet.compare]
         if case let .csv(path)? = options[SystemOptionSet.data] {
@@ -258,6 +269,7 @@ struct SystemExperiment<Field: JacobianField & DifferentiableField>: Sendable {
         figures = other.fit == nil ? other.figures
             : other.figures.filter { $0.kind != "time" || !Set($0.states).isSubset(of: observed) }
         logAxes = other.logAxes
+        tabulatedRates = other.tabulatedRates
         equalAspect = other.equalAspect
         compare = other.compare
         observations = other.observations
@@ -293,9 +305,13 @@ struct SystemExperiment<Field: JacobianField & DifferentiableField>: Sendable {
             throw BlockFailure(error.description(stateNames: stateNames))
         }
         var artifacts = Artifacts()
-        let columns = (0..<stateNames.count).map { solution.component($0) }
+        var columns = (0..<stateNames.count).map { solution.component($0) }
+        if !tabulatedRates.isEmpty {
+            let computed = rates(of: solution)
+            columns += tabulatedRates.map { computed[$0 + "'"]! }
+        }
         artifacts.series.append(NumericTable(
-            name: "", columns: ["t"] + stateNames,
+            name: "", columns: ["t"] + stateNames + tabulatedRates.map { $0 + "'" },
             rows: (0..<solution.count).map { row in [solution.times[row]] + columns.map { $0[row] } }))
         let statistics = solution.statistics
         artifacts.metrics = zip(stateNames, finalState).map { Metric("final.\($0)", .real($1)) }

@@ -16,6 +16,7 @@ enum SystemOptionSet {
     static let firstStep = Option<Double?>.optionalNumber("first_step", .positive, "the first step of an adaptive solve (default: Hairer's estimate)")
     static let maxStep = Option<Double?>.optionalNumber("max_step", .positive, "the largest step an adaptive solve may take")
     static let saveEvery = Option<Int>.integer("save_every", minimum: 1, default: 1, "keep every n-th step (and the last)")
+    static let rates = Option<[String]>.names("rates", "states whose rate of change the table adds as columns x' (the right-hand side at each saved point)")
     static let tEval = Option<[Double]?>.numbers("t_eval", "output times (dense output for adaptive methods, no extra steps)")
     static let plot = Option<[FigureRequest]>.figures(
         "plot", ["time", "phase"], default: ["time", "phase"], "figures: time, phase (phase: [x, z] chooses the states)")
@@ -38,7 +39,7 @@ enum SystemOptionSet {
             replacing(stepSize == nil ? self.stepSize.spec : self.stepSize.spec, stepSize.map { .number($0) }),
             replacing(self.steps.spec, steps.map { .integer($0) }),
             startTime.spec, endTime.spec, rtol.spec, atol.spec, maxSteps.spec, firstStep.spec, maxStep.spec,
-            saveEvery.spec, tEval.spec, plot.spec, logAxes.spec, replacing(self.phaseAspect.spec, .text(phaseAspect)),
+            saveEvery.spec, tEval.spec, rates.spec, plot.spec, logAxes.spec, replacing(self.phaseAspect.spec, .text(phaseAspect)),
             compare.spec, data.spec, FitOptions.spec,
         ]
     }
