@@ -83,7 +83,7 @@ struct LatentODEExperiment: Sendable {
         }
         let posterior = model.encode(seenData)
         let t0 = seenData.times[0], l = latentWidth, w = data.width
-        var seenSquares = 0.0, seenCount = 0, unseenSquares = 0.0, unseenCount = 0, unseenMax = 0.0
+        var seenSquares = 0.0, seenCount = 0, unseenSquares = 0.0, unseenCount = 0, unseenMax = 0.0, persistenceSquares = 0.0
         var diverged = 0
         var views = [SeriesView]()
         func grid(_ from: Double, _ to: Double, _ count: Int) -> [Double] { (0..<count).map { from + (to - from) * Double($0) / Double(count - 1) } }
@@ -105,6 +105,9 @@ struct LatentODEExperiment: Sendable {
                         let error = decoded[row * w + j] - point.values[j]
                         if k < series.seen.count { seenSquares += error * error; seenCount += 1 } else {
                             unseenSquares += error * error; unseenCount += 1; unseenMax = max(unseenMax, abs(error))
+                            // The naive forecast: the last seen value held.
+                            let held = (series.seen.last?.values[j] ?? 0) - point.values[j]
+                            persistenceSquares += held * held
                         }
                     }
                 }
@@ -114,15 +117,14 @@ struct LatentODEExperiment: Sendable {
             }
             guard i < show else { continue }
             let seenEnd = series.seen.last?.time ?? t0, end = points.last?.time ?? seenEnd
-            let window = max(end - t0, 1e-9)
             func attempt(_ times: [Double]) -> (times: [Double], values: [Double], latents: [Double]) {
                 (try? path(times)) ?? ([], [], [])
             }
             views.append(SeriesView(
                 index: i, name: "series \(series.name)", observed: series.seen.map { ($0.time, $0.values) },
                 truth: series.unseen.isEmpty && spirals == nil ? nil : points.flatMap { Array($0.values.prefix(2)) },
-                reconstruction: attempt(grid(t0, seenEnd, 200)), forward: attempt(grid(t0, end + window / 2, 300)),
-                backward: attempt(grid(t0, t0 - window / 2, 100)), windowEnd: seenEnd))
+                reconstruction: attempt(grid(t0, seenEnd, 400)), forward: attempt(grid(t0, end, 600)),
+                backward: ([], [], []), windowEnd: seenEnd))
         }
         if diverged > 0 { notes.append("the latent solve failed for \(diverged) of \(evaluation.count) series: their errors count as infinite") }
         var metrics = [Metric]()
@@ -133,6 +135,7 @@ struct LatentODEExperiment: Sendable {
             let rmse = unseenCount == 0 ? Double.nan : (unseenSquares / Double(unseenCount)).squareRoot()
             metrics.append(Metric("extrapolation.rmse", .real(diverged > 0 ? .infinity : rmse)))
             metrics.append(Metric("extrapolation.max_abs_error", .real(diverged > 0 ? .infinity : unseenCount == 0 ? .nan : unseenMax)))
+            metrics.append(Metric("extrapolation.persistence_rmse", .real(unseenCount == 0 ? .nan : (persistenceSquares / Double(unseenCount)).squareRoot())))
         }
         return (views, metrics, notes)
     }
@@ -204,8 +207,12 @@ struct LatentODEExperiment: Sendable {
         let t0 = data.times[0], t1 = data.times[data.times.count - 1]
         artifacts.figures.append(NamedFigure(
             name: "reconstruction",
-            caption: "Observations (points), " + (spirals == nil ? "" : "the true spiral (grey), ")
-                + "the reconstruction over the observed window (solid) and its extrapolation forward and backward in time (dashed)",
+            caption: evaluation.map { prepared in
+                (prepared.heldOut ? "Held-out series, not trained on: " : "Training series: ")
+                    + (prepared.extrapolates ? "the points the model saw (points), the whole series (grey), the reconstruction (solid) and the prediction of the rest (dashed)"
+                        : "the points the model saw (points) and its reconstruction (solid)")
+            } ?? ("Observations (points), " + (spirals == nil ? "" : "the true spiral (grey), ")
+                + "the reconstruction over the observed window (solid) and its extrapolation forward and backward in time (dashed)"),
             figure: LatentODEFigures.reconstructions(views, axes: valueNames), data: "reconstructions"))
         if !result.history.isEmpty {
             artifacts.figures.append(NamedFigure(name: "loss", caption: "Negative ELBO per iteration", figure: LatentODEFigures.loss(result), data: "history"))
@@ -241,9 +248,19 @@ struct LatentODEExperiment: Sendable {
             .count(result.history.count), .count(data.seriesCount), .count(parameterCount),
         ]
         artifacts.metrics = zip(Self.metricNames, values).map { Metric($0, $1) }
-        artifacts.tables.append(ResultTable(title: "Training", columns: ["", "value"], rows: [
+        var preparedRows = [[String]]()
+        if let evaluation {
+            preparedRows.append(["evaluated on", "\(evaluation.evaluation.count) \(evaluation.heldOut ? "held-out" : "training") series"
+                + (evaluation.extrapolates ? ", each seen in part and the rest predicted" : "")])
+            if evaluation.scales.contains(where: { $0.mean != 0 || $0.deviation != 1 }) {
+                preparedRows.append(["standardised", zip(evaluation.valueNames, evaluation.scales).map { name, scale in
+                    "\(name): mean \(String(format: "%.4g", scale.mean)), sd \(String(format: "%.4g", scale.deviation))"
+                }.joined(separator: "; ")])
+            }
+        }
+        artifacts.tables.append(ResultTable(title: "Training", columns: ["", "value"], rows: preparedRows + [
             ["series × times", "\(data.seriesCount) × \(data.steps), t in [\(String(format: "%.4g", t0)), \(String(format: "%.4g", t1))]"],
-            ["model", "RNN \(rnnHidden) → latent \(latentWidth) → ODE MLP \(hidden) (ELU) → decoder \(hidden) (ReLU), \(parameterCount) parameters, \(singlePrecision ? "float32" : "float64")"],
+            ["model", "RNN \(rnnHidden) → latent \(latentWidth) → ODE MLP \(hidden) (ELU\(fieldOutput == .tanh ? ", tanh output" : "")) → decoder \(hidden) (ReLU), \(parameterCount) parameters, \(singlePrecision ? "float32" : "float64")"],
             ["negative ELBO, first → last iteration", String(format: "%.6g → %.6g", result.history.first?.loss ?? .nan, last?.loss ?? .nan)],
             ["median time per iteration", String(format: "%.3g ms", result.medianSecondsPerIteration * 1e3)],
         ]))

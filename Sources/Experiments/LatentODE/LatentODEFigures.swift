@@ -21,16 +21,39 @@ enum LatentODEFigures {
             series.append(.line("reconstruction", x: component(view.reconstruction.values, 0, width),
                                 y: component(view.reconstruction.values, 1, width), color: Color.palette[1]))
             let after = view.forward.times.indices.filter { view.forward.times[$0] >= view.windowEnd }
-            series.append(.line("extrapolation", x: after.map { view.forward.values[$0 * width] }, y: after.map { view.forward.values[$0 * width + 1] },
-                                color: Color.palette[2], dash: .dashed))
+            if !after.isEmpty { series.append(.line("extrapolation", x: after.map { view.forward.values[$0 * width] }, y: after.map { view.forward.values[$0 * width + 1] },
+                                color: Color.palette[2], dash: .dashed)) }
             series.append(.line(nil, x: component(view.backward.values, 0, width), y: component(view.backward.values, 1, width),
                                 color: Color.palette[2], dash: .dashed))
-            return Panel(title: view.name, x: Axis(axes.first ?? "x"), y: Axis(axes.count > 1 ? axes[1] : "y"), series: series,
-                         legend: view.index == 0 ? .best : .none)
+            let (xRange, yRange) = framed(view, width: width)
+            return Panel(title: view.name, x: Axis(axes.first ?? "x", range: xRange), y: Axis(axes.count > 1 ? axes[1] : "y", range: yRange),
+                         series: series, legend: view.index == 0 ? .best : .none)
         }
         let columns = min(2, panels.count), rows = (panels.count + columns - 1) / columns
         return Figure(title: "Reconstructions and extrapolations", panels: panels, columns: columns,
                       width: 420 * Double(columns), height: 340 * Double(rows) + 40)
+    }
+
+    /// Fixed axis ranges when the model's paths run far outside the data (an extrapolation off to
+    /// infinity would otherwise shrink the data to a dot): the data's range widened by half its
+    /// span on each side. `nil` ranges (fit everything) when the paths stay near the data.
+    static func framed(_ view: LatentODEExperiment.SeriesView, width: Int) -> (ClosedRange<Double>?, ClosedRange<Double>?) {
+        func range(_ values: [Double]) -> ClosedRange<Double>? {
+            let finite = values.filter(\.isFinite)
+            guard let low = finite.min(), let high = finite.max() else { return nil }
+            return low...high
+        }
+        var result: [ClosedRange<Double>?] = [nil, nil]
+        for axis in 0..<2 {
+            let data = view.observed.map { $0.values[axis] } + (view.truth.map { component($0, axis, 2) } ?? [])
+            let paths = [view.reconstruction.values, view.forward.values, view.backward.values].flatMap { component($0, axis, width) }
+            guard let shown = range(data), let drawn = range(paths) else { continue }
+            let span = max(shown.upperBound - shown.lowerBound, 1e-12)
+            if drawn.lowerBound < shown.lowerBound - span || drawn.upperBound > shown.upperBound + span {
+                result[axis] = (shown.lowerBound - span / 2)...(shown.upperBound + span / 2)
+            }
+        }
+        return (result[0], result[1])
     }
 
     /// The negative ELBO per iteration on a log axis.

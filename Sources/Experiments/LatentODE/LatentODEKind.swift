@@ -86,7 +86,7 @@ public struct LatentODEKind: ExperimentKind {
             }
         }
         metricNames = LatentODEExperiment.metricNames + (preparation.holdout > 0 ? ["test.rmse"] : [])
-            + (preparation.observe < 1 ? ["extrapolation.rmse", "extrapolation.max_abs_error"] : [])
+            + (preparation.observe < 1 ? ["extrapolation.rmse", "extrapolation.max_abs_error", "extrapolation.persistence_rmse"] : [])
         if options[Self.data] == nil {
             try Self.checkMemory(options, series: options[Self.spiralCount], steps: options[Self.samplePoints],
                                  generatedPoints: options[Self.totalPoints], budget: context.budget)
