@@ -22,6 +22,11 @@ public struct LatentODEData: Sendable, Equatable {
     public let observations: [Double]
     /// `seriesCount × steps`, 1 observed, 0 missing.
     public let mask: [Double]
+    /// What the recognition network reads, when it is less than what the likelihood scores
+    /// (`seriesCount × steps`, 1 read): training to forecast, the encoder reads the first part of
+    /// each series and the decoder is scored on all of it (Rubanova, Chen & Duvenaud, "Latent ODEs
+    /// for Irregularly-Sampled Time Series", NeurIPS 2019, the extrapolation setting). `nil`: `mask`.
+    public private(set) var encoderMask: [Double]?
 
     /// The number of series.
     public var seriesCount: Int { names.count }
@@ -133,14 +138,30 @@ public struct LatentODEData: Sendable, Equatable {
 
     /// The series at `indices`, in that order, on the same time grid.
     public func selecting(_ indices: [Int]) -> LatentODEData {
-        var observations = [Double](), mask = [Double]()
+        var observations = [Double](), mask = [Double](), encoderMask = [Double]()
         observations.reserveCapacity(indices.count * steps * width)
         mask.reserveCapacity(indices.count * steps)
         for b in indices {
             observations.append(contentsOf: self.observations[(b * steps * width)..<((b + 1) * steps * width)])
             mask.append(contentsOf: self.mask[(b * steps)..<((b + 1) * steps)])
+            if let read = self.encoderMask { encoderMask.append(contentsOf: read[(b * steps)..<((b + 1) * steps)]) }
         }
-        return LatentODEData(times: times, width: width, names: indices.map { names[$0] }, observations: observations, mask: mask)
+        var selected = LatentODEData(times: times, width: width, names: indices.map { names[$0] }, observations: observations, mask: mask)
+        if self.encoderMask != nil { selected.encoderMask = encoderMask }
+        return selected
+    }
+
+    /// These data with the encoder reading, of each series, only its observations at times up to
+    /// `cutoff(series)` (the likelihood still scores them all).
+    public func encodingOnly(upTo cutoff: (Int) -> Double) -> LatentODEData {
+        var copy = self
+        var read = mask
+        for b in 0..<seriesCount {
+            let limit = cutoff(b)
+            for t in 0..<steps where times[t] > limit { read[b * steps + t] = 0 }
+        }
+        copy.encoderMask = read
+        return copy
     }
 }
 

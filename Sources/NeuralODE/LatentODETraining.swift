@@ -144,6 +144,8 @@ public struct LatentODEStep<Scalar: NetworkScalar> {
     public let latentWidth: Int
     @usableFromInline var observations: [Scalar]
     @usableFromInline var mask: [Scalar]
+    /// What the encoder reads (the data's `encoderMask`, else `mask`).
+    @usableFromInline var encoderMask: [Scalar]
     @usableFromInline var posterior: [Scalar]
     @usableFromInline var noise: [Scalar]
     @usableFromInline var sample: [Scalar]
@@ -161,6 +163,7 @@ public struct LatentODEStep<Scalar: NetworkScalar> {
         latentWidth = model.latentWidth
         observations = [Scalar](repeating: 0, count: batch * steps * observationWidth)
         mask = [Scalar](repeating: 0, count: batch * steps)
+        encoderMask = [Scalar](repeating: 0, count: batch * steps)
         posterior = [Scalar](repeating: 0, count: batch * 2 * model.latentWidth)
         noise = [Scalar](repeating: 0, count: batch * model.latentWidth)
         sample = [Scalar](repeating: 0, count: batch * model.latentWidth)
@@ -173,9 +176,11 @@ public struct LatentODEStep<Scalar: NetworkScalar> {
     @inlinable
     public mutating func load(_ data: LatentODEData, series: ArraySlice<Int>) {
         let w = observationWidth
+        let read = data.encoderMask ?? data.mask
         for (b, s) in series.enumerated() {
             for t in 0..<steps {
                 mask[b * steps + t] = Scalar(data.mask[s * steps + t])
+                encoderMask[b * steps + t] = Scalar(read[s * steps + t])
                 for k in 0..<w { observations[(b * steps + t) * w + k] = Scalar(data.observations[(s * steps + t) * w + k]) }
             }
         }
@@ -194,7 +199,7 @@ public struct LatentODEStep<Scalar: NetworkScalar> {
         let encoderWorkspace = self.encoderWorkspace
         // Encode, then sample z₀.
         observations.withUnsafeBufferPointer { x in
-            mask.withUnsafeBufferPointer { m in
+            encoderMask.withUnsafeBufferPointer { m in
                 posterior.withUnsafeMutableBufferPointer { encoder.forward(batch: batch, steps: steps, observations: x, mask: m, output: $0, workspace: encoderWorkspace) }
             }
         }

@@ -88,6 +88,18 @@ struct OdeKindTests {
         #expect(artifacts.figures.map(\.name) == ["time", "phase"])
     }
 
+    @Test("rates: [x, v] adds the right-hand side at each saved point as columns x' and v'; an unknown state is refused")
+    func tabulatedRates() throws {
+        let artifacts = try block(oscillator + "\nt_end: 2\nt_eval: [0, 0.5, 1, 1.5, 2]\nrates: [v, x]").experiment.run(monitor: RunMonitor())
+        #expect(artifacts.series[0].columns == ["t", "x", "v", "v'", "x'"])
+        for row in artifacts.series[0].rows {
+            #expect(row[4] == row[2], "x' = v")
+            #expect(abs(row[3] + 4 * row[1]) < 1e-12, "v' = -omega^2 x")
+        }
+        let found = try diagnostics(oscillator + "\nt_end: 2\nrates: [y]")
+        #expect(found.map(\.message) == ["'rates': 'y' is not a state (states: x, v); did you mean 'x'?"])
+    }
+
     @Test("t_eval returns exactly those times")
     func outputTimes() throws {
         let artifacts = try block(oscillator + "\nt_end: 2\nt_eval: [0, 0.5, 1, 1.5, 2]").experiment.run(monitor: RunMonitor())

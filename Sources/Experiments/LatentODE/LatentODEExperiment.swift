@@ -124,7 +124,7 @@ struct LatentODEExperiment: Sendable {
                 index: i, name: "series \(series.name)", observed: series.seen.map { ($0.time, $0.values) },
                 truth: series.unseen.isEmpty && spirals == nil ? nil : points.flatMap { Array($0.values.prefix(2)) },
                 reconstruction: attempt(grid(t0, seenEnd, 400)), forward: attempt(grid(t0, end, 600)),
-                backward: ([], [], []), windowEnd: seenEnd))
+                backward: ([], [], []), windowEnd: seenEnd, unseen: series.unseen.map { ($0.time, $0.values) }))
         }
         if diverged > 0 { notes.append("the latent solve failed for \(diverged) of \(evaluation.count) series: their errors count as infinite") }
         var metrics = [Metric]()
@@ -152,6 +152,8 @@ struct LatentODEExperiment: Sendable {
         var backward: (times: [Double], values: [Double], latents: [Double])
         /// The end of the window the model saw: the forward path beyond it is an extrapolation.
         var windowEnd: Double
+        /// The points of the series the model did not see (those it is to predict).
+        var unseen: [(t: Double, values: [Double])] = []
     }
 
     /// Encodes the shown series (posterior means as z₀), solves the latent ODE over the observed
@@ -214,6 +216,13 @@ struct LatentODEExperiment: Sendable {
             } ?? ("Observations (points), " + (spirals == nil ? "" : "the true spiral (grey), ")
                 + "the reconstruction over the observed window (solid) and its extrapolation forward and backward in time (dashed)"),
             figure: LatentODEFigures.reconstructions(views, axes: valueNames), data: "reconstructions"))
+        if evaluation?.extrapolates == true {
+            artifacts.figures.append(NamedFigure(
+                name: "forecast",
+                caption: "The same series against time: the points the model saw (blue), the points it did not see (grey), "
+                    + "the reconstruction (solid) and the prediction beyond the seen part (dashed)",
+                figure: LatentODEFigures.forecasts(views, names: valueNames)))
+        }
         if !result.history.isEmpty {
             artifacts.figures.append(NamedFigure(name: "loss", caption: "Negative ELBO per iteration", figure: LatentODEFigures.loss(result), data: "history"))
         }

@@ -46,12 +46,14 @@ public struct LatentODEKind: ExperimentKind {
     static let holdout = Option<Double>.number("holdout", .interval(0, 0.9), default: 0, "the fraction of the series held out from training; test.rmse is their reconstruction error")
     static let observe = Option<Double>.number("observe", .interval(0.05, 1), default: 1,
                                                "the fraction of each series' time span the model sees; the rest is extrapolated (extrapolation.rmse)")
+    static let trainOn = Option<String>.choice("train_on", SeriesPreparation.Training.allCases.map(\.rawValue), default: "seen",
+                                               "with observe < 1, what the model trains on: seen (the seen part of each series, the article's experiment), whole (whole series), or forecast (whole series scored whole, the encoder reading only their seen part)")
     static let fieldOutput = Option<String>.choice("field_output", ["identity", "tanh"], default: "identity",
                                                    "the latent field's last activation: tanh bounds every component of dz/dt by 1")
 
     public static let options: [OptionSpec] = [
         spiralCount.spec, totalPoints.spec, samplePoints.spec, start.spec, stop.spec, noise.spec, a.spec, b.spec, data.spec,
-        split.spec, subsample.spec, gap.spec, normalize.spec, holdout.spec, observe.spec,
+        split.spec, subsample.spec, gap.spec, normalize.spec, holdout.spec, observe.spec, trainOn.spec,
         latentWidth.spec, hidden.spec, rnnHidden.spec, observationWidth.spec, fieldOutput.spec,
         iterations.spec, optimizer.spec, learningRate.spec, solver.spec, rtol.spec, atol.spec, gradient.spec,
         show.spec, batchSize.spec, dtype.spec,
@@ -73,7 +75,13 @@ public struct LatentODEKind: ExperimentKind {
         let observationWidth = options[Self.observationWidth]
         var preparation = SeriesPreparation(
             subsample: options[Self.subsample], gap: options[Self.gap], normalize: options[Self.normalize],
-            holdout: options[Self.holdout], observe: options[Self.observe], seed: seed)
+            holdout: options[Self.holdout], observe: options[Self.observe], training: SeriesPreparation.Training(rawValue: options[Self.trainOn])!, seed: seed)
+        if preparation.training != .seen {
+            guard preparation.observe < 1, preparation.holdout > 0 else {
+                throw OptionError("'train_on: \(preparation.training.rawValue)' trains on whole series and forecasts held-out ones: it needs observe below 1 and a holdout above 0",
+                                  at: options.position(of: "train_on"))
+            }
+        }
         if case let .record(fields) = options[Self.split] {
             guard case let .text(column)? = fields.first(where: { $0.name == "column" })?.value else {
                 throw OptionError("'split' needs the column to watch: split: {column: NAME, at: LEVEL, direction: rising}", at: options.position(of: "split"))

@@ -36,6 +36,19 @@ struct SeriesPreparation: Sendable, Equatable {
     var holdout: Double = 0
     /// The fraction of each series' time span the model sees; the rest is predicted.
     var observe: Double = 1
+    /// What the model trains on when it sees only part of the evaluated series.
+    enum Training: String, Sendable, Equatable, CaseIterable {
+        /// The seen part of each training series, as the evaluated ones (the article's experiment).
+        case seen
+        /// Whole training series, read whole by the encoder too.
+        case whole
+        /// Whole training series scored whole, the encoder reading only their seen part: trained
+        /// for what it is asked (Rubanova et al. 2019's extrapolation setting).
+        case forecast
+    }
+
+    /// What the model trains on.
+    var training = Training.seen
     /// The seed of the random choices (gaps, subsamples, which series are held out).
     var seed: UInt64 = 0
 
@@ -145,12 +158,18 @@ struct SeriesPreparation: Sendable, Equatable {
             return (one.points.filter { $0.time <= cut }, one.points.filter { $0.time > cut })
         }
         var trainingPoints = [LatentODEData.Point]()
+        var cutoffs = [String: Double]()
         for (index, one) in kept.enumerated() where !testIndices.contains(index) {
-            trainingPoints += parts(one).seen
+            trainingPoints += self.training == .seen ? parts(one).seen : one.points
+            cutoffs[one.name] = parts(one).seen.last?.time ?? -.infinity
         }
-        let training: LatentODEData
+        var training: LatentODEData
         do { training = try LatentODEData(points: trainingPoints) } catch {
             throw Failure(option: "data", message: "\(error)")
+        }
+        if self.training == .forecast {
+            let names = training.names
+            training = training.encodingOnly { cutoffs[names[$0]] ?? .infinity }
         }
         let evaluated = holdout > 0 ? kept.indices.filter { testIndices.contains($0) } : Array(kept.indices)
         let evaluation = evaluated.map { index in
