@@ -130,6 +130,8 @@ public final class DepthClassifier<Scalar: NetworkScalar>: @unchecked Sendable {
     }
 
     /// Copies `parameters` into the pieces' networks.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func distribute() {
         func slice(_ range: Range<Int>) -> [Scalar] { parameters[range].map { Scalar($0) } }
         if case .mlp = body {
@@ -178,6 +180,8 @@ public final class DepthClassifier<Scalar: NetworkScalar>: @unchecked Sendable {
     }
 
     /// The forward pass, the loss and, when `gradient` is not empty, the backward pass.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func pass(features: ArraySlice<Double>, labels: ArraySlice<Int>, batch: Int, gradient: inout [Double], solve: ODESolve?,
               predictions: UnsafeMutableBufferPointer<Int>?) throws(SolveFailure) -> BatchResult {
         precondition(batch >= 1 && batch <= maximumBatch && labels.count == batch && features.count >= batch * inputs)
@@ -281,6 +285,8 @@ public final class DepthClassifier<Scalar: NetworkScalar>: @unchecked Sendable {
 
     /// The read-out and the loss from the hidden state in `hidden[0..<batch·width]`; when
     /// `stateGradient` is not empty, writes ∂loss/∂h there and the read-out's gradient to `readoutGradient`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func readoutLoss(batch: Int, labels: [Int], correct: inout Int, predictions: UnsafeMutableBufferPointer<Int>?,
                      stateGradient: UnsafeMutableBufferPointer<Double>) -> Double {
         hidden.withUnsafeBufferPointer { h in
@@ -306,6 +312,8 @@ public final class DepthClassifier<Scalar: NetworkScalar>: @unchecked Sendable {
 
     /// The mean softmax cross-entropy of `logits`; with `cotangent`, writes (softmax − onehot)/batch
     /// into `cotangent`. Counts the right answers and writes the predicted classes when asked.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func crossEntropy(batch: Int, labels: [Int], cotangent write: Bool, correct: inout Int,
                       predictions: UnsafeMutableBufferPointer<Int>?) -> Double {
         var total = 0.0
@@ -334,6 +342,8 @@ public final class DepthClassifier<Scalar: NetworkScalar>: @unchecked Sendable {
 
     /// Adds a network's parameter cotangent for `cotangent` (from the last forward with
     /// `workspace`) to `gradient` at `offset`; with `inputCotangent`, its input cotangent goes to `upstream`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func backward(network: MultilayerPerceptron<Scalar>, workspace: MultilayerPerceptron<Scalar>.Workspace, batch: Int, cotangent: [Scalar],
                   inputCotangent: Bool, offset: Int, into gradient: inout [Double]) {
         let p = network.parameterCount

@@ -198,7 +198,7 @@ struct OdeNetExperiment: Sendable {
                 try advance()
             }
             for rtol in study.tolerances {
-                let solve = ODESolve(AdaptiveSolver(tableau: .dopri5, controller: StepSizeController(rtol: rtol, atol: rtol / 10)))
+                let solve = ODESolve(AdaptiveSolver(tableau: .dopri5, controller: .integral(rtol: rtol, atol: rtol / 10)))
                 let score = try ClassifierTraining.evaluate(classifier, on: test, solve: solve)
                 adaptive.append(.init(label: "rtol " + Self.toleranceName(rtol), x: score.evaluations, accuracy: score.accuracy))
                 metrics += [Metric("study.dopri5_\(Self.toleranceName(rtol)).test_accuracy", .real(score.accuracy)),

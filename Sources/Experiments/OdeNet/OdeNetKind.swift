@@ -27,9 +27,9 @@ public struct OdeNetKind: ExperimentKind {
     static let atol = Option<Double>.number("atol", .positive, default: 1e-4, "absolute tolerance of an adaptive solver")
     static let gradient = Option<String>.choice("gradient", ["backprop", "adjoint"], default: "backprop",
                                                 "backprop through the solver's steps, or the continuous adjoint (adaptive solvers)")
-    static let epochs = Option<Int>.integer("epochs", minimum: 0, maximum: 100_000, default: 15, "passes over the training samples")
+    static let epochs = Option<Int>.integer("epochs", minimum: 0, maximum: 100_000, default: 40, "passes over the training samples")
     static let batchSize = Option<Int>.integer("batch_size", minimum: 1, maximum: 65_536, default: 64, "samples per minibatch")
-    static let learningRate = Option<Double>.number("lr", .positive, default: 5e-3, "Adam's learning rate")
+    static let learningRate = Option<Double>.number("lr", .positive, default: 2e-3, "Adam's learning rate")
     static let dtype = Option<String>.choice("dtype", ["float32", "float64"], default: "float32",
                                              "the networks' precision (the solver state stays float64)")
     static let study = Option<Bool>.boolean("study", default: false,
@@ -142,7 +142,7 @@ public struct OdeNetKind: ExperimentKind {
         let width = options[Self.width]
         let steps = options[Self.steps]
         let solve: ODESolve = tableau.isAdaptive
-            ? ODESolve(AdaptiveSolver(tableau: tableau, controller: StepSizeController(rtol: options[Self.rtol], atol: options[Self.atol])))
+            ? ODESolve(AdaptiveSolver(tableau: tableau, controller: .integral(rtol: options[Self.rtol], atol: options[Self.atol])))
             : ODESolve(FixedStepSolver(tableau: tableau, stepSize: 1 / Double(steps), steps: steps))
         let model: OdeNetExperiment.Model
         switch modelName {
