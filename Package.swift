@@ -125,7 +125,7 @@ let package = Package(
         .testTarget(name: "RunHistoryTests", dependencies: ["RunHistory"]),
         .testTarget(name: "LivePreviewTests", dependencies: ["LivePreview"]),
         .testTarget(name: "FileAccessTests", dependencies: ["FileAccess"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "BlockResults", "ODE", "Learning", "Expressions"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "BlockResults", "ODE", "Learning", "NeuralODE", "Expressions"]),
         .testTarget(
             name: "NotebookKitTests",
             dependencies: ["NotebookKit", "BlockResults"],
