@@ -222,7 +222,7 @@ struct OdeNetExperiment: Sendable {
         let figures = OdeNetFigures(classNames: classNames)
         artifacts.figures.append(NamedFigure(
             name: "speed-accuracy",
-            caption: "One trained ODE-Net evaluated at other depths: test accuracy against field evaluations per forward pass, Euler at K steps and dopri5 at several tolerances (the star: as trained)",
+            caption: "One trained ODE-Net evaluated at other depths: test accuracy against field evaluations per forward pass, Euler at K steps and dopri5 at several tolerances (the triangle: as trained)",
             figure: figures.speedAccuracy(euler: euler, adaptive: adaptive, trained: (trainedNFE, trainedAccuracy)), data: "study"))
         artifacts.figures.append(NamedFigure(
             name: "depth-parameters",
