@@ -121,6 +121,8 @@ struct OdeNetKindTests {
                 == "'gradient: adjoint' solves the adjoint ODE backwards with an adaptive solver: choose bosh3, dopri5, tsit5 or dop853")
         #expect(problem([("test_fraction", node("1"))], directory: folder)
                 == "'test_fraction' must be below 1 (it is the share of samples held out)")
+        #expect(problem([("study_rtol", .sequence([node("0.001"), node("0.0012")], position: SourcePosition(line: 2)))], directory: folder)
+                == "'study_rtol' values must differ in their first digit and exponent (they name metrics as 1e-03, 1e-03)")
         // Any integer labels are classes in sorted order.
         let sparse = try odenet([csv("sparse.csv"), ("test_fraction", node("0.4"))], directory: folder).experiment
         #expect(sparse.classNames == [3, 7] && sparse.train.classes == 2)

@@ -74,6 +74,14 @@ public struct OdeNetKind: ExperimentKind {
         if let bad = studyTolerances.first(where: { !($0 > 0 && $0 < 1) }) {
             throw OptionError("'study_rtol' values must lie between 0 and 1, not \(OptionValue.format(bad))", at: options.position(of: "study_rtol"))
         }
+        if Set(studySteps).count != studySteps.count {
+            throw OptionError("'study_steps' lists a K twice", at: options.position(of: "study_steps"))
+        }
+        let toleranceNames = studyTolerances.map(OdeNetExperiment.toleranceName)
+        if Set(toleranceNames).count != toleranceNames.count {
+            throw OptionError("'study_rtol' values must differ in their first digit and exponent (they name metrics as \(toleranceNames.joined(separator: ", ")))",
+                              at: options.position(of: "study_rtol"))
+        }
         let study = options[Self.study]
         if study, modelName != "odenet" {
             throw OptionError("'study' evaluates a trained odenet at other depths: it applies to model: odenet", at: options.position(of: "study"))
