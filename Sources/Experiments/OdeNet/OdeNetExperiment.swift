@@ -63,8 +63,10 @@ struct OdeNetExperiment: Sendable {
 
     /// The study's metric names for `study`.
     static func studyMetricNames(_ study: Study) -> [String] {
-        study.steps.flatMap { ["study.euler_k\($0).test_accuracy", "study.euler_k\($0).nfe"] }
-            + study.tolerances.flatMap { ["study.dopri5_\(toleranceName($0)).test_accuracy", "study.dopri5_\(toleranceName($0)).nfe"] }
+        study.steps.flatMap { ["study.euler_k\($0).test_accuracy", "study.euler_k\($0).test_loss", "study.euler_k\($0).nfe"] }
+            + study.tolerances.flatMap {
+                ["study.dopri5_\(toleranceName($0)).test_accuracy", "study.dopri5_\(toleranceName($0)).test_loss", "study.dopri5_\(toleranceName($0)).nfe"]
+            }
             + study.steps.flatMap { ["study.resnet_k\($0).test_accuracy", "study.resnet_k\($0).parameters"] }
     }
 
@@ -189,19 +191,23 @@ struct OdeNetExperiment: Sendable {
                 throw BlockFailure("the study stopped after \(done) of \(total) evaluations and trainings")
             }
         }
+        let asTrained: (accuracy: Double, predictions: [Int], evaluations: Double, loss: Double)
         do {
+            asTrained = try ClassifierTraining.evaluate(classifier, on: test)
             for k in study.steps {
                 let solve = ODESolve(FixedStepSolver(tableau: .euler, stepSize: 1 / Double(k), steps: k))
                 let score = try ClassifierTraining.evaluate(classifier, on: test, solve: solve)
-                euler.append(.init(label: "K = \(k)", x: score.evaluations, accuracy: score.accuracy))
-                metrics += [Metric("study.euler_k\(k).test_accuracy", .real(score.accuracy)), Metric("study.euler_k\(k).nfe", .real(score.evaluations))]
+                euler.append(.init(label: "K = \(k)", x: score.evaluations, accuracy: score.accuracy, loss: score.loss))
+                metrics += [Metric("study.euler_k\(k).test_accuracy", .real(score.accuracy)), Metric("study.euler_k\(k).test_loss", .real(score.loss)),
+                            Metric("study.euler_k\(k).nfe", .real(score.evaluations))]
                 try advance()
             }
             for rtol in study.tolerances {
                 let solve = ODESolve(AdaptiveSolver(tableau: .dopri5, controller: .integral(rtol: rtol, atol: rtol / 10)))
                 let score = try ClassifierTraining.evaluate(classifier, on: test, solve: solve)
-                adaptive.append(.init(label: "rtol " + Self.toleranceName(rtol), x: score.evaluations, accuracy: score.accuracy))
+                adaptive.append(.init(label: "rtol " + Self.toleranceName(rtol), x: score.evaluations, accuracy: score.accuracy, loss: score.loss))
                 metrics += [Metric("study.dopri5_\(Self.toleranceName(rtol)).test_accuracy", .real(score.accuracy)),
+                            Metric("study.dopri5_\(Self.toleranceName(rtol)).test_loss", .real(score.loss)),
                             Metric("study.dopri5_\(Self.toleranceName(rtol)).nfe", .real(score.evaluations))]
                 try advance()
             }
@@ -213,31 +219,36 @@ struct OdeNetExperiment: Sendable {
         for k in study.steps {
             let (resnet, result) = try trainModel(Scalar.self, .resnet(blocks: k), monitor: monitor, unit: "study: resnet K = \(k) minibatches")
             let accuracy = result.epochs.last?.testAccuracy ?? .nan
-            resnets.append(.init(label: "K = \(k)", x: Double(resnet.parameterCount), accuracy: accuracy))
+            let loss: Double
+            do { loss = try ClassifierTraining.evaluate(resnet, on: test).loss } catch { throw BlockFailure("the study's ResNet evaluation failed: \(error.message)") }
+            resnets.append(.init(label: "K = \(k)", x: Double(resnet.parameterCount), accuracy: accuracy, loss: loss))
             metrics += [Metric("study.resnet_k\(k).test_accuracy", .real(accuracy)), Metric("study.resnet_k\(k).parameters", .count(resnet.parameterCount))]
             try advance()
         }
         let trainedNFE = evaluationsPerPass(trained)
-        let trainedAccuracy = trained.epochs.last?.testAccuracy ?? .nan
+        let trainedAccuracy = asTrained.accuracy
         let figures = OdeNetFigures(classNames: classNames)
         artifacts.figures.append(NamedFigure(
             name: "speed-accuracy",
-            caption: "One trained ODE-Net evaluated at other depths: test accuracy against field evaluations per forward pass, Euler at K steps and dopri5 at several tolerances (the triangle: as trained)",
-            figure: figures.speedAccuracy(euler: euler, adaptive: adaptive, trained: (trainedNFE, trainedAccuracy)), data: "study"))
+            caption: "One trained ODE-Net evaluated at other depths: test accuracy (left) and test cross-entropy (right) against field evaluations per forward pass, Euler at K steps and dopri5 at several tolerances (the triangle: as trained)",
+            figure: figures.speedAccuracy(euler: euler, adaptive: adaptive, trained: (trainedNFE, trainedAccuracy, asTrained.loss)), data: "study"))
         artifacts.figures.append(NamedFigure(
             name: "depth-parameters",
             caption: "Test accuracy against parameters: a ResNet trained at each K (parameters grow with K) and the one ODE-Net (its parameters do not)",
             figure: figures.parameters(resnets: resnets, odenet: (Double(classifier.parameterCount), trainedAccuracy)), data: "study"))
         artifacts.series.append(NumericTable(
-            name: "study", columns: ["model", "k", "rtol", "nfe", "parameters", "test_accuracy"],
-            rows: zip(study.steps, euler).map { [0, Double($0), .nan, $1.x, Double(classifier.parameterCount), $1.accuracy] }
-                + zip(study.tolerances, adaptive).map { [1, .nan, $0, $1.x, Double(classifier.parameterCount), $1.accuracy] }
-                + zip(study.steps, resnets).map { [2, Double($0), .nan, Double($0), $1.x, $1.accuracy] }))
+            name: "study", columns: ["model", "k", "rtol", "nfe", "parameters", "test_accuracy", "test_loss"],
+            rows: zip(study.steps, euler).map { [0, Double($0), .nan, $1.x, Double(classifier.parameterCount), $1.accuracy, $1.loss] }
+                + zip(study.tolerances, adaptive).map { [1, .nan, $0, $1.x, Double(classifier.parameterCount), $1.accuracy, $1.loss] }
+                + zip(study.steps, resnets).map { [2, Double($0), .nan, Double($0), $1.x, $1.accuracy, $1.loss] }))
         artifacts.tables.append(ResultTable(
-            title: "Study: depth as a step size", columns: ["model", "evaluation", "NFE per pass", "parameters", "test accuracy"],
-            rows: zip(study.steps, euler).map { ["ODE-Net (trained)", "euler, K = \($0)", String(format: "%.1f", $1.x), "\(classifier.parameterCount)", String(format: "%.2f%%", $1.accuracy * 100)] }
-                + zip(study.tolerances, adaptive).map { ["ODE-Net (trained)", "dopri5, rtol \(Self.toleranceName($0))", String(format: "%.1f", $1.x), "\(classifier.parameterCount)", String(format: "%.2f%%", $1.accuracy * 100)] }
-                + zip(study.steps, resnets).map { ["ResNet trained at K = \($0)", "\($0) blocks", "\($0)", "\(Int($1.x))", String(format: "%.2f%%", $1.accuracy * 100)] }))
+            title: "Study: depth as a step size", columns: ["model", "evaluation", "NFE per pass", "parameters", "test accuracy", "test loss"],
+            rows: zip(study.steps, euler).map { ["ODE-Net (trained)", "euler, K = \($0)", String(format: "%.1f", $1.x), "\(classifier.parameterCount)",
+                                                 String(format: "%.2f%%", $1.accuracy * 100), String(format: "%.4f", $1.loss)] }
+                + zip(study.tolerances, adaptive).map { ["ODE-Net (trained)", "dopri5, rtol \(Self.toleranceName($0))", String(format: "%.1f", $1.x),
+                                                         "\(classifier.parameterCount)", String(format: "%.2f%%", $1.accuracy * 100), String(format: "%.4f", $1.loss)] }
+                + zip(study.steps, resnets).map { ["ResNet trained at K = \($0)", "\($0) blocks", "\($0)", "\(Int($1.x))",
+                                                   String(format: "%.2f%%", $1.accuracy * 100), String(format: "%.4f", $1.loss)] }))
         artifacts.metrics += metrics
         artifacts.log.append("study: model column of data/<id>-study.csv is 0 for the ODE-Net with euler, 1 with dopri5, 2 for the ResNets")
     }

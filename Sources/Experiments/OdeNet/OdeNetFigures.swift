@@ -12,6 +12,8 @@ struct OdeNetFigures {
         var label: String
         var x: Double
         var accuracy: Double
+        /// The mean test cross-entropy.
+        var loss: Double
     }
 
     /// `counts[true][predicted]` over the test samples.
@@ -57,15 +59,20 @@ struct OdeNetFigures {
 
     /// Test accuracy against evaluations per forward pass: Euler at each K, dopri5 at each
     /// tolerance, and the model as trained.
-    func speedAccuracy(euler: [Point], adaptive: [Point], trained: (nfe: Double, accuracy: Double)) -> Figure {
-        Figure(title: "One ODE-Net, many depths", panels: [Panel(
-            x: Axis("function evaluations per forward pass", scale: .log), y: Axis("test accuracy"), series: [
-                Series(label: "euler, K steps", x: euler.map(\.x), y: euler.map(\.accuracy),
+    func speedAccuracy(euler: [Point], adaptive: [Point], trained: (nfe: Double, accuracy: Double, loss: Double)) -> Figure {
+        func panel(_ title: String, _ axis: Axis, _ value: (Point) -> Double, trainedValue: Double, legend: LegendPlacement) -> Panel {
+            Panel(title: title, x: Axis("function evaluations per forward pass", scale: .log), y: axis, series: [
+                Series(label: "euler, K steps", x: euler.map(\.x), y: euler.map(value),
                        style: .lineAndMarkers(width: 1.75, dash: .solid, marker: .circle, size: 7), color: Color.palette[0]),
-                Series(label: "dopri5, rtol", x: adaptive.map(\.x), y: adaptive.map(\.accuracy),
+                Series(label: "dopri5, rtol", x: adaptive.map(\.x), y: adaptive.map(value),
                        style: .lineAndMarkers(width: 1.75, dash: .dashed, marker: .square, size: 7), color: Color.palette[1]),
-                .scatter("as trained", x: [trained.nfe], y: [trained.accuracy], color: Color.palette[2], marker: .triangle, size: 11),
-            ], legend: .lowerRight)])
+                .scatter("as trained", x: [trained.nfe], y: [trainedValue], color: Color.palette[2], marker: .triangle, size: 11),
+            ], legend: legend)
+        }
+        return Figure(title: "One ODE-Net, many depths", panels: [
+            panel("Test accuracy", Axis("test accuracy"), \.accuracy, trainedValue: trained.accuracy, legend: .lowerRight),
+            panel("Test loss", Axis("test cross-entropy"), \.loss, trainedValue: trained.loss, legend: .upperRight),
+        ], width: 960, height: 420)
     }
 
     /// Test accuracy against parameters: a ResNet per K and the ODE-Net.
