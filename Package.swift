@@ -57,7 +57,10 @@ let package = Package(
             ]
         ),
         // One type per block kind: options -> computation -> artifacts.
-        .target(name: "Experiments", dependencies: ["BlockResults", "ODE", "Expressions", "Learning", "NeuralODE", "Plot", "FileAccess"]),
+        // The digits CSV (scikit-learn's copy of UCI optdigits, BSD-3-Clause) ships as a resource:
+        // `{odenet}`'s default data, found beside the binary wherever a notebook lives.
+        .target(name: "Experiments", dependencies: ["BlockResults", "ODE", "Expressions", "Learning", "NeuralODE", "Plot", "FileAccess"],
+                resources: [.copy("OdeNet/Resources/digits.csv"), .copy("OdeNet/Resources/digits.LICENSE")]),
         // What a block's run leaves for the report, as plain data shared by the experiments, the
         // result cache and the report page: tables, metrics, figure references, errors, loss curves.
         .target(name: "BlockResults"),
@@ -122,7 +125,7 @@ let package = Package(
         .testTarget(name: "RunHistoryTests", dependencies: ["RunHistory"]),
         .testTarget(name: "LivePreviewTests", dependencies: ["LivePreview"]),
         .testTarget(name: "FileAccessTests", dependencies: ["FileAccess"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "BlockResults", "ODE", "Learning", "Expressions"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "BlockResults", "ODE", "Learning", "NeuralODE", "Expressions"]),
         .testTarget(
             name: "NotebookKitTests",
             dependencies: ["NotebookKit", "BlockResults"],

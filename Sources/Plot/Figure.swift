@@ -113,6 +113,8 @@ public struct Series: Sendable, Equatable {
     public var u: [Double]
     /// Vertical vector components for `.arrows` series, one per point (empty for other styles).
     public var v: [Double]
+    /// The text written in each cell of a `.cells` series, one per point (empty for other styles).
+    public var texts: [String] = []
     /// Line, markers, both, or arrows.
     public var style: SeriesStyle
     /// The colour; `nil` takes the next colour of the palette within the panel.
@@ -169,6 +171,19 @@ public struct Series: Sendable, Equatable {
         Series(label: label, x: x, y: y, u: u, v: v, style: .arrows(width: width, scale: scale), color: color)
     }
 
+    /// A heat map of rectangular cells (a confusion matrix, say): a `width × height` rectangle (data
+    /// units) centred on each point, filled with `color` at opacity `intensity[i]` (clamped to
+    /// 0…1) over white, with `texts[i]` centred in it (white on dark cells). The axes' automatic
+    /// ranges see only the centres; give the panel's axes ranges that hold the whole cells.
+    public static func cells(
+        _ label: String?, x: [Double], y: [Double], intensity: [Double], texts: [String], color: Color? = nil,
+        width: Double = 1, height: Double = 1
+    ) -> Series {
+        var series = Series(label: label, x: x, y: y, u: intensity, v: [], style: .cells(width: width, height: height), color: color)
+        series.texts = texts
+        return series
+    }
+
     /// The factor s by which `.arrows` multiply (u, v), or nil for other styles.
     ///
     /// For `.fixed(s)` with a finite s it is s. For `.automatic` (or a non-finite fixed value) it
@@ -196,6 +211,9 @@ public enum SeriesStyle: Sendable, Equatable {
     /// by `scale`; the arrowhead grows with the width. Arrows shorter than their width are drawn
     /// as dots.
     case arrows(width: Double, scale: ArrowScale)
+    /// A filled rectangle of the given size (data units) centred on each point, its opacity the
+    /// series' `u` and its text the series' `texts` (see ``Series/cells(_:x:y:intensity:texts:color:width:height:)``).
+    case cells(width: Double, height: Double)
 }
 
 /// How the arrows of an `.arrows` series are sized from their vector components.

@@ -68,7 +68,10 @@ struct Legend {
             }
             let n = Swift.min(s.x.count, s.y.count)
             let isLine: Bool
-            if case .markers = s.style { isLine = false } else { isLine = true }
+            switch s.style {
+            case .markers, .cells: isLine = false
+            default: isLine = true
+            }
             var previous: (Double, Double)?
             for i in 0..<n {
                 guard let px = xMap.position(s.x[i]), let py = yMap.position(s.y[i]) else {
@@ -129,6 +132,8 @@ struct Legend {
                 swatchMarker(marker, x: (x0 + x1) / 2, y: midY, size: size, color: entry.color)
             case let .arrows(width, _):
                 swatchArrow(x0, x1, midY, width: width, color: entry.color)
+            case .cells:
+                swatchMarker(.square, x: (x0 + x1) / 2, y: midY, size: 9, color: entry.color)
             }
             canvas.text(
                 entry.label, Theme.legendFont, color: Theme.text, x: x1 + Theme.legendPadding,

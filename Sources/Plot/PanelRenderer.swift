@@ -58,6 +58,10 @@ struct PanelRenderer {
             drawArrows(series, width: width, color: color, xMap: xMap, yMap: yMap)
             return
         }
+        if case let .cells(width, height) = series.style {
+            drawCells(series, width: width, height: height, color: color, xMap: xMap, yMap: yMap)
+            return
+        }
         let n = Swift.min(series.x.count, series.y.count)
         guard n > 0 else { return }
         var points = [(Double, Double)?](repeating: nil, count: n)
@@ -72,8 +76,37 @@ struct PanelRenderer {
         case let .lineAndMarkers(width, dash, marker, size):
             strokeLine(points, width: width, dash: dash, color: color)
             drawMarkers(points, marker: marker, size: size, color: color)
-        case .arrows:
+        case .arrows, .cells:
             break
+        }
+    }
+
+    /// Draws the cells of a heat-map series, clipped to the plotting area: each rectangle filled
+    /// with the colour at its intensity over white, a thin white border between cells, and its
+    /// text centred (white where the fill is dark).
+    private func drawCells(_ series: Series, width: Double, height: Double, color: Color, xMap: AxisMap, yMap: AxisMap) {
+        let cr = canvas.cr
+        let n = Swift.min(series.x.count, series.y.count)
+        clipped(margin: 0) {
+            for i in 0..<n {
+                guard let xa = xMap.position(series.x[i] - width / 2), let xb = xMap.position(series.x[i] + width / 2),
+                      let ya = yMap.position(series.y[i] - height / 2), let yb = yMap.position(series.y[i] + height / 2)
+                else { continue }
+                let raw = i < series.u.count ? series.u[i] : 0
+                let alpha = raw.isFinite ? Swift.min(Swift.max(raw, 0), 1) : 0
+                cairo_rectangle(cr, Swift.min(xa, xb), Swift.min(ya, yb), abs(xb - xa), abs(yb - ya))
+                canvas.setColor(Color(red: 1 - alpha * (1 - color.red), green: 1 - alpha * (1 - color.green),
+                                      blue: 1 - alpha * (1 - color.blue)))
+                cairo_fill_preserve(cr)
+                cairo_set_line_width(cr, 1)
+                canvas.setColor(Theme.background)
+                cairo_stroke(cr)
+                if i < series.texts.count, !series.texts[i].isEmpty {
+                    let font = Theme.tickLabelFont
+                    canvas.text(series.texts[i], font, color: alpha > 0.55 ? Theme.background : Theme.text,
+                                x: (xa + xb) / 2, baseline: (ya + yb) / 2 + canvas.digitHeight(font) / 2, align: .center)
+                }
+            }
         }
     }
 

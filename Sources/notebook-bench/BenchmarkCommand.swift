@@ -26,7 +26,8 @@ struct BenchmarkCommand: ParsableCommand {
     var probeMemory: String?
 
     func run() throws {
-        let all = CompetitionWorkloads.all + GradientWorkloads.all + SpiralWorkloads.all + LatentWorkloads.all + HeartbeatWorkloads.all + SweepWorkloads.all + BlockWorkloads.all
+        let all = CompetitionWorkloads.all + GradientWorkloads.all + SpiralWorkloads.all + LatentWorkloads.all + HeartbeatWorkloads.all
+            + OdeNetWorkloads.all + SweepWorkloads.all + BlockWorkloads.all
         if let probeMemory {
             // Child process: one run of the labelled workload, then its peak memory above the baseline.
             guard let workload = all.first(where: { $0.label == probeMemory }) else { throw ValidationError("no workload '\(probeMemory)'") }

@@ -36,6 +36,7 @@ struct RegistryChoiceTests {
         "ode fit.optimizer": OptimizerCatalog.names, "species fit.optimizer": OptimizerCatalog.names,
         "spiral optimizer": firstOrder, "latent-ode optimizer": firstOrder,
         "spiral activation": Activation.hiddenLayerChoices.map(\.rawValue),
+        "odenet solver": explicitSolvers, "odenet activation": Activation.hiddenLayerChoices.map(\.rawValue),
     ]
 
     @Test("each solver, optimiser and activation option offers the registry's names and its help names them")

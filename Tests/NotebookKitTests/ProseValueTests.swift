@@ -153,6 +153,8 @@ struct ProseValueTests {
         "```{ode}\nequations: {x: -x}\ninitial: {x: 1}\nt_end: 1\nsolver: rodas4\ndata: {t: [0.5], x: [0.6]}\nplot: []\n```",
         "```{spiral}\ndata_size: 100\nhidden: [4]\niterations: 2\nbatch_time: 5\nbatch_size: 4\ntest_every: 0\n```",
         "```{latent-ode}\nnspiral: 4\nntotal: 40\nnsample: 10\nlatent_dim: 2\nnhidden: 4\nrnn_nhidden: 4\niterations: 1\n```",
+        "```{odenet}\nmodel: resnet\nwidth: 4\nepochs: 1\n```",
+        "```{odenet}\nwidth: 4\nepochs: 1\nstudy: true\nstudy_steps: [1, 3]\nstudy_rtol: [0.1]\n```",
     ])
     func declaredMetrics(block: String) throws {
         let path = try temporaryNotebook("# M\n\n\(block)\n")
