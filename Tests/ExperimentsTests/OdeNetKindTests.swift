@@ -49,7 +49,7 @@ struct OdeNetKindTests {
         let bundled = try Data(contentsOf: url)
         #expect(bundled == (try Data(contentsOf: Self.repository.appendingPathComponent("notebooks/data/digits.csv"))))
         let block = try odenet([("model", node("odenet"))])
-        let experiment = block.experiment
+        let experiment = try #require(block.experiment)
         #expect(experiment.train.count + experiment.test.count == 1797)
         #expect(experiment.train.featureCount == 64 && experiment.train.classes == 10)
         #expect(experiment.test.count == 359 || experiment.test.count == 360)
@@ -61,8 +61,8 @@ struct OdeNetKindTests {
 
     @Test("The split is fixed by the seed: the same seed gives the same split, another seed another")
     func splitFollowsSeed() throws {
-        let a = try odenet([("seed", node("3"))]).experiment, b = try odenet([("seed", node("3"))]).experiment
-        let c = try odenet([("seed", node("4"))]).experiment
+        let a = try #require(try odenet([("seed", node("3"))]).experiment), b = try #require(try odenet([("seed", node("3"))]).experiment)
+        let c = try #require(try odenet([("seed", node("4"))]).experiment)
         #expect(a.test == b.test && a.train == b.train)
         #expect(a.test != c.test)
         #expect(a.test.count == c.test.count)
@@ -95,8 +95,8 @@ struct OdeNetKindTests {
 
     @Test("The MLP baseline has about the ODE-Net's parameter count")
     func mlpMatchesParameters() throws {
-        let ode = try odenet([("model", node("odenet"))]).experiment.parameterCount
-        let mlp = try odenet([("model", node("mlp"))]).experiment.parameterCount
+        let ode = try #require(try odenet([("model", node("odenet"))]).experiment).parameterCount
+        let mlp = try #require(try odenet([("model", node("mlp"))]).experiment).parameterCount
         #expect(abs(Double(mlp - ode)) / Double(ode) < 0.02, "\(mlp) against \(ode)")
     }
 
@@ -124,7 +124,7 @@ struct OdeNetKindTests {
         #expect(problem([("study_rtol", .sequence([node("0.001"), node("0.0012")], position: SourcePosition(line: 2)))], directory: folder)
                 == "'study_rtol' values must differ in their first digit and exponent (they name metrics as 1e-03, 1e-03)")
         // Any integer labels are classes in sorted order.
-        let sparse = try odenet([csv("sparse.csv"), ("test_fraction", node("0.4"))], directory: folder).experiment
+        let sparse = try #require(try odenet([csv("sparse.csv"), ("test_fraction", node("0.4"))], directory: folder).experiment)
         #expect(sparse.classNames == [3, 7] && sparse.train.classes == 2)
         #expect(Set(sparse.train.labels + sparse.test.labels) == [0, 1])
     }

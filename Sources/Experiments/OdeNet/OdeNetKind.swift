@@ -42,7 +42,10 @@ public struct OdeNetKind: ExperimentKind {
         gradient.spec, epochs.spec, batchSize.spec, learningRate.spec, dtype.spec, study.spec, studySteps.spec, studyTolerances.spec,
     ]
 
-    let experiment: OdeNetExperiment
+    /// The checked experiment; `nil` while its data are another block's table not yet written.
+    let experiment: OdeNetExperiment?
+    /// Accuracy, size, work and time (and the study's, when asked).
+    public let metricNames: [String]
 
     /// Checks the options together and reads the data (the digits, or the CSV `data` names).
     public init(options: ResolvedOptions, context: BlockContext) throws(OptionError) {
@@ -86,6 +89,8 @@ public struct OdeNetKind: ExperimentKind {
         if study, modelName != "odenet" {
             throw OptionError("'study' evaluates a trained odenet at other depths: it applies to model: odenet", at: options.position(of: "study"))
         }
+        let studySettings: OdeNetExperiment.Study? = study ? .init(steps: studySteps, tolerances: studyTolerances) : nil
+        metricNames = OdeNetExperiment.metricNames + (studySettings.map(OdeNetExperiment.studyMetricNames) ?? [])
 
         // The data: the bundled digits (pixels 0..16 scaled to [0, 1]) or the user's table (standardised).
         var dataFile: URL?
@@ -118,6 +123,15 @@ public struct OdeNetKind: ExperimentKind {
                         throw OptionError("'data.csv': \(error.description)", at: SourcePosition(line: line))
                     }
                     origin = "'\(path)'"
+                    shown = { CSVTable.isPlainName($0) ? $0 : nil }
+                case let .block(reference):
+                    guard let read = try context.table(reference, option: "data", at: options.position(of: "data.block")) else {
+                        // Checked again with the table when the producer has run.
+                        experiment = nil
+                        return
+                    }
+                    columns = read.columns
+                    origin = reference.shown
                     shown = { CSVTable.isPlainName($0) ? $0 : nil }
                 }
                 (table, classNames) = try samples(columns, origin: origin, shown: shown)
@@ -174,20 +188,19 @@ public struct OdeNetKind: ExperimentKind {
             training: ClassifierTraining(epochs: options[Self.epochs], batchSize: batchSize, optimizer: .adam,
                                          learningRate: options[Self.learningRate], seed: seed &+ 1),
             seed: seed, dataFile: dataFile, dataName: dataFile == nil && options[Self.data] == nil ? "digits" : origin,
-            study: study ? .init(steps: studySteps, tolerances: studyTolerances) : nil)
+            study: studySettings)
     }
 
     /// The CSV `data` names (the bundled digits are part of the program, whose build is in the cache key).
-    public var inputFiles: [URL] { experiment.dataFile.map { [$0] } ?? [] }
+    public var inputFiles: [URL] { experiment?.dataFile.map { [$0] } ?? [] }
 
-    /// Epochs × samples × parameters × the evaluations of a pass (and the study's trainings).
-    public var estimatedCost: Double { experiment.estimatedCost }
-
-    /// Accuracy, size, work and time.
-    public var metricNames: [String] { experiment.metricNames }
+    /// Epochs × samples × parameters × the evaluations of a pass (and the study's trainings); a
+    /// guess of the digits' size while the data are another block's table not yet written.
+    public var estimatedCost: Double { experiment?.estimatedCost ?? 1797 * 5000 * 40 * 16 }
 
     /// Trains (reporting minibatches to `monitor`), runs the study when asked, and builds the artifacts.
     public func run(monitor: RunMonitor) throws(BlockFailure) -> Artifacts {
-        try experiment.run(monitor: monitor)
+        guard let experiment else { throw BlockFailure("its data is another block's table, which was not read: the block must be run by the notebook runner") }
+        return try experiment.run(monitor: monitor)
     }
 }
