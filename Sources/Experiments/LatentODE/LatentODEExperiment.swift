@@ -216,12 +216,14 @@ struct LatentODEExperiment: Sendable {
             } ?? ("Observations (points), " + (spirals == nil ? "" : "the true spiral (grey), ")
                 + "the reconstruction over the observed window (solid) and its extrapolation forward and backward in time (dashed)"),
             figure: LatentODEFigures.reconstructions(views, axes: valueNames), data: "reconstructions"))
-        if evaluation?.extrapolates == true {
+        if let evaluation {
+            let extrapolates = evaluation.extrapolates
             artifacts.figures.append(NamedFigure(
-                name: "forecast",
-                caption: "The same series against time: the points the model saw (blue), the points it did not see (grey), "
-                    + "the reconstruction (solid) and the prediction beyond the seen part (dashed)",
-                figure: LatentODEFigures.forecasts(views, names: valueNames)))
+                name: extrapolates ? "forecast" : "time",
+                caption: extrapolates
+                    ? "The same series against time: the points the model saw (blue), the points it did not see (grey), the reconstruction (solid) and the prediction beyond the seen part (dashed)"
+                    : "The same series against time: the points the model saw (blue) and its reconstruction (solid)",
+                figure: LatentODEFigures.forecasts(views, names: valueNames, title: extrapolates ? "Forecasts of the unseen part" : "Reconstructions against time")))
         }
         if !result.history.isEmpty {
             artifacts.figures.append(NamedFigure(name: "loss", caption: "Negative ELBO per iteration", figure: LatentODEFigures.loss(result), data: "history"))

@@ -36,7 +36,7 @@ enum LatentODEFigures {
 
     /// One column per shown series, one row per value (at most two): each value against time, the
     /// seen points, the unseen ones, the reconstruction and the prediction.
-    static func forecasts(_ views: [LatentODEExperiment.SeriesView], names: [String]) -> Figure {
+    static func forecasts(_ views: [LatentODEExperiment.SeriesView], names: [String], title: String) -> Figure {
         let width = views.first.map { $0.forward.values.count / max($0.forward.times.count, 1) } ?? 1
         let rows = min(2, names.count)
         var panels = [Panel]()
@@ -44,31 +44,35 @@ enum LatentODEFigures {
             for view in views {
                 var series = [Series]()
                 series.append(.scatter("seen", x: view.observed.map(\.t), y: view.observed.map { $0.values[row] }, color: Color.palette[0], size: 4))
-                series.append(.scatter("not seen", x: view.unseen.map(\.t), y: view.unseen.map { $0.values[row] }, color: Color(hex: 0x999999), size: 4))
+                if !view.unseen.isEmpty {
+                    series.append(.scatter("not seen", x: view.unseen.map(\.t), y: view.unseen.map { $0.values[row] }, color: Color(hex: 0x999999), size: 4))
+                }
                 let before = view.forward.times.indices.filter { view.forward.times[$0] <= view.windowEnd }
                 let after = view.forward.times.indices.filter { view.forward.times[$0] >= view.windowEnd }
                 series.append(.line("reconstruction", x: before.map { view.forward.times[$0] }, y: before.map { view.forward.values[$0 * width + row] },
                                     color: Color.palette[1]))
-                series.append(.line("prediction", x: after.map { view.forward.times[$0] }, y: after.map { view.forward.values[$0 * width + row] },
-                                    color: Color.palette[2], dash: .dashed))
+                if after.count > 1 {
+                    series.append(.line("prediction", x: after.map { view.forward.times[$0] }, y: after.map { view.forward.values[$0 * width + row] },
+                                        color: Color.palette[2], dash: .dashed))
+                }
                 let data = (view.observed + view.unseen).map { $0.values[row] }
                 var range: ClosedRange<Double>?
                 if let low = data.min(), let high = data.max() {
                     let span = max(high - low, 1e-12), drawn = view.forward.values.enumerated().filter { $0.offset % width == row }.map(\.element)
-                    if drawn.contains(where: { $0 < low - span || $0 > high + span }) { range = (low - span / 2)...(high + span / 2) }
+                    if drawn.contains(where: { $0 < low - 2 * span || $0 > high + 2 * span }) { range = (low - span)...(high + span) }
                 }
                 panels.append(Panel(title: row == 0 ? view.name : "", x: Axis("t"), y: Axis(names[row], range: range), series: series,
                                     legend: row == 0 && view.index == 0 ? .best : .none))
             }
         }
         let columns = max(views.count, 1)
-        return Figure(title: "Forecasts of the unseen part", panels: panels, columns: columns,
+        return Figure(title: title, panels: panels, columns: columns,
                       width: max(300 * Double(columns), 640), height: 280 * Double(rows) + 40)
     }
 
-    /// Fixed axis ranges when the model's paths run far outside the data (an extrapolation off to
-    /// infinity would otherwise shrink the data to a dot): the data's range widened by half its
-    /// span on each side. `nil` ranges (fit everything) when the paths stay near the data.
+    /// Fixed axis ranges when the model's paths run far outside the data, more than twice its span
+    /// beyond it (an extrapolation off to infinity would otherwise shrink the data to a dot): the
+    /// data's range widened by its span on each side. `nil` ranges (fit everything) otherwise.
     static func framed(_ view: LatentODEExperiment.SeriesView, width: Int) -> (ClosedRange<Double>?, ClosedRange<Double>?) {
         func range(_ values: [Double]) -> ClosedRange<Double>? {
             let finite = values.filter(\.isFinite)
@@ -81,8 +85,8 @@ enum LatentODEFigures {
             let paths = [view.reconstruction.values, view.forward.values, view.backward.values].flatMap { component($0, axis, width) }
             guard let shown = range(data), let drawn = range(paths) else { continue }
             let span = max(shown.upperBound - shown.lowerBound, 1e-12)
-            if drawn.lowerBound < shown.lowerBound - span || drawn.upperBound > shown.upperBound + span {
-                result[axis] = (shown.lowerBound - span / 2)...(shown.upperBound + span / 2)
+            if drawn.lowerBound < shown.lowerBound - 2 * span || drawn.upperBound > shown.upperBound + 2 * span {
+                result[axis] = (shown.lowerBound - span)...(shown.upperBound + span)
             }
         }
         return (result[0], result[1])
