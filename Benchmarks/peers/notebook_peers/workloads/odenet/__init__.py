@@ -56,7 +56,8 @@ Timing, as notebook times it (``ClassifierTraining``): one epoch = the shuffle, 
 batches and, per batch, forward pass, loss, backward pass and Adam step; the accuracy measurements
 after an epoch are not timed. median / min over the run's epochs (the first included: there is no
 warm-up epoch, as in notebook's run; the jax row compiles before the first epoch, untimed, the
-compile time in the notes).
+compile time in the notes). With an even epoch count Python's median is the mean of the two middle
+epochs, notebook-bench's the upper one of them.
 """
 from __future__ import annotations
 
