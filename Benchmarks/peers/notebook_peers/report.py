@@ -56,6 +56,8 @@ EXTRA_COLUMNS = [
     ("final_mae", "final mae", fmt_num),       # spiral: mean |pred - data| after training (median over seeds)
     ("loss_first", "loss first", fmt_num),     # latent ODE: loss at the first and last iteration
     ("loss_last", "loss last", fmt_num),
+    ("test_accuracy", "test acc", fmt_num),    # odenet: test accuracy after the run's epochs
+    ("parameters", "params", fmt_count),       # odenet: the model's parameter count
 ]
 EXTRA_KEYS = [k for k, _, _ in EXTRA_COLUMNS]
 

@@ -1,13 +1,13 @@
 """Workload modules. Each is imported by the runner and registers its
 benchmarks with ``notebook_peers.core.benchmark``; add later workloads
-(spiral-iteration, spiral-iteration-adjoint, latent-ode-iteration) as new
-modules and list them here."""
+as new modules and list them here."""
 
 MODULES = [
     "notebook_peers.workloads.competition",
     "notebook_peers.workloads.species",
     "notebook_peers.workloads.spiral",
     "notebook_peers.workloads.latent",
+    "notebook_peers.workloads.odenet",
 ]
 
 # Canonical order of workload names in the table (unknown names go last).
@@ -21,4 +21,5 @@ WORKLOAD_ORDER = [
     "spiral-iteration",
     "spiral-iteration-adjoint",
     "latent-ode-iteration",
+    "odenet-epoch",
 ]
