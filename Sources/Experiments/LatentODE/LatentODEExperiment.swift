@@ -228,7 +228,9 @@ struct LatentODEExperiment: Sendable {
         if !result.history.isEmpty {
             artifacts.figures.append(NamedFigure(name: "loss", caption: "Negative ELBO per iteration", figure: LatentODEFigures.loss(result), data: "history"))
         }
-        artifacts.figures.append(NamedFigure(name: "latent", caption: "The first two latent coordinates of the shown series, from half a window before the data to half a window after",
+        artifacts.figures.append(NamedFigure(name: "latent", caption: evaluation == nil
+                                                ? "The first two latent coordinates of the shown series, from half a window before the data to half a window after"
+                                                : "The first two latent coordinates of the shown series over their time span (square: the first time)",
                                              figure: LatentODEFigures.latents(views, latentWidth: latentWidth)))
 
         artifacts.lossCurve = LossCurve(step: "iteration", quantity: "negative ELBO", values: result.history.map(\.loss))

@@ -38,36 +38,46 @@ enum LatentODEFigures {
     /// seen points, the unseen ones, the reconstruction and the prediction.
     static func forecasts(_ views: [LatentODEExperiment.SeriesView], names: [String], title: String) -> Figure {
         let width = views.first.map { $0.forward.values.count / max($0.forward.times.count, 1) } ?? 1
-        let rows = min(2, names.count)
+        let rows = min(2, names.count), columns = min(2, max(views.count, 1))
+        // Series side by side in pairs, each with its values stacked under one another.
         var panels = [Panel]()
-        for row in 0..<rows {
-            for view in views {
-                var series = [Series]()
-                series.append(.scatter("seen", x: view.observed.map(\.t), y: view.observed.map { $0.values[row] }, color: Color.palette[0], size: 4))
-                if !view.unseen.isEmpty {
-                    series.append(.scatter("not seen", x: view.unseen.map(\.t), y: view.unseen.map { $0.values[row] }, color: Color(hex: 0x999999), size: 4))
+        for first in stride(from: 0, to: views.count, by: columns) {
+            for row in 0..<rows {
+                for view in views[first..<min(first + columns, views.count)] {
+                    panels.append(panel(view, value: row, name: names[row], width: width,
+                                        title: row == 0 ? view.name : "", legend: row == rows - 1 && view.index == 0))
                 }
-                let before = view.forward.times.indices.filter { view.forward.times[$0] <= view.windowEnd }
-                let after = view.forward.times.indices.filter { view.forward.times[$0] >= view.windowEnd }
-                series.append(.line("reconstruction", x: before.map { view.forward.times[$0] }, y: before.map { view.forward.values[$0 * width + row] },
-                                    color: Color.palette[1]))
-                if after.count > 1 {
-                    series.append(.line("prediction", x: after.map { view.forward.times[$0] }, y: after.map { view.forward.values[$0 * width + row] },
-                                        color: Color.palette[2], dash: .dashed))
-                }
-                let data = (view.observed + view.unseen).map { $0.values[row] }
-                var range: ClosedRange<Double>?
-                if let low = data.min(), let high = data.max() {
-                    let span = max(high - low, 1e-12), drawn = view.forward.values.enumerated().filter { $0.offset % width == row }.map(\.element)
-                    if drawn.contains(where: { $0 < low - 2 * span || $0 > high + 2 * span }) { range = (low - span)...(high + span) }
-                }
-                panels.append(Panel(title: row == 0 ? view.name : "", x: Axis("t"), y: Axis(names[row], range: range), series: series,
-                                    legend: row == 0 && view.index == 0 ? .best : .none))
             }
         }
-        let columns = max(views.count, 1)
+        let bands = (views.count + columns - 1) / columns
         return Figure(title: title, panels: panels, columns: columns,
-                      width: max(300 * Double(columns), 640), height: 280 * Double(rows) + 40)
+                      width: 420 * Double(columns), height: 250 * Double(rows * bands) + 40)
+    }
+
+    /// One value of one series against time: the seen points, the unseen ones, the reconstruction
+    /// and the prediction.
+    static func panel(_ view: LatentODEExperiment.SeriesView, value row: Int, name: String, width: Int, title: String, legend: Bool) -> Panel {
+        var series = [Series]()
+        series.append(.scatter("seen", x: view.observed.map(\.t), y: view.observed.map { $0.values[row] }, color: Color.palette[0], size: 4))
+        if !view.unseen.isEmpty {
+            series.append(.scatter("not seen", x: view.unseen.map(\.t), y: view.unseen.map { $0.values[row] }, color: Color(hex: 0x999999), size: 4))
+        }
+        let before = view.forward.times.indices.filter { view.forward.times[$0] <= view.windowEnd }
+        let after = view.forward.times.indices.filter { view.forward.times[$0] >= view.windowEnd }
+        series.append(.line("reconstruction", x: before.map { view.forward.times[$0] }, y: before.map { view.forward.values[$0 * width + row] },
+                            color: Color.palette[1]))
+        if after.count > 1 {
+            series.append(.line("prediction", x: after.map { view.forward.times[$0] }, y: after.map { view.forward.values[$0 * width + row] },
+                                color: Color.palette[2], dash: .dashed))
+        }
+        let data = (view.observed + view.unseen).map { $0.values[row] }
+        var range: ClosedRange<Double>?
+        if let low = data.min(), let high = data.max() {
+            let span = max(high - low, 1e-12)
+            let drawn = view.forward.values.enumerated().filter { $0.offset % width == row }.map(\.element)
+            if drawn.contains(where: { $0 < low - 2 * span || $0 > high + 2 * span }) { range = (low - span)...(high + span) }
+        }
+        return Panel(title: title, x: Axis("t"), y: Axis(name, range: range), series: series, legend: legend ? .best : .none)
     }
 
     /// Fixed axis ranges when the model's paths run far outside the data, more than twice its span
