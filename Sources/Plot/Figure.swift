@@ -75,12 +75,23 @@ public struct Axis: Sendable, Equatable {
     public var scale: Scale
     /// A fixed range; `nil` fits the data, widened to nice tick values.
     public var range: ClosedRange<Double>?
+    /// Labelled positions instead of computed ticks (categories: the classes of a confusion
+    /// matrix); `nil` computes nice ticks. Each needs a fixed `range` that holds them.
+    public var labelledTicks: [(value: Double, label: String)]?
 
     /// Creates an axis.
-    public init(_ title: String, scale: Scale = .linear, range: ClosedRange<Double>? = nil) {
+    public init(_ title: String, scale: Scale = .linear, range: ClosedRange<Double>? = nil,
+                labelledTicks: [(value: Double, label: String)]? = nil) {
         self.title = title
         self.scale = scale
         self.range = range
+        self.labelledTicks = labelledTicks
+    }
+
+    public static func == (lhs: Axis, rhs: Axis) -> Bool {
+        lhs.title == rhs.title && lhs.scale == rhs.scale && lhs.range == rhs.range
+            && lhs.labelledTicks?.map(\.value) == rhs.labelledTicks?.map(\.value)
+            && lhs.labelledTicks?.map(\.label) == rhs.labelledTicks?.map(\.label)
     }
 }
 

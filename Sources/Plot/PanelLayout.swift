@@ -160,6 +160,10 @@ struct PanelLayout {
     ) -> Ticks {
         var axis = axis
         if let override { axis.range = override }
+        if let labelled = axis.labelledTicks, let range = axis.range {
+            let inside = labelled.filter { range.contains($0.value) }.sorted { $0.value < $1.value }
+            return Ticks(range: range, major: inside.map(\.value), minor: [], labels: inside.map(\.label))
+        }
         var last: Ticks?
         for target in stride(from: 6, through: 2, by: -1) {
             let ticks = Ticks.forAxis(axis, values: values, targetCount: target)

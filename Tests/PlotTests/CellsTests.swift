@@ -36,4 +36,17 @@ struct CellsTests {
         #expect(svg.contains("<svg"))
         #expect(try CairoRenderer.rgbaPixels(figure) != CairoRenderer.rgbaPixels(Self.figure()))
     }
+
+    @Test("labelled ticks replace the computed ones: every category at its position, in the given order of values")
+    func labelledTicks() throws {
+        let names = ["zero", "one", "two"]
+        let panel = Panel(x: Axis("class", range: -0.5...2.5, labelledTicks: names.enumerated().map { (Double($0.offset), $0.element) }),
+                          y: Axis("true", range: -0.5...2.5, labelledTicks: names.enumerated().map { (Double(2 - $0.offset), $0.element) }),
+                          series: [.cells(nil, x: [0, 1, 2], y: [2, 1, 0], intensity: [1, 1, 1], texts: ["a", "b", "c"], color: Color.palette[0])],
+                          legend: .none)
+        let layout = try CairoRenderer.layout(Figure(panels: [panel], width: 400, height: 400)).panels[0]
+        #expect(layout.xTicks.major == [0, 1, 2] && layout.xTicks.labels == names)
+        #expect(layout.yTicks.major == [0, 1, 2] && layout.yTicks.labels == ["two", "one", "zero"])
+        #expect(layout.xTicks.range == -0.5...2.5)
+    }
 }

@@ -44,15 +44,17 @@ struct OdeNetFigures {
             let total = max(values.reduce(0, +), 1)
             for (column, count) in values.enumerated() {
                 x.append(Double(column))
-                y.append(Double(row))
+                // The first class at the top, as confusion matrices are read.
+                y.append(Double(c - 1 - row))
                 intensity.append(Double(count) / Double(total))
                 texts.append("\(count)")
             }
         }
         let range = -0.5...(Double(c) - 0.5)
-        let names = classNames.map(String.init).joined(separator: ", ")
+        let columns = classNames.enumerated().map { (value: Double($0.offset), label: String($0.element)) }
+        let rows = classNames.enumerated().map { (value: Double(c - 1 - $0.offset), label: String($0.element)) }
         return Figure(title: "Confusion matrix (test)", panels: [Panel(
-            x: Axis("predicted class (\(names))", range: range), y: Axis("true class", range: range),
+            x: Axis("predicted class", range: range, labelledTicks: columns), y: Axis("true class", range: range, labelledTicks: rows),
             series: [.cells(nil, x: x, y: y, intensity: intensity, texts: texts, color: Color.palette[0])],
             legend: .none, equalAspect: true)], width: 560, height: 560)
     }
