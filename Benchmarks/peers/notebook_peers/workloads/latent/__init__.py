@@ -76,12 +76,7 @@ def problem(seed: int, iterations: int, ntotal: int):
     noise = rng.standard_normal((NSPIRAL, NSAMPLE, 2)) * NOISE_STD
     window = starts[:, None] + np.arange(NSAMPLE)[None, :]
     samp = np.where(counter[:, None, None], cc[window], cw[window]) + noise
-    weights = {}
-    for name, n_out, n_in in LAYERS:
-        k = 1.0 / math.sqrt(n_in)
-        w = rng.uniform(-k, k, (n_out, n_in)).astype(np.float32)
-        b = rng.uniform(-k, k, n_out).astype(np.float32)
-        weights[name] = (w, b)
+    weights = fan_in_uniform(rng, LAYERS)
     eps = rng.standard_normal((iterations, NSPIRAL, LATENT_DIM)).astype(np.float32)
     return samp.astype(np.float32), orig_ts[:NSAMPLE].astype(np.float32), weights, eps
 
@@ -134,3 +129,4 @@ def row(times, losses, *, steps=None, nfe_fwd=None, nfe_bwd=None, note: str = ""
 
 
 from . import jax_impl, torch_impl  # noqa: E402,F401
+from ..initialisation import fan_in_uniform

@@ -11,6 +11,7 @@ import numpy as np
 
 from ...core import Context, Result, benchmark
 from . import BETA1, BETA2, EPS, LATENT_DIM, LR, NOISE_STD, RTOL, ATOL, options, problem, row
+from ..initialisation import jax_adam_state
 
 
 def _jax():
@@ -70,11 +71,7 @@ def _make(samp_np, ts_np, count=None):
     return jax.jit(step), jax.jit(loss_fn)
 
 
-def _init(weights):
-    import jax.numpy as jnp
-    p = {k: (jnp.asarray(w), jnp.asarray(b)) for k, (w, b) in weights.items()}
-    z = {k: (jnp.zeros_like(w), jnp.zeros_like(b)) for k, (w, b) in p.items()}
-    return p, z, dict(z)
+_init = jax_adam_state
 
 
 @benchmark("latent-ode-iteration", "diffrax Dopri5, RecursiveCheckpointAdjoint + Adam (jit)", library="jax")

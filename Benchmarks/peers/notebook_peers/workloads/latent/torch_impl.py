@@ -9,18 +9,14 @@ from ...core import Context, Result, benchmark
 from . import (BETA1, BETA2, EPS, LATENT_DIM, LR, NOISE_STD, RTOL, ATOL, options, problem, row)
 from ..competition.torch_impl import _torch
 from ..spiral.torch_impl import train_threads
+from ..initialisation import torch_linear
 
 
 def _modules(torch, weights):
     nn = torch.nn
 
     def linear(name):
-        w, b = weights[name]
-        layer = nn.Linear(w.shape[1], w.shape[0])
-        with torch.no_grad():
-            layer.weight.copy_(torch.from_numpy(w))
-            layer.bias.copy_(torch.from_numpy(b))
-        return layer
+        return torch_linear(torch, weights, name)
 
     class Func(nn.Module):
         def __init__(self):

@@ -62,7 +62,6 @@ epochs, notebook-bench's the upper one of them.
 from __future__ import annotations
 
 import functools
-import math
 import statistics
 from pathlib import Path
 
@@ -107,12 +106,7 @@ def problem(seed: int, epochs: int):
     perm = rng.permutation(len(y))
     n_test = round(len(y) * TEST_FRACTION)
     test, train = perm[:n_test], perm[n_test:]
-    weights = {}
-    for name, n_out, n_in in LAYERS:
-        k = 1.0 / math.sqrt(n_in)
-        w = rng.uniform(-k, k, (n_out, n_in)).astype(np.float32)
-        b = rng.uniform(-k, k, n_out).astype(np.float32)
-        weights[name] = (w, b)
+    weights = fan_in_uniform(rng, LAYERS)
     orders = np.stack([rng.permutation(len(train)) for _ in range(epochs)]) if epochs else np.zeros((0, len(train)), np.int64)
     return x[train], y[train], x[test], y[test], weights, orders
 
@@ -140,3 +134,4 @@ def row(times, losses, *, test_accuracy: float, train_accuracy: float, parameter
 
 
 from . import jax_impl, torch_impl  # noqa: E402,F401
+from ..initialisation import fan_in_uniform

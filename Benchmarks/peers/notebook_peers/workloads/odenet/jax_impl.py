@@ -16,6 +16,7 @@ import numpy as np
 
 from ...core import Context, Result, benchmark
 from . import (BETA1, BETA2, EPS, LR, STEP_SIZE, STEPS, T0, T1, batches, options, problem, row)
+from ..initialisation import jax_adam_state
 
 
 def _jax():
@@ -89,11 +90,7 @@ def _make(count=None):
     return jax.jit(step), jax.jit(loss_fn), jax.jit(predict)
 
 
-def _init(weights):
-    import jax.numpy as jnp
-    p = {k: (jnp.asarray(w), jnp.asarray(b)) for k, (w, b) in weights.items()}
-    z = {k: (jnp.zeros_like(w), jnp.zeros_like(b)) for k, (w, b) in p.items()}
-    return p, z, dict(z)
+_init = jax_adam_state
 
 
 @benchmark("odenet-epoch", "diffrax classical RK4 (AbstractERK), backprop + Adam (jit)", library="jax")

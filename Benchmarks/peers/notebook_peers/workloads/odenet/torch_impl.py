@@ -21,6 +21,7 @@ from ...core import Context, Result, benchmark
 from . import (BATCH, BETA1, BETA2, EPS, LR, STEP_SIZE, T0, T1, batches, options, problem, row)
 from ..competition.torch_impl import _torch
 from ..spiral.torch_impl import train_threads
+from ..initialisation import torch_linear
 
 CLASSICAL = "notebook_classical_rk4"
 
@@ -48,12 +49,7 @@ def _model(torch, weights):
     nn = torch.nn
 
     def linear(name):
-        w, b = weights[name]
-        layer = nn.Linear(w.shape[1], w.shape[0])
-        with torch.no_grad():
-            layer.weight.copy_(torch.from_numpy(w))
-            layer.bias.copy_(torch.from_numpy(b))
-        return layer
+        return torch_linear(torch, weights, name)
 
     class Field(nn.Module):
         """f(t, h) = fc2(tanh(fc1([h; t]))); counts its evaluations."""
