@@ -37,6 +37,7 @@ struct RegistryChoiceTests {
         "spiral optimizer": firstOrder, "latent-ode optimizer": firstOrder,
         "spiral activation": Activation.hiddenLayerChoices.map(\.rawValue),
         "odenet solver": explicitSolvers, "odenet activation": Activation.hiddenLayerChoices.map(\.rawValue),
+        "latent-ode field_output": [Activation.identity, .tanh].map(\.rawValue),
     ]
 
     @Test("each solver, optimiser and activation option offers the registry's names and its help names them")

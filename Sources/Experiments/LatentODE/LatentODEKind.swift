@@ -48,8 +48,8 @@ public struct LatentODEKind: ExperimentKind {
                                                "the fraction of each series' time span the model sees; the rest is extrapolated (extrapolation.rmse)")
     static let trainOn = Option<String>.choice("train_on", SeriesPreparation.Training.allCases.map(\.rawValue), default: "seen",
                                                "with observe < 1, what the model trains on: seen (the seen part of each series, the article's experiment), whole (whole series), or forecast (whole series scored whole, the encoder reading only their seen part)")
-    static let fieldOutput = Option<String>.choice("field_output", ["identity", "tanh"], default: "identity",
-                                                   "the latent field's last activation: tanh bounds every component of dz/dt by 1")
+    static let fieldOutput = Option<String>.choice("field_output", [Activation.identity, .tanh].map(\.rawValue), default: "identity",
+                                                   "the latent field's last activation: identity (none), or tanh, which bounds every component of dz/dt by 1")
 
     public static let options: [OptionSpec] = [
         spiralCount.spec, totalPoints.spec, samplePoints.spec, start.spec, stop.spec, noise.spec, a.spec, b.spec, data.spec,
