@@ -94,6 +94,19 @@ struct BlockDependencyTests {
         #expect(changed.jobs[2].identity == base.jobs[2].identity)
     }
 
+    @Test("in a sweep over the producer, each point's reader reads its own point's producer; an untouched block is one job")
+    func sweeps() throws {
+        let path = try temporaryNotebook(dependentNotebook())
+        let plan = RunPlan(notebooks: try NotebookLoader.loadSwept(LoadRequest(paths: [path], sweeps: ["truth.t_end=[2,3]"])).get())
+        let points = plan.jobIndex[0]
+        #expect(points.count == 2)
+        let (fitA, truthA, otherA) = (points[0][0], points[0][1], points[0][2])
+        let (fitB, truthB, otherB) = (points[1][0], points[1][1], points[1][2])
+        #expect(truthA != truthB && fitA != fitB, "the reader's key follows its point's producer")
+        #expect(otherA == otherB, "a block that reads nothing and is not swept runs once")
+        #expect(plan.jobs[fitA].inputs == [truthA] && plan.jobs[fitB].inputs == [truthB])
+    }
+
     @Test("--shard keeps a reader in the shard of the blocks it reads")
     func shards() {
         let costs: [Double] = [1, 5, 4, 3, 2, 1]
