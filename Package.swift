@@ -76,7 +76,7 @@ let package = Package(
         .target(name: "ODE", dependencies: ["DenseLinearAlgebra"]),
         // Solvers of many trajectories at once (a shared step, or one solve per trajectory), through
         // the ODE module's one explicit step; used by the benchmark workloads, not by a block kind yet.
-        .target(name: "BatchSolvers", dependencies: ["ODE"]),
+        .target(name: "BatchSolvers", dependencies: ["ODE", "CKernels"]),
         // The one small dense solver (LU with partial pivoting), shared by the Rosenbrock steps and
         // Levenberg–Marquardt.
         .target(name: "DenseLinearAlgebra"),

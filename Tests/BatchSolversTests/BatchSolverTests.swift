@@ -107,3 +107,22 @@ private struct Blowup: VectorField {
         derivative[0] = state[0] * state[0]
     }
 }
+
+extension BatchSolverTests {
+    @Test("The vectorised Euler batch equals the Euler solver on each trajectory up to rounding, for sizes off the sixteen-lane groups",
+          arguments: [1, 15, 16, 37, 1000])
+    func eulerBatchMatchesSolver(count: Int) throws {
+        let states = Self.initialStates(count)
+        let reference = try FixedStepSolver(tableau: .euler, stepSize: 0.1, steps: 1000, saving: .stepIndices([1000]))
+            .solve(BatchedField(Self.model, count: count), initialState: states)
+        for workers in [1, 2] {
+            let batch = CompetitionEulerBatch(model: Self.model, stepSize: 0.1, steps: 1000, workers: workers).finalStates(from: states)
+            #expect(batch.count == reference.finalState.count)
+            for (a, b) in zip(batch, reference.finalState) {
+                #expect(abs(a - b) <= 1e-11 * abs(b), "\(count) trajectories, \(workers) workers: \(a) vs \(b)")
+            }
+        }
+        // Zero steps leave the states as they are.
+        #expect(CompetitionEulerBatch(model: Self.model, stepSize: 0.1, steps: 0).finalStates(from: states) == states)
+    }
+}

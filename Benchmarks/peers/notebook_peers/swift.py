@@ -24,7 +24,9 @@ def parse_lines(text: str) -> dict[str, dict]:
             obj = json.loads(line)
         except json.JSONDecodeError:
             continue
-        if isinstance(obj, dict) and "name" in obj and "median_s" in obj:
+        # A workload's variants (`"variant": "generic"`, ...) are notebook-bench's own comparisons;
+        # the peers stand beside the row without one.
+        if isinstance(obj, dict) and "name" in obj and "median_s" in obj and not obj.get("variant"):
             rows[str(obj["name"])] = obj
     return rows
 
