@@ -200,3 +200,16 @@ struct EnsembleTests {
         #expect(missing?.0 == "'ensemble.initial.x.column': starts.csv has no column 'strat' (columns: start, other); did you mean 'start'?")
     }
 }
+
+@Suite("Ensemble histograms")
+struct EnsembleHistogramTests {
+    @Test("bins hold every value, and extreme ranges make one bin instead of failing")
+    func bins() {
+        let (edges, counts) = EnsembleSummary.histogram((0..<100).map(Double.init))
+        #expect(counts.count == 10 && edges.count == 11 && counts.reduce(0, +) == 100)
+        #expect(EnsembleSummary.histogram([-1e308, 1e308]).counts == [2])
+        #expect(EnsembleSummary.histogram([0, 4 * Double.leastNonzeroMagnitude]).counts.reduce(0, +) == 2)
+        #expect(EnsembleSummary.histogram([3, 3]).counts == [2])
+        #expect(EnsembleSummary.quantile(sorted: [1, 2, 3, 4], 0.5) == 2.5)
+    }
+}

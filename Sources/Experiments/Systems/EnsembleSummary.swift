@@ -146,11 +146,16 @@ struct EnsembleSummary {
     /// width 1 around a single value.
     static func histogram(_ values: [Double]) -> (edges: [Double], counts: [Int]) {
         guard let low = values.min(), let high = values.max() else { return ([0, 1], [0]) }
-        guard high > low else { return ([low - 0.5, low + 0.5], [values.count]) }
         let bins = min(50, max(10, Int(Double(values.count).squareRoot())))
         let width = (high - low) / Double(bins)
+        // A range too narrow or too wide for the arithmetic is one bin.
+        guard high > low, width > 0, width.isFinite else { return ([low - 0.5, low + 0.5], [values.count]) }
         var counts = [Int](repeating: 0, count: bins)
-        for value in values { counts[min(Int((value - low) / width), bins - 1)] += 1 }
+        for value in values {
+            let position = (value - low) / width
+            let bin = position.isFinite ? Int(min(max(position, 0), Double(bins - 1))) : bins - 1
+            counts[bin] += 1
+        }
         return ((0...bins).map { low + width * Double($0) }, counts)
     }
 }
