@@ -213,3 +213,24 @@ struct EnsembleHistogramTests {
         #expect(EnsembleSummary.quantile(sorted: [1, 2, 3, 4], 0.5) == 2.5)
     }
 }
+
+@Suite("Order statistics")
+struct OrderStatisticsTests {
+    @Test("selected quantiles equal those of the sorted values, ties and NaN-free duplicates included")
+    func matchesSorting() {
+        var generator = SeededGenerator(seed: 3)
+        for n in [1, 2, 3, 10, 101, 1000] {
+            for duplicates in [false, true] {
+                var values = (0..<n).map { _ in duplicates ? Double(Int(generator.nextUniform() * 5)) : generator.nextNormal() }
+                let sorted = values.sorted()
+                let fractions = [0.05, 0.25, 0.5, 0.75, 0.95]
+                var output = [Double](repeating: 0, count: fractions.count)
+                values.withUnsafeMutableBufferPointer { buffer in
+                    output.withUnsafeMutableBufferPointer { OrderStatistics.quantiles(buffer, fractions: fractions, into: $0.baseAddress!) }
+                }
+                let expected = fractions.map { EnsembleSummary.quantile(sorted: sorted, $0) }
+                #expect(zip(output, expected).allSatisfy { abs($0 - $1) <= 1e-12 * max(1, abs($1)) }, "n = \(n): \(output) vs \(expected)")
+            }
+        }
+    }
+}

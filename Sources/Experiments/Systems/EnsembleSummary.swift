@@ -1,4 +1,5 @@
 import BlockResults
+import Dispatch
 import Foundation
 import ODE
 import Plot
@@ -34,25 +35,41 @@ struct EnsembleSummary {
     }
 
     /// Per state, level and output time, the quantile over the members' finite values:
-    /// `[state][level][time]`.
+    /// `[state][level][time]`. The output times are shared out over the cores.
     func quantiles() -> [[[Double]]] {
-        let levels = Self.levels
-        var bands = [[[Double]]](repeating: [[Double]](repeating: [Double](repeating: .nan, count: result.times.count),
-                                                      count: levels.count), count: result.states)
-        var column = [Double]()
-        column.reserveCapacity(result.members)
-        for k in result.times.indices {
-            for i in 0..<result.states {
-                column.removeAll(keepingCapacity: true)
-                for member in 0..<result.members {
-                    let value = result.value(member: member, time: k, state: i)
-                    if value.isFinite { column.append(value) }
+        let fractions = Self.levels.map(\.fraction)
+        let times = result.times.count, states = result.states, members = result.members
+        let columns = times * states
+        let buffer = EnsembleBuffer(count: columns * fractions.count, workers: 1)
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, columns))
+        let result = self.result
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            let column = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(members, 1))
+            defer { column.deallocate() }
+            var levels = [Double](repeating: .nan, count: fractions.count)
+            for index in (columns * worker / workers)..<(columns * (worker + 1) / workers) {
+                let k = index / states, i = index % states
+                var count = 0
+                result.values.withUnsafeBufferPointer { values in
+                    for member in 0..<members {
+                        let value = values[(member * times + k) * states + i]
+                        if value.isFinite {
+                            column[count] = value
+                            count += 1
+                        }
+                    }
                 }
-                column.sort()
-                for (level, entry) in levels.enumerated() { bands[i][level][k] = Self.quantile(sorted: column, entry.fraction) }
+                levels.withUnsafeMutableBufferPointer { levels in
+                    OrderStatistics.quantiles(UnsafeMutableBufferPointer(rebasing: column[0..<count]), fractions: fractions,
+                                              into: levels.baseAddress!)
+                }
+                buffer.store(levels, at: index * fractions.count)
             }
         }
-        return bands
+        let output = buffer.values()
+        return (0..<states).map { i in
+            fractions.indices.map { level in (0..<times).map { k in output[(k * states + i) * fractions.count + level] } }
+        }
     }
 
     /// The artifacts: the quantile and final-state tables, the band and histogram figures, the
