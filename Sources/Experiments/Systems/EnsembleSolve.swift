@@ -68,16 +68,26 @@ struct EnsembleSolve<Field: JacobianField & DifferentiableField>: Sendable {
         let buffer = EnsembleBuffer(count: members * count * d, workers: workers)
         let settings = self.settings
         let times = self.times
+        // An explicit adaptive method reuses one workspace per worker, as the batch solver does.
+        var adaptive: AdaptiveSolver?
+        if case let .adaptive(tableau) = settings.family { adaptive = AdaptiveSolver(tableau: tableau, controller: settings.controller) }
+        let solver = adaptive
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             var statistics = SolveStatistics()
+            let workspace = solver.map { AdaptiveWorkspace<Double>(dimension: d, stages: $0.tableau.workspaceStages) }
             for member in (members * worker / workers)..<(members * (worker + 1) / workers) {
                 if shouldStop() {
                     buffer.fail(.interrupted(t: settings.startTime, step: 0), worker: worker)
                     return
                 }
                 do throws(SolveFailure) {
-                    let solution = try settings.solve(fields[member], initialState: Array(initialStates[member * d..<(member + 1) * d]),
-                                                      at: times)
+                    let initial = Array(initialStates[member * d..<(member + 1) * d])
+                    let solution = if let solver, let workspace {
+                        try solver.solve(fields[member], initialState: initial, from: settings.startTime, to: settings.endTime,
+                                         saveAt: .times(times), workspace: workspace)
+                    } else {
+                        try settings.solve(fields[member], initialState: initial, at: times)
+                    }
                     guard solution.count == count else {
                         throw .invalidProblem("the solve of member \(member + 1) did not reach every output time")
                     }
