@@ -180,6 +180,16 @@ struct EnsembleTests {
         #expect(metric(result, "final.x1.std")! > 0)
     }
 
+    @Test("a stopped monitor stops the members' solves with a failure, in both step modes")
+    func stops() throws {
+        for step in ["each", "shared"] {
+            let block = try logistic([("n", value("1000")), ("initial", map([("x", value("uniform(1, 2)"))]))], [("ensemble_step", value(step))])
+            let monitor = RunMonitor()
+            monitor.stop(.cancelled("test"))
+            #expect(throws: BlockFailure.self) { try block.run(monitor: monitor) }
+        }
+    }
+
     @Test("a CSV column is resampled; a missing column is named")
     func csvColumn() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ensemble-\(UUID().uuidString)")

@@ -33,9 +33,11 @@ struct EnsembleSolve<Field: JacobianField & DifferentiableField>: Sendable {
     }
 
     /// Solves `members` members from `initialStates` (`members × states`) with `parameters`
-    /// (`members × parameterCount`), stopping when `shouldStop` says so.
+    /// (`members × parameterCount`), stopping when `shouldStop` says so; `progress` hears about
+    /// how many members are done (estimated from the first worker's share).
     func solve(members: Int, initialStates: [Double], parameters: [Double],
-               shouldStop: @escaping @Sendable () -> Bool) throws(SolveFailure) -> EnsembleResult {
+               shouldStop: @escaping @Sendable () -> Bool,
+               progress: @escaping @Sendable (Int) -> Void = { _ in }) throws(SolveFailure) -> EnsembleResult {
         let d = field.dimension, p = field.parameterCount, count = times.count
         guard members > 0, initialStates.count == members * d, parameters.count == members * p else {
             throw .invalidProblem("the ensemble's draws do not match its \(members) members")
@@ -75,7 +77,9 @@ struct EnsembleSolve<Field: JacobianField & DifferentiableField>: Sendable {
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             var statistics = SolveStatistics()
             let workspace = solver.map { AdaptiveWorkspace<Double>(dimension: d, stages: $0.tableau.workspaceStages) }
-            for member in (members * worker / workers)..<(members * (worker + 1) / workers) {
+            let first = members * worker / workers
+            for member in first..<(members * (worker + 1) / workers) {
+                if worker == 0, (member - first) % 256 == 255 { progress((member - first + 1) * workers) }
                 if shouldStop() {
                     buffer.fail(.interrupted(t: settings.startTime, step: 0), worker: worker)
                     return

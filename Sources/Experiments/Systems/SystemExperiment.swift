@@ -184,8 +184,11 @@ struct SystemExperiment<Field: JacobianField & DifferentiableField>: Sendable {
                                   at: options.position(of: "ensemble_step"))
             }
             let points = Double(EnsembleSolve<Field>.grid(settings).count)
+            // The trajectories twice (the solves' buffer and the result), and per member its field,
+            // draws and row of the final-state table.
             let trajectories = Double(ensemble.members) * points * Double(max(stateNames.count, 1)) * 8
-            try context.budget.check([("the members' trajectories", 2 * trajectories)],
+            let perMember = Double(ensemble.members) * Double(8 * (2 * stateNames.count + parameterNames.count) + 160)
+            try context.budget.check([("the members' trajectories", 2 * trajectories), ("the members' fields, draws and final states", perMember)],
                                      advice: "use fewer members (ensemble.n) or fewer output times (t_eval)", at: options.position(of: "ensemble.n"))
         }
         if case .stiff = settings.family {
@@ -287,7 +290,8 @@ struct SystemExperiment<Field: JacobianField & DifferentiableField>: Sendable {
         let result: EnsembleResult
         do {
             result = try solve.solve(members: ensemble.members, initialStates: draws.initial, parameters: draws.parameters,
-                                     shouldStop: { monitor.shouldStop })
+                                     shouldStop: { monitor.shouldStop },
+                                     progress: { monitor.report(done: $0, total: ensemble.members, unit: "members") })
         } catch {
             throw BlockFailure(error.description(stateNames: stateNames))
         }
