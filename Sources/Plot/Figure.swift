@@ -195,6 +195,15 @@ public struct Series: Sendable, Equatable {
         return series
     }
 
+    /// A filled band between two curves over the same `x` (matplotlib's `fill_between`): the
+    /// region from `lower` to `upper`, filled with `color` at `opacity`. The band breaks where a
+    /// bound is not finite. Stored with `lower` as `y` and `upper` as `v`.
+    public static func band(
+        _ label: String?, x: [Double], lower: [Double], upper: [Double], color: Color? = nil, opacity: Double = 0.25
+    ) -> Series {
+        Series(label: label, x: x, y: lower, u: [], v: upper, style: .band(opacity: opacity), color: color)
+    }
+
     /// The factor s by which `.arrows` multiply (u, v), or nil for other styles.
     ///
     /// For `.fixed(s)` with a finite s it is s. For `.automatic` (or a non-finite fixed value) it
@@ -225,6 +234,9 @@ public enum SeriesStyle: Sendable, Equatable {
     /// A filled rectangle of the given size (data units) centred on each point, its opacity the
     /// series' `u` and its text the series' `texts` (see ``Series/cells(_:x:y:intensity:texts:color:width:height:)``).
     case cells(width: Double, height: Double)
+    /// The region between the series' `y` (lower bound) and `v` (upper bound), filled at the
+    /// given opacity (see ``Series/band(_:x:lower:upper:color:opacity:)``).
+    case band(opacity: Double)
 }
 
 /// How the arrows of an `.arrows` series are sized from their vector components.

@@ -69,7 +69,7 @@ struct Legend {
             let n = Swift.min(s.x.count, s.y.count)
             let isLine: Bool
             switch s.style {
-            case .markers, .cells: isLine = false
+            case .markers, .cells, .band: isLine = false
             default: isLine = true
             }
             var previous: (Double, Double)?
@@ -134,6 +134,11 @@ struct Legend {
                 swatchArrow(x0, x1, midY, width: width, color: entry.color)
             case .cells:
                 swatchMarker(.square, x: (x0 + x1) / 2, y: midY, size: 9, color: entry.color)
+            case let .band(opacity):
+                let alpha = opacity.isFinite ? Swift.min(Swift.max(opacity, 0), 1) : 0
+                cairo_rectangle(canvas.cr, x0, midY - 4.5, x1 - x0, 9)
+                canvas.setColor(Color(red: entry.color.red, green: entry.color.green, blue: entry.color.blue, alpha: entry.color.alpha * alpha))
+                cairo_fill(canvas.cr)
             }
             canvas.text(
                 entry.label, Theme.legendFont, color: Theme.text, x: x1 + Theme.legendPadding,

@@ -143,6 +143,14 @@ struct PanelLayout {
                     ys.append(y)
                 }
             }
+            // A band's upper curve counts too.
+            if case .band = s.style {
+                for i in 0..<Swift.min(s.x.count, s.v.count)
+                where AxisMap.transform(s.x[i], panel.x.scale) != nil && AxisMap.transform(s.v[i], panel.y.scale) != nil {
+                    xs.append(s.x[i])
+                    ys.append(s.v[i])
+                }
+            }
             // Arrow heads count too, so that a vector field alone fits its axes.
             for a in Quiver.arrows(s)
             where AxisMap.transform(a.x1, panel.x.scale) != nil && AxisMap.transform(a.y1, panel.y.scale) != nil {

@@ -62,6 +62,10 @@ struct PanelRenderer {
             drawCells(series, width: width, height: height, color: color, xMap: xMap, yMap: yMap)
             return
         }
+        if case let .band(opacity) = series.style {
+            drawBand(series, opacity: opacity, color: color, xMap: xMap, yMap: yMap)
+            return
+        }
         let n = Swift.min(series.x.count, series.y.count)
         guard n > 0 else { return }
         var points = [(Double, Double)?](repeating: nil, count: n)
@@ -76,8 +80,40 @@ struct PanelRenderer {
         case let .lineAndMarkers(width, dash, marker, size):
             strokeLine(points, width: width, dash: dash, color: color)
             drawMarkers(points, marker: marker, size: size, color: color)
-        case .arrows, .cells:
+        case .arrows, .cells, .band:
             break
+        }
+    }
+
+    /// Fills the region between a band's lower (`y`) and upper (`v`) curves, clipped to the
+    /// plotting area: one polygon per run of points where x and both bounds can be drawn.
+    private func drawBand(_ series: Series, opacity: Double, color: Color, xMap: AxisMap, yMap: AxisMap) {
+        let cr = canvas.cr
+        let n = Swift.min(series.x.count, series.y.count, series.v.count)
+        guard n > 0 else { return }
+        var runs = [[(x: Double, low: Double, high: Double)]]()
+        var current = [(x: Double, low: Double, high: Double)]()
+        for i in 0..<n {
+            if let px = xMap.position(series.x[i]), let low = yMap.position(series.y[i]), let high = yMap.position(series.v[i]) {
+                current.append((px, low, high))
+            } else if !current.isEmpty {
+                runs.append(current)
+                current = []
+            }
+        }
+        if !current.isEmpty { runs.append(current) }
+        let alpha = opacity.isFinite ? Swift.min(Swift.max(opacity, 0), 1) : 0
+        clipped(margin: 0) {
+            for run in runs {
+                // Far-away points are clamped so that Cairo's fixed-point coordinates cannot overflow.
+                func clamp(_ v: Double) -> Double { Swift.min(Swift.max(v, -1e6), 1e6) }
+                cairo_move_to(cr, clamp(run[0].x), clamp(run[0].low))
+                for point in run.dropFirst() { cairo_line_to(cr, clamp(point.x), clamp(point.low)) }
+                for point in run.reversed() { cairo_line_to(cr, clamp(point.x), clamp(point.high)) }
+                cairo_close_path(cr)
+            }
+            canvas.setColor(Color(red: color.red, green: color.green, blue: color.blue, alpha: color.alpha * alpha))
+            cairo_fill(cr)
         }
     }
 

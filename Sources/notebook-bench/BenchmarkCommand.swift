@@ -27,7 +27,7 @@ struct BenchmarkCommand: ParsableCommand {
 
     func run() throws {
         let all = CompetitionWorkloads.all + GradientWorkloads.all + SpiralWorkloads.all + LatentWorkloads.all + HeartbeatWorkloads.all
-            + OdeNetWorkloads.all + SweepWorkloads.all + BlockWorkloads.all
+            + OdeNetWorkloads.all + SweepWorkloads.all + BlockWorkloads.all + EnsembleWorkloads.all
         if let probeMemory {
             // Child process: one run of the labelled workload, then its peak memory above the baseline.
             guard let workload = all.first(where: { $0.label == probeMemory }) else { throw ValidationError("no workload '\(probeMemory)'") }

@@ -61,7 +61,7 @@ public struct OdeKind: ExperimentKind {
     }
 
     /// The observations' CSV file, when `data` names one.
-    public var inputFiles: [URL] { experiment.dataFile.map { [$0] } ?? [] }
+    public var inputFiles: [URL] { experiment.inputFiles }
 
     /// Steps × states, times the epochs of a fit and the settings of a comparison.
     public var estimatedCost: Double { experiment.estimatedCost }

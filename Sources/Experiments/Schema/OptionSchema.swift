@@ -215,10 +215,27 @@ public struct OptionSchema: Sendable {
             })
         case .columns:
             return try decodeColumns(node, name: name, in: blockName, positions: &positions)
+        case .distribution:
+            switch node {
+            case let .scalar(text, _, _): return .text(text)
+            case .mapping:
+                let pair = OptionType.record([
+                    OptionSpec("csv", .text, default: nil, "the CSV file"),
+                    OptionSpec("column", .text, default: nil, "the column resampled"),
+                ])
+                let value = try decodeValue(node, as: pair, name: name, in: blockName, default: nil, positions: &positions)
+                guard value[field: "csv"] != .null, value[field: "column"] != .null else {
+                    throw fail("'\(name)' in \(blockName) must name both the file and the column: {csv: path, column: name}")
+                }
+                return value
+            case .sequence: throw expected()
+            }
         case .tolerance:
             return try decodeTolerance(node, name: name, in: blockName, positions: &positions)
         case let .map(valueType):
-            guard case let .mapping(entries, _) = node else { throw expected() }
+            guard case let .mapping(written, _) = node else { throw expected() }
+            let entries: [OptionEntry]
+            if case .distribution = valueType { entries = rejoinedCalls(written) } else { entries = written }
             var fields = [RecordField]()
             var keys = Set<String>()
             var errors = [OptionError]()
@@ -277,6 +294,24 @@ public struct OptionSchema: Sendable {
             if !errors.isEmpty { throw OptionErrors(errors) }
             return .list(values)
         }
+    }
+
+    /// Entries of a flow mapping whose calls YAML split at their commas, joined again:
+    /// `{x: uniform(50, 150)}` reads as `x: "uniform(50"` and a key `150)` without a value, which
+    /// become `x: "uniform(50, 150)"`.
+    static func rejoinedCalls(_ entries: [OptionEntry]) -> [OptionEntry] {
+        func depth(_ text: String) -> Int { text.filter { $0 == "(" }.count - text.filter { $0 == ")" }.count }
+        var result = [OptionEntry]()
+        for entry in entries {
+            if var last = result.last, case let .scalar(text, plain, position) = last.value, depth(text) > 0,
+               entry.value.isNull {
+                last.value = .scalar(text + ", " + entry.key, plain: plain, position: position)
+                result[result.count - 1] = last
+            } else {
+                result.append(entry)
+            }
+        }
+        return result
     }
 
     /// The `{rtol, atol}` pair of a tolerance, each left out as `null`.

@@ -31,6 +31,10 @@ public indirect enum OptionType: Sendable {
     /// Named columns of numbers (`{t: [...], x1: [...]}`, `null` marks a missing value), or
     /// `{csv: path}` naming a CSV file relative to the notebook.
     case columns
+    /// A value drawn at random: a number, a distribution written as a call (`uniform(50, 150)`,
+    /// `normal(0.1, 0.01)`) or a CSV column to resample (`{csv: path, column: name}`); read by
+    /// `Distribution`.
+    case distribution
 
     /// How `notebook kinds` and error messages describe the type.
     public var description: String {
@@ -47,6 +51,7 @@ public indirect enum OptionType: Sendable {
         case let .record(fields): return "map {" + fields.map { "\($0.name): \($0.type.description)" }.joined(separator: ", ") + "}"
         case .tolerance: return "{rtol: number ≥ 0, atol: number ≥ 0}, and/or a map {metric: {rtol, atol}}"
         case .columns: return "columns {t: [numbers], <state>: [numbers]}, {csv: path} or {block: ID}"
+        case .distribution: return "number, fixed(v), uniform(a, b), normal(mu, sigma), lognormal(mu, sigma) or {csv: path, column: name}"
         case let .map(value): return "map {name: \(value.description)}"
         case let .numberOrMap(bounds): return "\(bounds.description), or a map {state: \(bounds.description)}"
         case let .figures(words): return "list of " + words.joined(separator: ", ") + " (each may name its states: {phase: [x, z]})"

@@ -37,6 +37,10 @@ struct SystemExperiment<Field: JacobianField & DifferentiableField>: Sendable {
     let title: String
     let parameterNames: [String]
     let fit: FitOptions.Settings?
+    /// The ensemble the block solves instead of one solution, when `ensemble` is given.
+    let ensemble: EnsembleOptions.Settings?
+    /// The files the block reads: the observations' and the ensemble's columns'.
+    var inputFiles: [URL] { (dataFile.map { [$0] } ?? []) + (ensemble?.files ?? []) }
     /// The CSV file of the observations, when `data` names one.
     let dataFile: URL?
     /// Whether the observations are another block's table, not read yet (while checking).
@@ -61,12 +65,16 @@ struct SystemExperiment<Field: JacobianField & DifferentiableField>: Sendable {
         }
         var total = solve
         if let fit { total += 3 * solve * Double(fit.epochs) }
+        if let ensemble { total *= Double(ensemble.members) }
         if !compare.isEmpty { total += Double(compare.count) * 8 * solve }
         return total
     }
 
     /// The metrics `solveAndDescribe` reports, and a fit's after them.
     var metricNames: [String] {
+        if ensemble != nil {
+            return EnsembleSummary.metricNames(states: stateNames) + ["steps", "nfe", "rejected"] + (isStiff ? ["jacobian_evaluations"] : [])
+        }
         var names = stateNames.map { "final.\($0)" } + ["steps", "nfe", "rejected"]
         if case .stiff = settings.family { names.append("jacobian_evaluations") }
         if hasObservations { names += ["data.max_abs_error", "data.rmse"] }
@@ -161,6 +169,28 @@ struct SystemExperiment<Field: JacobianField & DifferentiableField>: Sendable {
             observations = nil
         }
         fit = try FitOptions.settings(options, names: parameterNames, current: field.parameters)
+        ensemble = try EnsembleOptions.settings(options, context: context, states: stateNames, initial: initialState,
+                                                parameterNames: parameterNames, parameters: field.parameters)
+        if let ensemble {
+            if fit != nil { throw OptionError("'fit' fits one solution to data: an ensemble block cannot fit; remove fit or ensemble", at: options.position(of: "fit")) }
+            if !compare.isEmpty {
+                throw OptionError("'compare' measures one solve: an ensemble block draws no work–precision diagram; remove compare or ensemble", at: options.position(of: "compare"))
+            }
+            if options.value(named: "data") != .null {
+                throw OptionError("'data' is drawn against one solution: an ensemble block draws no observations; remove data or ensemble", at: options.position(of: "data"))
+            }
+            if ensemble.sharedStep, case .stiff = settings.family {
+                throw OptionError("'ensemble_step: shared' solves the members as one system, whose Jacobian \(settings.solverName) would factorise whole: use ensemble_step: each, or an explicit method",
+                                  at: options.position(of: "ensemble_step"))
+            }
+            let points = Double(EnsembleSolve<Field>.grid(settings).count)
+            // The trajectories twice (the solves' buffer and the result), and per member its field,
+            // draws and row of the final-state table.
+            let trajectories = Double(ensemble.members) * points * Double(max(stateNames.count, 1)) * 8
+            let perMember = Double(ensemble.members) * Double(8 * (2 * stateNames.count + parameterNames.count) + 160)
+            try context.budget.check([("the members' trajectories", 2 * trajectories), ("the members' fields, draws and final states", perMember)],
+                                     advice: "use fewer members (ensemble.n) or fewer output times (t_eval)", at: options.position(of: "ensemble.n"))
+        }
         if case .stiff = settings.family {
             // A Rosenbrock step factorises a dense n × n matrix: n³/3 operations and three n × n
             // matrices, every step.
@@ -205,6 +235,7 @@ struct SystemExperiment<Field: JacobianField & DifferentiableField>: Sendable {
     }
 
     private func runStoppable(monitor: RunMonitor) throws(BlockFailure) -> Artifacts {
+        if let ensemble { return try solveEnsemble(ensemble, monitor: monitor) }
         guard let fit, let observations else { return try solveAndDescribe(field, monitor: monitor) }
         if case .stiff = settings.family { return try solveAndDescribe(field, monitor: monitor) }
         let initialGuess = field.withParameters(fit.initial)
@@ -252,6 +283,34 @@ struct SystemExperiment<Field: JacobianField & DifferentiableField>: Sendable {
         return artifacts
     }
 
+    /// Draws and solves the ensemble's members and summarises them.
+    private func solveEnsemble(_ ensemble: EnsembleOptions.Settings, monitor: RunMonitor) throws(BlockFailure) -> Artifacts {
+        let draws = ensemble.draw()
+        let solve = EnsembleSolve(field: field, settings: settings, times: EnsembleSolve<Field>.grid(settings), sharedStep: ensemble.sharedStep)
+        let result: EnsembleResult
+        do {
+            result = try solve.solve(members: ensemble.members, initialStates: draws.initial, parameters: draws.parameters,
+                                     shouldStop: { monitor.shouldStop },
+                                     progress: { monitor.report(done: $0, total: ensemble.members, unit: "members") })
+        } catch {
+            throw BlockFailure(error.description(stateNames: stateNames))
+        }
+        var artifacts = EnsembleSummary(result: result, stateNames: stateNames)
+            .artifacts(title: title, logValues: logAxes.contains("y"), sharedStep: ensemble.sharedStep)
+        let statistics = result.statistics
+        artifacts.metrics += [
+            Metric("steps", .count(statistics.steps)),
+            Metric("nfe", .count(statistics.functionEvaluations)),
+            Metric("rejected", .count(statistics.rejected)),
+        ]
+        if isStiff { artifacts.metrics.append(Metric("jacobian_evaluations", .count(statistics.jacobianEvaluations))) }
+        let drawn = zip(stateNames, ensemble.initial).filter { !$0.1.isFixed }.map { "\($0.0)(0) ~ \($0.1.summary)" }
+            + zip(parameterNames, ensemble.parameters).filter { !$0.1.isFixed }.map { "\($0.0) ~ \($0.1.summary)" }
+        artifacts.log.insert("\(settings.solverName): t = \(OptionValue.format(settings.startTime)) → \(OptionValue.format(settings.endTime)); seed \(ensemble.seed); drawn: "
+                             + (drawn.isEmpty ? "nothing (every member the same)" : drawn.joined(separator: ", ")), at: 0)
+        return artifacts
+    }
+
     private func isFixedStep(_ family: SolveSettings.Family) -> Bool {
         if case .fixedStep = family { return true }
         return false
@@ -276,6 +335,7 @@ struct SystemExperiment<Field: JacobianField & DifferentiableField>: Sendable {
         title = other.title
         parameterNames = other.parameterNames
         fit = nil
+        ensemble = other.ensemble
         dataFile = other.dataFile
         awaitsData = other.awaitsData
     }

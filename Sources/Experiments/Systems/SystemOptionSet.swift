@@ -40,7 +40,7 @@ enum SystemOptionSet {
             replacing(self.steps.spec, steps.map { .integer($0) }),
             startTime.spec, endTime.spec, rtol.spec, atol.spec, maxSteps.spec, firstStep.spec, maxStep.spec,
             saveEvery.spec, tEval.spec, rates.spec, plot.spec, logAxes.spec, replacing(self.phaseAspect.spec, .text(phaseAspect)),
-            compare.spec, data.spec, FitOptions.spec,
+            compare.spec, data.spec, FitOptions.spec, EnsembleOptions.spec, EnsembleOptions.step.spec,
         ]
     }
 }
