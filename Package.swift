@@ -59,7 +59,7 @@ let package = Package(
         // One type per block kind: options -> computation -> artifacts.
         // The digits CSV (scikit-learn's copy of UCI optdigits, BSD-3-Clause) ships as a resource:
         // `{odenet}`'s default data, found beside the binary wherever a notebook lives.
-        .target(name: "Experiments", dependencies: ["BlockResults", "ODE", "Expressions", "Learning", "NeuralODE", "Plot", "FileAccess"],
+        .target(name: "Experiments", dependencies: ["BlockResults", "ODE", "BatchSolvers", "Expressions", "Learning", "NeuralODE", "Plot", "FileAccess"],
                 resources: [.copy("OdeNet/Resources/digits.csv"), .copy("OdeNet/Resources/digits.LICENSE")]),
         // What a block's run leaves for the report, as plain data shared by the experiments, the
         // result cache and the report page: tables, metrics, figure references, errors, loss curves.
@@ -74,8 +74,9 @@ let package = Package(
         .target(name: "NeuralODE", dependencies: ["ODE", "Learning"]),
         // Numerics: tableaus, steppers, solutions, typed failures. Imports nothing of notebooks.
         .target(name: "ODE", dependencies: ["DenseLinearAlgebra"]),
-        // Solvers of many trajectories at once (a shared step, or one solve per trajectory), through
-        // the ODE module's one explicit step; used by the benchmark workloads, not by a block kind yet.
+        // Solvers of many trajectories at once (a shared step, one solve per trajectory, the
+        // vectorised Euler recurrence of the competition model) and the workers' result buffer that
+        // the ensembles of {ode} and {species} collect their members in.
         .target(name: "BatchSolvers", dependencies: ["ODE", "CKernels"]),
         // The one small dense solver (LU with partial pivoting), shared by the Rosenbrock steps and
         // Levenberg–Marquardt.

@@ -42,7 +42,7 @@ public struct BatchSolver: Sendable {
         }
         let count = initialStates.count / n
         let chunks = min(workers, max(count, 1))
-        let results = ResultBuffer(count: count * n, chunks: chunks)
+        let results = WorkerResults(count: count * n, workers: chunks)
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
             let workspace = AdaptiveWorkspace<Field.Scalar>(dimension: n, stages: solver.tableau.workspaceStages)
             var statistics = SolveStatistics()
@@ -56,80 +56,14 @@ public struct BatchSolver: Sendable {
                     results.store(solution.finalState, at: trajectory * n)
                     statistics.add(solution.statistics)
                 } catch {
-                    results.fail(error, chunk: chunk)
+                    results.fail(error, worker: chunk)
                     return
                 }
             }
-            results.finish(chunk: chunk, statistics: statistics)
+            results.finish(worker: chunk, statistics: statistics)
         }
         if let failure = results.failure { throw failure }
         return Result(finalStates: results.values(), statistics: results.totalStatistics)
-    }
-}
-
-/// Results written by workers into disjoint parts of raw buffers (no Swift array is mutated
-/// concurrently): final states by trajectory, statistics and failures by chunk.
-@usableFromInline
-final class ResultBuffer: @unchecked Sendable {
-    private let storage: UnsafeMutablePointer<Double>
-    private let count: Int
-    private let chunks: Int
-    private let statistics: UnsafeMutablePointer<SolveStatistics>
-    private let failures: UnsafeMutablePointer<SolveFailure?>
-
-    @usableFromInline
-    init(count: Int, chunks: Int) {
-        self.count = count
-        self.chunks = chunks
-        storage = .allocate(capacity: max(count, 1))
-        storage.initialize(repeating: 0, count: max(count, 1))
-        statistics = .allocate(capacity: chunks)
-        statistics.initialize(repeating: SolveStatistics(), count: chunks)
-        failures = .allocate(capacity: chunks)
-        failures.initialize(repeating: nil, count: chunks)
-    }
-
-    deinit {
-        storage.deallocate()
-        statistics.deinitialize(count: chunks)
-        statistics.deallocate()
-        failures.deinitialize(count: chunks)
-        failures.deallocate()
-    }
-
-    @usableFromInline
-    func store(_ values: ArraySlice<Double>, at offset: Int) {
-        var index = offset
-        for value in values {
-            storage[index] = value
-            index += 1
-        }
-    }
-
-    @usableFromInline
-    func fail(_ failure: SolveFailure, chunk: Int) { failures[chunk] = failure }
-    @usableFromInline
-    func finish(chunk: Int, statistics: SolveStatistics) { self.statistics[chunk] = statistics }
-    /// Read after the workers are done.
-    @usableFromInline
-    var failure: SolveFailure? { (0..<chunks).lazy.compactMap { self.failures[$0] }.first }
-    @usableFromInline
-    func values() -> [Double] { Array(UnsafeBufferPointer(start: storage, count: count)) }
-    @usableFromInline
-    var totalStatistics: SolveStatistics {
-        (0..<chunks).reduce(into: SolveStatistics()) { $0.add(statistics[$1]) }
-    }
-}
-
-extension SolveStatistics {
-    /// Adds another solve's counters to these.
-    public mutating func add(_ other: SolveStatistics) {
-        steps += other.steps
-        accepted += other.accepted
-        rejected += other.rejected
-        functionEvaluations += other.functionEvaluations
-        jacobianEvaluations += other.jacobianEvaluations
-        factorizations += other.factorizations
     }
 }
 

@@ -60,3 +60,15 @@ public struct SolveStatistics: Sendable, Equatable {
         self.functionEvaluations = functionEvaluations
     }
 }
+
+extension SolveStatistics {
+    /// Adds another solve's counters to these.
+    public mutating func add(_ other: SolveStatistics) {
+        steps += other.steps
+        accepted += other.accepted
+        rejected += other.rejected
+        functionEvaluations += other.functionEvaluations
+        jacobianEvaluations += other.jacobianEvaluations
+        factorizations += other.factorizations
+    }
+}

@@ -1,3 +1,4 @@
+import BatchSolvers
 import Dispatch
 import Foundation
 import ODE
@@ -67,7 +68,7 @@ struct EnsembleSolve<Field: JacobianField & DifferentiableField>: Sendable {
             return EnsembleResult(members: members, states: d, times: times, values: values, statistics: solution.statistics)
         }
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, members))
-        let buffer = EnsembleBuffer(count: members * count * d, workers: workers)
+        let buffer = WorkerResults(count: members * count * d, workers: workers, filling: .nan)
         let settings = self.settings
         let times = self.times
         // An explicit adaptive method reuses one workspace per worker, as the batch solver does.
@@ -96,7 +97,7 @@ struct EnsembleSolve<Field: JacobianField & DifferentiableField>: Sendable {
                         throw .invalidProblem("the solve of member \(member + 1) did not reach every output time")
                     }
                     buffer.store(solution.states, at: member * count * d)
-                    statistics.accumulate(solution.statistics)
+                    statistics.add(solution.statistics)
                 } catch {
                     buffer.fail(error, worker: worker)
                     return

@@ -1,3 +1,4 @@
+import BatchSolvers
 import BlockResults
 import Dispatch
 import Foundation
@@ -40,7 +41,7 @@ struct EnsembleSummary {
         let fractions = Self.levels.map(\.fraction)
         let times = result.times.count, states = result.states, members = result.members
         let columns = times * states
-        let buffer = EnsembleBuffer(count: columns * fractions.count, workers: 1)
+        let buffer = WorkerResults(count: columns * fractions.count, workers: 1, filling: .nan)
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, columns))
         let result = self.result
         DispatchQueue.concurrentPerform(iterations: workers) { worker in

@@ -34,3 +34,9 @@ def jax_adam_state(weights):
     p = {k: (jnp.asarray(w), jnp.asarray(b)) for k, (w, b) in weights.items()}
     z = {k: (jnp.zeros_like(w), jnp.zeros_like(b)) for k, (w, b) in p.items()}
     return p, z, dict(z)
+
+
+def jax_linear(p, name, x):
+    """x through the layer called `name` of the parameters `p` (batch-major, as nn.Linear)."""
+    w, b = p[name]
+    return x @ w.T + b

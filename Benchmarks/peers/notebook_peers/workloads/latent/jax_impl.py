@@ -11,7 +11,7 @@ import numpy as np
 
 from ...core import Context, Result, benchmark
 from . import BETA1, BETA2, EPS, LATENT_DIM, LR, NOISE_STD, RTOL, ATOL, options, problem, row
-from ..initialisation import jax_adam_state
+from ..initialisation import jax_adam_state, jax_linear
 
 
 def _jax():
@@ -29,9 +29,7 @@ def _make(samp_np, ts_np, count=None):
     log2pi = math.log(2 * math.pi)
     noise_logvar = 2 * math.log(NOISE_STD)
 
-    def lin(p, name, x):
-        w, b = p[name]
-        return x @ w.T + b
+    lin = jax_linear
 
     def vf(t, z, p):
         if count is not None:

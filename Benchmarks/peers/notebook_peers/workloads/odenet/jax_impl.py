@@ -16,7 +16,7 @@ import numpy as np
 
 from ...core import Context, Result, benchmark
 from . import (BETA1, BETA2, EPS, LR, STEP_SIZE, STEPS, T0, T1, batches, options, problem, row)
-from ..initialisation import jax_adam_state
+from ..initialisation import jax_adam_state, jax_linear
 
 
 def _jax():
@@ -52,9 +52,7 @@ def _make(count=None):
     solver = _solver()
     t0, t1, dt0 = jnp.float32(T0), jnp.float32(T1), jnp.float32(STEP_SIZE)
 
-    def lin(p, name, x):
-        w, b = p[name]
-        return x @ w.T + b
+    lin = jax_linear
 
     def vf(t, h, p):
         if count is not None:
