@@ -67,4 +67,22 @@ struct BlockDependencyRunTests {
         #expect(result.status == 1, "\(result)")
         #expect(result.stderr.contains("reader.md:10: error: block 'fit': 'data.columns': block 'truth' has no column 'y' (columns: t, x)"), "\(result)")
     }
+
+    @Test("notebook plan lists what each block reads and puts a reader in its producer's shard")
+    func plan() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        try scratch.write(readerNotebook, to: "reader.md")
+        for shards in 2...3 {
+            let result = try CLI.run(["plan", "reader.md", "--shards", "\(shards)", "--json"], in: scratch.url)
+            #expect(result.status == 0, "\(result)")
+            let objects = try result.stdout.split(separator: "\n").map {
+                try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+            }
+            let byBlock = Dictionary(uniqueKeysWithValues: objects.map { ($0["block"] as? String ?? "?", $0) })
+            #expect(byBlock["fit"]?["reads"] as? [String] == ["truth"])
+            #expect(byBlock["truth"]?["reads"] as? [String] == [])
+            #expect(byBlock["fit"]?["shard"] as? Int == byBlock["truth"]?["shard"] as? Int)
+        }
+    }
 }

@@ -128,7 +128,7 @@ struct ScaleOutTests {
         }
         #expect(objects.count == 4)
         for object in objects {
-            #expect(Set(object.keys) == ["notebook", "point", "block", "kind", "line", "key", "cached", "cost", "job", "shard"])
+            #expect(Set(object.keys) == ["notebook", "point", "block", "kind", "line", "key", "cached", "cost", "job", "reads", "shard"])
             #expect((object["key"] as? String)?.count == 64 && object["cached"] as? Bool == false)
             #expect((object["shard"] as? Int).map { (1...2).contains($0) } == true && (object["cost"] as? Double ?? 0) > 0)
         }

@@ -25,15 +25,16 @@ extension Commands {
 
     /// `notebook plan`: the jobs a run would have, one per block of every sweep point (a block
     /// shared by several points is one job, listed at each), with its kind, cache key, whether the
-    /// cache holds it, its expected cost and (with `--shards N`) its shard. Runs nothing and
-    /// writes nothing.
+    /// cache holds it, its expected cost, the blocks whose tables it reads (JSON) and (with
+    /// `--shards N`) its shard, assigned as `run --shard` assigns it. Runs nothing and writes nothing.
     public static func plan(_ options: PlanOptions) -> Int32 {
         if isBelowOne(options.shards, option: "--shards") { return 2 }
         guard let notebooks = loadedOrReported(options.request) else { return 2 }
         let plan = RunPlan(notebooks: notebooks)
         let cache = ResultCache(outputDirectory: URL(fileURLWithPath: options.outputDirectory))
         let shard = options.shards.map { count in
-            ShardAssignment.assign(costs: plan.jobs.map(\.cost), identities: plan.jobs.map(\.identity.digest), count: count)
+            ShardAssignment.assign(costs: plan.jobs.map(\.cost), identities: plan.jobs.map(\.identity.digest),
+                                   together: plan.jobs.map(\.inputs), count: count)
         }
         let build = BuildIdentity.current
         let cached = plan.jobs.map { job in job.cacheable && cache.holds(job.identity.withBuild(build)) }
@@ -49,6 +50,7 @@ extension Commands {
                         ("block", .string(block.id)), ("kind", .string(block.kind)), ("line", .integer(block.line)),
                         ("key", .string(job.identity.digest)), ("cached", .bool(cached[jobIndex])),
                         ("cost", .number(job.cost)), ("job", .integer(jobIndex + 1)),
+                        ("reads", .array(block.inputBlocks.map(JSONValue.string))),
                     ]
                     if let shard { fields.append(("shard", .integer(shard[jobIndex] + 1))) }
                     lines.append(JSONValue.object(fields).compact())
