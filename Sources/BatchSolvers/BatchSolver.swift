@@ -1,4 +1,4 @@
-import Dispatch
+import Foundation
 import ODE
 
 /// Solves one vector field from many initial states, each trajectory with its own adaptive
@@ -41,30 +41,15 @@ public struct BatchSolver: Sendable {
             throw .invalidProblem("the batch of initial states does not divide into states of \(n) components")
         }
         let count = initialStates.count / n
-        let chunks = min(workers, max(count, 1))
-        let results = WorkerResults(count: count * n, workers: chunks)
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            let workspace = AdaptiveWorkspace<Field.Scalar>(dimension: n, stages: solver.tableau.workspaceStages)
-            var statistics = SolveStatistics()
-            var initial = [Field.Scalar](repeating: 0, count: n)
-            let range = (count * chunk / chunks)..<(count * (chunk + 1) / chunks)
-            for trajectory in range {
-                for i in 0..<n { initial[i] = initialStates[trajectory * n + i] }
-                do throws(SolveFailure) {
-                    let solution = try solver.solve(field, initialState: initial, from: startTime, to: endTime,
-                                                    saveAt: .final, workspace: workspace)
-                    results.store(solution.finalState, at: trajectory * n)
-                    statistics.add(solution.statistics)
-                } catch {
-                    results.fail(error, worker: chunk)
-                    return
-                }
-            }
-            results.finish(worker: chunk, statistics: statistics)
+        let solver = self.solver
+        let (finals, statistics) = try MemberSolves.run(
+            members: count, valuesPerMember: n, workers: workers,
+            scratch: { AdaptiveWorkspace<Field.Scalar>(dimension: n, stages: solver.tableau.workspaceStages) }
+        ) { trajectory, workspace throws(SolveFailure) in
+            let initial = Array(initialStates[(trajectory * n)..<((trajectory + 1) * n)])
+            let solution = try solver.solve(field, initialState: initial, from: startTime, to: endTime, saveAt: .final, workspace: workspace)
+            return (solution.finalState.map { Double($0) }, solution.statistics)
         }
-        if let failure = results.failure { throw failure }
-        return Result(finalStates: results.values(), statistics: results.totalStatistics)
+        return Result(finalStates: finals, statistics: statistics)
     }
 }
-
-import Foundation

@@ -1,5 +1,4 @@
 import BatchSolvers
-import Dispatch
 import Foundation
 import ODE
 
@@ -67,46 +66,30 @@ struct EnsembleSolve<Field: JacobianField & DifferentiableField>: Sendable {
             }
             return EnsembleResult(members: members, states: d, times: times, values: values, statistics: solution.statistics)
         }
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, members))
-        let buffer = WorkerResults(count: members * count * d, workers: workers, filling: .nan)
         let settings = self.settings
         let times = self.times
         // An explicit adaptive method reuses one workspace per worker, as the batch solver does.
         var adaptive: AdaptiveSolver?
         if case let .adaptive(tableau) = settings.family { adaptive = AdaptiveSolver(tableau: tableau, controller: settings.controller) }
         let solver = adaptive
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            var statistics = SolveStatistics()
-            let workspace = solver.map { AdaptiveWorkspace<Double>(dimension: d, stages: $0.tableau.workspaceStages) }
-            let first = members * worker / workers
-            for member in first..<(members * (worker + 1) / workers) {
-                if worker == 0, (member - first) % 256 == 255 { progress((member - first + 1) * workers) }
-                if shouldStop() {
-                    buffer.fail(.interrupted(t: settings.startTime, step: 0), worker: worker)
-                    return
-                }
-                do throws(SolveFailure) {
-                    let initial = Array(initialStates[member * d..<(member + 1) * d])
-                    let solution = if let solver, let workspace {
-                        try solver.solve(fields[member], initialState: initial, from: settings.startTime, to: settings.endTime,
-                                         saveAt: .times(times), workspace: workspace)
-                    } else {
-                        try settings.solve(fields[member], initialState: initial, at: times)
-                    }
-                    guard solution.count == count else {
-                        throw .invalidProblem("the solve of member \(member + 1) did not reach every output time")
-                    }
-                    buffer.store(solution.states, at: member * count * d)
-                    statistics.add(solution.statistics)
-                } catch {
-                    buffer.fail(error, worker: worker)
-                    return
-                }
+        let (values, statistics) = try MemberSolves.run(
+            members: members, valuesPerMember: count * d, workers: ProcessInfo.processInfo.activeProcessorCount, filling: .nan,
+            scratch: { solver.map { AdaptiveWorkspace<Double>(dimension: d, stages: $0.tableau.workspaceStages) } },
+            shouldStop: shouldStop, progress: progress
+        ) { member, workspace throws(SolveFailure) in
+            let initial = Array(initialStates[member * d..<(member + 1) * d])
+            let solution = if let solver, let workspace {
+                try solver.solve(fields[member], initialState: initial, from: settings.startTime, to: settings.endTime,
+                                 saveAt: .times(times), workspace: workspace)
+            } else {
+                try settings.solve(fields[member], initialState: initial, at: times)
             }
-            buffer.finish(worker: worker, statistics: statistics)
+            guard solution.count == count else {
+                throw .invalidProblem("the solve of member \(member + 1) did not reach every output time")
+            }
+            return (solution.states, solution.statistics)
         }
-        if let failure = buffer.failure { throw failure }
-        return EnsembleResult(members: members, states: d, times: times, values: buffer.values(), statistics: buffer.totalStatistics)
+        return EnsembleResult(members: members, states: d, times: times, values: values, statistics: statistics)
     }
 
     /// Tolerances of one member (one value, or one per state) repeated for every member.
