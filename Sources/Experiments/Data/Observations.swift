@@ -24,46 +24,16 @@ public struct Observations: Sendable, Equatable {
             && zip(lhs.columns, rhs.columns).allSatisfy { $0.name == $1.name && $0.values == $1.values }
     }
 
-    /// Reads a `data` option: inline columns, a CSV file or another block's table, with a time
-    /// column `t` and columns named after states. `file` is the CSV file `value` names, already
-    /// resolved by the block's ``BlockContext/dataFile(_:option:at:)``; `table` is the block's
-    /// table `value` names, read by ``BlockContext/table(_:textColumns:option:at:)``.
+    /// Observations from the table a `data` option names (``BlockContext/dataTable(_:option:at:textColumns:)``):
+    /// a time column `t` and columns named after states.
     ///
     /// - Throws: an `OptionError` at `line` naming the problem (unknown column, no `t`, times not
-    ///   increasing, unreadable CSV with its line); no message quotes the file's text.
-    public static func load(
-        _ value: ColumnsValue, states: [String], option: String, line: Int, file: URL?, table: CSVTable? = nil, sizeLimit: Int = .max
-    ) throws(OptionError) -> Observations {
+    ///   increasing); no message quotes a file's text.
+    public static func load(_ data: DataTable, states: [String], line: Int) throws(OptionError) -> Observations {
         let position = SourcePosition(line: line)
-        var columns: [(name: String, values: [Double?])]
-        let origin: String
-        // Names written in the notebook are shown as they are; names from a file only when plain
-        // (no message quotes a file's text).
-        let shown: (String) -> String?
-        switch value {
-        case let .inline(inline):
-            columns = inline
-            origin = "'\(option)'"
-            shown = { $0 }
-        case let .csv(path):
-            guard let url = file else {
-                throw OptionError("'\(option).csv': the file '\(path)' was not resolved", at: position)
-            }
-            do {
-                columns = try CSVTable.read(url, sizeLimit: sizeLimit).columns
-            } catch {
-                throw OptionError("'\(option).csv': \(error.description)", at: position)
-            }
-            origin = "'\(path)'"
-            shown = { CSVTable.isPlainName($0) ? $0 : nil }
-        case let .block(reference):
-            guard let table else {
-                throw OptionError("'\(option).block': \(reference.shown) has not run yet", at: position)
-            }
-            columns = table.columns
-            origin = reference.shown
-            shown = { CSVTable.isPlainName($0) ? $0 : nil }
-        }
+        var columns = data.table.columns
+        let origin = data.origin
+        let shown = data.shown
         guard let timeIndex = columns.firstIndex(where: { $0.name == "t" }) else {
             throw OptionError("\(origin) has no time column 't' (columns: \(columns.enumerated().map { shown($1.name) ?? "number \($0 + 1)" }.joined(separator: ", ")))", at: position)
         }

@@ -104,30 +104,19 @@ public struct LatentODEKind: ExperimentKind {
         var evaluation: SeriesPreparation.Prepared?
         if let data = options[Self.data] {
             let textColumns: Set<String> = preparation.split == nil ? ["series"] : []
-            let table: CSVTable, shown: String, position: SourcePosition
-            switch data {
-            case .inline:
+            if case .inline = data {
                 throw OptionError("'data' for {latent-ode} is a table: data: {csv: path} or data: {block: ID}, with columns series,t,x,y (or split:)", at: options.position(of: "data"))
-            case let .csv(path):
-                position = options.position(of: "data.csv")
-                let file = try context.dataFile(path, option: "data.csv", at: position)
-                dataFile = file
-                do { table = try CSVTable.read(file, textColumns: textColumns, sizeLimit: context.budget.dataSizeLimit) } catch {
-                    throw OptionError("'data.csv': \(error.description)", at: position)
-                }
-                shown = "'\(path)'"
-            case let .block(reference):
-                dataFile = nil
-                position = options.position(of: "data.block")
-                guard let read = try context.table(reference, textColumns: textColumns, option: "data", at: position) else {
-                    // Checked again with the table when the producer has run.
-                    experiment = nil
-                    estimatedCost = Double(options[Self.iterations]) * 100 * 100 * Double(options[Self.hidden] * options[Self.hidden])
-                    return
-                }
-                table = read
-                shown = reference.shown
             }
+            let position = options.position(of: "data")
+            guard let read = try context.dataTable(data, option: "data", at: position, textColumns: textColumns) else {
+                // Another block's table: checked again with it when the producer has run.
+                dataFile = nil
+                experiment = nil
+                estimatedCost = Double(options[Self.iterations]) * 100 * 100 * Double(options[Self.hidden] * options[Self.hidden])
+                return
+            }
+            dataFile = read.file
+            let (table, shown) = (read.table, read.origin)
             let prepared = try Self.prepare(table, preparation, shown: shown, options: options, at: position)
             series = prepared.training
             if !preparation.isIdentity { evaluation = prepared }

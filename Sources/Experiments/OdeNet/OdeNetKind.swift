@@ -109,31 +109,14 @@ public struct OdeNetKind: ExperimentKind {
         }
         do {
             if let value = options[Self.data] {
-                let columns: [(name: String, values: [Double?])]
-                let shown: (String) -> String?
-                switch value {
-                case let .inline(inline):
-                    columns = inline
-                    origin = "'data'"
-                    shown = { $0 }
-                case let .csv(path):
-                    let url = try context.dataFile(path, option: "data.csv", at: SourcePosition(line: line))
-                    dataFile = url
-                    do { columns = try CSVTable.read(url, sizeLimit: context.budget.dataSizeLimit).columns } catch {
-                        throw OptionError("'data.csv': \(error.description)", at: SourcePosition(line: line))
-                    }
-                    origin = "'\(path)'"
-                    shown = { CSVTable.isPlainName($0) ? $0 : nil }
-                case let .block(reference):
-                    guard let read = try context.table(reference, option: "data", at: options.position(of: "data.block")) else {
-                        // Checked again with the table when the producer has run.
-                        experiment = nil
-                        return
-                    }
-                    columns = read.columns
-                    origin = reference.shown
-                    shown = { CSVTable.isPlainName($0) ? $0 : nil }
+                guard let data = try context.dataTable(value, option: "data", at: SourcePosition(line: line)) else {
+                    // Another block's table: checked again with it when the producer has run.
+                    experiment = nil
+                    return
                 }
+                dataFile = data.file
+                origin = data.origin
+                let (columns, shown) = (data.table.columns, data.shown)
                 (table, classNames) = try samples(columns, origin: origin, shown: shown)
             } else {
                 guard let url = ClassificationTable.bundledDigits() else {

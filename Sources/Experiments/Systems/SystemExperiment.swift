@@ -136,20 +136,14 @@ struct SystemExperiment<Field: JacobianField & DifferentiableField>: Sendable {
         tabulatedRates = options[SystemOptionSet.rates]
         equalAspect = options[SystemOptionSet.phaseAspect] == "equal"
         compare = options[SystemOptionSet.compare]
-        if case let .csv(path)? = options[SystemOptionSet.data] {
-            dataFile = try context.dataFile(path, option: "data.csv", at: SourcePosition(line: options.line(of: "data")))
-        } else {
-            dataFile = nil
-        }
-        var table: CSVTable?
-        if case let .block(reference)? = options[SystemOptionSet.data] {
-            table = try context.table(reference, option: "data", at: options.position(of: "data.block"))
-        }
         // Another block's table is read when that block has run: the runner makes this block again then.
-        awaitsData = table == nil && { if case .block? = options[SystemOptionSet.data] { true } else { false } }()
-        if let columns = options[SystemOptionSet.data], !awaitsData {
-            let loaded = try Observations.load(columns, states: stateNames, option: "data", line: options.line(of: "data"),
-                                               file: dataFile, table: table, sizeLimit: context.budget.dataSizeLimit)
+        let data = try options[SystemOptionSet.data].flatMap { value throws(OptionError) in
+            try context.dataTable(value, option: "data", at: SourcePosition(line: options.line(of: "data")))
+        }
+        dataFile = data?.file
+        awaitsData = data == nil && options[SystemOptionSet.data] != nil
+        if let data {
+            let loaded = try Observations.load(data, states: stateNames, line: options.line(of: "data"))
             if case .fixedStep = settings.family {
                 for time in loaded.times
                 where SolveSettings.gridIndex(of: time, start: settings.startTime, h: settings.stepSize, steps: settings.steps) == nil {
