@@ -43,10 +43,7 @@ struct SpiralRunTests {
         #expect(again.status == 0, "\(again)")
         #expect(try scratch.read("again/spiral/data/tiny-history.csv") == history.joined(separator: "\n") + "\n")
     }
-}
 
-@Suite("notebook run with {latent-ode}")
-struct LatentODERunTests {
     @Test("a true field that depends on t is also drawn at three times; an autonomous one is not")
     func timeDependentField() throws {
         let scratch = try Scratch()
@@ -91,6 +88,10 @@ struct LatentODERunTests {
                            options: .regularExpression) != nil)
     }
 
+}
+
+@Suite("notebook run with {latent-ode}")
+struct LatentODERunTests {
     @Test("a short {latent-ode} run on irregular CSV series of different lengths writes its figures, CSVs and metrics")
     func irregularSeries() throws {
         let scratch = try Scratch()
